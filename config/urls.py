@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from fazhi.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("fazhi.core.auth_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("core/", include("fazhi.core.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

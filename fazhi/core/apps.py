@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "fazhi.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from fazhi.core import signals  # noqa: F401  (connects login auditing)
+        from fazhi.core.roles import ensure_roles
+
+        post_migrate.connect(ensure_roles, dispatch_uid="fazhi_ensure_roles")

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from fazhi.core import selectors
+from fazhi.core.choices import AttachmentRole
+from fazhi.core.codes import VALIDATORS
+from fazhi.core.models import OrgUnit, Role, User
+
+
+class StyledMixin:
+    """Give every widget its Bootstrap class; use in every form of the product."""
+
+    fields: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class LoginForm(StyledMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "Wrong user name or password. After repeated failures the account is locked."
+        ),
+        "inactive": _("This account is inactive or temporarily locked."),
+    }
+
+
+class OrgUnitForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = ["name", "short_name", "kind", "level", "parent", "region_code", "uscc", "sort_order", "is_active"]
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = selectors.unit_list(actor=actor)  # type: ignore[attr-defined]
+
+
+class UserForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "unit", "role", "phone", "email", "enterprise_uscc", "is_active"]
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.unit_list(actor=actor)  # type: ignore[attr-defined]
+        self.fields["unit"].required = True
+        roles = Role.objects.all()
+        if selectors.scope_paths(actor) is not None:
+            roles = roles.exclude(code="system_admin")
+        self.fields["role"].queryset = roles  # type: ignore[attr-defined]
+        self.fields["role"].required = True
+
+
+class AttachmentForm(StyledMixin, forms.Form):
+    file = forms.FileField(label=_("File"))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=AttachmentRole.choices, initial=AttachmentRole.OTHER)
+    description = forms.CharField(label=_("Description"), max_length=255, required=False)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.unit_list(actor=actor)  # type: ignore[attr-defined]
+        if actor.unit_id:
+            self.fields["unit"].initial = actor.unit_id
+
+
+class AuditFilterForm(StyledMixin, forms.Form):
+    actor = forms.CharField(label=_("Actor"), required=False)
+    object_type = forms.CharField(label=_("Object type"), required=False)
+    object_id = forms.CharField(label=_("Object id"), required=False)
+    verb = forms.CharField(label=_("Action"), required=False)
+    since = forms.DateTimeField(label=_("From"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    until = forms.DateTimeField(label=_("Until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class CodeCheckForm(StyledMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            ("uscc", _("Unified social credit code")),
+            ("ric", _("Citizen ID number")),
+            ("region", _("Region code")),
+        ],
+    )
+    value = forms.CharField(label=_("Value"), max_length=40)
+
+    def check(self) -> Any:
+        return VALIDATORS[self.cleaned_data["kind"]](self.cleaned_data["value"])

@@ -1,0 +1,71 @@
+"""Session idle timeout, password expiry, and request context for auditing."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fazhi.core.request_context import client_ip_of, reset_client_ip, set_client_ip
+
+LAST_SEEN_KEY = "fazhi_last_seen"
+
+
+class IdleTimeoutMiddleware:
+    """Log out a session that has been idle longer than SESSION_IDLE_MINUTES."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_client_ip(client_ip_of(request))
+        try:
+            if request.user.is_authenticated and hasattr(request, "session"):
+                now = time.time()
+                last = request.session.get(LAST_SEEN_KEY)
+                if last is not None and now - last > settings.SESSION_IDLE_MINUTES * 60:
+                    from fazhi.core.services import session_expire
+
+                    session_expire(request=request)
+                    messages.info(request, _("You were logged out after a period of inactivity."))
+                    return redirect(f"{reverse('login')}?next={request.path}")
+                request.session[LAST_SEEN_KEY] = now
+            return self.get_response(request)
+        finally:
+            reset_client_ip(token)
+
+
+class PasswordExpiryMiddleware:
+    """Send users whose password is older than PASSWORD_MAX_AGE_DAYS to change it."""
+
+    ALLOWED = ("password_change", "password_change_done", "logout", "set_language")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        max_age = settings.PASSWORD_MAX_AGE_DAYS
+        if (
+            max_age
+            and user.is_authenticated
+            and request.path.startswith("/")
+            and not request.path.startswith(("/api/", "/static/"))
+            and getattr(request, "resolver_match", None) is None
+        ):
+            changed = getattr(user, "password_changed_at", None)
+            expired = changed is None or changed < timezone.now() - datetime.timedelta(days=max_age)
+            allowed_paths = {reverse(name) for name in self.ALLOWED}
+            if expired and request.path not in allowed_paths:
+                messages.warning(request, _("Your password has expired. Please set a new one."))
+                return redirect("password_change")
+        return self.get_response(request)
+

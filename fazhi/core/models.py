@@ -1,0 +1,364 @@
+"""Core records: org tree, users and roles, audit chain, calendar, clocks, files."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, Permission, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fazhi.core import codes
+from fazhi.core.choices import (
+    AgencyLevel,
+    AttachmentRole,
+    ClockUnit,
+    DayKind,
+    RoleCode,
+    Scope,
+    UnitKind,
+)
+
+PATH_STEP = 6  # digits per tree level in OrgUnit.path
+
+
+class OrgUnit(models.Model):
+    """行政机关 / 内设机构 — an agency or one of its internal units.
+
+    ``path`` is a materialized path ("000001.000004.") so that a subtree is one
+    indexed ``startswith`` query on both SQLite and PostgreSQL.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    level = models.CharField(
+        _("administrative level"), max_length=10, choices=AgencyLevel.choices, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    region_code = models.CharField(_("region code"), max_length=6, blank=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~models.Q(uscc=""), name="orgunit_unique_uscc"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == UnitKind.AGENCY:
+            if not self.level:
+                errors["level"] = _("An agency needs its administrative level.")
+            region = codes.validate_region(self.region_code)
+            if not region.valid:
+                errors["region_code"] = region.reason
+            if self.uscc:
+                check = codes.validate_uscc(self.uscc)
+                if not check.valid:
+                    errors["uscc"] = check.reason
+        elif self.parent is None:
+            errors["parent"] = _("An internal unit must belong to an agency.")
+        elif self.level:
+            errors["level"] = _("Only agencies have an administrative level.")
+        if self.pk and self.parent_id:
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    errors["parent"] = _("A unit cannot be placed under itself.")
+                    break
+                ancestor = ancestor.parent
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(".") - 1
+
+    def agency(self) -> OrgUnit:
+        """Return the agency this unit belongs to (itself if it is one)."""
+        unit: OrgUnit | None = self
+        while unit is not None and unit.kind != UnitKind.AGENCY:
+            unit = unit.parent
+        return unit or self
+
+    def ancestors(self) -> models.QuerySet[OrgUnit]:
+        prefixes = [
+            self.path[: (i + 1) * (PATH_STEP + 1)] for i in range(self.depth)
+        ]
+        return OrgUnit.objects.filter(path__in=prefixes).order_by("path")
+
+    def subtree(self) -> models.QuerySet[OrgUnit]:
+        return OrgUnit.objects.filter(path__startswith=self.path)
+
+
+class Role(models.Model):
+    """角色 — what a user may do (permissions) and how far they see (scope)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True, choices=RoleCode.choices)
+    name = models.CharField(_("name"), max_length=60)
+    scope = models.CharField(_("visibility scope"), max_length=10, choices=Scope.choices)
+    permissions = models.ManyToManyField(
+        Permission, verbose_name=_("permissions"), blank=True, related_name="fazhi_roles"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in; acts for one unit under one role."""
+
+    full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    enterprise_uscc = models.CharField(
+        _("enterprise credit code"),
+        max_length=18,
+        blank=True,
+        help_text=_("For enterprise users: the entity they act for."),
+    )
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    failed_logins = models.PositiveIntegerField(_("consecutive failed logins"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class ApiToken(models.Model):
+    """个人访问令牌 — a personal token for machine clients (Bearer)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return "fz_" + secrets.token_urlsafe(32)
+
+
+class AuditEvent(models.Model):
+    """审计日志 — one state change, chained to the previous event by hash."""
+
+    seq = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    verb = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    before_digest = models.CharField(max_length=64, blank=True)
+    after_digest = models.CharField(max_length=64, blank=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    algorithm = models.CharField(_("hash algorithm"), max_length=10)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.verb} {self.object_repr}"
+
+
+class AuditChainHead(models.Model):
+    """The single row that serializes appends and remembers the chain's tip."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class CalendarYear(models.Model):
+    """A year whose holiday notice has been entered by an administrator."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=200, help_text=_("e.g. 国办发明电〔2026〕…"))
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An administrator's override of one day: a holiday or a make-up working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class ClockRule(models.Model):
+    """期限规则 — a statutory time limit stored as data, with its source."""
+
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    length = models.PositiveIntegerField(_("length"))
+    unit = models.CharField(_("unit"), max_length=10, choices=ClockUnit.choices)
+    start_day_counts = models.BooleanField(_("start day counts"), default=False)
+    roll_forward = models.BooleanField(
+        _("roll to next working day"),
+        default=True,
+        help_text=_("A calendar period that ends on a rest day ends on the next working day."),
+    )
+    pausable = models.BooleanField(
+        _("pausable"),
+        default=False,
+        help_text=_("Time such as expert review is not counted (行政许可法 Art. 45)."),
+    )
+    source = models.CharField(_("source article"), max_length=255)
+    verified = models.BooleanField(
+        _("verified"), default=True, help_text=_("Unverified defaults are flagged in the UI.")
+    )
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("clock rule")
+        verbose_name_plural = _("clock rules")
+        ordering = ["code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="clockrule_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.length} {self.get_unit_display()})"
+
+    def clean(self) -> None:
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("The end date is before the start date.")})
+        if self.length == 0:
+            raise ValidationError({"length": _("A time limit must be at least 1.")})
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+class Blob(models.Model):
+    """A stored file, addressed by its SHA-256; shared by identical uploads."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    sm3 = models.CharField(max_length=64, blank=True)
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=100)
+    storage_name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.sha256
+
+
+class Attachment(models.Model):
+    """证据 / 附件 — an uploaded file in the context of an org unit."""
+
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="attachments")
+    original_name = models.CharField(_("file name"), max_length=255)
+    role = models.CharField(
+        _("role"), max_length=20, choices=AttachmentRole.choices, default=AttachmentRole.OTHER
+    )
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,125 @@
+"""Reads, scoped once here to what the actor may see."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from fazhi.core.choices import Scope
+from fazhi.core.models import ApiToken, Attachment, AuditEvent, OrgUnit, User
+
+
+def scope_paths(actor: Any) -> list[str] | None:
+    """Return the unit-path prefixes the actor sees; None means everything."""
+    if actor is None or not actor.is_authenticated:
+        return []
+    if actor.is_superuser:
+        return None
+    role = actor.role
+    if role is None or actor.unit is None:
+        return []
+    if role.scope == Scope.ALL:
+        return None
+    if role.scope == Scope.UNIT:
+        return [actor.unit.path]
+    if role.scope == Scope.AGENCY:
+        return [actor.unit.agency().path]
+    return []
+
+
+def scope_q(actor: Any, path_field: str = "unit__path") -> Q:
+    """A Q object limiting rows to the actor's subtree (by a path field)."""
+    paths = scope_paths(actor)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{path_field}__startswith": path})
+    return q
+
+
+def unit_in_scope(actor: Any, unit: OrgUnit | None) -> bool:
+    if unit is None:
+        return scope_paths(actor) is None
+    paths = scope_paths(actor)
+    return paths is None or any(unit.path.startswith(p) for p in paths)
+
+
+def unit_list(*, actor: Any, q: str = "", kind: str = "") -> QuerySet[OrgUnit]:
+    units = OrgUnit.objects.filter(scope_q(actor, "path")).select_related("parent")
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(region_code=q))
+    if kind:
+        units = units.filter(kind=kind)
+    return units
+
+
+def unit_get(*, actor: Any, pk: int) -> OrgUnit:
+    return unit_list(actor=actor).get(pk=pk)
+
+
+def agency_list(*, actor: Any) -> QuerySet[OrgUnit]:
+    return unit_list(actor=actor, kind="agency")
+
+
+def user_list(*, actor: Any, q: str = "", unit: int | None = None, role: str = "") -> QuerySet[User]:
+    users = User.objects.filter(scope_q(actor)).select_related("unit", "role")
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    if unit:
+        target = OrgUnit.objects.filter(pk=unit).first()
+        users = users.filter(unit__path__startswith=target.path) if target else users.none()
+    if role:
+        users = users.filter(role__code=role)
+    return users
+
+
+def user_get(*, actor: Any, pk: int) -> User:
+    return user_list(actor=actor).get(pk=pk)
+
+
+def token_list(*, actor: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=actor).order_by("-created_at")
+
+
+def audit_list(
+    *,
+    actor: Any,
+    actor_q: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    verb: str = "",
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.filter(scope_q(actor, "unit_path")).select_related("actor", "unit")
+    if actor_q:
+        events = events.filter(actor_label__icontains=actor_q)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if verb:
+        events = events.filter(verb__startswith=verb)
+    if since:
+        events = events.filter(occurred_at__gte=since)
+    if until:
+        events = events.filter(occurred_at__lt=until)
+    return events
+
+
+def attachment_list(*, actor: Any, q: str = "", role: str = "") -> QuerySet[Attachment]:
+    files = Attachment.objects.filter(scope_q(actor)).select_related("blob", "unit", "uploaded_by")
+    if q:
+        files = files.filter(Q(original_name__icontains=q) | Q(blob__sha256__startswith=q.lower()))
+    if role:
+        files = files.filter(role=role)
+    return files
+
+
+def attachment_get(*, actor: Any, pk: int) -> Attachment:
+    return attachment_list(actor=actor).get(pk=pk)

@@ -1,0 +1,248 @@
+"""Writes for the core: org units, users, tokens, sessions, attachments.
+
+Every service is keyword-only, takes the actor, validates with full_clean(),
+and records an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from fazhi.core import files
+from fazhi.core.audit import PREFERRED_ALGORITHM, audit_record, snapshot
+from fazhi.core.errors import DomainError, NotAllowed
+from fazhi.core.models import PATH_STEP, ApiToken, Attachment, Blob, OrgUnit, Role, User
+from fazhi.core.selectors import scope_paths, unit_in_scope
+
+UNIT_FIELDS = ["name", "short_name", "kind", "level", "parent", "region_code", "uscc", "sort_order", "is_active"]
+USER_FIELDS = ["username", "full_name", "unit", "role", "phone", "enterprise_uscc", "is_active", "email"]
+
+
+def _assert_unit_in_scope(actor: Any, unit: OrgUnit | None) -> None:
+    if not unit_in_scope(actor, unit):
+        raise NotAllowed(_("You may not act for a unit outside your own scope."))
+
+
+def _unit_path(unit: OrgUnit) -> str:
+    own = f"{unit.pk:0{PATH_STEP}d}."
+    return (unit.parent.path if unit.parent else "") + own
+
+
+@transaction.atomic
+def orgunit_create(*, actor: Any, **fields: Any) -> OrgUnit:
+    parent = fields.get("parent")
+    if parent is None and scope_paths(actor) is not None:
+        raise NotAllowed(_("Only a system administrator may create a top-level agency."))
+    if parent is not None:
+        _assert_unit_in_scope(actor, parent)
+    unit = OrgUnit(**fields)
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path = _unit_path(unit)
+    unit.save(update_fields=["path"])
+    audit_record(actor=actor, verb="orgunit.create", obj=unit, after=snapshot(unit, UNIT_FIELDS), unit=unit)
+    return unit
+
+
+@transaction.atomic
+def orgunit_update(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    _assert_unit_in_scope(actor, unit)
+    before = snapshot(unit, UNIT_FIELDS)
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    if unit.parent is not None:
+        _assert_unit_in_scope(actor, unit.parent)
+    unit.full_clean(exclude=["path"])
+    old_path = unit.path
+    unit.path = _unit_path(unit)
+    unit.save()
+    if old_path != unit.path:
+        for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
+            child.path = unit.path + child.path[len(old_path) :]
+            child.save(update_fields=["path"])
+    audit_record(actor=actor, verb="orgunit.update", obj=unit, before=before, after=snapshot(unit, UNIT_FIELDS), unit=unit)
+    return unit
+
+
+def generate_password(length: int = 14) -> str:
+    """Return a random password that satisfies the complexity rules."""
+    alphabet = string.ascii_letters + string.digits + "!@#%^*-_+="
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+            and any(not c.isalnum() for c in candidate)
+        ):
+            return candidate
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    unit: OrgUnit | None,
+    role: Role | None,
+    full_name: str = "",
+    password: str | None = None,
+    **extra: Any,
+) -> tuple[User, str]:
+    """Create a user; return it with its initial password (generated if not given)."""
+    _assert_unit_in_scope(actor, unit)
+    if role is not None and role.code == "system_admin" and scope_paths(actor) is not None:
+        raise NotAllowed(_("Only a system administrator may grant that role."))
+    user = User(username=username, unit=unit, role=role, full_name=full_name, **extra)
+    raw = password or generate_password()
+    try:
+        validate_password(raw, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(raw)
+    user.full_clean()
+    user.save()
+    audit_record(actor=actor, verb="user.create", obj=user, after=snapshot(user, USER_FIELDS), unit=unit)
+    return user, raw
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: User, **fields: Any) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _assert_unit_in_scope(actor, user.unit)
+    before = snapshot(user, USER_FIELDS)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    _assert_unit_in_scope(actor, user.unit)
+    role = user.role
+    if role is not None and role.code == "system_admin" and scope_paths(actor) is not None:
+        raise NotAllowed(_("Only a system administrator may grant that role."))
+    user.full_clean()
+    user.save()
+    audit_record(actor=actor, verb="user.update", obj=user, before=before, after=snapshot(user, USER_FIELDS), unit=user.unit)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str) -> User:
+    if actor.pk != user.pk:
+        _assert_unit_in_scope(actor, user.unit)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password", "password_changed_at"])
+    audit_record(actor=actor, verb="user.set_password", obj=user, unit=user.unit)
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, actor: Any, user: User) -> User:
+    _assert_unit_in_scope(actor, user.unit)
+    before = {"failed_logins": user.failed_logins, "locked_until": user.locked_until}
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    user.refresh_from_db()
+    audit_record(actor=actor, verb="user.unlock", obj=user, before=before, after={"failed_logins": 0, "locked_until": None}, unit=user.unit)
+    return user
+
+
+@transaction.atomic
+def token_issue(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+    """Issue a personal token; the key is shown once and only its hash is kept."""
+    if actor.pk != user.pk:
+        _assert_unit_in_scope(actor, user.unit)
+    key = ApiToken.new_key()
+    token = ApiToken(user=user, name=name, prefix=key[3:9], key_hash=ApiToken.hash_key(key))
+    token.full_clean()
+    token.save()
+    audit_record(actor=actor, verb="token.issue", obj=token, after={"user": user.pk, "name": name, "prefix": token.prefix}, unit=user.unit)
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    if actor.pk != token.user_id:
+        _assert_unit_in_scope(actor, token.user.unit)
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    audit_record(actor=actor, verb="token.revoke", obj=token, after={"revoked": True}, unit=token.user.unit)
+    return token
+
+
+def session_expire(*, request: HttpRequest) -> None:
+    """End an idle session, recording why."""
+    user = request.user
+    audit_record(actor=user, verb="auth.session_expired", obj=user)  # type: ignore[arg-type]
+    logout(request)
+
+
+def _hash_stream(stream: IO[bytes]) -> tuple[str, str, int]:
+    sha = hashlib.sha256()
+    sm3 = hashlib.new(PREFERRED_ALGORITHM) if PREFERRED_ALGORITHM == "sm3" else None
+    size = 0
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        sha.update(chunk)
+        if sm3 is not None:
+            sm3.update(chunk)
+        size += len(chunk)
+    stream.seek(0)
+    return sha.hexdigest(), sm3.hexdigest() if sm3 else "", size
+
+
+@transaction.atomic
+def attachment_store(
+    *,
+    actor: Any,
+    upload: IO[bytes],
+    name: str,
+    unit: OrgUnit,
+    role: str = "other",
+    description: str = "",
+) -> Attachment:
+    """Store a file under its hash and record the hash in the audit trail."""
+    _assert_unit_in_scope(actor, unit)
+    sha256, sm3, size = _hash_stream(upload)
+    if size == 0:
+        raise DomainError(_("The file is empty."), field="file")
+    if size > settings.ATTACHMENT_MAX_BYTES:
+        raise DomainError(
+            _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            field="file",
+        )
+    head = upload.read(4096)
+    upload.seek(0)
+    mime = files.sniff(head, upload)
+    if mime not in files.ALLOWED_TYPES:
+        raise DomainError(_("This kind of file is not accepted (its content is not a known document, image, audio or video format)."), field="file")
+    blob = Blob.objects.filter(sha256=sha256).first()
+    if blob is None:
+        storage_name = f"blobs/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+        if not default_storage.exists(storage_name):
+            default_storage.save(storage_name, File(upload))
+        blob = Blob.objects.create(sha256=sha256, sm3=sm3, size=size, content_type=mime, storage_name=storage_name)
+    attachment = Attachment(
+        blob=blob, original_name=name[:255], role=role, description=description, unit=unit, uploaded_by=actor
+    )
+    attachment.full_clean()
+    attachment.save()
+    audit_record(
+        actor=actor,
+        verb="attachment.store",
+        obj=attachment,
+        after={"sha256": sha256, "sm3": sm3, "size": size, "content_type": mime, "name": attachment.original_name},
+        unit=unit,
+    )
+    return attachment

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from fazhi.core import clock_views, views
+
+app_name = "core"
+
+urlpatterns = [
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/new/", views.unit_edit, name="unit_create"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_edit, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/<int:seq>/", views.audit_detail, name="audit_detail"),
+    path("attachments/", views.attachment_list, name="attachment_list"),
+    path("attachments/<int:pk>/download/", views.attachment_download, name="attachment_download"),
+    path("codes/", views.code_check, name="code_check"),
+    path("clock/", clock_views.clock, name="clock"),
+]

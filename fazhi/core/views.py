@@ -1,0 +1,294 @@
+"""Core pages: home, login, org units, users, tokens, audit log, attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fazhi.core import selectors, services
+from fazhi.core.errors import DomainError
+from fazhi.core.forms import (
+    AttachmentForm,
+    AuditFilterForm,
+    CodeCheckForm,
+    LoginForm,
+    OrgUnitForm,
+    UserForm,
+)
+from fazhi.core.listing import paginate
+from fazhi.core.models import ApiToken
+
+# Home-page panels: apps append callables (request) -> dict | None.
+HOME_PANELS: list[Any] = []
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    panels = [panel for make in HOME_PANELS if (panel := make(request))]
+    return render(request, "core/home.html", {"panels": panels})
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        services.user_set_password(
+            actor=self.request.user, user=self.request.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, self.request.user)  # type: ignore[arg-type]
+        messages.success(self.request, _("Your password was changed."))
+        return redirect("password_change_done")
+
+
+def _apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
+    if isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@permission_required("core.view_orgunit", raise_exception=True)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    units = selectors.unit_list(actor=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", ""))
+    return render(request, "core/unit_list.html", paginate(request, units, per_page=50))
+
+
+@login_required
+@permission_required("core.view_orgunit", raise_exception=True)
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _get_or_404(selectors.unit_list(actor=request.user), pk)
+    return render(
+        request,
+        "core/unit_detail.html",
+        {
+            "unit": unit,
+            "children": unit.children.order_by("sort_order", "name"),
+            "users": selectors.user_list(actor=request.user).filter(unit=unit)[:100],
+        },
+    )
+
+
+@login_required
+def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    perm = "core.change_orgunit" if pk else "core.add_orgunit"
+    if not request.user.has_perm(perm):
+        raise Http404
+    unit = _get_or_404(selectors.unit_list(actor=request.user), pk) if pk else None
+    form = OrgUnitForm(request.POST or None, instance=unit, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if unit is None:
+                unit = services.orgunit_create(actor=request.user, **fields)
+            else:
+                services.orgunit_update(actor=request.user, unit=unit, **fields)
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("core:unit_detail", pk=unit.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("Org unit"), "cancel": "core:unit_list"})
+
+
+@login_required
+@permission_required("core.view_user", raise_exception=True)
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = selectors.user_list(
+        actor=request.user,
+        q=request.GET.get("q", ""),
+        role=request.GET.get("role", ""),
+        unit=_int(request.GET.get("unit")),
+    )
+    context = paginate(request, users)
+    context["units"] = selectors.unit_list(actor=request.user)
+    from fazhi.core.models import Role
+
+    context["roles"] = Role.objects.all()
+    return render(request, "core/user_list.html", context)
+
+
+@login_required
+@permission_required("core.view_user", raise_exception=True)
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _get_or_404(selectors.user_list(actor=request.user), pk)
+    events = selectors.audit_list(actor=request.user, object_type="core.user", object_id=str(user.pk))[:20]
+    return render(request, "core/user_detail.html", {"subject": user, "events": events})
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    perm = "core.change_user" if pk else "core.add_user"
+    if not request.user.has_perm(perm):
+        raise Http404
+    user = _get_or_404(selectors.user_list(actor=request.user), pk) if pk else None
+    form = UserForm(request.POST or None, instance=user, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if user is None:
+                user, password = services.user_create(actor=request.user, **data)
+                messages.success(
+                    request,
+                    _("User created. Initial password (shown once): %(password)s") % {"password": password},
+                )
+            else:
+                services.user_update(actor=request.user, user=user, **data)
+                messages.success(request, _("Saved."))
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("core:user_detail", pk=user.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("User"), "cancel": "core:user_list"})
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("core.change_user"):
+        raise Http404
+    user = _get_or_404(selectors.user_list(actor=request.user), pk)
+    services.user_unlock(actor=request.user, user=user)
+    messages.success(request, _("The account was unlocked."))
+    return redirect("core:user_detail", pk=pk)
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    new_key = None
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip() or _("Personal token")
+        _token, new_key = services.token_issue(actor=request.user, user=request.user, name=name)  # type: ignore[arg-type]
+    return render(
+        request,
+        "core/token_list.html",
+        {"tokens": selectors.token_list(actor=request.user), "new_key": new_key},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token was revoked."))
+    return redirect("token_list")
+
+
+@login_required
+@permission_required("core.view_auditevent", raise_exception=True)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "actor_q": data["actor"],
+            "object_type": data["object_type"],
+            "object_id": data["object_id"],
+            "verb": data["verb"],
+            "since": data["since"],
+            "until": data["until"],
+        }
+    events = selectors.audit_list(actor=request.user, **filters)
+    context = paginate(request, events, per_page=50)
+    context["form"] = form
+    return render(request, "core/audit_list.html", context)
+
+
+@login_required
+@permission_required("core.view_auditevent", raise_exception=True)
+def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
+    events = selectors.audit_list(actor=request.user)
+    event = events.filter(seq=seq).first()
+    if event is None:
+        raise Http404
+    return render(request, "core/audit_detail.html", {"event": event})
+
+
+@login_required
+@permission_required("core.view_attachment", raise_exception=True)
+def attachment_list(request: HttpRequest) -> HttpResponse:
+    form = AttachmentForm(actor=request.user)
+    if request.method == "POST":
+        if not request.user.has_perm("core.add_attachment"):
+            raise Http404
+        form = AttachmentForm(request.POST, request.FILES, actor=request.user)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                services.attachment_store(
+                    actor=request.user,
+                    upload=upload,
+                    name=upload.name,
+                    unit=form.cleaned_data["unit"],
+                    role=form.cleaned_data["role"],
+                    description=form.cleaned_data["description"],
+                )
+            except DomainError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("The file was stored."))
+                return redirect("core:attachment_list")
+    files = selectors.attachment_list(actor=request.user, q=request.GET.get("q", ""), role=request.GET.get("role", ""))
+    context = paginate(request, files)
+    context["form"] = form
+    return render(request, "core/attachment_list.html", context)
+
+
+@login_required
+@permission_required("core.view_attachment", raise_exception=True)
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _get_or_404(selectors.attachment_list(actor=request.user), pk)
+    blob = attachment.blob
+    response = FileResponse(
+        default_storage.open(blob.storage_name, "rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=blob.content_type,
+    )
+    response["X-Content-SHA256"] = blob.sha256
+    return response
+
+
+@login_required
+def code_check(request: HttpRequest) -> HttpResponse:
+    form = CodeCheckForm(request.GET or None)
+    result = form.check() if form.is_valid() else None
+    return render(request, "core/code_check.html", {"form": form, "result": result})
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _get_or_404(queryset: Any, pk: int | None) -> Any:
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+

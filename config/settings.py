@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "fazhi.core",
+    "fazhi.laws",
+    "fazhi.powers",
+    "fazhi.registry",
 ]
 
 MIDDLEWARE = [

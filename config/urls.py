@@ -9,6 +9,9 @@ urlpatterns = [
     path("accounts/", include("fazhi.core.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("fazhi.core.urls")),
+    path("laws/", include("fazhi.laws.urls")),
+    path("powers/", include("fazhi.powers.urls")),
+    path("registry/", include("fazhi.registry.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,75 @@
+"""Personas shared by every app's tests: permission tests are one line each.
+
+The org tree: a city bureau (法规科, 执法支队) with two counties, A and B, each
+with its own detachment. Persona users act for those units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from fazhi.core.models import OrgUnit, User
+from fazhi.core.tests import factories
+
+PASSWORD = "Passw0rd!2026"
+
+
+@dataclass
+class Personas:
+    city: OrgUnit
+    city_legal: OrgUnit
+    city_detachment: OrgUnit
+    county_a: OrgUnit
+    county_a_brigade: OrgUnit
+    county_b: OrgUnit
+    county_b_brigade: OrgUnit
+    admin: User
+    city_reviewer: User
+    city_officer: User
+    county_a_officer: User
+    county_b_officer: User
+    leader: User
+    supervisor: User
+    licensing_clerk: User
+    enterprise: User
+
+    def client(self, user: User | None) -> Client:
+        """A logged-in client for ``user`` (anonymous when None)."""
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    city = factories.agency("示范市应急管理局", "370800", "city")
+    city_legal = factories.unit("政策法规科", city)
+    city_detachment = factories.unit("应急管理综合行政执法支队", city, kind="detachment")
+    county_a = factories.agency("任城区应急管理局", "370811", "county", parent=city)
+    county_a_brigade = factories.unit("任城区执法大队", county_a, kind="brigade")
+    county_b = factories.agency("微山县应急管理局", "370826", "county", parent=city)
+    county_b_brigade = factories.unit("微山县执法大队", county_b, kind="brigade")
+    return Personas(
+        city=city,
+        city_legal=city_legal,
+        city_detachment=city_detachment,
+        county_a=county_a,
+        county_a_brigade=county_a_brigade,
+        county_b=county_b,
+        county_b_brigade=county_b_brigade,
+        admin=factories.user("admin", city, "system_admin", is_staff=True),
+        city_reviewer=factories.user("reviewer", city_legal, "legal_reviewer"),
+        city_officer=factories.user("city_officer", city_detachment, "officer"),
+        county_a_officer=factories.user("a_officer", county_a_brigade, "officer"),
+        county_b_officer=factories.user("b_officer", county_b_brigade, "officer"),
+        leader=factories.user("leader", city, "leader"),
+        supervisor=factories.user("supervisor", city, "supervisor"),
+        licensing_clerk=factories.user("clerk", city, "licensing_clerk"),
+        enterprise=factories.user(
+            "enterprise", None, "enterprise", enterprise_uscc=factories.make_uscc()
+        ),
+    )

@@ -1,0 +1,60 @@
+"""./dev bench [--db sqlite|postgres] [--only SUBSTRING] — run bench/bench_*.py."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _prepare_database(kind: str) -> str:
+    if kind == "postgres":
+        name = "fazhi_bench"
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", name], check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "root", name], check=True)
+        return f"postgres://root@127.0.0.1:5432/{name}"
+    path = ROOT / "var" / "bench.sqlite3"
+    path.parent.mkdir(exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="./dev bench")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--only", default="", help="run modules whose name contains this")
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = _prepare_database(args.db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from bench.harness import Bench
+
+    bench = Bench(args.db)
+    modules = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
+    for name in modules:
+        if args.only and args.only not in name:
+            continue
+        print(f"== {name} ({args.db})", flush=True)
+        module = importlib.import_module(f"bench.{name}")
+        module.run(bench)
+    print()
+    print(f"Benchmarks on {args.db} (median of repeats; ratios are to a baseline measured in this run)")
+    print(bench.table())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

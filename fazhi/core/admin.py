@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,37 @@ from fazhi.core.models import (
 )
 
 admin.site.site_header = _("Fazhi administration")
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Record every admin save and delete in the audit chain, in its transaction."""
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from fazhi.core.audit import audit_record, snapshot
+
+        model = type(obj)
+        before = snapshot(model.objects.get(pk=obj.pk)) if change and obj.pk else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                verb=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+                obj=obj,
+                before=before,
+                after=snapshot(obj),
+            )
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        from fazhi.core.audit import audit_record, snapshot
+
+        with transaction.atomic():
+            before = snapshot(obj)
+            audit_record(actor=request.user, verb=f"{obj._meta.model_name}.delete", obj=obj, before=before)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(OrgUnit)
@@ -35,13 +67,13 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "scope"]
     filter_horizontal = ["permissions"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "unit", "role", "is_active", "locked_until"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name"]
@@ -68,11 +100,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked"]
     readonly_fields = ["prefix", "key_hash"]
 
 
-admin.site.register(CalendarYear)
-admin.site.register(CalendarDay)
-admin.site.register(ClockRule)
+admin.site.register(CalendarYear, AuditedModelAdmin)
+admin.site.register(CalendarDay, AuditedModelAdmin)
+admin.site.register(ClockRule, AuditedModelAdmin)

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fazhi.core.request_context import client_ip_of, reset_client_ip, set_client_ip
@@ -69,3 +70,28 @@ class PasswordExpiryMiddleware:
                 return redirect("password_change")
         return self.get_response(request)
 
+
+
+class DefaultLanguageMiddleware:
+    """Chinese unless the user chose otherwise (language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; a
+    bureau's intranet should show zh-hans by default, so pages ignore it. The
+    API honours Accept-Language, so machine clients can ask for English errors.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.supported:
+            language = settings.LANGUAGE_CODE
+            if request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META:
+                language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

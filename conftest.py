@@ -73,3 +73,19 @@ def personas(db: None) -> Personas:
             "enterprise", None, "enterprise", enterprise_uscc=factories.make_uscc()
         ),
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Make transactional tests restore seed data (clock rules etc.) after flushing.
+
+    A transactional test empties every table when it ends; without this the
+    rows that data migrations seed would be gone for the tests after it.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if "serialized_rollback" in marker.kwargs:
+            continue
+        kwargs = {**marker.kwargs, "serialized_rollback": True}
+        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)

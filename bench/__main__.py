@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def _prepare_database(kind: str) -> str:
     if kind == "postgres":
         name = "fazhi_bench"
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", name], check=True)
+        subprocess.run(
+            ["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", name], check=True
+        )
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "root", name], check=True)
         return f"postgres://root@127.0.0.1:5432/{name}"
     path = ROOT / "var" / "bench.sqlite3"
@@ -51,7 +53,7 @@ def main() -> int:
         module = importlib.import_module(f"bench.{name}")
         module.run(bench)
     print()
-    print(f"Benchmarks on {args.db} (median of repeats; ratios are to a baseline measured in this run)")
+    print(f"Benchmarks on {args.db}: medians; ratios are to baselines measured in this run")
     print(bench.table())
     return 0
 

@@ -8,6 +8,7 @@ noisy shared machine compares like with like.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import statistics
 import time
@@ -22,10 +23,8 @@ _CLEAR_REFS = Path("/proc/self/clear_refs")
 
 def _reset_peak() -> None:
     """Reset the process's peak RSS (Linux: writing 5 to clear_refs)."""
-    try:
+    with contextlib.suppress(OSError):
         _CLEAR_REFS.write_text("5")
-    except OSError:
-        pass
 
 
 def peak_rss_mb() -> float:
@@ -119,7 +118,11 @@ class Bench:
             base = by_name.get(r.baseline or "")
             if base is not None and base.seconds > 0:
                 ratio = f"{r.seconds / base.seconds:.2f}× {base.name}"
-            value = f"{r.seconds * 1000:.1f} ms" if r.unit == "s" and r.seconds < 1 else f"{r.seconds:.3f} {r.unit}"
+            value = (
+                f"{r.seconds * 1000:.1f} ms"
+                if r.unit == "s" and r.seconds < 1
+                else f"{r.seconds:.3f} {r.unit}"
+            )
             peak = "" if r.peak_mb is None else f"{r.peak_mb:.0f}"
             rows.append((r.name, r.size, value, peak, ratio, r.target))
         widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]

@@ -40,6 +40,24 @@ class DayKind(models.TextChoices):
     WORKDAY = "workday", _("Make-up working day")
 
 
+class CalendarKind(models.TextChoices):
+    """What a day is for counting time limits (工作日 / 周末 / 法定节假日 / 调休上班日)."""
+
+    WORKDAY = "workday", _("Working day")
+    WEEKEND = "weekend", _("Weekend")
+    HOLIDAY = "holiday", _("Statutory holiday")
+    MAKEUP_WORKDAY = "makeup_workday", _("Make-up working day")
+
+
+class DayOrigin(models.TextChoices):
+    """Where the calendar's answer for a day comes from."""
+
+    OVERRIDE = "override", _("Administrator override")
+    PACKAGE = "package", _("State Council holiday notice")
+    WEEKDAY = "weekday", _("Ordinary week")
+    ASSUMED = "assumed", _("Unknown year: weekends only")
+
+
 class ClockUnit(models.TextChoices):
     WORKDAY = "workday", _("Working days")
     CALENDAR = "calendar", _("Calendar days")

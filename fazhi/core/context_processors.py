@@ -24,7 +24,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Org units"), "core:unit_list", "core.view_orgunit"),
     NavItem(_("Users"), "core:user_list", "core.view_user"),
     NavItem(_("Deadlines"), "core:clock"),
+    NavItem(_("Calendar"), "core:calendar", "core.view_calendarday"),
     NavItem(_("Attachments"), "core:attachment_list", "core.view_attachment"),
+    NavItem(_("Check a code"), "core:code_check"),
     NavItem(_("Audit log"), "core:audit_list", "core.view_auditevent"),
 ]
 

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser, Permission, UserManager
+from django.contrib.auth.models import AbstractUser, Permission
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -67,7 +67,7 @@ class OrgUnit(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, object] = {}
         if self.kind == UnitKind.AGENCY:
             if not self.level:
                 errors["level"] = _("An agency needs its administrative level.")
@@ -159,7 +159,6 @@ class User(AbstractUser):
     failed_logins = models.PositiveIntegerField(_("consecutive failed logins"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -22,7 +22,11 @@ ROLE_SCOPES: dict[str, str] = {
     RoleCode.ENTERPRISE: Scope.OWN,
 }
 
-_STAFF_VIEW = ["core.view_orgunit", "core.view_user", "core.view_attachment", "core.add_attachment"]
+_STAFF_VIEW = [
+    "core.view_orgunit", "core.view_user", "core.view_attachment", "core.add_attachment",
+    # Every officer works to statutory time limits: they may read the rules and calendar.
+    "core.view_clockrule", "core.view_calendarday", "core.view_calendaryear",
+]
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     RoleCode.SYSTEM_ADMIN: {

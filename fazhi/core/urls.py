@@ -20,4 +20,8 @@ urlpatterns = [
     path("attachments/<int:pk>/download/", views.attachment_download, name="attachment_download"),
     path("codes/", views.code_check, name="code_check"),
     path("clock/", clock_views.clock, name="clock"),
+    path("clock/rules/", clock_views.clockrule_list, name="clockrule_list"),
+    path("clock/rules/new/", clock_views.clockrule_version_create, name="clockrule_create"),
+    path("clock/rules/<int:pk>/edit/", clock_views.clockrule_edit, name="clockrule_edit"),
+    path("calendar/", clock_views.calendar, name="calendar"),
 ]

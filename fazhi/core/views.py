@@ -9,9 +9,9 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,8 +28,17 @@ from fazhi.core.forms import (
 from fazhi.core.listing import paginate
 from fazhi.core.models import ApiToken
 
+
+
+def _activity_panel(request: HttpRequest) -> dict[str, Any] | None:
+    if not request.user.has_perm("core.view_auditevent"):
+        return None
+    events = selectors.audit_list(actor=request.user)[:8]
+    return {"template": "core/_panel_activity.html", "events": events}
+
+
 # Home-page panels: apps append callables (request) -> dict | None.
-HOME_PANELS: list[Any] = []
+HOME_PANELS: list[Any] = [_activity_panel]
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -75,5 +75,5 @@ def login(page: Any, base_url: str, user: Any, password: str = PASSWORD) -> None
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))

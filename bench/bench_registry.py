@@ -1,0 +1,303 @@
+"""Registry at province scale: importing 100k / 1M entities and listing them.
+
+Cases (sizes from env knobs, defaults are the targets' sizes):
+
+- ``FAZHI_BENCH_XLSX_ROWS`` (100,000): check and import an XLSX through the
+  import pipeline, against python-calamine reading the same file (baseline).
+- ``FAZHI_BENCH_ROWS`` (1,000,000): check and import a CSV, against
+  PostgreSQL's own COPY of the same file into a plain table (baseline; on
+  SQLite the baseline is executemany into a plain table). Run it with
+  ``--db postgres``.
+- The entity list page with filters at that size: p95 of requests through
+  the Django test client, against one plain indexed query (baseline).
+
+The data are deterministic (``SEED``): valid credit codes, real county
+region codes, category/risk/credit mixes.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.harness import Bench
+
+SEED = 20260301
+XLSX_ROWS = int(os.environ.get("FAZHI_BENCH_XLSX_ROWS", "100000"))
+CSV_ROWS = int(os.environ.get("FAZHI_BENCH_ROWS", "1000000"))
+LIST_REQUESTS = int(os.environ.get("FAZHI_BENCH_LIST_REQUESTS", "40"))
+COUNTIES = ("370811", "370812", "370826", "370827", "370828", "370829", "370830", "370831", "370832", "370881")
+PREFIXES = ("华鑫", "鲁源", "宏达", "金岭", "运河", "泰丰", "圣地", "兖矿", "微湖", "梁山", "孔孟", "北湖", "东方", "瑞丰", "恒通")
+TRADES = (
+    ("化工", "C", "26"),
+    ("机械制造", "C", "34"),
+    ("纺织", "C", "17"),
+    ("建材", "C", "30"),
+    ("食品", "C", "14"),
+    ("物流", "G", "59"),
+    ("商贸", "F", "51"),
+    ("石料", "B", "10"),
+    ("冶金", "C", "31"),
+    ("木业", "C", "20"),
+)
+CATEGORY_SETS = ("危险化学品经营", "粉尘涉爆", "工贸其他", "有限空间作业", "涉氨制冷、有限空间作业",
+                 "危险化学品使用、有限空间作业", "", "", "烟花爆竹", "非煤矿山", "金属冶炼")
+RISKS = ("低风险",) * 5 + ("一般风险",) * 3 + ("较大风险", "重大风险")
+CREDITS = ("A",) * 6 + ("B",) * 2 + ("C", "D")
+
+
+def _uscc(region: str, n: int) -> str:
+    from fazhi.core.codes import uscc_check_char
+
+    body = f"{region}MA{n:07d}"
+    first17 = ("92" if n % 7 == 0 else "91") + body
+    return first17 + uscc_check_char(first17)
+
+
+def entity_rows(count: int, seed: int = SEED, start: int = 0) -> Iterator[list[str]]:
+    """Yield ``count`` import rows (in the template's column order)."""
+    rng = random.Random(seed)
+    for i in range(start, start + count):
+        region = COUNTIES[rng.randrange(len(COUNTIES))]
+        word, section, division = TRADES[rng.randrange(len(TRADES))]
+        prefix = PREFIXES[rng.randrange(len(PREFIXES))]
+        yield [
+            _uscc(region, i),
+            f"济宁{prefix}{word}有限公司{i}",
+            "个体工商户" if i % 7 == 0 else "企业",
+            "王建国",
+            region,
+            f"济宁市第{i % 300}工业园区{prefix}路{i}号",
+            section,
+            division,
+            ("小型", "微型", "中型", "大型")[rng.randrange(4)],
+            CATEGORY_SETS[rng.randrange(len(CATEGORY_SETS))],
+            "是" if rng.random() < 0.05 else "否",
+            ("三级", "二级", "未达标", "")[rng.randrange(4)],
+            RISKS[rng.randrange(len(RISKS))],
+            CREDITS[rng.randrange(len(CREDITS))],
+            "存续",
+            "0537-2345678",
+            "",
+        ]
+
+
+def headers() -> list[str]:
+    from fazhi.registry.imports.entities import COLUMNS
+
+    return [c.header for c in COLUMNS]
+
+
+def write_csv(path: Path, count: int) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(headers())
+        writer.writerows(entity_rows(count))
+    return path
+
+
+def write_xlsx(path: Path, count: int) -> Path:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    for col, header in enumerate(headers()):
+        sheet.write_string(0, col, header)
+    for r, row in enumerate(entity_rows(count), start=1):
+        for col, value in enumerate(row):
+            if value:
+                sheet.write_string(r, col, value)
+    workbook.close()
+    return path
+
+
+def setup_org() -> dict[str, Any]:
+    """A city bureau with its counties and two users (city and one county)."""
+    from fazhi.core import services
+    from fazhi.core.models import OrgUnit, Role, User
+    from fazhi.core.tests.factories import SYSTEM
+
+    city = OrgUnit.objects.filter(name="基准市应急管理局").first()
+    if city is None:
+        city = services.orgunit_create(
+            actor=SYSTEM, name="基准市应急管理局", kind="agency", level="city", region_code="370800"
+        )
+        for code in COUNTIES:
+            services.orgunit_create(
+                actor=SYSTEM, name=f"基准县{code}应急管理局", kind="agency", level="county", region_code=code, parent=city
+            )
+    county = OrgUnit.objects.get(name=f"基准县{COUNTIES[0]}应急管理局")
+    users = {}
+    for name, unit, role in (("bench_city", city, "legal_reviewer"), ("bench_county", county, "officer")):
+        user = User.objects.filter(username=name).first()
+        if user is None:
+            user, _ = services.user_create(
+                actor=SYSTEM, username=name, unit=unit, role=Role.objects.get(code=role), password="Bench!Passw0rd2026"
+            )
+        users[name] = user
+    return {"city": city, "county": county, **users}
+
+
+def clear_entities() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("registry_entitychange", "registry_entitystaging", "registry_entity"):
+            if connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {table} CASCADE")
+            else:
+                cursor.execute(f"DELETE FROM {table}")
+
+
+def import_file(path: Path, org: dict[str, Any]) -> Any:
+    """Check and import a file as the city's legal reviewer (valid rows)."""
+    from fazhi.registry import services
+    from fazhi.registry.imports import base
+
+    job = services.import_job_create(
+        actor=org["bench_city"], kind="entity", unit=org["city"], filename=path.name, path=str(path),
+        valid_only=True, run=False,
+    )
+    job = base.job_validate(job.pk)
+    assert job.status == "done", (job.status, job.message, job.error_rows)
+    return job
+
+
+def calamine_read(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    rows = 0
+    for _row in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows():
+        rows += 1
+    return rows
+
+
+def raw_copy(path: Path) -> None:
+    """Baseline: the database loads the same file into a plain table itself."""
+    from django.db import connection
+
+    columns = ", ".join(f"c{i} text" for i in range(len(headers())))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_copy")
+        cursor.execute(f"CREATE TABLE bench_raw_copy ({columns})")
+        if connection.vendor == "postgresql":
+            with path.open("rb") as fh, cursor.cursor.copy("COPY bench_raw_copy FROM STDIN (FORMAT csv, HEADER true)") as copy:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    copy.write(block)
+        else:
+            marks = ", ".join(["%s"] * len(headers()))
+            with path.open(encoding="utf-8", newline="") as fh:
+                reader = csv.reader(fh)
+                next(reader)
+                while batch := [row for _, row in zip(range(20000), reader, strict=False)]:
+                    cursor.executemany(f"INSERT INTO bench_raw_copy VALUES ({marks})", batch)
+        cursor.execute("DROP TABLE bench_raw_copy")
+
+
+LIST_QUERIES = (
+    "",
+    "risk_level=major",
+    "category=non_coal_mine",
+    "key_supervision=yes&risk_level=high",
+    "credit_class=D&kind=individual_business",
+    "industry_section=C&industry_division=26",
+    "q=华鑫化工",
+    "q=有限公司99999",
+    "region=370826&status=active",
+    "category=dust_explosion&credit_class=C",
+)
+
+
+def list_latencies(org: dict[str, Any], requests: int) -> tuple[list[float], list[float]]:
+    """Time the list page for the city and for one county, with filters."""
+    from django.test import Client
+
+    times: dict[str, list[float]] = {"bench_city": [], "bench_county": []}
+    for who in times:
+        client = Client()
+        client.force_login(org[who])
+        client.get("/registry/entities/")  # warm up
+        for i in range(requests):
+            query = LIST_QUERIES[i % len(LIST_QUERIES)]
+            started = time.perf_counter()
+            response = client.get("/registry/entities/?" + query)
+            times[who].append(time.perf_counter() - started)
+            assert response.status_code == 200, response.status_code
+            if i % len(LIST_QUERIES) == 0 and "after" not in query:
+                # follow a few pages deep with the keyset cursor
+                cursor = response.context["page"].next_cursor
+                if cursor:
+                    started = time.perf_counter()
+                    client.get(f"/registry/entities/?cursor={cursor}&{query}")
+                    times[who].append(time.perf_counter() - started)
+    return times["bench_city"], times["bench_county"]
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 2 else values[0]
+
+
+def plain_indexed_query(org: dict[str, Any]) -> None:
+    from fazhi.registry.models import Entity
+
+    list(Entity.objects.filter(supervising_agency=org["county"]).order_by("-id")[:25])
+
+
+def run(bench: Bench) -> None:
+    from django.db import connection
+
+    org = setup_org()
+    with tempfile.TemporaryDirectory() as folder:
+        xlsx = write_xlsx(Path(folder) / "entities.xlsx", XLSX_ROWS)
+        size = f"{XLSX_ROWS:,} rows"
+        bench.measure("calamine read xlsx", lambda: calamine_read(xlsx), size=size, repeat=3)
+        bench.measure(
+            "import xlsx (check + write)",
+            lambda: import_file(xlsx, org),
+            size=size,
+            repeat=3,
+            setup=clear_entities,
+            baseline="calamine read xlsx",
+            target="≤ 5 s",
+        )
+        xlsx.unlink()
+
+        csv_path = write_csv(Path(folder) / "entities.csv", CSV_ROWS)
+        size = f"{CSV_ROWS:,} rows"
+        baseline = "COPY csv (database)" if connection.vendor == "postgresql" else "executemany csv (database)"
+        bench.measure(baseline, lambda: raw_copy(csv_path), size=size, repeat=3)
+        bench.measure(
+            "import csv (check + write)",
+            lambda: import_file(csv_path, org),
+            size=size,
+            repeat=3,
+            setup=clear_entities,
+            baseline=baseline,
+            target="≤ 10 s on PostgreSQL, ≤ 1 GB",
+        )
+        job = import_file(csv_path, org)  # re-import: every row unchanged
+        bench.measure(
+            "re-import same csv (no changes)",
+            lambda: import_file(csv_path, org),
+            size=size,
+            repeat=1,
+            baseline=baseline,
+        )
+        assert job.unchanged_rows == CSV_ROWS or job.created_count == 0
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE registry_entity")
+    bench.measure("plain indexed query (25 rows)", lambda: plain_indexed_query(org), size=size, repeat=20)
+    city, county = list_latencies(org, LIST_REQUESTS)
+    bench.record("entity list p95 (city, filters)", p95(city), size=size, target="≤ 150 ms",
+                 baseline="plain indexed query (25 rows)")
+    bench.record("entity list p95 (county, filters)", p95(county), size=size, target="≤ 150 ms",
+                 baseline="plain indexed query (25 rows)")

@@ -7,6 +7,7 @@ with its own detachment. Persona users act for those units.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -42,6 +43,16 @@ class Personas:
         if user is not None:
             client.force_login(user)
         return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Hash test passwords with MD5: argon2 costs ~0.1 s per persona.
+
+    Tests marked ``real_password_hashing`` keep the production hashers.
+    """
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -68,12 +68,12 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> dict[str, object]
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
-        if path.startswith("//"):
-            path = path[1:]
-        elif path.startswith("/"):
+        if path.startswith("//") or path.startswith("/"):
             path = path[1:]
         if not path:
-            raise ImproperlyConfigured(f"{name}: sqlite URL needs a file path, e.g. sqlite:///var/fazhi.sqlite3")
+            raise ImproperlyConfigured(
+                f"{name}: sqlite URL needs a file path, e.g. sqlite:///var/fazhi.sqlite3"
+            )
         file = Path(path) if Path(path).is_absolute() else base_dir / path
         return {
             "ENGINE": "django.db.backends.sqlite3",

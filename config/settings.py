@@ -65,9 +65,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the two below: they add messages when they redirect.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "fazhi.core.middleware.IdleTimeoutMiddleware",
     "fazhi.core.middleware.PasswordExpiryMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -1,11 +1,14 @@
-"""API: org units, users, the current user, code validation."""
+"""API: org units, users, the current user, code validation.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: ninja resolves the string
+annotations of a ``@paginate``-wrapped view in the wrong module, and
+``Query[...]`` parameters then break the OpenAPI schema.
+"""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from fazhi.core import selectors
@@ -90,7 +93,7 @@ def me(request: HttpRequest) -> Any:
 @router.get("/codes/validate", response=CodeResult, auth=None)
 def codes_validate(
     request: HttpRequest,
-    kind: str = Field(..., pattern="^(uscc|ric|region)$"),  # type: ignore[assignment]
+    kind: Literal["uscc", "ric", "region"],
     value: str = "",
 ) -> Any:
     """Check a code; public, as the portal's forms use it too."""

@@ -78,6 +78,7 @@ def _event_payload(event: AuditEvent) -> str:
             "actor_id": event.actor_id,
             "actor_label": event.actor_label,
             "unit_id": event.unit_id,
+            "unit_path": event.unit_path,
             "verb": event.verb,
             "object_type": event.object_type,
             "object_id": event.object_id,
@@ -125,7 +126,8 @@ def audit_record(
             seq=head.last_seq + 1,
             occurred_at=timezone.now(),
             actor=actor if actor is not None and actor.pk else None,
-            actor_label=actor_label or (actor.get_username() if actor is not None and actor.pk else "system"),
+            actor_label=actor_label
+            or (actor.get_username() if actor is not None and actor.is_authenticated else "system"),
             unit=unit,
             unit_path=unit.path if unit is not None else "",
             verb=verb,
@@ -161,6 +163,11 @@ def _events() -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
 
 
+def _data_digest(data: Any, algorithm: str) -> str:
+    """The digest recorded for before/after data ("" when there was none)."""
+    return digest(canonical(data).encode(), algorithm) if data is not None else ""
+
+
 def audit_verify() -> tuple[int, Break | None]:
     """Walk the chain; return (events checked, first break or None)."""
     expected_prev = GENESIS
@@ -171,13 +178,9 @@ def audit_verify() -> tuple[int, Break | None]:
             return count, Break(expected_seq, f"missing (next stored event is #{event.seq})")
         if event.prev_hash != expected_prev:
             return count, Break(event.seq, "does not link to the previous event's hash")
-        if event.before is not None and event.before_digest != digest(
-            canonical(event.before).encode(), event.algorithm
-        ):
+        if event.before_digest != _data_digest(event.before, event.algorithm):
             return count, Break(event.seq, "its 'before' data was altered")
-        if event.after is not None and event.after_digest != digest(
-            canonical(event.after).encode(), event.algorithm
-        ):
+        if event.after_digest != _data_digest(event.after, event.algorithm):
             return count, Break(event.seq, "its 'after' data was altered")
         if event_hash(event) != event.hash:
             return count, Break(event.seq, "its contents do not match its hash")
@@ -185,6 +188,8 @@ def audit_verify() -> tuple[int, Break | None]:
         expected_seq += 1
         count += 1
     head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None and count:
+        return count, Break(count + 1, "missing: the chain head was removed")
     if head is not None and (head.last_seq != count or head.last_hash != expected_prev):
         return count, Break(count + 1, f"missing: the chain head records {head.last_seq} events")
     return count, None

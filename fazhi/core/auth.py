@@ -76,7 +76,7 @@ def token_user(key: str) -> User | None:
         .filter(key_hash=ApiToken.hash_key(key), revoked=False)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.user.is_locked():
         return None
     now = timezone.now()
     if token.expires_at is not None and token.expires_at <= now:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
@@ -191,4 +192,8 @@ def validate_region(value: str, *, allow_historic: bool = False) -> CodeCheck:
     return OK
 
 
-VALIDATORS = {"uscc": validate_uscc, "ric": validate_ric, "region": validate_region}
+VALIDATORS: dict[str, Callable[[str], CodeCheck]] = {
+    "uscc": validate_uscc,
+    "ric": validate_ric,
+    "region": validate_region,
+}

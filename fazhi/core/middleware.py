@@ -8,16 +8,17 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fazhi.core.request_context import client_ip_of, reset_client_ip, set_client_ip
 
 LAST_SEEN_KEY = "fazhi_last_seen"
+LAST_SEEN_RESOLUTION = 30  # seconds
 
 
 class IdleTimeoutMiddleware:
@@ -37,8 +38,10 @@ class IdleTimeoutMiddleware:
 
                     session_expire(request=request)
                     messages.info(request, _("You were logged out after a period of inactivity."))
-                    return redirect(f"{reverse('login')}?next={request.path}")
-                request.session[LAST_SEEN_KEY] = now
+                    return redirect_to_login(request.get_full_path())
+                if last is None or now - last > LAST_SEEN_RESOLUTION:
+                    # Coarse on purpose: a session write per page view is wasted I/O.
+                    request.session[LAST_SEEN_KEY] = now
             return self.get_response(request)
         finally:
             reset_client_ip(token)

@@ -62,10 +62,15 @@ def orgunit_update(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     _assert_unit_in_scope(actor, unit)
     before = snapshot(unit, UNIT_FIELDS)
+    old_parent_id = unit.parent_id
     for name, value in fields.items():
         setattr(unit, name, value)
-    if unit.parent is not None:
-        _assert_unit_in_scope(actor, unit.parent)
+    if unit.parent_id != old_parent_id:
+        if unit.parent is not None:
+            _assert_unit_in_scope(actor, unit.parent)
+        elif scope_paths(actor) is not None:
+            # Detaching an agency would take it out of its parent's sight.
+            raise NotAllowed(_("Only a system administrator may move a unit to the top level."))
     unit.full_clean(exclude=["path"])
     old_path = unit.path
     unit.path = _unit_path(unit)

@@ -45,6 +45,9 @@ def on_login_failed(
         user = User.objects.select_for_update().filter(username=username).first()
         locked = False
         if user is not None:
+            if user.locked_until is not None and not user.is_locked():
+                # A lock that has run out gives a fresh set of attempts.
+                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
             User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
             user.refresh_from_db(fields=["failed_logins", "locked_until"])
             if user.failed_logins >= settings.LOGIN_MAX_FAILURES and not user.is_locked():

@@ -18,11 +18,6 @@ D = datetime.date
 UNKNOWN_YEAR = PACKAGE_MAX_YEAR + 1
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    """Persona passwords need no argon2 here; it only slows the fixture down."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def pure() -> WorkCalendar:
     return WorkCalendar(overrides={}, extra_known_years=())

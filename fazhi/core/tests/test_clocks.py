@@ -319,12 +319,6 @@ def test_bad_input_raises_field_errors() -> None:
 
 
 # -- database: rules, versions, overrides ----------------------------------------
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    """Persona passwords need no argon2 here; it only slows the fixture down."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 SEEDED = {
     "penalty_decision": (90, "calendar", True),
     "penalty_hearing_request": (5, "workday", True),

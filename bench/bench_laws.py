@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -170,7 +171,7 @@ def _like_once(query: str) -> int:
     return matches.count() + len(list(matches.order_by("id")[:20]))
 
 
-def _latencies(fn, queries: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
+def _latencies(fn: Callable[[str], object], queries: list[str]) -> list[float]:
     times = []
     for query in queries:
         started = time.perf_counter()
@@ -189,11 +190,18 @@ def run(bench: Bench) -> None:
 
     started = time.perf_counter()
     real = import_real_laws()
-    bench.record("laws: import 49 real texts", time.perf_counter() - started, size=f"{real} articles", target="a few s")
+    bench.record(
+        "laws: import 49 real texts",
+        time.perf_counter() - started,
+        size=f"{real} articles",
+        target="a few s",
+    )
 
     started = time.perf_counter()
     total = build_corpus(TARGET_ARTICLES)
-    bench.record("laws: bulk-insert corpus", time.perf_counter() - started, size=f"{total} articles")
+    bench.record(
+        "laws: bulk-insert corpus", time.perf_counter() - started, size=f"{total} articles"
+    )
 
     queries = sample_queries(QUERIES)
     parse_query("预热")  # load jieba's dictionary outside the timings
@@ -209,7 +217,12 @@ def run(bench: Bench) -> None:
     _latencies(_search_once, queries[:20])  # warm the index pages
     search_times = _latencies(_search_once, queries)
     size = f"{total} articles, {len(queries)} queries"
-    bench.record("laws: search p50", statistics.median(search_times), size=size, baseline="laws: LIKE scan p95")
+    bench.record(
+        "laws: search p50",
+        statistics.median(search_times),
+        size=size,
+        baseline="laws: LIKE scan p95",
+    )
     bench.record(
         "laws: search p95",
         p95(search_times),
@@ -219,4 +232,8 @@ def run(bench: Bench) -> None:
     )
     like_queries = queries[:40]
     like_times = _latencies(_like_once, like_queries)
-    bench.record("laws: LIKE scan p95", p95(like_times), size=f"{total} articles, {len(like_queries)} queries")
+    bench.record(
+        "laws: LIKE scan p95",
+        p95(like_times),
+        size=f"{total} articles, {len(like_queries)} queries",
+    )

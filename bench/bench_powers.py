@@ -55,9 +55,17 @@ def build_org() -> tuple[Any, list[Any]]:
             actor=ACTOR, name="基准市应急管理局", kind="agency", level="city", region_code="370800"
         )
     units = []
-    for name in ("政策法规科", "危险化学品安全监督管理科", "安全生产基础科", "应急管理综合行政执法支队"):
+    for name in (
+        "政策法规科",
+        "危险化学品安全监督管理科",
+        "安全生产基础科",
+        "应急管理综合行政执法支队",
+    ):
         unit = OrgUnit.objects.filter(name=name, parent=city).first()
-        units.append(unit or core_services.orgunit_create(actor=ACTOR, name=name, kind="section", parent=city))
+        units.append(
+            unit
+            or core_services.orgunit_create(actor=ACTOR, name=name, kind="section", parent=city)
+        )
     return city, units
 
 
@@ -66,13 +74,28 @@ def build_workbook(rows: int, units: list[Any], *, seed: int = 7) -> bytes:
     from fazhi.laws.models import Article
 
     articles = list(
-        Article.objects.filter(law__work__key="安全生产法", number__gte=90, number__lte=114).order_by("number")
+        Article.objects.filter(
+            law__work__key="安全生产法", number__gte=90, number__lte=114
+        ).order_by("number")
     )
     rng = random.Random(seed)
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"in_memory": True})
     sheet = book.add_worksheet()
-    sheet.write_row(0, 0, ["序号", "事项编码", "事项名称", "事项类型", "实施依据", "承办机构", "责任事项", "市县同权"])
+    sheet.write_row(
+        0,
+        0,
+        [
+            "序号",
+            "事项编码",
+            "事项名称",
+            "事项类型",
+            "实施依据",
+            "承办机构",
+            "责任事项",
+            "市县同权",
+        ],
+    )
     for index in range(rows):
         article = rng.choice(articles)
         basis = f"{AQ}{article.label} {article.text[:160]}（第{index + 1}项）"
@@ -101,7 +124,14 @@ def build(rows: int = ROWS) -> dict[str, Any]:
     from fazhi.powers.models import PowerCatalog
     from fazhi.powers.seed import discretion_seed, ensure_laws
 
-    ensure_laws(actor=ACTOR, names=["安全生产法(2021-06-10).md", "行政处罚法(2021-01-22).md", "危险化学品安全管理条例(2013-12-07).md"])
+    ensure_laws(
+        actor=ACTOR,
+        names=[
+            "安全生产法(2021-06-10).md",
+            "行政处罚法(2021-01-22).md",
+            "危险化学品安全管理条例(2013-12-07).md",
+        ],
+    )
     discretion_seed(actor=ACTOR)
     city, units = build_org()
     data = build_workbook(rows, units)
@@ -117,13 +147,22 @@ def build(rows: int = ROWS) -> dict[str, Any]:
         items = list(new.items.order_by("code"))
         step = max(len(items) // 50, 1)
         for item in items[::step][:20]:
-            services.poweritem_update(actor=ACTOR, item=item, remarks="调整", change_reason="基准测试")
+            services.poweritem_update(
+                actor=ACTOR, item=item, remarks="调整", change_reason="基准测试"
+            )
         for item in items[1::step][:10]:
             services.poweritem_remove(actor=ACTOR, item=item, reason="基准测试")
-    target = PowerCatalog.objects.filter(agency=city, year=2027).first() or services.catalog_create(
-        actor=ACTOR, agency=city, year=2027, copy_previous=False
-    )
-    return {"city": city, "units": units, "workbook": data, "old": old, "new": new, "target": target}
+    target = PowerCatalog.objects.filter(
+        agency=city, year=2027
+    ).first() or services.catalog_create(actor=ACTOR, agency=city, year=2027, copy_previous=False)
+    return {
+        "city": city,
+        "units": units,
+        "workbook": data,
+        "old": old,
+        "new": new,
+        "target": target,
+    }
 
 
 def run(bench: Bench) -> None:
@@ -133,7 +172,12 @@ def run(bench: Bench) -> None:
     from fazhi.powers.excel import write_catalog
     from fazhi.powers.importing import catalog_import_check
     from fazhi.powers.models import DiscretionEntry, PowerItem
-    from fazhi.powers.selectors import catalog_diff, discretion_calculate, entry_data, rulebook_load
+    from fazhi.powers.selectors import (
+        catalog_diff,
+        discretion_calculate,
+        entry_data,
+        rulebook_load,
+    )
 
     data = build(ROWS)
     workbook, old, new, target = data["workbook"], data["old"], data["new"], data["target"]
@@ -141,7 +185,9 @@ def run(bench: Bench) -> None:
 
     bench.measure(
         "calamine raw read (baseline)",
-        lambda: CalamineWorkbook.from_filelike(io.BytesIO(workbook)).get_sheet_by_index(0).to_python(),
+        lambda: (
+            CalamineWorkbook.from_filelike(io.BytesIO(workbook)).get_sheet_by_index(0).to_python()
+        ),
         size=size,
     )
     bench.measure(
@@ -168,7 +214,9 @@ def run(bench: Bench) -> None:
     )
     bench.measure(
         "catalog export (xlsx)",
-        lambda: write_catalog("bench", new.items.select_related("lead_unit", "parent").order_by("code")),
+        lambda: write_catalog(
+            "bench", new.items.select_related("lead_unit", "parent").order_by("code")
+        ),
         size=size,
         baseline="fetch two item lists (baseline)",
         target="≤ 3 s",
@@ -180,7 +228,20 @@ def run(bench: Bench) -> None:
     for _ in range(CALCULATIONS):
         entry = rng.choice(entries)
         bounds = rng.choice(list(entry.ranges.all()))
-        cases.append((entry, Facts(target=bounds.target, stage=bounds.stage, circumstances=frozenset(rng.sample(["confessed", "repeat_within_year", "coerced"], k=rng.randint(0, 1))))))
+        cases.append(
+            (
+                entry,
+                Facts(
+                    target=bounds.target,
+                    stage=bounds.stage,
+                    circumstances=frozenset(
+                        rng.sample(
+                            ["confessed", "repeat_within_year", "coerced"], k=rng.randint(0, 1)
+                        )
+                    ),
+                ),
+            )
+        )
 
     def latencies(fn: Any) -> list[float]:
         times = []
@@ -193,7 +254,11 @@ def run(bench: Bench) -> None:
     rules = rulebook_load()
     plain = {entry.pk: entry_data(entry) for entry in entries}
     pure = latencies(lambda entry, facts: calculate(plain[entry.pk], facts, rules))
-    db = latencies(lambda entry, facts: discretion_calculate(entry=DiscretionEntry.objects.get(pk=entry.pk), facts=facts))
+    db = latencies(
+        lambda entry, facts: discretion_calculate(
+            entry=DiscretionEntry.objects.get(pk=entry.pk), facts=facts
+        )
+    )
     p95 = lambda values: statistics.quantiles(values, n=20)[18]  # noqa: E731
     bench.record("calculator p95, pure engine (baseline)", p95(pure), size=f"{CALCULATIONS} calls")
     bench.record(

@@ -33,8 +33,35 @@ SEED = 20260301
 XLSX_ROWS = int(os.environ.get("FAZHI_BENCH_XLSX_ROWS", "100000"))
 CSV_ROWS = int(os.environ.get("FAZHI_BENCH_ROWS", "1000000"))
 LIST_REQUESTS = int(os.environ.get("FAZHI_BENCH_LIST_REQUESTS", "40"))
-COUNTIES = ("370811", "370812", "370826", "370827", "370828", "370829", "370830", "370831", "370832", "370881")
-PREFIXES = ("华鑫", "鲁源", "宏达", "金岭", "运河", "泰丰", "圣地", "兖矿", "微湖", "梁山", "孔孟", "北湖", "东方", "瑞丰", "恒通")
+COUNTIES = (
+    "370811",
+    "370812",
+    "370826",
+    "370827",
+    "370828",
+    "370829",
+    "370830",
+    "370831",
+    "370832",
+    "370881",
+)
+PREFIXES = (
+    "华鑫",
+    "鲁源",
+    "宏达",
+    "金岭",
+    "运河",
+    "泰丰",
+    "圣地",
+    "兖矿",
+    "微湖",
+    "梁山",
+    "孔孟",
+    "北湖",
+    "东方",
+    "瑞丰",
+    "恒通",
+)
 TRADES = (
     ("化工", "C", "26"),
     ("机械制造", "C", "34"),
@@ -47,8 +74,19 @@ TRADES = (
     ("冶金", "C", "31"),
     ("木业", "C", "20"),
 )
-CATEGORY_SETS = ("危险化学品经营", "粉尘涉爆", "工贸其他", "有限空间作业", "涉氨制冷、有限空间作业",
-                 "危险化学品使用、有限空间作业", "", "", "烟花爆竹", "非煤矿山", "金属冶炼")
+CATEGORY_SETS = (
+    "危险化学品经营",
+    "粉尘涉爆",
+    "工贸其他",
+    "有限空间作业",
+    "涉氨制冷、有限空间作业",
+    "危险化学品使用、有限空间作业",
+    "",
+    "",
+    "烟花爆竹",
+    "非煤矿山",
+    "金属冶炼",
+)
 RISKS = ("低风险",) * 5 + ("一般风险",) * 3 + ("较大风险", "重大风险")
 CREDITS = ("A",) * 6 + ("B",) * 2 + ("C", "D")
 
@@ -127,19 +165,35 @@ def setup_org() -> dict[str, Any]:
     city = OrgUnit.objects.filter(name="基准市应急管理局").first()
     if city is None:
         city = services.orgunit_create(
-            actor=SYSTEM, name="基准市应急管理局", kind="agency", level="city", region_code="370800"
+            actor=SYSTEM,
+            name="基准市应急管理局",
+            kind="agency",
+            level="city",
+            region_code="370800",
         )
         for code in COUNTIES:
             services.orgunit_create(
-                actor=SYSTEM, name=f"基准县{code}应急管理局", kind="agency", level="county", region_code=code, parent=city
+                actor=SYSTEM,
+                name=f"基准县{code}应急管理局",
+                kind="agency",
+                level="county",
+                region_code=code,
+                parent=city,
             )
     county = OrgUnit.objects.get(name=f"基准县{COUNTIES[0]}应急管理局")
     users = {}
-    for name, unit, role in (("bench_city", city, "legal_reviewer"), ("bench_county", county, "officer")):
+    for name, unit, role in (
+        ("bench_city", city, "legal_reviewer"),
+        ("bench_county", county, "officer"),
+    ):
         user = User.objects.filter(username=name).first()
         if user is None:
             user, _ = services.user_create(
-                actor=SYSTEM, username=name, unit=unit, role=Role.objects.get(code=role), password="Bench!Passw0rd2026"
+                actor=SYSTEM,
+                username=name,
+                unit=unit,
+                role=Role.objects.get(code=role),
+                password="Bench!Passw0rd2026",
             )
         users[name] = user
     return {"city": city, "county": county, **users}
@@ -150,7 +204,7 @@ def clear_entities() -> None:
 
     with connection.cursor() as cursor:
         for table in ("registry_entitychange", "registry_entitystaging", "registry_entity"):
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
                 cursor.execute(f"TRUNCATE {table} CASCADE")
             else:
                 cursor.execute(f"DELETE FROM {table}")
@@ -162,8 +216,13 @@ def import_file(path: Path, org: dict[str, Any]) -> Any:
     from fazhi.registry.imports import base
 
     job = services.import_job_create(
-        actor=org["bench_city"], kind="entity", unit=org["city"], filename=path.name, path=str(path),
-        valid_only=True, run=False,
+        actor=org["bench_city"],
+        kind="entity",
+        unit=org["city"],
+        filename=path.name,
+        path=str(path),
+        valid_only=True,
+        run=False,
     )
     job = base.job_validate(job.pk)
     assert job.status == "done", (job.status, job.message, job.error_rows)
@@ -188,7 +247,12 @@ def raw_copy(path: Path) -> None:
         cursor.execute("DROP TABLE IF EXISTS bench_raw_copy")
         cursor.execute(f"CREATE TABLE bench_raw_copy ({columns})")
         if connection.vendor == "postgresql":
-            with path.open("rb") as fh, cursor.cursor.copy("COPY bench_raw_copy FROM STDIN (FORMAT csv, HEADER true)") as copy:
+            with (
+                path.open("rb") as fh,
+                cursor.cursor.copy(
+                    "COPY bench_raw_copy FROM STDIN (FORMAT csv, HEADER true)"
+                ) as copy,
+            ):
                 for block in iter(lambda: fh.read(1 << 20), b""):
                     copy.write(block)
         else:
@@ -271,7 +335,11 @@ def run(bench: Bench) -> None:
 
         csv_path = write_csv(Path(folder) / "entities.csv", CSV_ROWS)
         size = f"{CSV_ROWS:,} rows"
-        baseline = "COPY csv (database)" if connection.vendor == "postgresql" else "executemany csv (database)"
+        baseline = (
+            "COPY csv (database)"
+            if connection.vendor == "postgresql"
+            else "executemany csv (database)"
+        )
         bench.measure(baseline, lambda: raw_copy(csv_path), size=size, repeat=3)
         bench.measure(
             "import csv (check + write)",
@@ -295,9 +363,21 @@ def run(bench: Bench) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE registry_entity")
-    bench.measure("plain indexed query (25 rows)", lambda: plain_indexed_query(org), size=size, repeat=20)
+    bench.measure(
+        "plain indexed query (25 rows)", lambda: plain_indexed_query(org), size=size, repeat=20
+    )
     city, county = list_latencies(org, LIST_REQUESTS)
-    bench.record("entity list p95 (city, filters)", p95(city), size=size, target="≤ 150 ms",
-                 baseline="plain indexed query (25 rows)")
-    bench.record("entity list p95 (county, filters)", p95(county), size=size, target="≤ 150 ms",
-                 baseline="plain indexed query (25 rows)")
+    bench.record(
+        "entity list p95 (city, filters)",
+        p95(city),
+        size=size,
+        target="≤ 150 ms",
+        baseline="plain indexed query (25 rows)",
+    )
+    bench.record(
+        "entity list p95 (county, filters)",
+        p95(county),
+        size=size,
+        target="≤ 150 ms",
+        baseline="plain indexed query (25 rows)",
+    )

@@ -20,7 +20,7 @@ admin.site.site_header = _("Fazhi administration")
 class AuditedModelAdmin(admin.ModelAdmin):
     """Record every admin save and delete in the audit chain, in its transaction."""
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         from fazhi.core.audit import audit_record, snapshot
 
         model = type(obj)
@@ -35,15 +35,17 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 after=snapshot(obj),
             )
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):
         from fazhi.core.audit import audit_record, snapshot
 
         with transaction.atomic():
             before = snapshot(obj)
-            audit_record(actor=request.user, verb=f"{obj._meta.model_name}.delete", obj=obj, before=before)
+            audit_record(
+                actor=request.user, verb=f"{obj._meta.model_name}.delete", obj=obj, before=before
+            )
             super().delete_model(request, obj)
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
 
@@ -55,7 +57,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "region_code", "uscc"]
     readonly_fields = ["path"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         from fazhi.core import services
 
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -79,7 +81,21 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     search_fields = ["username", "full_name"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        (_("Fazhi"), {"fields": ["full_name", "unit", "role", "phone", "enterprise_uscc", "failed_logins", "locked_until", "password_changed_at"]}),
+        (
+            _("Fazhi"),
+            {
+                "fields": [
+                    "full_name",
+                    "unit",
+                    "role",
+                    "phone",
+                    "enterprise_uscc",
+                    "failed_logins",
+                    "locked_until",
+                    "password_changed_at",
+                ]
+            },
+        ),
     )
 
 
@@ -89,13 +105,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["verb", "object_type"]
     search_fields = ["actor_label", "object_repr", "object_id"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -77,7 +77,9 @@ def unit(request: HttpRequest, unit_id: int) -> Any:
 @router.get("/users", response=list[UserOut])
 @paginate
 def users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
-    return selectors.user_list(actor=request.user, q=filters.q, role=filters.role, unit=filters.unit)
+    return selectors.user_list(
+        actor=request.user, q=filters.q, role=filters.role, unit=filters.unit
+    )
 
 
 @router.get("/users/{user_id}", response=UserOut)

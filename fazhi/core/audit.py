@@ -55,7 +55,9 @@ def _default(value: Any) -> Any:
 
 def canonical(value: Any) -> str:
     """Serialize deterministically (sorted keys, no spaces)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default
+    )
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -127,7 +129,9 @@ def audit_record(
             occurred_at=timezone.now(),
             actor=actor if actor is not None and actor.pk else None,
             actor_label=actor_label
-            or (actor.get_username() if actor is not None and actor.is_authenticated else "system"),
+            or (
+                actor.get_username() if actor is not None and actor.is_authenticated else "system"
+            ),
             unit=unit,
             unit_path=unit.path if unit is not None else "",
             verb=verb,
@@ -136,8 +140,12 @@ def audit_record(
             object_repr=object_repr,
             before=before_json,
             after=after_json,
-            before_digest=digest(canonical(before_json).encode(), algorithm) if before is not None else "",
-            after_digest=digest(canonical(after_json).encode(), algorithm) if after is not None else "",
+            before_digest=digest(canonical(before_json).encode(), algorithm)
+            if before is not None
+            else "",
+            after_digest=digest(canonical(after_json).encode(), algorithm)
+            if after is not None
+            else "",
             client_ip=client_ip if client_ip is not None else current_client_ip(),
             algorithm=algorithm,
             prev_hash=head.last_hash,

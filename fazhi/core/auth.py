@@ -101,4 +101,3 @@ def api_auth() -> list[Any]:
 
 def is_anonymous(user: Any) -> bool:
     return user is None or isinstance(user, AnonymousUser) or not user.is_authenticated
-

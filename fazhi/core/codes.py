@@ -64,7 +64,9 @@ def validate_uscc(value: str, *, check_org_code: bool = False) -> CodeCheck:
         return CodeCheck(False, _("must be 18 characters, not %(n)d") % {"n": len(code)})
     for ch in code:
         if ch not in _USCC_VALUE:
-            return CodeCheck(False, _("contains the character “%(ch)s”, which codes never use") % {"ch": ch})
+            return CodeCheck(
+                False, _("contains the character “%(ch)s”, which codes never use") % {"ch": ch}
+            )
     if code[0] not in _USCC_FIRST:
         return CodeCheck(False, _("the registering-authority code (1st character) is not valid"))
     if not code[2:8].isdigit():

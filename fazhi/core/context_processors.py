@@ -51,5 +51,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "active": request.path == url or (url != "/" and request.path.startswith(url)),
+            }
+        )
     return {"nav_items": items}

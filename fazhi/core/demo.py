@@ -67,8 +67,15 @@ LOGINS = [
     ("enterprise", "enterprise", "", "孙丽（企业）"),
 ]
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬建国建华志强海燕晓东文博宇航子涵浩然思远雨晨嘉怡梓萱俊杰欣怡"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
+    "蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段"
+    "雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬"
+    "建国建华志强海燕晓东文博宇航子涵浩然思远雨晨嘉怡梓萱俊杰欣怡"
+)
 
 
 def _logins_file() -> Path:
@@ -104,7 +111,9 @@ def person_name(rng: random.Random) -> str:
 def load(seed: int = 2026) -> tuple[DemoContext, dict[str, str]]:
     """Build (or find) the demo bureau; return the context and the logins."""
     rng = random.Random(seed)
-    city = _unit(CITY[0], "agency", None, level="city", region_code=CITY[1], uscc=_agency_uscc(CITY[1], 1))
+    city = _unit(
+        CITY[0], "agency", None, level="city", region_code=CITY[1], uscc=_agency_uscc(CITY[1], 1)
+    )
     units: dict[str, OrgUnit] = {"city": city}
     for name, kind in CITY_UNITS:
         units[name] = _unit(name, kind, city)
@@ -112,7 +121,14 @@ def load(seed: int = 2026) -> tuple[DemoContext, dict[str, str]]:
         units[brigade] = _unit(brigade, "brigade", units["应急管理综合行政执法支队"])
     counties = []
     for index, (name, region) in enumerate(COUNTIES, start=2):
-        county = _unit(name, "agency", city, level="county", region_code=region, uscc=_agency_uscc(region, index))
+        county = _unit(
+            name,
+            "agency",
+            city,
+            level="county",
+            region_code=region,
+            uscc=_agency_uscc(region, index),
+        )
         counties.append(county)
         units[name] = county
         for unit_name, kind in COUNTY_UNITS:
@@ -146,11 +162,24 @@ def load(seed: int = 2026) -> tuple[DemoContext, dict[str, str]]:
     path.write_text(json.dumps(stored, ensure_ascii=False, indent=1))
     path.chmod(0o600)
 
-    officer_units = [units[b] for b in DETACHMENT_BRIGADES] + [units[f"{c[0]}/综合行政执法大队"] for c in COUNTIES]
+    officer_units = [units[b] for b in DETACHMENT_BRIGADES] + [
+        units[f"{c[0]}/综合行政执法大队"] for c in COUNTIES
+    ]
     officers: list[tuple[str, str, str, OrgUnit]] = []
     for index in range(150):
         unit = officer_units[index % len(officer_units)]
         region = unit.agency().region_code
-        officers.append((person_name(rng), citizen_id(rng, region), f"{region}{index + 1:05d}", unit))
-    ctx = DemoContext(seed=seed, rng=rng, admin=users["admin"], city=city, counties=counties, units=units, users=users, officers=officers)
+        officers.append(
+            (person_name(rng), citizen_id(rng, region), f"{region}{index + 1:05d}", unit)
+        )
+    ctx = DemoContext(
+        seed=seed,
+        rng=rng,
+        admin=users["admin"],
+        city=city,
+        counties=counties,
+        units=units,
+        users=users,
+        officers=officers,
+    )
     return ctx, logins

@@ -52,9 +52,11 @@ def sniff(head: bytes, stream: IO[bytes] | None = None) -> str:
         if head[offset : offset + len(magic)] == magic:
             if mime == "riff":
                 kind = head[8:12]
-                return {b"WAVE": "audio/wav", b"WEBP": "image/webp", b"AVI ": "video/x-msvideo"}.get(
-                    kind, "application/octet-stream"
-                )
+                return {
+                    b"WAVE": "audio/wav",
+                    b"WEBP": "image/webp",
+                    b"AVI ": "video/x-msvideo",
+                }.get(kind, "application/octet-stream")
             if mime == "application/zip" and stream is not None:
                 return _zip_kind(stream)
             return mime

@@ -18,7 +18,7 @@ class StyledMixin:
     fields: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -42,38 +42,59 @@ class LoginForm(StyledMixin, AuthenticationForm):
 class OrgUnitForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = OrgUnit
-        fields = ["name", "short_name", "kind", "level", "parent", "region_code", "uscc", "sort_order", "is_active"]
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "level",
+            "parent",
+            "region_code",
+            "uscc",
+            "sort_order",
+            "is_active",
+        ]
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = selectors.unit_list(actor=actor)  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = selectors.unit_list(actor=actor)
 
 
 class UserForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["username", "full_name", "unit", "role", "phone", "email", "enterprise_uscc", "is_active"]
+        fields = [
+            "username",
+            "full_name",
+            "unit",
+            "role",
+            "phone",
+            "email",
+            "enterprise_uscc",
+            "is_active",
+        ]
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.unit_list(actor=actor)  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = selectors.unit_list(actor=actor)
         self.fields["unit"].required = True
         roles = Role.objects.all()
         if selectors.scope_paths(actor) is not None:
             roles = roles.exclude(code="system_admin")
-        self.fields["role"].queryset = roles  # type: ignore[attr-defined]
+        self.fields["role"].queryset = roles
         self.fields["role"].required = True
 
 
 class AttachmentForm(StyledMixin, forms.Form):
     file = forms.FileField(label=_("File"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
-    role = forms.ChoiceField(label=_("Role"), choices=AttachmentRole.choices, initial=AttachmentRole.OTHER)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=AttachmentRole.choices, initial=AttachmentRole.OTHER
+    )
     description = forms.CharField(label=_("Description"), max_length=255, required=False)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.unit_list(actor=actor)  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = selectors.unit_list(actor=actor)
         if actor.unit_id:
             self.fields["unit"].initial = actor.unit_id
 
@@ -83,8 +104,16 @@ class AuditFilterForm(StyledMixin, forms.Form):
     object_type = forms.CharField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False)
     verb = forms.CharField(label=_("Action"), required=False)
-    since = forms.DateTimeField(label=_("From"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    until = forms.DateTimeField(label=_("Until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    since = forms.DateTimeField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    until = forms.DateTimeField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
 
 
 class CodeCheckForm(StyledMixin, forms.Form):

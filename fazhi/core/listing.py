@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -12,12 +13,12 @@ DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 200
 
 
-def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = DEFAULT_PER_PAGE) -> dict[str, Any]:
+def paginate(
+    request: HttpRequest, items: QuerySet[Any], per_page: int = DEFAULT_PER_PAGE
+) -> dict[str, Any]:
     """Return the page of ``items`` asked for, and the query string without ``page``."""
-    try:
+    with contextlib.suppress(ValueError):
         per_page = min(max(int(request.GET.get("per_page", per_page)), 1), MAX_PER_PAGE)
-    except ValueError:
-        pass
     paginator = Paginator(items, per_page)
     page: Page[Any] = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()

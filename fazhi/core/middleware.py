@@ -66,13 +66,14 @@ class PasswordExpiryMiddleware:
             and getattr(request, "resolver_match", None) is None
         ):
             changed = getattr(user, "password_changed_at", None)
-            expired = changed is None or changed < timezone.now() - datetime.timedelta(days=max_age)
+            expired = changed is None or changed < timezone.now() - datetime.timedelta(
+                days=max_age
+            )
             allowed_paths = {reverse(name) for name in self.ALLOWED}
             if expired and request.path not in allowed_paths:
                 messages.warning(request, _("Your password has expired. Please set a new one."))
                 return redirect("password_change")
         return self.get_response(request)
-
 
 
 class DefaultLanguageMiddleware:

@@ -104,9 +104,7 @@ class OrgUnit(models.Model):
         return unit or self
 
     def ancestors(self) -> models.QuerySet[OrgUnit]:
-        prefixes = [
-            self.path[: (i + 1) * (PATH_STEP + 1)] for i in range(self.depth)
-        ]
+        prefixes = [self.path[: (i + 1) * (PATH_STEP + 1)] for i in range(self.depth)]
         return OrgUnit.objects.filter(path__in=prefixes).order_by("path")
 
     def subtree(self) -> models.QuerySet[OrgUnit]:
@@ -158,7 +156,6 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     failed_logins = models.PositiveIntegerField(_("consecutive failed logins"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
-
 
     class Meta:
         verbose_name = _("user")
@@ -245,6 +242,9 @@ class AuditChainHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash}"
+
 
 class CalendarYear(models.Model):
     """A year whose holiday notice has been entered by an administrator."""
@@ -322,7 +322,9 @@ class ClockRule(models.Model):
             raise ValidationError({"length": _("A time limit must be at least 1.")})
 
     def in_force_on(self, day: datetime.date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
 
 class Blob(models.Model):

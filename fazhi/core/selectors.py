@@ -66,7 +66,9 @@ def agency_list(*, actor: Any) -> QuerySet[OrgUnit]:
     return unit_list(actor=actor, kind="agency")
 
 
-def user_list(*, actor: Any, q: str = "", unit: int | None = None, role: str = "") -> QuerySet[User]:
+def user_list(
+    *, actor: Any, q: str = "", unit: int | None = None, role: str = ""
+) -> QuerySet[User]:
     users = User.objects.filter(scope_q(actor)).select_related("unit", "role")
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))

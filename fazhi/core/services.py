@@ -27,8 +27,27 @@ from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import PATH_STEP, ApiToken, Attachment, Blob, OrgUnit, Role, User
 from fazhi.core.selectors import scope_paths, unit_in_scope
 
-UNIT_FIELDS = ["name", "short_name", "kind", "level", "parent", "region_code", "uscc", "sort_order", "is_active"]
-USER_FIELDS = ["username", "full_name", "unit", "role", "phone", "enterprise_uscc", "is_active", "email"]
+UNIT_FIELDS = [
+    "name",
+    "short_name",
+    "kind",
+    "level",
+    "parent",
+    "region_code",
+    "uscc",
+    "sort_order",
+    "is_active",
+]
+USER_FIELDS = [
+    "username",
+    "full_name",
+    "unit",
+    "role",
+    "phone",
+    "enterprise_uscc",
+    "is_active",
+    "email",
+]
 
 
 def _assert_unit_in_scope(actor: Any, unit: OrgUnit | None) -> None:
@@ -53,7 +72,9 @@ def orgunit_create(*, actor: Any, **fields: Any) -> OrgUnit:
     unit.save()
     unit.path = _unit_path(unit)
     unit.save(update_fields=["path"])
-    audit_record(actor=actor, verb="orgunit.create", obj=unit, after=snapshot(unit, UNIT_FIELDS), unit=unit)
+    audit_record(
+        actor=actor, verb="orgunit.create", obj=unit, after=snapshot(unit, UNIT_FIELDS), unit=unit
+    )
     return unit
 
 
@@ -79,7 +100,14 @@ def orgunit_update(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
         for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
             child.path = unit.path + child.path[len(old_path) :]
             child.save(update_fields=["path"])
-    audit_record(actor=actor, verb="orgunit.update", obj=unit, before=before, after=snapshot(unit, UNIT_FIELDS), unit=unit)
+    audit_record(
+        actor=actor,
+        verb="orgunit.update",
+        obj=unit,
+        before=before,
+        after=snapshot(unit, UNIT_FIELDS),
+        unit=unit,
+    )
     return unit
 
 
@@ -121,7 +149,9 @@ def user_create(
     user.set_password(raw)
     user.full_clean()
     user.save()
-    audit_record(actor=actor, verb="user.create", obj=user, after=snapshot(user, USER_FIELDS), unit=unit)
+    audit_record(
+        actor=actor, verb="user.create", obj=user, after=snapshot(user, USER_FIELDS), unit=unit
+    )
     return user, raw
 
 
@@ -138,7 +168,14 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
         raise NotAllowed(_("Only a system administrator may grant that role."))
     user.full_clean()
     user.save()
-    audit_record(actor=actor, verb="user.update", obj=user, before=before, after=snapshot(user, USER_FIELDS), unit=user.unit)
+    audit_record(
+        actor=actor,
+        verb="user.update",
+        obj=user,
+        before=before,
+        after=snapshot(user, USER_FIELDS),
+        unit=user.unit,
+    )
     return user
 
 
@@ -159,7 +196,14 @@ def user_unlock(*, actor: Any, user: User) -> User:
     before = {"failed_logins": user.failed_logins, "locked_until": user.locked_until}
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     user.refresh_from_db()
-    audit_record(actor=actor, verb="user.unlock", obj=user, before=before, after={"failed_logins": 0, "locked_until": None}, unit=user.unit)
+    audit_record(
+        actor=actor,
+        verb="user.unlock",
+        obj=user,
+        before=before,
+        after={"failed_logins": 0, "locked_until": None},
+        unit=user.unit,
+    )
     return user
 
 
@@ -172,7 +216,13 @@ def token_issue(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken(user=user, name=name, prefix=key[3:9], key_hash=ApiToken.hash_key(key))
     token.full_clean()
     token.save()
-    audit_record(actor=actor, verb="token.issue", obj=token, after={"user": user.pk, "name": name, "prefix": token.prefix}, unit=user.unit)
+    audit_record(
+        actor=actor,
+        verb="token.issue",
+        obj=token,
+        after={"user": user.pk, "name": name, "prefix": token.prefix},
+        unit=user.unit,
+    )
     return token, key
 
 
@@ -182,7 +232,9 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
         _assert_unit_in_scope(actor, token.user.unit)
     token.revoked = True
     token.save(update_fields=["revoked"])
-    audit_record(actor=actor, verb="token.revoke", obj=token, after={"revoked": True}, unit=token.user.unit)
+    audit_record(
+        actor=actor, verb="token.revoke", obj=token, after={"revoked": True}, unit=token.user.unit
+    )
     return token
 
 
@@ -224,22 +276,36 @@ def attachment_store(
         raise DomainError(_("The file is empty."), field="file")
     if size > settings.ATTACHMENT_MAX_BYTES:
         raise DomainError(
-            _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            _("The file is larger than the limit of %(mb)d MB.")
+            % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
             field="file",
         )
     head = upload.read(4096)
     upload.seek(0)
     mime = files.sniff(head, upload)
     if mime not in files.ALLOWED_TYPES:
-        raise DomainError(_("This kind of file is not accepted (its content is not a known document, image, audio or video format)."), field="file")
+        raise DomainError(
+            _(
+                "This kind of file is not accepted: its content is not a known "
+                "document, image, audio or video format."
+            ),
+            field="file",
+        )
     blob = Blob.objects.filter(sha256=sha256).first()
     if blob is None:
         storage_name = f"blobs/{sha256[:2]}/{sha256[2:4]}/{sha256}"
         if not default_storage.exists(storage_name):
             default_storage.save(storage_name, File(upload))
-        blob = Blob.objects.create(sha256=sha256, sm3=sm3, size=size, content_type=mime, storage_name=storage_name)
+        blob = Blob.objects.create(
+            sha256=sha256, sm3=sm3, size=size, content_type=mime, storage_name=storage_name
+        )
     attachment = Attachment(
-        blob=blob, original_name=name[:255], role=role, description=description, unit=unit, uploaded_by=actor
+        blob=blob,
+        original_name=name[:255],
+        role=role,
+        description=description,
+        unit=unit,
+        uploaded_by=actor,
     )
     attachment.full_clean()
     attachment.save()
@@ -247,7 +313,13 @@ def attachment_store(
         actor=actor,
         verb="attachment.store",
         obj=attachment,
-        after={"sha256": sha256, "sm3": sm3, "size": size, "content_type": mime, "name": attachment.original_name},
+        after={
+            "sha256": sha256,
+            "sm3": sm3,
+            "size": size,
+            "content_type": mime,
+            "name": attachment.original_name,
+        },
         unit=unit,
     )
     return attachment

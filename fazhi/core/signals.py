@@ -70,6 +70,11 @@ def on_login_failed(
         )
         if locked and user is not None:
             audit_record(
-                actor=None, actor_label="system", verb="auth.locked", obj=user, unit=user.unit,
-                after={"locked_until": user.locked_until}, client_ip=_ip(request),
+                actor=None,
+                actor_label="system",
+                verb="auth.locked",
+                obj=user,
+                unit=user.unit,
+                after={"locked_until": user.locked_until},
+                client_ip=_ip(request),
             )

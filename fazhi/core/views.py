@@ -29,7 +29,6 @@ from fazhi.core.listing import paginate
 from fazhi.core.models import ApiToken
 
 
-
 def _activity_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not request.user.has_perm("core.view_auditevent"):
         return None
@@ -57,8 +56,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
 
     def form_valid(self, form: Any) -> HttpResponse:
+        user = form.user
         services.user_set_password(
-            actor=self.request.user, user=self.request.user, password=form.cleaned_data["new_password1"]
+            actor=user, user=user, password=form.cleaned_data["new_password1"]
         )
         update_session_auth_hash(self.request, self.request.user)  # type: ignore[arg-type]
         messages.success(self.request, _("Your password was changed."))
@@ -79,7 +79,9 @@ def _apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
 @login_required
 @permission_required("core.view_orgunit", raise_exception=True)
 def unit_list(request: HttpRequest) -> HttpResponse:
-    units = selectors.unit_list(actor=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", ""))
+    units = selectors.unit_list(
+        actor=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", "")
+    )
     return render(request, "core/unit_list.html", paginate(request, units, per_page=50))
 
 
@@ -117,7 +119,11 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("core:unit_detail", pk=unit.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Org unit"), "cancel": "core:unit_list"})
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("Org unit"), "cancel": "core:unit_list"},
+    )
 
 
 @login_required
@@ -141,7 +147,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @permission_required("core.view_user", raise_exception=True)
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _get_or_404(selectors.user_list(actor=request.user), pk)
-    events = selectors.audit_list(actor=request.user, object_type="core.user", object_id=str(user.pk))[:20]
+    events = selectors.audit_list(
+        actor=request.user, object_type="core.user", object_id=str(user.pk)
+    )[:20]
     return render(request, "core/user_detail.html", {"subject": user, "events": events})
 
 
@@ -159,7 +167,8 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 user, password = services.user_create(actor=request.user, **data)
                 messages.success(
                     request,
-                    _("User created. Initial password (shown once): %(password)s") % {"password": password},
+                    _("User created. Initial password (shown once): %(password)s")
+                    % {"password": password},
                 )
             else:
                 services.user_update(actor=request.user, user=user, **data)
@@ -168,7 +177,9 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             return redirect("core:user_detail", pk=user.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("User"), "cancel": "core:user_list"})
+    return render(
+        request, "core/form.html", {"form": form, "title": _("User"), "cancel": "core:user_list"}
+    )
 
 
 @login_required
@@ -259,7 +270,9 @@ def attachment_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The file was stored."))
                 return redirect("core:attachment_list")
-    files = selectors.attachment_list(actor=request.user, q=request.GET.get("q", ""), role=request.GET.get("role", ""))
+    files = selectors.attachment_list(
+        actor=request.user, q=request.GET.get("q", ""), role=request.GET.get("role", "")
+    )
     context = paginate(request, files)
     context["form"] = form
     return render(request, "core/attachment_list.html", context)
@@ -299,5 +312,3 @@ def _get_or_404(queryset: Any, pk: int | None) -> Any:
     if obj is None:
         raise Http404
     return obj
-
-

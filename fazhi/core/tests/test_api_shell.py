@@ -41,7 +41,6 @@ def echo(request) -> dict[str, str]:
 urlpatterns = [url_path("probe/", probe_api.urls), url_path("", include("config.urls"))]
 
 
-
 def _schema() -> dict:
     response = Client().get("/api/v1/openapi.json")
     assert response.status_code == 200

@@ -21,7 +21,6 @@ from fazhi.core.models import AuditChainHead, AuditEvent, OrgUnit
 from fazhi.core.tests import factories
 
 
-
 def _sm3_works() -> bool:
     try:
         hashlib.new("sm3")

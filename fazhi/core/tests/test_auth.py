@@ -25,7 +25,6 @@ from fazhi.core.models import ApiToken, AuditEvent, Role, User
 from fazhi.core.tests import factories
 
 
-
 def _login(client: Client, username: str, password: str, **extra: Any) -> Any:
     return client.post(reverse("login"), {"username": username, "password": password}, **extra)
 

@@ -18,7 +18,6 @@ D = datetime.date
 UNKNOWN_YEAR = PACKAGE_MAX_YEAR + 1
 
 
-
 def pure() -> WorkCalendar:
     return WorkCalendar(overrides={}, extra_known_years=())
 

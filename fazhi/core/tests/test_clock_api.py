@@ -18,7 +18,6 @@ D = datetime.date
 UNKNOWN_YEAR = PACKAGE_MAX_YEAR + 1
 
 
-
 API = "/api/v1/clock"
 
 

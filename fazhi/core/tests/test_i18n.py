@@ -82,7 +82,8 @@ def test_pages_are_chinese_by_default_and_english_on_request(client, personas) -
 def test_api_errors_follow_accept_language(client, personas) -> None:
     client.force_login(personas.city_officer)
     response = client.get(
-        "/api/v1/clock/deadline", {"start": "2026-01-05", "length": "0", "unit": "workday"},
+        "/api/v1/clock/deadline",
+        {"start": "2026-01-05", "length": "0", "unit": "workday"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 422

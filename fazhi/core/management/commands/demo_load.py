@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, seed: int, **options: Any) -> None:
         ctx, logins = demo.load(seed)
-        self.stdout.write(f"core: {ctx.city} with {len(ctx.counties)} counties, {len(ctx.officers)} officers")
+        self.stdout.write(
+            f"core: {ctx.city} with {len(ctx.counties)} counties, {len(ctx.officers)} officers"
+        )
         for app in settings.INSTALLED_APPS:
             if not app.startswith("fazhi.") or app == "fazhi.core":
                 continue

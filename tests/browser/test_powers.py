@@ -1,0 +1,79 @@
+"""Browser journeys: the discretion calculator, and a catalog from item to publication."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from fazhi.core.tests.factories import SYSTEM
+from fazhi.powers.seed import discretion_seed, ensure_laws
+from tests.browser.conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("FAZHI_SHOTS", "")
+AQ = "《中华人民共和国安全生产法》"
+
+
+def _shot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def test_officer_calculates_a_fine_and_follows_the_trace(
+    browser_page, live_server, personas
+) -> None:
+    ensure_laws(actor=SYSTEM)
+    discretion_seed(actor=SYSTEM, codes={"AQ099-01"})
+    page = browser_page
+    login(page, live_server.url, personas.county_a_officer)
+    page.goto(f"{live_server.url}/powers/discretion/")
+    page.fill("input[name=q]", "警示标志")
+    page.click("main form button[type=submit]")
+    page.locator("[data-testid=entry-table] a", has_text="AQ099-01").click()
+    assert page.locator("[data-testid=unverified]").count() == 3
+    _shot(page, "discretion-detail")
+    page.click("[data-testid=open-calculator]")
+    page.wait_for_selector("input[name=fact_places_missing_sign]")
+    page.fill("input[name=fact_places_missing_sign]", "3")
+    page.check("input[name=circumstances][value=confessed]")
+    page.click("[data-testid=calculate]")
+    result = page.locator("[data-testid=decision-class]")
+    result.wait_for()
+    assert result.get_attribute("data-class") == "lenient"
+    assert "¥20,000" in page.locator("[data-testid=recommended-range]").inner_text()
+    _shot(page, "calculator")
+    page.locator("[data-testid=trace] a").first.click()
+    page.wait_for_url("**/laws/**")
+    assert "第九十九条" in page.content()
+
+
+def test_reviewer_edits_a_draft_catalog_and_publishes_it(
+    browser_page, live_server, personas
+) -> None:
+    from fazhi.powers.tests import factories
+
+    ensure_laws(actor=SYSTEM, names=["安全生产法(2021-06-10).md"])
+    catalog = factories.catalog(personas.city, 2026, personas.city_legal)
+    page = browser_page
+    login(page, live_server.url, personas.city_reviewer)
+    page.goto(f"{live_server.url}/powers/catalogs/{catalog.pk}/items/new/")
+    page.fill("input[name=code]", "CF-001")
+    page.fill("input[name=name]", "对生产经营单位未按规定设置安全警示标志的行政处罚")
+    page.select_option("select[name=power_type]", "penalty")
+    page.select_option("select[name=lead_unit]", str(personas.city_legal.pk))
+    page.fill("textarea[name=basis_text]", f"{AQ}第三十五条、第九十九条第（一）项")
+    page.fill("textarea[name=responsibilities]", "1.受理责任：受理线索。2.决定责任：依法决定。")
+    page.check("input[name=shared_with_counties]")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("[data-testid=basis-articles]")
+    assert page.locator("[data-testid=basis-articles] a").count() == 2
+    assert page.locator("[data-testid=usages]").inner_text().strip() != ""
+    _shot(page, "item-detail")
+    page.goto(f"{live_server.url}/powers/catalogs/{catalog.pk}/")
+    page.click("[data-testid=publish]")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=publish]").count() == 0
+    assert page.locator("[data-testid=item-table] tbody tr").count() == 1
+    _shot(page, "catalog-detail")

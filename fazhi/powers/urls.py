@@ -1,5 +1,50 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fazhi.powers import views
 
 app_name = "powers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalog_list, name="catalog_list"),
+    path("catalogs/new/", views.catalog_create, name="catalog_create"),
+    path("catalogs/<int:pk>/", views.catalog_detail, name="catalog_detail"),
+    path("catalogs/<int:pk>/publish/", views.catalog_publish, name="catalog_publish"),
+    path("catalogs/<int:pk>/diff/", views.catalog_diff, name="catalog_diff"),
+    path("catalogs/<int:pk>/export/", views.catalog_export, name="catalog_export"),
+    path("catalogs/<int:pk>/import/", views.catalog_import, name="catalog_import"),
+    path(
+        "catalogs/<int:pk>/import/<int:upload>/",
+        views.catalog_import_review,
+        name="catalog_import_review",
+    ),
+    path(
+        "catalogs/<int:pk>/import/<int:upload>/problems/",
+        views.catalog_import_report,
+        name="catalog_import_report",
+    ),
+    path(
+        "catalogs/<int:pk>/local-changes/",
+        views.catalog_local_changes,
+        name="catalog_local_changes",
+    ),
+    path("catalogs/<int:pk>/derive/", views.template_derive, name="template_derive"),
+    path("catalogs/<int:catalog_pk>/items/new/", views.item_edit, name="item_create"),
+    path("items/", views.item_search, name="item_list"),
+    path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/remove/", views.item_remove, name="item_remove"),
+    path("templates/", views.template_list, name="template_list"),
+    path("templates/<int:pk>/", views.template_detail, name="template_detail"),
+    path("templates/<int:pk>/adopt/", views.template_adopt, name="template_adopt"),
+    path("discretion/", views.discretion_list, name="discretion_list"),
+    path("discretion/new/", views.discretion_edit, name="discretion_create"),
+    path("discretion/calculate/", views.discretion_calculator, name="discretion_calculator"),
+    path("discretion/no-penalty/", views.no_penalty_list, name="no_penalty_list"),
+    path("discretion/no-penalty/new/", views.no_penalty_edit, name="no_penalty_create"),
+    path("discretion/no-penalty/<int:pk>/edit/", views.no_penalty_edit, name="no_penalty_edit"),
+    path("discretion/rules/", views.rule_list, name="rule_list"),
+    path("discretion/rules/new/", views.rule_edit, name="rule_create"),
+    path("discretion/rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
+    path("discretion/<int:pk>/", views.discretion_detail, name="discretion_detail"),
+    path("discretion/<int:pk>/edit/", views.discretion_edit, name="discretion_edit"),
+]

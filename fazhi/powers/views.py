@@ -1,0 +1,835 @@
+"""Pages of the power catalog (权责清单) and the discretion baselines (裁量基准).
+
+Views parse input, check permission, and call one service (writes) or the
+selectors (reads). Objects are looked up through the scoped selectors first,
+so an object outside the actor's scope is a 404 whatever the permission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fazhi.core import selectors as core_selectors
+from fazhi.core import services as core_services
+from fazhi.core.choices import AttachmentRole
+from fazhi.core.errors import DomainError
+from fazhi.core.listing import paginate
+from fazhi.core.models import Attachment
+from fazhi.laws.citations import citation_resolve
+from fazhi.powers import selectors, services
+from fazhi.powers.choices import CatalogStatus, FineTarget, PowerType, Stage
+from fazhi.powers.diff import responsibilities_text
+from fazhi.powers.discretion import money
+from fazhi.powers.excel import COLUMNS, write_catalog, write_error_report
+from fazhi.powers.forms import (
+    CalculatorForm,
+    CatalogCreateForm,
+    CatalogFilterForm,
+    DiffForm,
+    EntryFilterForm,
+    EntryForm,
+    FineFormSet,
+    ImportForm,
+    ItemFilterForm,
+    ItemRemoveForm,
+    ItemSearchForm,
+    NoPenaltyForm,
+    PowerItemForm,
+    RangeFormSet,
+    RuleForm,
+    TemplateAdoptForm,
+    TemplateDeriveForm,
+    TierFormSet,
+    entry_from_forms,
+    entry_initial,
+)
+from fazhi.powers.importing import ImportReport, catalog_import_check
+from fazhi.powers.models import DiscretionTier, PowerCatalog, PowerItem
+from fazhi.powers.services import DiscretionInvalid
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _need(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _get(getter: Any, **kwargs: Any) -> Any:
+    try:
+        return getter(**kwargs)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
+    if isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Home card: draft catalogs to publish and unverified discretion tiers."""
+    user = request.user
+    if not user.has_perm("powers.view_powercatalog"):
+        return None
+    catalogs = selectors.catalog_list(actor=user)
+    drafts = [
+        c
+        for c in catalogs.filter(status=CatalogStatus.DRAFT)
+        if core_selectors.unit_in_scope(user, c.agency)
+    ]
+    latest = catalogs.filter(status=CatalogStatus.PUBLISHED).first()
+    return {
+        "template": "powers/_home_panel.html",
+        "drafts": drafts[:5],
+        "draft_count": len(drafts),
+        "latest": latest,
+        "unverified_tiers": DiscretionTier.objects.filter(verified=False).count()
+        if user.has_perm("powers.view_discretionentry")
+        else None,
+    }
+
+
+# --- catalogs -------------------------------------------------------------------
+
+
+@login_required
+def catalog_list(request: HttpRequest) -> HttpResponse:
+    _need(request, "powers.view_powercatalog")
+    form = CatalogFilterForm(request.GET or None, actor=request.user)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "q": data["q"],
+            "agency": data["agency"].pk if data["agency"] else None,
+            "year": data["year"],
+            "status": data["status"],
+        }
+    catalogs = selectors.catalog_list(actor=request.user, **filters)
+    context = paginate(request, catalogs)
+    context.update(
+        {
+            "form": form,
+            "templates": selectors.template_list(actor=request.user)[:5],
+            "can_create": request.user.has_perm("powers.add_powercatalog"),
+        }
+    )
+    return render(request, "powers/catalog_list.html", context)
+
+
+@login_required
+def catalog_create(request: HttpRequest) -> HttpResponse:
+    _need(request, "powers.add_powercatalog")
+    form = CatalogCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            catalog = services.catalog_create(
+                actor=request.user,
+                agency=data["agency"],
+                year=data["year"],
+                copy_previous=data["copy_previous"],
+                notes=data["notes"],
+            )
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The catalog version was created."))
+            return redirect("powers:catalog_detail", pk=catalog.pk)
+    return render(
+        request,
+        "powers/form.html",
+        {
+            "form": form,
+            "title": _("New catalog version"),
+            "cancel": reverse("powers:catalog_list"),
+        },
+    )
+
+
+@login_required
+def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
+    _need(request, "powers.view_powercatalog")
+    units = selectors.agency_units(catalog.agency)
+    form = ItemFilterForm(request.GET or None, units=units)
+    items = selectors.item_list(actor=request.user, catalog=catalog, **form.filters())
+    context = paginate(request, items, per_page=50)
+    versions = selectors.catalog_list(actor=request.user, agency=catalog.agency_id)
+    type_counts = dict(catalog.items.values_list("power_type").annotate(n=Count("id")).order_by())
+    context.update(
+        {
+            "catalog": catalog,
+            "form": form,
+            "versions": versions,
+            "can_edit": selectors.catalog_can_edit(request.user, catalog),
+            "can_publish": catalog.is_draft
+            and request.user.has_perm("powers.publish_powercatalog")
+            and core_selectors.unit_in_scope(request.user, catalog.agency),
+            "can_derive": catalog.status == CatalogStatus.PUBLISHED
+            and catalog.agency.level == "city"
+            and request.user.has_perm("powers.add_catalogtemplate")
+            and core_selectors.unit_in_scope(request.user, catalog.agency)
+            and not hasattr(catalog, "derived_template"),
+            "type_counts": [
+                (label, type_counts.get(value, 0))
+                for value, label in PowerType.choices
+                if type_counts.get(value)
+            ],
+            "removals": catalog.removals.all(),
+            "local_changes": selectors.catalog_local_changes(catalog=catalog),
+        }
+    )
+    return render(request, "powers/catalog_detail.html", context)
+
+
+@login_required
+def catalog_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _need(request, "powers.publish_powercatalog")
+    try:
+        services.catalog_publish(actor=request.user, catalog=catalog)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The catalog was published."))
+    return redirect("powers:catalog_detail", pk=pk)
+
+
+@login_required
+def catalog_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
+    _need(request, "powers.view_powercatalog")
+    candidates = selectors.catalog_list(actor=request.user).exclude(pk=catalog.pk)
+    initial = {"against": catalog.previous_id} if catalog.previous_id else {}
+    form = DiffForm(request.GET or initial, catalogs=candidates)
+    diff = None
+    if form.is_valid():
+        other = form.cleaned_data["against"]
+        old, new = (
+            (other, catalog)
+            if (other.year, other.pk) <= (catalog.year, catalog.pk)
+            else (catalog, other)
+        )
+        diff = selectors.catalog_diff(old=old, new=new)
+    return render(
+        request, "powers/catalog_diff.html", {"catalog": catalog, "form": form, "diff": diff}
+    )
+
+
+@login_required
+def catalog_export(request: HttpRequest, pk: int) -> HttpResponse:
+    catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
+    _need(request, "powers.view_powercatalog")
+    items = catalog.items.select_related("lead_unit", "parent").order_by("code")
+    data = write_catalog(str(catalog), items)
+    response = HttpResponse(data, content_type=XLSX)
+    name = f"power-catalog-{catalog.agency.region_code or catalog.agency_id}-{catalog.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _editable_catalog(request: HttpRequest, pk: int) -> PowerCatalog:
+    catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
+    _need(request, "powers.change_poweritem")
+    if not core_selectors.unit_in_scope(request.user, catalog.agency):
+        raise PermissionDenied
+    return catalog
+
+
+@login_required
+def catalog_import(request: HttpRequest, pk: int) -> HttpResponse:
+    catalog = _editable_catalog(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if not catalog.is_draft:
+            form.add_error(
+                None, _("A published catalog cannot be changed; create the next year's version.")
+            )
+        else:
+            try:
+                attachment = core_services.attachment_store(
+                    actor=request.user,
+                    upload=upload,
+                    name=upload.name,
+                    unit=catalog.agency,
+                    role=AttachmentRole.IMPORT,
+                    description=_("Import into %(catalog)s") % {"catalog": catalog},
+                )
+            except DomainError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect(
+                    "powers:catalog_import_review", pk=catalog.pk, upload=attachment.pk
+                )
+    return render(
+        request,
+        "powers/catalog_import.html",
+        {"catalog": catalog, "form": form, "columns": COLUMNS},
+    )
+
+
+def _import_report(
+    request: HttpRequest, catalog: PowerCatalog, upload: int
+) -> tuple[Attachment, ImportReport]:
+    attachment = _get(core_selectors.attachment_get, actor=request.user, pk=upload)
+    if attachment.role != AttachmentRole.IMPORT or attachment.unit_id != catalog.agency_id:
+        raise Http404
+    with default_storage.open(attachment.blob.storage_name, "rb") as handle:
+        data = handle.read()
+    return attachment, catalog_import_check(catalog=catalog, data=data)
+
+
+@login_required
+def catalog_import_review(request: HttpRequest, pk: int, upload: int) -> HttpResponse:
+    catalog = _editable_catalog(request, pk)
+    attachment, report = _import_report(request, catalog, upload)
+    if request.method == "POST":
+        valid_only = request.POST.get("valid_only") == "1"
+        try:
+            created = services.catalog_import(
+                actor=request.user, catalog=catalog, report=report, valid_only=valid_only
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request, _("%(count)s items were imported.") % {"count": len(created)}
+            )
+            return redirect("powers:catalog_detail", pk=catalog.pk)
+    return render(
+        request,
+        "powers/catalog_import_review.html",
+        {
+            "catalog": catalog,
+            "attachment": attachment,
+            "report": report,
+            "errors": report.errors[:500],
+            "valid_count": len(report.valid_rows),
+        },
+    )
+
+
+@login_required
+def catalog_import_report(request: HttpRequest, pk: int, upload: int) -> HttpResponse:
+    catalog = _editable_catalog(request, pk)
+    attachment, report = _import_report(request, catalog, upload)
+    response = HttpResponse(
+        write_error_report(report.errors, attachment.original_name), content_type=XLSX
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-problems-{upload}.xlsx"'
+    return response
+
+
+@login_required
+def catalog_local_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
+    _need(request, "powers.view_powercatalog")
+    changes = selectors.catalog_local_changes(catalog=catalog)
+    if changes is None:
+        raise Http404
+    return render(request, "powers/local_changes.html", {"catalog": catalog, "changes": changes})
+
+
+@login_required
+def item_search(request: HttpRequest) -> HttpResponse:
+    _need(request, "powers.view_poweritem")
+    form = ItemSearchForm(request.GET or None, actor=request.user)
+    items = selectors.item_list(actor=request.user, **form.filters())
+    context = paginate(request, items, per_page=50)
+    context["form"] = form
+    return render(request, "powers/item_list.html", context)
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get(selectors.item_get, actor=request.user, pk=pk)
+    _need(request, "powers.view_poweritem")
+    others = (
+        selectors.item_list(actor=request.user, agency=item.catalog.agency_id)
+        .filter(code=item.code)
+        .exclude(pk=item.pk)
+    )
+    return render(
+        request,
+        "powers/item_detail.html",
+        {
+            "item": item,
+            "catalog": item.catalog,
+            "responsibilities": item.responsibilities,
+            "responsibilities_text": responsibilities_text(item.responsibilities),
+            "usages": selectors.power_item_usages(item=item),
+            "other_versions": others,
+            "children": item.children.order_by("code"),
+            "can_edit": selectors.catalog_can_edit(request.user, item.catalog),
+        },
+    )
+
+
+@login_required
+def item_edit(
+    request: HttpRequest, pk: int | None = None, catalog_pk: int | None = None
+) -> HttpResponse:
+    item = _get(selectors.item_get, actor=request.user, pk=pk) if pk else None
+    catalog = (
+        item.catalog
+        if item is not None
+        else _get(selectors.catalog_get, actor=request.user, pk=catalog_pk)
+    )
+    _need(request, "powers.change_poweritem")
+    if not selectors.catalog_can_edit(request.user, catalog):
+        raise PermissionDenied
+    form = PowerItemForm(
+        request.POST or None, instance=item or PowerItem(catalog=catalog), catalog=catalog
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if item is None:
+                item = services.poweritem_create(
+                    actor=request.user, catalog=catalog, **form.service_fields()
+                )
+            else:
+                services.poweritem_update(actor=request.user, item=item, **form.service_fields())
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("powers:item_detail", pk=item.pk)
+    return render(
+        request,
+        "powers/form.html",
+        {
+            "form": form,
+            "title": _("Edit power item") if item else _("New power item"),
+            "subtitle": str(catalog),
+            "cancel": item.get_absolute_url() if item else catalog.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get(selectors.item_get, actor=request.user, pk=pk)
+    _need(request, "powers.change_poweritem")
+    if not selectors.catalog_can_edit(request.user, item.catalog):
+        raise PermissionDenied
+    form = ItemRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        catalog = item.catalog
+        try:
+            services.poweritem_remove(
+                actor=request.user, item=item, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The item was removed."))
+            return redirect("powers:catalog_detail", pk=catalog.pk)
+    return render(
+        request,
+        "powers/form.html",
+        {
+            "form": form,
+            "title": _("Remove power item"),
+            "subtitle": str(item),
+            "cancel": item.get_absolute_url(),
+            "danger": True,
+        },
+    )
+
+
+# --- general catalogs --------------------------------------------------------------
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    _need(request, "powers.view_catalogtemplate")
+    templates = selectors.template_list(
+        actor=request.user, q=request.GET.get("q", ""), year=_int(request.GET.get("year"))
+    )
+    return render(request, "powers/template_list.html", paginate(request, templates))
+
+
+@login_required
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _get(selectors.template_get, actor=request.user, pk=pk)
+    _need(request, "powers.view_catalogtemplate")
+    items = selectors.template_items(template)
+    q = request.GET.get("q", "").strip()
+    if q:
+        items = items.filter(name__icontains=q) | items.filter(code__icontains=q)
+    context = paginate(request, items.order_by("code"), per_page=50)
+    context.update(
+        {
+            "template": template,
+            "adoptions": selectors.template_adoptions(actor=request.user, template=template),
+            "can_adopt": request.user.has_perm("powers.add_powercatalog")
+            and selectors.adoptable_agencies(actor=request.user, template=template).exists(),
+        }
+    )
+    return render(request, "powers/template_detail.html", context)
+
+
+@login_required
+def template_derive(request: HttpRequest, pk: int) -> HttpResponse:
+    catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
+    _need(request, "powers.add_catalogtemplate")
+    form = TemplateDeriveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.template_derive(
+                actor=request.user, catalog=catalog, name=form.cleaned_data["name"]
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The county general catalog was derived."))
+            return redirect("powers:template_detail", pk=template.pk)
+    shared = catalog.items.filter(shared_with_counties=True).count()
+    return render(
+        request,
+        "powers/form.html",
+        {
+            "form": form,
+            "title": _("Derive the county general catalog"),
+            "subtitle": _(
+                "%(count)s items of %(catalog)s are marked as the same power at county level."
+            )
+            % {"count": shared, "catalog": catalog},
+            "cancel": catalog.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def template_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _get(selectors.template_get, actor=request.user, pk=pk)
+    _need(request, "powers.add_powercatalog")
+    form = TemplateAdoptForm(request.POST or None, actor=request.user, template=template)
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalog = services.template_adopt(
+                actor=request.user,
+                template=template,
+                agency=form.cleaned_data["agency"],
+                lead_unit=form.cleaned_data["lead_unit"],
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The general catalog was adopted; make the local changes, then publish."),
+            )
+            return redirect("powers:catalog_detail", pk=catalog.pk)
+    return render(
+        request,
+        "powers/form.html",
+        {
+            "form": form,
+            "title": _("Adopt the general catalog"),
+            "subtitle": str(template),
+            "cancel": template.get_absolute_url(),
+        },
+    )
+
+
+# --- discretion -------------------------------------------------------------------
+
+
+@login_required
+def discretion_list(request: HttpRequest) -> HttpResponse:
+    _need(request, "powers.view_discretionentry")
+    form = EntryFilterForm(request.GET or None)
+    entries = selectors.discretion_entry_list(actor=request.user, **form.filters())
+    context = paginate(request, entries)
+    context.update({"form": form, "can_add": request.user.has_perm("powers.add_discretionentry")})
+    return render(request, "powers/discretion_list.html", context)
+
+
+@login_required
+def discretion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get(selectors.discretion_entry_get, actor=request.user, pk=pk)
+    _need(request, "powers.view_discretionentry")
+    tiers = list(entry.tiers.all())
+    targets = sorted(
+        {(r.target, r.stage) for r in entry.ranges.all()}
+        | {(f.target, f.stage) for t in tiers for f in t.fines.all()},
+        key=lambda pair: (FineTarget.values.index(pair[0]), Stage.values.index(pair[1])),
+    )
+    rows = []
+    for tier in tiers:
+        fines = {(f.target, f.stage): f for f in tier.fines.all()}
+        rows.append({"tier": tier, "cells": [fines.get(key) for key in targets]})
+    ranges = {(r.target, r.stage): r for r in entry.ranges.all()}
+    return render(
+        request,
+        "powers/discretion_detail.html",
+        {
+            "entry": entry,
+            "columns": targets,
+            "column_labels": [_column_label(t, s) for t, s in targets],
+            "statutory": [ranges.get(key) for key in targets],
+            "rows": rows,
+            "versions": selectors.entry_versions(entry),
+            "no_penalty": selectors.no_penalty_list(actor=request.user).filter(
+                entry_code=entry.code
+            ),
+            "can_edit": request.user.has_perm("powers.change_discretionentry"),
+        },
+    )
+
+
+def _column_label(target: str, stage: str) -> str:
+    return f"{FineTarget(target).label} · {Stage(stage).label}"
+
+
+def _circumstance_choices() -> list[tuple[str, str]]:
+    return [(c.code, c.name) for c in selectors.circumstance_list()]
+
+
+@login_required
+def discretion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    entry = _get(selectors.discretion_entry_get, actor=request.user, pk=pk) if pk else None
+    _need(request, "powers.change_discretionentry" if entry else "powers.add_discretionentry")
+    circumstances = _circumstance_choices()
+    tier_form_kwargs = {"circumstances": circumstances}
+    if request.method == "POST":
+        form = EntryForm(request.POST)
+        ranges = RangeFormSet(request.POST, prefix="ranges")
+        tiers = TierFormSet(request.POST, prefix="tiers", form_kwargs=tier_form_kwargs)
+        fines = FineFormSet(request.POST, prefix="fines")
+        problems: list[Any] = []
+        if form.is_valid() and ranges.is_valid() and tiers.is_valid() and fines.is_valid():
+            data = entry_from_forms(form, ranges, tiers, fines)
+            if not any(sub.errors for sub in fines.forms):
+                try:
+                    if entry is None:
+                        saved = services.discretion_entry_create(actor=request.user, data=data)
+                    elif form.cleaned_data["as_new_version"]:
+                        saved = services.discretion_entry_revise(
+                            actor=request.user, entry=entry, data=data
+                        )
+                    else:
+                        saved = services.discretion_entry_update(
+                            actor=request.user, entry=entry, data=data
+                        )
+                except DiscretionInvalid as exc:
+                    problems = exc.problems
+                    _place_problems(problems, form, ranges, tiers, fines)
+                except (ValidationError, DomainError) as exc:
+                    _apply_errors(form, exc)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("powers:discretion_detail", pk=saved.pk)
+    else:
+        if entry is not None:
+            head, range_rows, tier_rows, fine_rows = entry_initial(entry)
+        else:
+            head, range_rows, tier_rows, fine_rows = (
+                {"effective_from": timezone.localdate()},
+                [],
+                [],
+                [],
+            )
+        form = EntryForm(initial=head)
+        ranges = RangeFormSet(initial=range_rows, prefix="ranges")
+        tiers = TierFormSet(initial=tier_rows, prefix="tiers", form_kwargs=tier_form_kwargs)
+        fines = FineFormSet(initial=fine_rows, prefix="fines")
+        problems = []
+    return render(
+        request,
+        "powers/discretion_edit.html",
+        {
+            "entry": entry,
+            "form": form,
+            "ranges": ranges,
+            "tiers": tiers,
+            "fines": fines,
+            "problems": problems,
+        },
+    )
+
+
+def _place_problems(problems: list[Any], form: Any, ranges: Any, tiers: Any, fines: Any) -> None:
+    """Attach each validation problem to the form row (and field) it concerns."""
+    sets = {"ranges": ranges, "tiers": tiers, "fines": fines}
+    for problem in problems:
+        target = form
+        if problem.section in sets:
+            target = next(
+                (f for f in sets[problem.section].forms if f.prefix == problem.ref), form
+            )
+        field = problem.field if problem.field in target.fields else None
+        if target is form and field is None and problem.section != "entry":
+            target.add_error(None, problem.message)
+        else:
+            target.add_error(field, problem.message)
+
+
+@login_required
+def discretion_calculator(request: HttpRequest) -> HttpResponse:
+    _need(request, "powers.view_discretionentry")
+    entries = selectors.discretion_entry_list(actor=request.user, on=timezone.localdate())
+    entry = None
+    entry_id = _int(request.GET.get("entry"))
+    if entry_id:
+        entry = selectors.discretion_entry_list(actor=request.user).filter(pk=entry_id).first()
+        if entry is not None:
+            entries = entries | selectors.discretion_entry_list(actor=request.user).filter(
+                pk=entry.pk
+            )
+    submitted = "target" in request.GET
+    form = CalculatorForm(
+        request.GET if submitted else None,
+        entries=entries,
+        circumstances=_circumstance_choices(),
+        entry=entry,
+        initial={"entry": entry.pk} if entry else {},
+    )
+    result = None
+    links: list[str] = []
+    if submitted and form.is_valid():
+        try:
+            result = selectors.discretion_calculate(
+                entry=form.cleaned_data["entry"], facts=form.facts(), on=form.day
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            links = [_article_link(step.article, form.day) for step in result.trace]
+    return render(
+        request,
+        "powers/discretion_calculator.html",
+        {
+            "form": form,
+            "entry": entry,
+            "result": result,
+            "trace": list(zip(result.trace, links, strict=True)) if result else [],
+            "money": money,
+        },
+    )
+
+
+_LINK_CACHE: dict[tuple[str, Any], str] = {}
+
+
+def _article_link(text: str, day: Any) -> str:
+    """The law library URL of a cited article, if the text cites one."""
+    if "第" not in text or "条" not in text:
+        return ""
+    key = (text, day)
+    if key not in _LINK_CACHE:
+        citation = citation_resolve(text, on=day)
+        _LINK_CACHE[key] = citation.url if citation.resolved else ""
+        if len(_LINK_CACHE) > 2000:
+            _LINK_CACHE.clear()
+    return _LINK_CACHE[key]
+
+
+@login_required
+def no_penalty_list(request: HttpRequest) -> HttpResponse:
+    _need(request, "powers.view_nopenaltyitem")
+    items = selectors.no_penalty_list(
+        actor=request.user, q=request.GET.get("q", ""), decision=request.GET.get("decision", "")
+    )
+    context = paginate(request, items)
+    context["can_edit"] = request.user.has_perm("powers.change_nopenaltyitem")
+    return render(request, "powers/no_penalty_list.html", context)
+
+
+@login_required
+def no_penalty_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    item = _get(selectors.no_penalty_list(actor=request.user).get, pk=pk) if pk else None
+    _need(request, "powers.change_nopenaltyitem" if item else "powers.add_nopenaltyitem")
+    form = NoPenaltyForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.no_penalty_item_save(
+                actor=request.user,
+                item=item,
+                **{n: form.cleaned_data[n] for n in form.Meta.fields},
+            )
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("powers:no_penalty_list")
+    return render(
+        request,
+        "powers/form.html",
+        {
+            "form": form,
+            "title": _("No-penalty list item"),
+            "cancel": reverse("powers:no_penalty_list"),
+        },
+    )
+
+
+@login_required
+def rule_list(request: HttpRequest) -> HttpResponse:
+    _need(request, "powers.view_discretionrule")
+    q = request.GET.get("q", "").strip()
+    rules = selectors.rule_list()
+    if q:
+        rules = rules.filter(source__icontains=q) | rules.filter(code__icontains=q)
+    context = paginate(request, rules)
+    context.update(
+        {
+            "circumstances": selectors.circumstance_list(),
+            "can_edit": request.user.has_perm("powers.change_discretionrule"),
+        }
+    )
+    return render(request, "powers/rule_list.html", context)
+
+
+@login_required
+def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    rule = _get(selectors.rule_list().get, pk=pk) if pk else None
+    _need(request, "powers.change_discretionrule" if rule else "powers.add_discretionrule")
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.discretion_rule_save(
+                actor=request.user,
+                rule=rule,
+                **{n: form.cleaned_data[n] for n in form.Meta.fields},
+            )
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("powers:rule_list")
+    return render(
+        request,
+        "powers/form.html",
+        {"form": form, "title": _("Discretion rule"), "cancel": reverse("powers:rule_list")},
+    )

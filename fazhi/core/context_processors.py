@@ -16,18 +16,30 @@ class NavItem:
     url_name: str
     permission: str = ""
     icon: str = ""
+    group: str = ""  # a key of NAV_GROUPS; defaults to the URL namespace
 
+
+# Menus of the navigation bar, in display order; an item's group defaults to
+# its URL namespace. A group with a single visible item shows as a plain link.
+NAV_GROUPS: dict[str, str | Promise] = {
+    "home": _("Home"),
+    "laws": _("Laws"),
+    "powers": _("Powers"),
+    "registry": _("Two databases"),
+    "deadlines": _("Deadlines"),
+    "system": _("System"),
+}
 
 # Apps append their entries here from their AppConfig.ready().
 NAVIGATION: list[NavItem] = [
-    NavItem(_("Home"), "home"),
-    NavItem(_("Org units"), "core:unit_list", "core.view_orgunit"),
-    NavItem(_("Users"), "core:user_list", "core.view_user"),
-    NavItem(_("Deadlines"), "core:clock"),
-    NavItem(_("Calendar"), "core:calendar", "core.view_calendarday"),
-    NavItem(_("Attachments"), "core:attachment_list", "core.view_attachment"),
-    NavItem(_("Check a code"), "core:code_check"),
-    NavItem(_("Audit log"), "core:audit_list", "core.view_auditevent"),
+    NavItem(_("Home"), "home", group="home"),
+    NavItem(_("Deadline calculator"), "core:clock", group="deadlines"),
+    NavItem(_("Calendar"), "core:calendar", "core.view_calendarday", group="deadlines"),
+    NavItem(_("Org units"), "core:unit_list", "core.view_orgunit", group="system"),
+    NavItem(_("Users"), "core:user_list", "core.view_user", group="system"),
+    NavItem(_("Attachments"), "core:attachment_list", "core.view_attachment", group="system"),
+    NavItem(_("Check a code"), "core:code_check", group="system"),
+    NavItem(_("Audit log"), "core:audit_list", "core.view_auditevent", group="system"),
 ]
 
 
@@ -39,11 +51,20 @@ def register_nav(*items: NavItem, before: str | None = None) -> None:
     NAVIGATION[index:index] = items
 
 
+def _group_key(item: NavItem) -> str:
+    if item.group:
+        return item.group
+    namespace = item.url_name.split(":", 1)[0] if ":" in item.url_name else "home"
+    return namespace if namespace in NAV_GROUPS else "system"
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = request.user
     if not user.is_authenticated:
-        return {"nav_items": []}
-    items = []
+        return {"nav_groups": []}
+    groups: dict[str, dict[str, object]] = {
+        key: {"label": label, "items": [], "active": False} for key, label in NAV_GROUPS.items()
+    }
     for item in NAVIGATION:
         if item.permission and not user.has_perm(item.permission):
             continue
@@ -51,11 +72,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "label": item.label,
-                "url": url,
-                "active": request.path == url or (url != "/" and request.path.startswith(url)),
-            }
-        )
-    return {"nav_items": items}
+        active = request.path == url or (url != "/" and request.path.startswith(url))
+        group = groups[_group_key(item)]
+        group["items"].append({"label": item.label, "url": url, "active": active})  # type: ignore[attr-defined]
+        group["active"] = group["active"] or active
+    return {"nav_groups": [g for g in groups.values() if g["items"]]}

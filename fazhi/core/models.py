@@ -9,7 +9,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser, Permission
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core import codes
@@ -128,6 +128,13 @@ class Role(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
+        # The built-in roles show their translated label; renamed ones their name.
+        if self.code in RoleCode.values:
+            label = RoleCode(self.code).label
+            with translation.override(None):
+                untranslated = str(label)
+            if self.name == untranslated:
+                return str(label)
         return self.name
 
 

@@ -111,7 +111,7 @@ def _rule(personas: Any) -> Any:
     return DiscretionRule.objects.get(code="lenient_band")
 
 
-URL_ARGS: dict[str, Callable[[Any], tuple[dict[str, Any], bool]]] = {
+URL_ARGS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "powers:catalog_detail": lambda p: ({"pk": _county_b_catalog(p).pk}, True),
     "powers:catalog_publish": lambda p: ({"pk": _county_b_catalog(p).pk}, True),
     "powers:catalog_diff": lambda p: ({"pk": _county_b_catalog(p).pk}, True),

@@ -1,3 +1,493 @@
-from ninja import Router
+"""API of the two databases, mounted at /api/v1/registry.
+
+Entities page with a cursor (``next_cursor``), never a full count; officers'
+citizen IDs come masked unless the caller may see them; a certificate check
+answers whether an officer may enforce on a given day (持证上岗).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from fazhi.core import codes
+from fazhi.core.models import OrgUnit
+from fazhi.core.selectors import unit_list
+from fazhi.registry import exports, selectors, services
+from fazhi.registry.choices import ImportKind
+from fazhi.registry.keyset import Cursor, keyset_page, with_count
+from fazhi.registry.models import (
+    EnforcementCertificate,
+    Entity,
+    ImportJob,
+    Officer,
+    RegulatoryCategory,
+)
 
 router = Router(tags=["registry"])
+
+CITIZEN_ID_PERM = "registry.view_officer_citizen_id"
+MAX_PER_PAGE = 200
+
+
+def _require(request: HttpRequest, *perms: str) -> None:
+    if not all(request.user.has_perm(p) for p in perms):
+        raise PermissionDenied
+
+
+def _categories() -> list[RegulatoryCategory]:
+    return selectors.category_list()
+
+
+# --- schemas ----------------------------------------------------------------
+
+
+class EntityOut(Schema):
+    id: int
+    uscc: str
+    name: str
+    kind: str
+    legal_representative: str
+    region_code: str
+    address: str
+    industry_section: str
+    industry_division: str
+    scale: str
+    categories: list[str]
+    key_supervision: bool
+    standardization_level: str
+    risk_level: str
+    credit_class: str
+    status: str
+    contact_phone: str
+    supervising_agency_id: int
+    supervising_agency: str
+    merged_into_id: int | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+def entity_out(entity: Entity, categories: list[RegulatoryCategory]) -> dict[str, Any]:
+    data = {
+        field: getattr(entity, field) for field in EntityOut.model_fields if hasattr(entity, field)
+    }
+    data["categories"] = [c.code for c in categories if entity.category_bits & c.mask]
+    data["supervising_agency"] = entity.supervising_agency.name
+    return data
+
+
+class EntityPage(Schema):
+    items: list[EntityOut]
+    next_cursor: str | None
+    prev_cursor: str | None
+    count: int | None
+    count_is_estimate: bool
+    count_capped: bool
+
+
+class EntityQuery(Schema):
+    q: str = ""
+    kind: str = ""
+    status: str = ""
+    risk_level: str = ""
+    credit_class: str = ""
+    key_supervision: bool | None = None
+    category: str = ""
+    industry_section: str = ""
+    industry_division: str = ""
+    standardization_level: str = ""
+    scale: str = ""
+    region: str = Field("", pattern=r"^(\d{2,6})?$")
+    agency: int | None = None
+    cursor: str = ""
+    per_page: int = Field(50, ge=1, le=MAX_PER_PAGE)
+
+    def filters(self) -> selectors.EntityFilters:
+        return selectors.EntityFilters(
+            q=self.q,
+            kind=self.kind,
+            status=self.status,
+            risk_level=self.risk_level,
+            credit_class=self.credit_class,
+            key_supervision=self.key_supervision,
+            category=self.category,
+            industry_section=self.industry_section,
+            industry_division=self.industry_division,
+            standardization_level=self.standardization_level,
+            scale=self.scale,
+            region=self.region,
+            agency=self.agency,
+        )
+
+
+class EntityIn(Schema):
+    uscc: str
+    name: str
+    kind: str = "enterprise"
+    legal_representative: str = ""
+    region_code: str
+    address: str
+    industry_section: str = ""
+    industry_division: str = ""
+    scale: str = ""
+    categories: list[str] = []
+    key_supervision: bool = False
+    standardization_level: str = ""
+    risk_level: str = ""
+    credit_class: str = ""
+    status: str = "active"
+    contact_phone: str = ""
+    supervising_agency_id: int
+    allow_duplicate: bool = False
+
+
+class EntityPatch(Schema):
+    uscc: str | None = None
+    name: str | None = None
+    kind: str | None = None
+    legal_representative: str | None = None
+    region_code: str | None = None
+    address: str | None = None
+    industry_section: str | None = None
+    industry_division: str | None = None
+    scale: str | None = None
+    categories: list[str] | None = None
+    key_supervision: bool | None = None
+    standardization_level: str | None = None
+    risk_level: str | None = None
+    credit_class: str | None = None
+    status: str | None = None
+    contact_phone: str | None = None
+    supervising_agency_id: int | None = None
+    allow_duplicate: bool = False
+
+
+def _entity_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """Turn API input into service keyword arguments (field errors → 422)."""
+    fields = dict(data)
+    if "categories" in fields:
+        wanted = set(fields.pop("categories") or [])
+        table = {c.code: c for c in _categories()}
+        unknown = sorted(wanted - set(table))
+        if unknown:
+            raise ValidationError(
+                {
+                    "categories": [
+                        _("Unknown category code: %(codes)s") % {"codes": ", ".join(unknown)}
+                    ]
+                }
+            )
+        fields["category_bits"] = sum(table[code].mask for code in wanted)
+    if "supervising_agency_id" in fields:
+        unit = unit_list(actor=request.user).filter(pk=fields.pop("supervising_agency_id")).first()
+        if unit is None:
+            raise ValidationError(
+                {"supervising_agency_id": [_("This unit is outside your scope.")]}
+            )
+        fields["supervising_agency"] = unit
+    return fields
+
+
+class ImportJobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    source_name: str
+    source_sha256: str
+    unit_id: int
+    total_rows: int
+    processed_rows: int
+    percent: int
+    valid_rows: int
+    error_rows: int
+    error_count: int
+    new_rows: int
+    changed_rows: int
+    unchanged_rows: int
+    created_count: int
+    updated_count: int
+    skipped_count: int
+    message: str
+    report_url: str | None
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+def job_out(job: ImportJob) -> dict[str, Any]:
+    data = {
+        field: getattr(job, field) for field in ImportJobOut.model_fields if hasattr(job, field)
+    }
+    data["report_url"] = f"/api/v1/registry/imports/{job.pk}/report" if job.report else None
+    return data
+
+
+class CertificateOut(Schema):
+    id: int
+    number: str
+    issuer: str
+    valid_from: datetime.date
+    valid_to: datetime.date
+    status: str
+    status_today: str
+
+
+class OfficerOut(Schema):
+    id: int
+    full_name: str
+    citizen_id: str
+    citizen_id_masked: bool
+    unit_id: int | None
+    external_agency_id: int | None
+    home: str
+    position: str
+    domains: list[str]
+    legal_qualification: bool
+    status: str
+    certificates: list[CertificateOut]
+
+
+def officer_out(officer: Officer, show_id: bool, today: datetime.date) -> dict[str, Any]:
+    return {
+        "id": officer.pk,
+        "full_name": officer.full_name,
+        "citizen_id": officer.citizen_id if show_id else codes.mask_ric(officer.citizen_id),
+        "citizen_id_masked": not show_id,
+        "unit_id": officer.unit_id,
+        "external_agency_id": officer.external_agency_id,
+        "home": str(officer.home),
+        "position": officer.position,
+        "domains": officer.domain_list,
+        "legal_qualification": officer.legal_qualification,
+        "status": officer.status,
+        "certificates": [
+            {
+                "id": c.pk,
+                "number": c.number,
+                "issuer": c.issuer,
+                "valid_from": c.valid_from,
+                "valid_to": c.valid_to,
+                "status": c.status,
+                "status_today": c.status_on(today),
+            }
+            for c in officer.certificates.all()
+        ],
+    }
+
+
+class CertifiedOut(Schema):
+    officer_id: int
+    on: datetime.date
+    certified: bool
+    reason: str | None
+    certificate: CertificateOut | None
+
+
+# --- entities ---------------------------------------------------------------
+
+
+@router.get("/entities", response=EntityPage)
+def entities(request: HttpRequest, filters: Query[EntityQuery]) -> Any:
+    """Live entities in scope, newest first; follow ``next_cursor`` for more."""
+    _require(request, "registry.view_entity")
+    items = selectors.entity_list(actor=request.user, filters=filters.filters())
+    page = with_count(
+        keyset_page(items, cursor=Cursor.parse(filters.cursor), per_page=filters.per_page), items
+    )
+    categories = _categories()
+    return {
+        "items": [entity_out(e, categories) for e in page.items],
+        "next_cursor": page.next_cursor,
+        "prev_cursor": page.prev_cursor,
+        "count": page.count,
+        "count_is_estimate": page.count_is_estimate,
+        "count_capped": page.count_capped,
+    }
+
+
+@router.get("/entities/export")
+def entities_export(request: HttpRequest, filters: Query[EntityQuery]) -> FileResponse:
+    """The filtered list as XLSX, in the import layout."""
+    _require(request, "registry.view_entity")
+    handle = exports.scratch_file()
+    exports.entities_xlsx(
+        handle, selectors.entity_list(actor=request.user, filters=filters.filters())
+    )
+    handle.seek(0)
+    return FileResponse(
+        handle, as_attachment=True, filename="entities.xlsx", content_type=exports.XLSX
+    )
+
+
+@router.get("/entities/{entity_id}", response=EntityOut)
+def entity(request: HttpRequest, entity_id: int) -> Any:
+    _require(request, "registry.view_entity")
+    return entity_out(selectors.entity_get(actor=request.user, pk=entity_id), _categories())
+
+
+@router.post("/entities", response={201: EntityOut})
+def entity_create(request: HttpRequest, payload: EntityIn) -> Any:
+    """Register an entity; invalid fields come back as 422 with their names."""
+    _require(request, "registry.add_entity")
+    created = services.entity_create(actor=request.user, **_entity_fields(request, payload.dict()))
+    return Status(201, entity_out(created, _categories()))
+
+
+@router.patch("/entities/{entity_id}", response=EntityOut)
+def entity_update(request: HttpRequest, entity_id: int, payload: EntityPatch) -> Any:
+    _require(request, "registry.change_entity")
+    current = selectors.entity_get(actor=request.user, pk=entity_id)
+    fields = _entity_fields(request, payload.dict(exclude_unset=True))
+    updated = services.entity_update(actor=request.user, entity=current, **fields)
+    return entity_out(updated, _categories())
+
+
+# --- imports ----------------------------------------------------------------
+
+
+_IMPORT_PERMS = {
+    ImportKind.ENTITY.value: (
+        "registry.add_entity",
+        "registry.change_entity",
+        "registry.add_importjob",
+    ),
+    ImportKind.OFFICER.value: (
+        "registry.add_officer",
+        "registry.change_officer",
+        "registry.add_importjob",
+    ),
+}
+
+
+@router.post("/imports", response={202: ImportJobOut})
+def import_create(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    kind: Form[str] = "entity",
+    unit_id: Form[int | None] = None,
+    valid_only: Form[bool] = False,
+) -> Any:
+    """Upload a file; its rows are checked in the background. Poll the job."""
+    if kind not in _IMPORT_PERMS:
+        raise ValidationError({"kind": [_("Unknown kind of import.")]})
+    _require(request, *_IMPORT_PERMS[kind])
+    if unit_id is None:
+        unit = request.user.unit.agency() if request.user.unit_id else None  # type: ignore[union-attr]
+    else:
+        unit = unit_list(actor=request.user).filter(pk=unit_id).first()
+    if not isinstance(unit, OrgUnit):
+        raise ValidationError({"unit_id": [_("This unit is outside your scope.")]})
+    job = services.import_job_create(
+        actor=request.user,
+        kind=kind,
+        unit=unit,
+        filename=file.name or "upload",
+        upload=file,
+        valid_only=valid_only,
+    )
+    job.refresh_from_db()
+    return Status(202, job_out(job))
+
+
+@router.get("/imports/{job_id}", response=ImportJobOut)
+def import_status(request: HttpRequest, job_id: int) -> Any:
+    _require(request, "registry.view_importjob")
+    return job_out(selectors.import_job_get(actor=request.user, pk=job_id))
+
+
+@router.post("/imports/{job_id}/confirm", response={202: ImportJobOut})
+def import_confirm(request: HttpRequest, job_id: int) -> Any:
+    """Import the valid rows of a checked file."""
+    _require(request, "registry.view_importjob")
+    job = selectors.import_job_get(actor=request.user, pk=job_id)
+    _require(request, *_IMPORT_PERMS[job.kind])
+    services.import_job_confirm(actor=request.user, job=job)
+    job.refresh_from_db()
+    return Status(202, job_out(job))
+
+
+@router.get("/imports/{job_id}/report")
+def import_report(request: HttpRequest, job_id: int) -> FileResponse:
+    """The check's XLSX report (row, column, value, reason)."""
+    _require(request, "registry.view_importjob")
+    job = selectors.import_job_get(actor=request.user, pk=job_id)
+    if not job.report:
+        raise ImportJob.DoesNotExist
+    return FileResponse(
+        job.report.open("rb"),
+        as_attachment=True,
+        filename=f"import-{job.pk}-report.xlsx",
+        content_type=exports.XLSX,
+    )
+
+
+# --- officers ---------------------------------------------------------------
+
+
+@router.get("/officers", response=list[OfficerOut])
+@paginate
+def officers(
+    request: HttpRequest,
+    q: str = "",
+    unit: int | None = None,
+    external: bool | None = None,
+    status: str = "",
+    certificate: str = "",
+    domain: str = "",
+) -> Any:
+    """Officers in scope (ID numbers masked unless you may see them)."""
+    _require(request, "registry.view_officer")
+    chosen = selectors.OfficerFilters(
+        q=q, unit=unit, external=external, status=status, certificate=certificate, domain=domain
+    )
+    show = request.user.has_perm(CITIZEN_ID_PERM)
+    today = timezone.localdate()
+    found = selectors.officer_list(actor=request.user, filters=chosen).prefetch_related(
+        "certificates"
+    )
+    return [officer_out(o, show, today) for o in found]
+
+
+@router.get("/officers/{officer_id}", response=OfficerOut)
+def officer(request: HttpRequest, officer_id: int) -> Any:
+    _require(request, "registry.view_officer")
+    found = selectors.officer_get(actor=request.user, pk=officer_id)
+    return officer_out(found, request.user.has_perm(CITIZEN_ID_PERM), timezone.localdate())
+
+
+@router.get("/officers/{officer_id}/certified", response=CertifiedOut)
+def officer_certified(
+    request: HttpRequest, officer_id: int, on: datetime.date | None = None
+) -> Any:
+    """May this officer carry out enforcement on ``on`` (持证上岗)?"""
+    _require(request, "registry.view_officer")
+    found = selectors.officer_get(actor=request.user, pk=officer_id)
+    day = on or timezone.localdate()
+    problem = services.officer_certification_problem(officer=found, on=day)
+    certificate: EnforcementCertificate | None = None
+    if problem is None:
+        certificate = services.officer_assert_certified(officer=found, on=day)
+    return {
+        "officer_id": found.pk,
+        "on": day,
+        "certified": problem is None,
+        "reason": problem,
+        "certificate": None
+        if certificate is None
+        else {
+            "id": certificate.pk,
+            "number": certificate.number,
+            "issuer": certificate.issuer,
+            "valid_from": certificate.valid_from,
+            "valid_to": certificate.valid_to,
+            "status": certificate.status,
+            "status_today": certificate.status_on(day),
+        },
+    }

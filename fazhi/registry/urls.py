@@ -1,5 +1,43 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fazhi.registry import views
 
 app_name = "registry"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("entities/", views.entity_list, name="entity_list"),
+    path("entities/new/", views.entity_edit, name="entity_create"),
+    path("entities/export.xlsx", views.entity_export, name="entity_export"),
+    path("entities/import/", views.entity_import, name="entity_import"),
+    path("entities/import/template.xlsx", views.entity_template, name="entity_template"),
+    path("entities/duplicates/", views.entity_duplicates, name="entity_duplicates"),
+    path("entities/<int:pk>/", views.entity_detail, name="entity_detail"),
+    path("entities/<int:pk>/edit/", views.entity_edit, name="entity_edit"),
+    path("entities/<int:pk>/merge/", views.entity_merge, name="entity_merge"),
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/report.xlsx", views.import_report, name="import_report"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/discard/", views.import_discard, name="import_discard"),
+    path("officers/", views.officer_list, name="officer_list"),
+    path("officers/new/", views.officer_edit, name="officer_create"),
+    path("officers/export.xlsx", views.officer_export, name="officer_export"),
+    path("officers/import/", views.officer_import, name="officer_import"),
+    path("officers/import/template.xlsx", views.officer_template, name="officer_template"),
+    path("officers/<int:pk>/", views.officer_detail, name="officer_detail"),
+    path("officers/<int:pk>/edit/", views.officer_edit, name="officer_edit"),
+    path(
+        "officers/<int:pk>/certificates/new/", views.certificate_create, name="certificate_create"
+    ),
+    path("officers/<int:pk>/conflicts/new/", views.conflict_create, name="conflict_create"),
+    path("officers/<int:pk>/training/", views.training_set, name="training_set"),
+    path("certificates/<int:pk>/status/", views.certificate_status, name="certificate_status"),
+    path("conflicts/<int:pk>/end/", views.conflict_end, name="conflict_end"),
+    path("external-agencies/", views.agency_list, name="agency_list"),
+    path("external-agencies/new/", views.agency_edit, name="agency_create"),
+    path("external-agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
+    path("rules/", views.rule_list, name="rule_list"),
+    path("rules/new/", views.rule_edit, name="rule_create"),
+    path("rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
+]

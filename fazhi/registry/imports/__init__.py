@@ -1,0 +1,1 @@
+"""The validate-first import pipeline (see ``base``) and its two lists."""

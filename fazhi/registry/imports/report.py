@@ -1,0 +1,62 @@
+"""The XLSX error report: one line per problem (row, column, value, reason).
+
+Written with xlsxwriter in constant-memory mode, so a report on a million
+bad rows streams to disk instead of building a workbook in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO, Any, NamedTuple
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+
+MAX_LINES = 1_048_575  # Excel's last row, below the header
+
+
+class RowError(NamedTuple):
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+def write_report(
+    target: str | IO[bytes], errors: Iterable[RowError], summary: list[tuple[str, Any]]
+) -> None:
+    """Write the summary sheet and the error sheet to ``target``."""
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
+    bold = workbook.add_format({"bold": True})
+    sheet = workbook.add_worksheet(_("Summary")[:31])
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 40)
+    for i, (label, value) in enumerate(summary):
+        sheet.write_string(i, 0, str(label), bold)
+        sheet.write(i, 1, value if isinstance(value, int) else str(value))
+    titles = (_("Row"), _("Column"), _("Value"), _("Reason"))
+
+    def error_sheet(number: int) -> Any:
+        name = _("Errors") if number == 1 else f"{_('Errors')} {number}"
+        sheet = workbook.add_worksheet(name[:31])
+        for col, width in enumerate((8, 22, 30, 70)):
+            sheet.set_column(col, col, width)
+        for col, title in enumerate(titles):
+            sheet.write_string(0, col, title, bold)
+        sheet.freeze_panes(1, 0)
+        return sheet
+
+    sheets = 1
+    sheet = error_sheet(sheets)
+    line = 1
+    for error in errors:
+        if line > MAX_LINES:
+            sheets += 1
+            sheet = error_sheet(sheets)
+            line = 1
+        sheet.write_number(line, 0, error.row)
+        sheet.write_string(line, 1, error.column)
+        sheet.write_string(line, 2, error.value[:500])
+        sheet.write_string(line, 3, error.reason)
+        line += 1
+    workbook.close()

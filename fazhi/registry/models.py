@@ -1,0 +1,648 @@
+"""The two databases (两库): regulated entities (对象库) and officers (人员库)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fazhi.core.models import Attachment, OrgUnit, User
+from fazhi.registry.choices import (
+    CertificateStatus,
+    ChangeKind,
+    ConflictKind,
+    ConflictSource,
+    CreditClass,
+    EntityKind,
+    EntityScale,
+    EntityStatus,
+    ExternalAgencyKind,
+    ImportKind,
+    ImportStatus,
+    OfficerStatus,
+    RiskLevel,
+    RuleCode,
+    StandardizationLevel,
+)
+
+MAX_CATEGORY_BIT = 62
+
+
+def normalize_text(value: str) -> str:
+    """Fold full-width forms and drop all spaces (for duplicate matching)."""
+    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+
+
+def dedupe_key(name: str, address: str) -> str:
+    """Return the 16-hex-digit key two records share when name and address match."""
+    text = normalize_text(name + "|" + address)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+class RegistryRule(models.Model):
+    """Rule data for the registry (e.g. 行政处罚法 Art. 42: at least 2 officers).
+
+    Values are versioned by ``effective_from``/``effective_to`` and carry
+    their source; unverified defaults are flagged in the UI.
+    """
+
+    code = models.CharField(_("rule"), max_length=40, choices=RuleCode.choices)
+    value = models.PositiveIntegerField(_("value"))
+    source = models.CharField(_("source"), max_length=255)
+    verified = models.BooleanField(
+        _("verified"), default=True, help_text=_("Unverified defaults are flagged in the UI.")
+    )
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("registry rule")
+        verbose_name_plural = _("registry rules")
+        ordering = ["code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="registryrule_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}: {self.value}"
+
+    def clean(self) -> None:
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("The end date is before the start date.")})
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+
+class RegulatoryCategory(models.Model):
+    """监管类别 — e.g. 危险化学品经营, 烟花爆竹, 非煤矿山 (a code table).
+
+    An entity's categories are stored as bits of ``Entity.category_bits``;
+    ``bit`` is this category's position and is never reused.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    bit = models.PositiveSmallIntegerField(_("bit"), unique=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("regulatory category")
+        verbose_name_plural = _("regulatory categories")
+        ordering = ["sort_order", "bit"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.bit > MAX_CATEGORY_BIT:
+            raise ValidationError(
+                {"bit": _("At most %(n)d categories are supported.") % {"n": MAX_CATEGORY_BIT + 1}}
+            )
+
+    @property
+    def mask(self) -> int:
+        return 1 << self.bit
+
+
+class ImportJob(models.Model):
+    """导入任务 — one uploaded file: checked first, imported only when asked.
+
+    Progress (``processed_rows`` of ``total_rows``) is written as the
+    background task runs, so the page and the command line can show it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("default unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Rows that name no unit are filed under this one."),
+    )
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("file"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_path = models.CharField(_("local file"), max_length=500, blank=True)
+    source_name = models.CharField(_("file name"), max_length=255)
+    source_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    valid_only = models.BooleanField(
+        _("import valid rows at once"),
+        default=False,
+        help_text=_("Import the valid rows as soon as the check ends, skipping the bad ones."),
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    new_rows = models.PositiveIntegerField(_("new"), default=0)
+    changed_rows = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("unchanged"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+    report = models.FileField(_("error report"), upload_to="registry/reports/", blank=True)
+    message = models.TextField(_("message"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.source_name}"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (ImportStatus.DONE, ImportStatus.VALIDATED):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+    @property
+    def running(self) -> bool:
+        return self.status in (
+            ImportStatus.PENDING,
+            ImportStatus.VALIDATING,
+            ImportStatus.QUEUED,
+            ImportStatus.IMPORTING,
+        )
+
+
+class Entity(models.Model):
+    """执法检查对象 — a regulated business or organization (对象库).
+
+    ``supervising_agency`` decides who sees the entity: a county sees the
+    entities its subtree supervises, the city sees all of its counties'.
+    A merged duplicate keeps its row and history and points to the survivor
+    through ``merged_into``; lists show live entities only.
+    """
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=EntityKind.choices)
+    legal_representative = models.CharField(_("legal representative"), max_length=60, blank=True)
+    region_code = models.CharField(_("region code"), max_length=6)
+    address = models.CharField(_("address"), max_length=255)
+    industry_section = models.CharField(_("industry section"), max_length=1, blank=True)
+    industry_division = models.CharField(_("industry division"), max_length=2, blank=True)
+    scale = models.CharField(_("scale"), max_length=10, choices=EntityScale.choices, blank=True)
+    category_bits = models.BigIntegerField(_("regulatory categories"), default=0)
+    key_supervision = models.BooleanField(_("key supervision"), default=False)
+    standardization_level = models.CharField(
+        _("safety standardization"),
+        max_length=12,
+        choices=StandardizationLevel.choices,
+        blank=True,
+    )
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
+    credit_class = models.CharField(
+        _("credit class"), max_length=1, choices=CreditClass.choices, blank=True
+    )
+    status = models.CharField(
+        _("registration status"),
+        max_length=10,
+        choices=EntityStatus.choices,
+        default=EntityStatus.ACTIVE,
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    supervising_agency = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("supervising agency"),
+        on_delete=models.PROTECT,
+        related_name="supervised_entities",
+        db_index=False,  # covered by the (supervising_agency, id) index
+    )
+    dedupe_key = models.CharField(max_length=16, editable=False, default="")
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_entities",
+        db_index=False,  # partial index below: almost every row is NULL
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # Provenance only, without a database constraint: PostgreSQL checks a
+    # foreign key per inserted row at commit, and on a million-row import
+    # those checks cost more than the insert itself.
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    source_job = models.ForeignKey(
+        ImportJob,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+    # Fields an import or an edit may set, in the order of the import template.
+    DATA_FIELDS = (
+        "uscc",
+        "name",
+        "kind",
+        "legal_representative",
+        "region_code",
+        "address",
+        "industry_section",
+        "industry_division",
+        "scale",
+        "category_bits",
+        "key_supervision",
+        "standardization_level",
+        "risk_level",
+        "credit_class",
+        "status",
+        "contact_phone",
+        "supervising_agency",
+    )
+
+    class Meta:
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
+        ordering = ["-id"]
+        permissions = [("merge_entity", "Can merge duplicate entities")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=Q(merged_into__isnull=True),
+                name="registry_entity_live_uscc",
+                violation_error_message=_(
+                    "An entity with this credit code is already registered."
+                ),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["supervising_agency", "id"], name="registry_entity_agency_id"),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="registry_entity_merged",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.dedupe_key = dedupe_key(self.name, self.address)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_live(self) -> bool:
+        return self.merged_into_id is None
+
+
+class EntityChange(models.Model):
+    """变更记录 — who changed what on an entity, field by field.
+
+    ``diff`` maps a field name to ``[old, new]``. An entity created by an
+    import has no "created" row: its creation is its ``source_job``.
+    """
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=12, choices=ChangeKind.choices)
+    changed_at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("by"), max_length=150)
+    job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    other = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    diff = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        verbose_name = _("entity change")
+        verbose_name_plural = _("entity changes")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["entity", "-changed_at"], name="registry_change_entity")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.kind} {self.changed_at:%Y-%m-%d}"
+
+
+class EntityStaging(models.Model):
+    """A checked import row waiting to be applied (UNLOGGED on PostgreSQL).
+
+    ``supervising_agency_id`` is NULL when the file named no agency: a new
+    entity then goes to the job's unit and an existing one keeps its own.
+    """
+
+    pk = models.CompositePrimaryKey("job_id", "row_no")
+    job_id = models.BigIntegerField()
+    row_no = models.IntegerField()
+    uscc = models.CharField(max_length=18)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20)
+    legal_representative = models.CharField(max_length=60)
+    region_code = models.CharField(max_length=6)
+    address = models.CharField(max_length=255)
+    industry_section = models.CharField(max_length=1)
+    industry_division = models.CharField(max_length=2)
+    scale = models.CharField(max_length=10)
+    category_bits = models.BigIntegerField()
+    key_supervision = models.BooleanField()
+    standardization_level = models.CharField(max_length=12)
+    risk_level = models.CharField(max_length=10)
+    credit_class = models.CharField(max_length=1)
+    status = models.CharField(max_length=10)
+    contact_phone = models.CharField(max_length=30)
+    supervising_agency_id = models.BigIntegerField(null=True)
+    dedupe_key = models.CharField(max_length=16)
+
+    class Meta:
+        verbose_name = "entity staging row"
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.row_no} {self.uscc}"
+
+
+class OfficerStaging(models.Model):
+    """A checked officer row waiting to be applied."""
+
+    pk = models.CompositePrimaryKey("job_id", "row_no")
+    job_id = models.BigIntegerField()
+    row_no = models.IntegerField()
+    full_name = models.CharField(max_length=60)
+    citizen_id = models.CharField(max_length=18)
+    unit_id = models.BigIntegerField(null=True)
+    external_agency_id = models.BigIntegerField(null=True)
+    position = models.CharField(max_length=60)
+    phone = models.CharField(max_length=30)
+    domains = models.CharField(max_length=300)
+    legal_qualification = models.BooleanField()
+    legal_qualification_number = models.CharField(max_length=40)
+    cert_number = models.CharField(max_length=40)
+    cert_issuer = models.CharField(max_length=120)
+    cert_valid_from = models.DateField(null=True)
+    cert_valid_to = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = "officer staging row"
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.row_no} {self.full_name}"
+
+
+class ExternalAgency(models.Model):
+    """外部门 — another department whose officers join joint inspections."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=ExternalAgencyKind.choices)
+    region_code = models.CharField(_("region code"), max_length=6)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    contact = models.CharField(_("contact person"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("maintained by"),
+        on_delete=models.PROTECT,
+        related_name="external_agencies",
+        help_text=_("The unit that keeps this record; its subtree sees the agency."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("external agency")
+        verbose_name_plural = _("external agencies")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="registry_extagency_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Officer(models.Model):
+    """执法人员 — a person who may enforce: internal (unit) or external (agency).
+
+    The citizen ID is shown in full only to holders of
+    ``registry.view_officer_citizen_id``; everyone else sees it masked.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=60)
+    citizen_id = models.CharField(_("citizen ID number"), max_length=18, unique=True)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+    external_agency = models.ForeignKey(
+        ExternalAgency,
+        verbose_name=_("external agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="officer",
+    )
+    position = models.CharField(_("position"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    domains = models.CharField(
+        _("enforcement domains"),
+        max_length=300,
+        blank=True,
+        help_text=_("Comma-separated domain codes."),
+    )
+    legal_qualification = models.BooleanField(_("legal professional qualification"), default=False)
+    legal_qualification_number = models.CharField(
+        _("qualification certificate number"), max_length=40, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=OfficerStatus.choices, default=OfficerStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+        ordering = ["full_name", "id"]
+        permissions = [("view_officer_citizen_id", "Can view officers' full citizen ID numbers")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False) & Q(external_agency__isnull=True))
+                | (Q(unit__isnull=True) & Q(external_agency__isnull=False)),
+                name="registry_officer_one_home",
+                violation_error_message=_(
+                    "An officer belongs either to a unit or to an external agency."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [code for code in self.domains.strip(",").split(",") if code]
+
+    @property
+    def home(self) -> OrgUnit | ExternalAgency | None:
+        return self.unit or self.external_agency
+
+    @property
+    def home_label(self) -> str:
+        """The unit with its agency ("任城区应急管理局 综合行政执法大队"), or the agency."""
+        if self.unit is not None:
+            agency = self.unit.agency()
+            return self.unit.name if agency == self.unit else f"{agency.name} {self.unit.name}"
+        return str(self.external_agency or "")
+
+    @property
+    def is_external(self) -> bool:
+        return self.external_agency_id is not None
+
+
+class EnforcementCertificate(models.Model):
+    """行政执法证 — number, issuer, validity and status; old ones are kept."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="certificates")
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    issuer = models.CharField(_("issued by"), max_length=120)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
+    )
+    status_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("enforcement certificate")
+        verbose_name_plural = _("enforcement certificates")
+        ordering = ["-valid_from", "-id"]
+        indexes = [models.Index(fields=["status", "valid_to"], name="registry_cert_expiry")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end date is before the start date.")})
+
+    def status_on(self, day: datetime.date) -> str:
+        """Return the status that holds on ``day`` (a valid one may have expired)."""
+        if self.status != CertificateStatus.VALID:
+            return self.status
+        if day > self.valid_to:
+            return CertificateStatus.EXPIRED
+        return self.status
+
+    def valid_on(self, day: datetime.date) -> bool:
+        return self.status == CertificateStatus.VALID and self.valid_from <= day <= self.valid_to
+
+
+class OfficerTraining(models.Model):
+    """年度培训学时 — hours of enforcement training an officer had in a year."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="training")
+    year = models.PositiveSmallIntegerField(_("year"))
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("annual training")
+        verbose_name_plural = _("annual training")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "year"], name="registry_training_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.year}: {self.hours}"
+
+
+class ConflictOfInterest(models.Model):
+    """利害关系 — an officer–entity relation that calls for recusal (回避)."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="conflicts")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="conflicts")
+    kind = models.CharField(_("kind"), max_length=20, choices=ConflictKind.choices)
+    source = models.CharField(_("source"), max_length=10, choices=ConflictSource.choices)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["-valid_from", "-id"]
+        indexes = [models.Index(fields=["officer", "entity"], name="registry_conflict_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.officer} – {self.entity}"
+
+    def clean(self) -> None:
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end date is before the start date.")})
+
+    def active_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -1,0 +1,378 @@
+"""Reads for the registry, scoped once here to what the actor may see.
+
+Entities are scoped by their supervising agency, officers by their unit (or
+by the unit that keeps their external agency), import jobs by their unit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from fazhi.core.models import OrgUnit
+from fazhi.core.selectors import scope_paths, scope_q
+from fazhi.registry.choices import CertificateStatus, OfficerStatus, RuleCode
+from fazhi.registry.models import (
+    ConflictOfInterest,
+    EnforcementCertificate,
+    Entity,
+    EntityChange,
+    ExternalAgency,
+    ImportJob,
+    Officer,
+    RegistryRule,
+    RegulatoryCategory,
+)
+
+_CODE_LIKE = re.compile(r"^[0-9A-Z]{6,18}$")
+
+
+def units_in_scope(actor: Any) -> list[int] | None:
+    """Return the ids of the org units the actor sees (None: all of them)."""
+    paths = scope_paths(actor)
+    if paths is None:
+        return None
+    if not paths:
+        return []
+    return list(OrgUnit.objects.filter(scope_q(actor, "path")).values_list("id", flat=True))
+
+
+def _unit_filter(actor: Any, field: str) -> Q:
+    ids = units_in_scope(actor)
+    if ids is None:
+        return Q()
+    return Q(**{f"{field}__in": ids})
+
+
+def _subtree_ids(unit_id: int) -> list[int]:
+    unit = OrgUnit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        return []
+    return list(unit.subtree().values_list("id", flat=True))
+
+
+# --- categories and rules -------------------------------------------------
+
+
+def category_list(*, active_only: bool = False) -> list[RegulatoryCategory]:
+    categories = RegulatoryCategory.objects.all()
+    if active_only:
+        categories = categories.filter(is_active=True)
+    return list(categories)
+
+
+def category_names(bits: int, categories: list[RegulatoryCategory] | None = None) -> list[str]:
+    """Decode ``Entity.category_bits`` into category names."""
+    table = categories if categories is not None else category_list()
+    return [c.name for c in table if bits & c.mask]
+
+
+def rule_in_force(code: str, on: datetime.date) -> RegistryRule | None:
+    """Return the version of a registry rule in force on ``on``."""
+    rule = (
+        RegistryRule.objects.filter(code=code, effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("-effective_from")
+        .first()
+    )
+    return rule
+
+
+def rule_list(*, code: str = "") -> QuerySet[RegistryRule]:
+    rules = RegistryRule.objects.all()
+    if code:
+        rules = rules.filter(code=code)
+    return rules
+
+
+# --- entities -------------------------------------------------------------
+
+
+@dataclass
+class EntityFilters:
+    q: str = ""
+    kind: str = ""
+    status: str = ""
+    risk_level: str = ""
+    credit_class: str = ""
+    key_supervision: bool | None = None
+    category: str = ""
+    industry_section: str = ""
+    industry_division: str = ""
+    standardization_level: str = ""
+    scale: str = ""
+    region: str = ""
+    agency: int | None = None
+    include_merged: bool = False
+
+
+def entity_scope(actor: Any) -> QuerySet[Entity]:
+    """Every entity (live or merged) the actor may see."""
+    return Entity.objects.filter(_unit_filter(actor, "supervising_agency"))
+
+
+def entity_list(*, actor: Any, filters: EntityFilters | None = None) -> QuerySet[Entity]:
+    """Live entities in the actor's scope matching ``filters``."""
+    f = filters or EntityFilters()
+    entities = entity_scope(actor).select_related("supervising_agency")
+    if not f.include_merged:
+        entities = entities.filter(merged_into__isnull=True)
+    q = f.q.strip()
+    if q:
+        upper = q.upper()
+        if _CODE_LIKE.match(upper):
+            entities = (
+                entities.filter(uscc=upper)
+                if len(upper) == 18
+                else entities.filter(uscc__startswith=upper)
+            )
+        else:
+            entities = entities.filter(name__contains=q)
+    for name in (
+        "kind",
+        "status",
+        "risk_level",
+        "credit_class",
+        "industry_section",
+        "industry_division",
+        "standardization_level",
+        "scale",
+    ):
+        value = getattr(f, name)
+        if value:
+            entities = entities.filter(**{name: value})
+    if f.key_supervision is not None:
+        entities = entities.filter(key_supervision=f.key_supervision)
+    if f.category:
+        category = RegulatoryCategory.objects.filter(code=f.category).first()
+        if category is None:
+            return entities.none()
+        entities = entities.alias(_cat=F("category_bits").bitand(category.mask)).filter(_cat__gt=0)
+    if f.region:
+        entities = entities.filter(region_code__startswith=f.region.rstrip("0") or f.region)
+    if f.agency:
+        entities = entities.filter(supervising_agency_id__in=_subtree_ids(f.agency))
+    return entities
+
+
+def entity_get(*, actor: Any, pk: int) -> Entity:
+    """Return an entity in scope (merged ones too); raise Entity.DoesNotExist."""
+    return entity_scope(actor).select_related("supervising_agency", "merged_into").get(pk=pk)
+
+
+def entity_by_uscc(*, uscc: str) -> Entity | None:
+    """Return the live entity with this code, whoever supervises it."""
+    return Entity.objects.filter(uscc=uscc.strip().upper(), merged_into__isnull=True).first()
+
+
+def entity_changes(*, entity: Entity) -> QuerySet[EntityChange]:
+    return EntityChange.objects.filter(entity=entity).select_related("actor", "job", "other")
+
+
+def entity_duplicate_groups(*, actor: Any, limit: int = 200) -> list[list[Entity]]:
+    """Groups of live entities in scope that share name and address."""
+    live = entity_scope(actor).filter(merged_into__isnull=True)
+    keys = list(
+        live.values("dedupe_key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("dedupe_key")
+        .values_list("dedupe_key", flat=True)[:limit]
+    )
+    groups: dict[str, list[Entity]] = {key: [] for key in keys}
+    for entity in (
+        live.filter(dedupe_key__in=keys).select_related("supervising_agency").order_by("id")
+    ):
+        groups[entity.dedupe_key].append(entity)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def entity_duplicates_of(*, actor: Any, entity: Entity) -> QuerySet[Entity]:
+    """Other live entities in scope with the same name and address."""
+    return (
+        entity_scope(actor)
+        .filter(merged_into__isnull=True, dedupe_key=entity.dedupe_key)
+        .exclude(pk=entity.pk)
+        .select_related("supervising_agency")
+    )
+
+
+# --- import jobs ----------------------------------------------------------
+
+
+def import_job_list(*, actor: Any, kind: str = "") -> QuerySet[ImportJob]:
+    jobs = ImportJob.objects.filter(_unit_filter(actor, "unit")).select_related(
+        "unit", "created_by"
+    )
+    if kind:
+        jobs = jobs.filter(kind=kind)
+    return jobs
+
+
+def import_job_get(*, actor: Any, pk: int) -> ImportJob:
+    return import_job_list(actor=actor).get(pk=pk)
+
+
+# --- officers -------------------------------------------------------------
+
+
+def _officer_scope(actor: Any) -> Q:
+    ids = units_in_scope(actor)
+    if ids is None:
+        return Q()
+    return Q(unit_id__in=ids) | Q(external_agency__unit_id__in=ids)
+
+
+@dataclass
+class OfficerFilters:
+    q: str = ""
+    unit: int | None = None
+    external_agency: int | None = None
+    external: bool | None = None
+    status: str = ""
+    domain: str = ""
+    certificate: str = ""  # "valid", "expiring", "expired", "none"
+    legal_qualification: bool | None = None
+
+
+def officer_list(
+    *, actor: Any, filters: OfficerFilters | None = None, on: datetime.date | None = None
+) -> QuerySet[Officer]:
+    f = filters or OfficerFilters()
+    day = on or timezone.localdate()
+    officers = Officer.objects.filter(_officer_scope(actor)).select_related(
+        "unit", "external_agency"
+    )
+    q = f.q.strip()
+    if q:
+        officers = officers.filter(
+            Q(full_name__contains=q)
+            | Q(certificates__number=q.upper())
+            | Q(certificates__number=q)
+        ).distinct()
+    if f.unit:
+        officers = officers.filter(unit_id__in=_subtree_ids(f.unit))
+    if f.external_agency:
+        officers = officers.filter(external_agency_id=f.external_agency)
+    if f.external is not None:
+        officers = officers.filter(external_agency__isnull=not f.external)
+    if f.status:
+        officers = officers.filter(status=f.status)
+    if f.domain:
+        officers = officers.filter(domains__contains="," + f.domain + ",")
+    if f.legal_qualification is not None:
+        officers = officers.filter(legal_qualification=f.legal_qualification)
+    if f.certificate:
+        valid = EnforcementCertificate.objects.filter(
+            status=CertificateStatus.VALID, valid_from__lte=day, valid_to__gte=day
+        )
+        if f.certificate == "valid":
+            officers = officers.filter(pk__in=valid.values("officer_id"))
+        elif f.certificate == "none":
+            officers = officers.exclude(pk__in=valid.values("officer_id"))
+        elif f.certificate == "expiring":
+            rule = rule_in_force(RuleCode.CERT_EXPIRY_WARNING_DAYS, day)
+            expiring = _expiring(day, rule.value if rule else 0)
+            officers = officers.filter(pk__in=expiring.values("officer_id"))
+        elif f.certificate == "expired":
+            lapsed = EnforcementCertificate.objects.filter(valid_to__lt=day)
+            officers = officers.exclude(pk__in=valid.values("officer_id")).filter(
+                pk__in=lapsed.values("officer_id")
+            )
+    return officers
+
+
+def officer_get(*, actor: Any, pk: int) -> Officer:
+    return officer_list(actor=actor).get(pk=pk)
+
+
+def officer_in_scope(actor: Any, officer: Officer) -> bool:
+    return Officer.objects.filter(_officer_scope(actor), pk=officer.pk).exists()
+
+
+def officer_by_user(*, user: Any) -> Officer | None:
+    if not getattr(user, "pk", None):
+        return None
+    return Officer.objects.filter(user_id=user.pk).first()
+
+
+def certificate_current(
+    *, officer: Officer, on: datetime.date | None = None
+) -> EnforcementCertificate | None:
+    """The certificate valid on ``on``, else the most recent one."""
+    day = on or timezone.localdate()
+    certificates = list(officer.certificates.all())
+    valid = [c for c in certificates if c.valid_on(day)]
+    if valid:
+        return max(valid, key=lambda c: c.valid_to)
+    return certificates[0] if certificates else None
+
+
+def certificate_get(*, actor: Any, pk: int) -> EnforcementCertificate:
+    return EnforcementCertificate.objects.select_related("officer").get(
+        pk=pk, officer__in=Officer.objects.filter(_officer_scope(actor))
+    )
+
+
+def _expiring(on: datetime.date, days: int) -> QuerySet[EnforcementCertificate]:
+    horizon = on + datetime.timedelta(days=days)
+    renewed = EnforcementCertificate.objects.filter(
+        status=CertificateStatus.VALID, valid_from__lte=horizon, valid_to__gt=horizon
+    ).values("officer_id")
+    return EnforcementCertificate.objects.filter(
+        status=CertificateStatus.VALID,
+        valid_to__gte=on,
+        valid_to__lte=horizon,
+        officer__status=OfficerStatus.ACTIVE,
+    ).exclude(officer_id__in=renewed)
+
+
+def certificates_expiring(
+    *, actor: Any, on: datetime.date, days: int
+) -> QuerySet[EnforcementCertificate]:
+    """Valid certificates of active officers in scope that end within ``days``.
+
+    An officer who already holds a newer certificate running past the window
+    is left out: nothing needs doing for them.
+    """
+    return (
+        _expiring(on, days)
+        .filter(officer__in=Officer.objects.filter(_officer_scope(actor)))
+        .select_related("officer", "officer__unit", "officer__external_agency")
+        .order_by("valid_to", "id")
+    )
+
+
+def external_agency_list(*, actor: Any, q: str = "", kind: str = "") -> QuerySet[ExternalAgency]:
+    agencies = ExternalAgency.objects.filter(_unit_filter(actor, "unit")).select_related("unit")
+    if q:
+        agencies = agencies.filter(name__contains=q)
+    if kind:
+        agencies = agencies.filter(kind=kind)
+    return agencies.annotate(officer_count=Count("officers")).order_by("name", "id")
+
+
+def external_agency_get(*, actor: Any, pk: int) -> ExternalAgency:
+    return ExternalAgency.objects.filter(_unit_filter(actor, "unit")).get(pk=pk)
+
+
+def conflict_list(
+    *, actor: Any, officer: Officer | None = None, entity: Entity | None = None
+) -> QuerySet[ConflictOfInterest]:
+    conflicts = ConflictOfInterest.objects.filter(
+        officer__in=Officer.objects.filter(_officer_scope(actor))
+    ).select_related("officer", "entity", "recorded_by")
+    if officer is not None:
+        conflicts = conflicts.filter(officer=officer)
+    if entity is not None:
+        conflicts = conflicts.filter(entity=entity)
+    return conflicts
+
+
+def conflict_get(*, actor: Any, pk: int) -> ConflictOfInterest:
+    return conflict_list(actor=actor).get(pk=pk)

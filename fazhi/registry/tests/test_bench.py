@@ -1,0 +1,29 @@
+"""A small run of the registry benchmark's data and cases (the real run is ./dev bench)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import bench_registry
+from fazhi.registry.models import Entity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_data_imports_cleanly_and_lists(tmp_path):
+    org = bench_registry.setup_org()
+    xlsx = bench_registry.write_xlsx(tmp_path / "e.xlsx", 40)
+    assert bench_registry.calamine_read(xlsx) == 41
+    job = bench_registry.import_file(xlsx, org)
+    assert (job.created_count, job.error_rows) == (40, 0)
+    csv_path = bench_registry.write_csv(tmp_path / "e.csv", 60)
+    bench_registry.raw_copy(csv_path)
+    bench_registry.clear_entities()
+    job = bench_registry.import_file(csv_path, org)
+    assert Entity.objects.count() == 60
+    again = bench_registry.import_file(csv_path, org)
+    assert (again.unchanged_rows, again.created_count) == (60, 0)
+    city, county = bench_registry.list_latencies(org, 4)
+    assert len(city) >= 4
+    assert len(county) >= 4
+    assert bench_registry.p95(city) > 0

@@ -1,0 +1,69 @@
+"""manage.py import_entities: progress line, refusal without --valid-only, import."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from fazhi.registry.models import Entity, EntityStaging, ImportJob
+from fazhi.registry.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_clean_file_is_imported_with_a_progress_line(personas, tmp_path):
+    path = f.write_csv(
+        tmp_path / "ok.csv", f.ENTITY_HEADERS, [f.entity_row(n) for n in range(1, 4)]
+    )
+    out = StringIO()
+    call_command("import_entities", str(path), "--agency", str(personas.county_a.pk), stdout=out)
+    text = out.getvalue()
+    assert "\rChecking: 3 / 3 rows (100%)" in text
+    assert "Importing:" in text
+    assert "3 created" in text
+    assert Entity.objects.filter(supervising_agency=personas.county_a).count() == 3
+
+
+def test_bad_rows_stop_the_import_unless_valid_only(personas, tmp_path):
+    rows = [f.entity_row(1), f.entity_row(2, **{"地址": ""})]
+    path = f.write_csv(tmp_path / "bad.csv", f.ENTITY_HEADERS, rows)
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(
+            "import_entities", str(path), "--agency", str(personas.county_a.pk), stdout=out
+        )
+    assert exit_info.value.code == 1
+    assert "Nothing was imported" in out.getvalue()
+    assert "Report:" in out.getvalue()
+    assert not Entity.objects.exists()
+    assert not EntityStaging.objects.exists()
+    with pytest.raises(SystemExit):
+        call_command(
+            "import_entities",
+            str(path),
+            "--agency",
+            str(personas.county_a.pk),
+            "--valid-only",
+            "--user",
+            personas.county_a_officer.username,
+            stdout=StringIO(),
+        )
+    assert Entity.objects.get().created_by == personas.county_a_officer
+    assert ImportJob.objects.filter(status="done").count() == 1
+
+
+def test_a_missing_file_is_a_command_error(personas, tmp_path):
+    with pytest.raises(CommandError):
+        call_command("import_entities", str(tmp_path / "none.csv"), stdout=StringIO())
+
+
+def test_officers_have_their_command(personas, tmp_path):
+    from fazhi.registry.tests.test_import_officers import row
+
+    path = f.write_csv(tmp_path / "o.csv", f.OFFICER_HEADERS, [row(1)])
+    out = StringIO()
+    call_command("import_officers", str(path), "--agency", str(personas.county_a.pk), stdout=out)
+    assert "1 created" in out.getvalue()

@@ -1,0 +1,621 @@
+"""Pages of the two databases: entities, officers, imports, agencies, rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fazhi.core import selectors as core_selectors
+from fazhi.core.errors import DomainError
+from fazhi.core.listing import paginate
+from fazhi.registry import exports, industries, selectors, services
+from fazhi.registry.choices import ExternalAgencyKind, ImportKind, ImportStatus, RuleCode
+from fazhi.registry.forms import (
+    CertificateForm,
+    CertificateStatusForm,
+    ConflictEndForm,
+    ConflictForm,
+    EntityFilterForm,
+    EntityForm,
+    ExternalAgencyForm,
+    ImportForm,
+    MergeForm,
+    OfficerFilterForm,
+    OfficerForm,
+    RuleForm,
+    TrainingForm,
+)
+from fazhi.registry.keyset import Cursor, keyset_page, with_count
+from fazhi.registry.models import Entity, ImportJob, Officer
+
+PER_PAGE = 25
+CITIZEN_ID_PERM = "registry.view_officer_citizen_id"
+
+
+def _require(request: HttpRequest, *perms: str) -> None:
+    """Refuse with 404, like an object outside the user's scope."""
+    if not all(request.user.has_perm(p) for p in perms):
+        raise Http404
+
+
+def _get(loader: Any, **kwargs: Any) -> Any:
+    try:
+        return loader(**kwargs)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
+    if isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            if field == "category_bits" and "categories" in form.fields:
+                target = "categories"
+            form.add_error(target, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _querystring(request: HttpRequest, drop: tuple[str, ...] = ("cursor",)) -> str:
+    params = request.GET.copy()
+    for key in drop:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+# --- entities -------------------------------------------------------------
+
+
+@login_required
+def entity_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.view_entity")
+    form = EntityFilterForm(request.GET or None, actor=request.user)
+    entities = selectors.entity_list(actor=request.user, filters=form.filters())
+    page = keyset_page(entities, cursor=Cursor.parse(request.GET.get("cursor")), per_page=PER_PAGE)
+    with_count(page, entities)
+    categories = selectors.category_list()
+    rows = [(e, selectors.category_names(e.category_bits, categories)) for e in page.items]
+    return render(
+        request,
+        "registry/entity_list.html",
+        {"form": form, "page": page, "rows": rows, "querystring": _querystring(request)},
+    )
+
+
+@login_required
+def entity_export(request: HttpRequest) -> FileResponse:
+    _require(request, "registry.view_entity")
+    form = EntityFilterForm(request.GET or None, actor=request.user)
+    entities = selectors.entity_list(actor=request.user, filters=form.filters())
+    handle = exports.scratch_file()
+    exports.entities_xlsx(handle, entities)
+    handle.seek(0)
+    name = f"entities-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=exports.XLSX)
+
+
+def _history(entity: Entity) -> list[dict[str, Any]]:
+    categories = selectors.category_list()
+    items = [
+        exports.describe_change(change, categories)
+        for change in selectors.entity_changes(entity=entity)
+    ]
+    if entity.source_job_id and not any(i["kind"] == "created" for i in items):
+        job = entity.source_job
+        items.append(
+            {
+                "kind": "created",
+                "label": _("Created by import"),
+                "when": entity.created_at,
+                "who": entity.created_by or (job.created_by if job else None) or "system",
+                "job": job,
+                "fields": [],
+            }
+        )
+    return items
+
+
+@login_required
+def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.view_entity")
+    entity = _get(selectors.entity_get, actor=request.user, pk=pk)
+    events = []
+    if request.user.has_perm("core.view_auditevent"):
+        events = list(
+            core_selectors.audit_list(
+                actor=request.user, object_type="registry.entity", object_id=str(entity.pk)
+            )[:20]
+        )
+    context = {
+        "entity": entity,
+        "categories": selectors.category_names(entity.category_bits),
+        "industry": industries.label(entity.industry_section, entity.industry_division),
+        "history": _history(entity),
+        "merged": entity.merged_entities.all().order_by("id"),
+        "duplicates": list(selectors.entity_duplicates_of(actor=request.user, entity=entity)[:20])
+        if entity.is_live
+        else [],
+        "conflicts": selectors.conflict_list(actor=request.user, entity=entity)
+        if request.user.has_perm("registry.view_conflictofinterest")
+        else [],
+        "events": events,
+    }
+    return render(request, "registry/entity_detail.html", context)
+
+
+@login_required
+def entity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require(request, "registry.change_entity" if pk else "registry.add_entity")
+    entity = _get(selectors.entity_get, actor=request.user, pk=pk) if pk else None
+    if entity is not None and not entity.is_live:
+        raise Http404
+    form = EntityForm(request.POST or None, instance=entity, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if entity is None:
+                entity = services.entity_create(actor=request.user, **form.service_fields())
+            else:
+                services.entity_update(actor=request.user, entity=entity, **form.service_fields())
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:entity_detail", pk=entity.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("Entity"), "cancel": "registry:entity_list"},
+    )
+
+
+@login_required
+def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.merge_entity")
+    survivor = _get(selectors.entity_get, actor=request.user, pk=pk)
+    if not survivor.is_live:
+        raise Http404
+    candidates = list(selectors.entity_duplicates_of(actor=request.user, entity=survivor))
+    extra = [int(x) for x in request.GET.getlist("with") if x.isdigit()]
+    if extra:
+        known = {c.pk for c in candidates}
+        candidates += [
+            e
+            for e in selectors.entity_list(actor=request.user)
+            .filter(pk__in=extra)
+            .exclude(pk=survivor.pk)
+            if e.pk not in known
+        ]
+    form = MergeForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={"duplicates": [str(x) for x in extra]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entity_merge(actor=request.user, survivor=survivor, duplicates=form.chosen())
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The duplicates were merged into this entity."))
+            return redirect("registry:entity_detail", pk=survivor.pk)
+    return render(request, "registry/entity_merge.html", {"form": form, "survivor": survivor})
+
+
+@login_required
+def entity_duplicates(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.view_entity")
+    groups = selectors.entity_duplicate_groups(actor=request.user)
+    return render(request, "registry/entity_duplicates.html", {"groups": groups})
+
+
+# --- imports --------------------------------------------------------------
+
+_IMPORT_PERMS = {
+    ImportKind.ENTITY: ("registry.add_entity", "registry.change_entity", "registry.add_importjob"),
+    ImportKind.OFFICER: (
+        "registry.add_officer",
+        "registry.change_officer",
+        "registry.add_importjob",
+    ),
+}
+
+
+def _import_start(request: HttpRequest, kind: str) -> HttpResponse:
+    _require(request, *_IMPORT_PERMS[kind])  # type: ignore[index]
+    form = ImportForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(
+                actor=request.user,
+                kind=kind,
+                unit=form.cleaned_data["unit"],
+                filename=upload.name,
+                upload=upload,
+                valid_only=form.cleaned_data["valid_only"],
+            )
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("registry:import_detail", pk=job.pk)
+    template = (
+        "registry:entity_template" if kind == ImportKind.ENTITY else "registry:officer_template"
+    )
+    return render(
+        request,
+        "registry/import_form.html",
+        {"form": form, "kind": ImportKind(kind), "template_url": template},
+    )
+
+
+@login_required
+def entity_import(request: HttpRequest) -> HttpResponse:
+    return _import_start(request, ImportKind.ENTITY)
+
+
+@login_required
+def officer_import(request: HttpRequest) -> HttpResponse:
+    return _import_start(request, ImportKind.OFFICER)
+
+
+def _template_response(kind: str) -> FileResponse:
+    handle = exports.scratch_file()
+    exports.template_xlsx(handle, kind)
+    handle.seek(0)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{kind}-template.xlsx", content_type=exports.XLSX
+    )
+
+
+@login_required
+def entity_template(request: HttpRequest) -> FileResponse:
+    _require(request, "registry.add_entity")
+    return _template_response(ImportKind.ENTITY)
+
+
+@login_required
+def officer_template(request: HttpRequest) -> FileResponse:
+    _require(request, "registry.add_officer")
+    return _template_response(ImportKind.OFFICER)
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.view_importjob")
+    jobs = selectors.import_job_list(actor=request.user, kind=request.GET.get("kind", ""))
+    status = request.GET.get("status", "")
+    if status:
+        jobs = jobs.filter(status=status)
+    q = request.GET.get("q", "").strip()
+    if q:
+        jobs = jobs.filter(source_name__contains=q)
+    context = paginate(request, jobs)
+    context.update({"kinds": ImportKind.choices, "statuses": ImportStatus.choices})
+    return render(request, "registry/import_list.html", context)
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    _require(request, "registry.view_importjob")
+    return _get(selectors.import_job_get, actor=request.user, pk=pk)
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    return render(request, "registry/import_detail.html", {"job": job})
+
+
+@login_required
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status card alone: htmx polls it while the job runs."""
+    job = _job(request, pk)
+    return render(request, "registry/_import_status.html", {"job": job})
+
+
+@login_required
+def import_report(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job(request, pk)
+    if not job.report:
+        raise Http404
+    return FileResponse(
+        job.report.open("rb"),
+        as_attachment=True,
+        filename=f"import-{job.pk}-report.xlsx",
+        content_type=exports.XLSX,
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    _require(request, *_IMPORT_PERMS[job.kind])  # type: ignore[index]
+    try:
+        services.import_job_confirm(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("registry:import_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    _require(request, *_IMPORT_PERMS[job.kind])  # type: ignore[index]
+    try:
+        services.import_job_discard(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The file was discarded; nothing was imported."))
+    return redirect("registry:import_detail", pk=job.pk)
+
+
+# --- officers -------------------------------------------------------------
+
+
+@login_required
+def officer_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.view_officer")
+    form = OfficerFilterForm(request.GET or None, actor=request.user)
+    officers = selectors.officer_list(actor=request.user, filters=form.filters())
+    context = paginate(request, officers.prefetch_related("certificates"))
+    today = timezone.localdate()
+    context["rows"] = [
+        (o, selectors.certificate_current(officer=o, on=today)) for o in context["object_list"]
+    ]
+    context.update(
+        {"form": form, "today": today, "show_ids": request.user.has_perm(CITIZEN_ID_PERM)}
+    )
+    return render(request, "registry/officer_list.html", context)
+
+
+@login_required
+def officer_export(request: HttpRequest) -> FileResponse:
+    _require(request, "registry.view_officer")
+    form = OfficerFilterForm(request.GET or None, actor=request.user)
+    officers = selectors.officer_list(actor=request.user, filters=form.filters())
+    handle = exports.scratch_file()
+    exports.officers_xlsx(handle, officers, show_citizen_id=request.user.has_perm(CITIZEN_ID_PERM))
+    handle.seek(0)
+    name = f"officers-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=exports.XLSX)
+
+
+def _officer(request: HttpRequest, pk: int) -> Officer:
+    return _get(selectors.officer_get, actor=request.user, pk=pk)
+
+
+@login_required
+def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.view_officer")
+    officer = _officer(request, pk)
+    today = timezone.localdate()
+    certificates = list(officer.certificates.all())
+    context = {
+        "officer": officer,
+        "show_id": request.user.has_perm(CITIZEN_ID_PERM),
+        "today": today,
+        "problem": services.officer_certification_problem(officer=officer, on=today),
+        "certificates": [(c, c.status_on(today)) for c in certificates],
+        "conflicts": [
+            (c, c.active_on(today))
+            for c in selectors.conflict_list(actor=request.user, officer=officer)
+        ],
+        "training": officer.training.all(),
+    }
+    return render(request, "registry/officer_detail.html", context)
+
+
+@login_required
+def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require(request, "registry.change_officer" if pk else "registry.add_officer")
+    officer = _officer(request, pk) if pk else None
+    show = request.user.has_perm(CITIZEN_ID_PERM) or officer is None
+    form = OfficerForm(
+        request.POST or None, instance=officer, actor=request.user, show_citizen_id=show
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if officer is None:
+                officer = services.officer_create(actor=request.user, **form.service_fields())
+            else:
+                services.officer_update(
+                    actor=request.user, officer=officer, **form.service_fields()
+                )
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:officer_detail", pk=officer.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("Officer"), "cancel": "registry:officer_list"},
+    )
+
+
+def _small_form(
+    request: HttpRequest, form: Any, title: str, back: str, action: Any
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    return render(request, "registry/form.html", {"form": form, "title": title, "back": back})
+
+
+@login_required
+def certificate_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.add_enforcementcertificate")
+    officer = _officer(request, pk)
+    return _small_form(
+        request,
+        CertificateForm(request.POST or None),
+        _("Record a certificate for %(name)s") % {"name": officer.full_name},
+        officer_url(officer),
+        lambda data: services.certificate_issue(actor=request.user, officer=officer, **data),
+    )
+
+
+@login_required
+def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.change_enforcementcertificate")
+    certificate = _get(selectors.certificate_get, actor=request.user, pk=pk)
+    return _small_form(
+        request,
+        CertificateStatusForm(request.POST or None, initial={"status": certificate.status}),
+        _("Change the status of certificate %(number)s") % {"number": certificate.number},
+        officer_url(certificate.officer),
+        lambda data: services.certificate_set_status(
+            actor=request.user, certificate=certificate, **data
+        ),
+    )
+
+
+@login_required
+def conflict_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.add_conflictofinterest")
+    officer = _officer(request, pk)
+
+    def record(data: dict[str, Any]) -> None:
+        services.conflict_record(
+            actor=request.user,
+            officer=officer,
+            entity=data["uscc"],
+            kind=data["kind"],
+            source=data["source"],
+            description=data["description"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+        )
+
+    return _small_form(
+        request,
+        ConflictForm(request.POST or None),
+        _("Record a conflict of interest for %(name)s") % {"name": officer.full_name},
+        officer_url(officer),
+        record,
+    )
+
+
+@login_required
+def conflict_end(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.change_conflictofinterest")
+    conflict = _get(selectors.conflict_get, actor=request.user, pk=pk)
+    return _small_form(
+        request,
+        ConflictEndForm(request.POST or None),
+        _("End the conflict with %(entity)s") % {"entity": conflict.entity.name},
+        officer_url(conflict.officer),
+        lambda data: services.conflict_end(
+            actor=request.user, conflict=conflict, valid_to=data["valid_to"]
+        ),
+    )
+
+
+@login_required
+def training_set(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.change_officer")
+    officer = _officer(request, pk)
+    return _small_form(
+        request,
+        TrainingForm(request.POST or None),
+        _("Training hours of %(name)s") % {"name": officer.full_name},
+        officer_url(officer),
+        lambda data: services.training_record(actor=request.user, officer=officer, **data),
+    )
+
+
+def officer_url(officer: Officer) -> str:
+    return reverse("registry:officer_detail", kwargs={"pk": officer.pk})
+
+
+# --- external agencies ----------------------------------------------------
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.view_externalagency")
+    agencies = selectors.external_agency_list(
+        actor=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", "")
+    )
+    context = paginate(request, agencies)
+    context["kinds"] = ExternalAgencyKind.choices
+    return render(request, "registry/agency_list.html", context)
+
+
+@login_required
+def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require(request, "registry.change_externalagency" if pk else "registry.add_externalagency")
+    agency = _get(selectors.external_agency_get, actor=request.user, pk=pk) if pk else None
+    form = ExternalAgencyForm(request.POST or None, instance=agency, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if agency is None:
+                services.external_agency_create(actor=request.user, **form.cleaned_data)
+            else:
+                services.external_agency_update(
+                    actor=request.user, agency=agency, **form.cleaned_data
+                )
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:agency_list")
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("External agency"), "cancel": "registry:agency_list"},
+    )
+
+
+# --- rules ----------------------------------------------------------------
+
+
+@login_required
+def rule_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.view_registryrule")
+    today = timezone.localdate()
+    rules = list(selectors.rule_list(code=request.GET.get("code", "")))
+    return render(
+        request,
+        "registry/rule_list.html",
+        {"rules": [(r, r.in_force_on(today)) for r in rules], "codes": RuleCode.choices},
+    )
+
+
+@login_required
+def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require(request, "registry.change_registryrule" if pk else "registry.add_registryrule")
+    rule = _get(selectors.rule_list().get, pk=pk) if pk else None
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_save(actor=request.user, rule=rule, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:rule_list")
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("Registry rule"), "cancel": "registry:rule_list"},
+    )

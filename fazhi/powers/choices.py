@@ -151,7 +151,7 @@ class FineMeasure(models.TextChoices):
     """What the numbers of a fine range count."""
 
     AMOUNT = "amount", _("Yuan")  # 元
-    INCOME_PERCENT = "income_percent", _("% of last year's income")  # 上一年年收入百分比
+    INCOME_PERCENT = "income_percent", _("Percentage of last year's income")  # 上一年年收入百分比
 
 
 class ExtraMeasure(models.TextChoices):
@@ -210,9 +210,9 @@ class DecisionClass(models.TextChoices):
 class RuleCode(models.TextChoices):
     """Numbers the discretion calculator uses; each is versioned rule data."""
 
-    LENIENT_BAND = "lenient_band", _("Lenient band (% of the range)")
-    STANDARD_BAND = "standard_band", _("Standard band (% of the range)")
-    SEVERE_BAND = "severe_band", _("Severe band (% of the range)")
+    LENIENT_BAND = "lenient_band", _("Lenient band (percent of the range)")
+    STANDARD_BAND = "standard_band", _("Standard band (percent of the range)")
+    SEVERE_BAND = "severe_band", _("Severe band (percent of the range)")
     MIN_AGE = "min_age", _("Age below which no penalty is imposed")
     ADULT_AGE = "adult_age", _("Age below which the penalty must be mitigated")
     LIMITATION_YEARS = "limitation_years", _("Limitation period (years)")

@@ -562,7 +562,7 @@ class CalculatorForm(StyledMixin, CheckboxesMixin, forms.Form):
         label=_("Mitigate below the minimum (减轻) where the law allows"), required=False
     )
     annual_income = forms.DecimalField(
-        label=_("Last year's income (for % fines)"),
+        label=_("Last year's income (for percentage fines)"),
         required=False,
         min_value=Decimal(0),
         max_digits=14,

@@ -5,325 +5,1091 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_seed_clock_rules'),
-        ('laws', '0002_fulltext'),
+        ("core", "0002_seed_clock_rules"),
+        ("laws", "0002_fulltext"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CatalogTemplate',
+            name="CatalogTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='catalog_templates', to='core.orgunit', verbose_name='issuing agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="catalog_templates",
+                        to="core.orgunit",
+                        verbose_name="issuing agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'general catalog',
-                'verbose_name_plural': 'general catalogs',
-                'ordering': ['-year', 'agency__path'],
+                "verbose_name": "general catalog",
+                "verbose_name_plural": "general catalogs",
+                "ordering": ["-year", "agency__path"],
             },
         ),
         migrations.CreateModel(
-            name='DiscretionCircumstance',
+            name="DiscretionCircumstance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='effective to')),
-                ('code', models.SlugField(max_length=60, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('effect', models.CharField(choices=[('must_mitigate', 'Must be lenient or mitigated'), ('may_mitigate', 'May be lenient or mitigated'), ('aggravate', 'Severe'), ('tier', 'Selects a tier only')], max_length=20, verbose_name='effect')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('verified', models.BooleanField(default=True, verbose_name='verified')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                (
+                    "effective_to",
+                    models.DateField(blank=True, null=True, verbose_name="effective to"),
+                ),
+                ("code", models.SlugField(max_length=60, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "effect",
+                    models.CharField(
+                        choices=[
+                            ("must_mitigate", "Must be lenient or mitigated"),
+                            ("may_mitigate", "May be lenient or mitigated"),
+                            ("aggravate", "Severe"),
+                            ("tier", "Selects a tier only"),
+                        ],
+                        max_length=20,
+                        verbose_name="effect",
+                    ),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("verified", models.BooleanField(default=True, verbose_name="verified")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="sort order"),
+                ),
             ],
             options={
-                'verbose_name': 'circumstance',
-                'verbose_name_plural': 'circumstances',
-                'ordering': ['sort_order', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'effective_from'), name='discretioncircumstance_version')],
+                "verbose_name": "circumstance",
+                "verbose_name_plural": "circumstances",
+                "ordering": ["sort_order", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "effective_from"), name="discretioncircumstance_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DiscretionEntry',
+            name="DiscretionEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='effective to')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('violation', models.CharField(max_length=500, verbose_name='violation')),
-                ('legal_provision_text', models.CharField(blank=True, help_text='法律规定', max_length=300, verbose_name='provision violated')),
-                ('penalty_basis_text', models.CharField(help_text='处罚依据', max_length=300, verbose_name='penalty provision')),
-                ('penalty_clause', models.TextField(blank=True, help_text='The penalty wording of the statute.', verbose_name='statutory penalty')),
-                ('no_discretion', models.BooleanField(default=False, help_text='The statute fixes the fine, e.g. a percentage of income; no bands apply.', verbose_name='fixed by statute (no discretion)')),
-                ('issuing_document', models.CharField(blank=True, max_length=200, verbose_name='issuing document')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('legal_provision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='laws.article', verbose_name='provision violated (article)')),
-                ('penalty_basis', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='discretion_entries', to='laws.article', verbose_name='penalty provision (article)')),
-                ('supersedes', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='superseded_by', to='powers.discretionentry', verbose_name='previous version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                (
+                    "effective_to",
+                    models.DateField(blank=True, null=True, verbose_name="effective to"),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("violation", models.CharField(max_length=500, verbose_name="violation")),
+                (
+                    "legal_provision_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="法律规定",
+                        max_length=300,
+                        verbose_name="provision violated",
+                    ),
+                ),
+                (
+                    "penalty_basis_text",
+                    models.CharField(
+                        help_text="处罚依据", max_length=300, verbose_name="penalty provision"
+                    ),
+                ),
+                (
+                    "penalty_clause",
+                    models.TextField(
+                        blank=True,
+                        help_text="The penalty wording of the statute.",
+                        verbose_name="statutory penalty",
+                    ),
+                ),
+                (
+                    "no_discretion",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The statute fixes the fine, e.g. a percentage of income; no bands apply.",
+                        verbose_name="fixed by statute (no discretion)",
+                    ),
+                ),
+                (
+                    "issuing_document",
+                    models.CharField(blank=True, max_length=200, verbose_name="issuing document"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "legal_provision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="laws.article",
+                        verbose_name="provision violated (article)",
+                    ),
+                ),
+                (
+                    "penalty_basis",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="discretion_entries",
+                        to="laws.article",
+                        verbose_name="penalty provision (article)",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="superseded_by",
+                        to="powers.discretionentry",
+                        verbose_name="previous version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'discretion entry',
-                'verbose_name_plural': 'discretion entries',
-                'ordering': ['code', '-effective_from'],
+                "verbose_name": "discretion entry",
+                "verbose_name_plural": "discretion entries",
+                "ordering": ["code", "-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='DiscretionRule',
+            name="DiscretionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='effective to')),
-                ('code', models.CharField(choices=[('lenient_band', 'Lenient band (% of the range)'), ('standard_band', 'Standard band (% of the range)'), ('severe_band', 'Severe band (% of the range)'), ('min_age', 'Age below which no penalty is imposed'), ('adult_age', 'Age below which the penalty must be mitigated'), ('limitation_years', 'Limitation period (years)'), ('extended_limitation_years', 'Limitation period where life, health or financial security was harmed (years)')], max_length=40, verbose_name='rule')),
-                ('lower', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='value / from')),
-                ('upper', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='to')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('verified', models.BooleanField(default=False, verbose_name='verified')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                (
+                    "effective_to",
+                    models.DateField(blank=True, null=True, verbose_name="effective to"),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("lenient_band", "Lenient band (% of the range)"),
+                            ("standard_band", "Standard band (% of the range)"),
+                            ("severe_band", "Severe band (% of the range)"),
+                            ("min_age", "Age below which no penalty is imposed"),
+                            ("adult_age", "Age below which the penalty must be mitigated"),
+                            ("limitation_years", "Limitation period (years)"),
+                            (
+                                "extended_limitation_years",
+                                "Limitation period where life, health or financial security was harmed (years)",
+                            ),
+                        ],
+                        max_length=40,
+                        verbose_name="rule",
+                    ),
+                ),
+                (
+                    "lower",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=8, verbose_name="value / from"
+                    ),
+                ),
+                (
+                    "upper",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=8, null=True, verbose_name="to"
+                    ),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("verified", models.BooleanField(default=False, verbose_name="verified")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
             ],
             options={
-                'verbose_name': 'discretion rule',
-                'verbose_name_plural': 'discretion rules',
-                'ordering': ['code', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'effective_from'), name='discretionrule_version')],
+                "verbose_name": "discretion rule",
+                "verbose_name_plural": "discretion rules",
+                "ordering": ["code", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "effective_from"), name="discretionrule_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DiscretionTier',
+            name="DiscretionTier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='tier')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('condition_kind', models.CharField(choices=[('numeric', 'A counted fact within bounds'), ('circumstance', 'A named circumstance applies'), ('always', 'Always (chosen by the officer)')], max_length=20, verbose_name='condition kind')),
-                ('condition_fact', models.CharField(blank=True, max_length=60, verbose_name='fact')),
-                ('condition_fact_label', models.CharField(blank=True, max_length=100, verbose_name='fact label')),
-                ('condition_lower', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='fact from')),
-                ('condition_lower_inclusive', models.BooleanField(default=True, verbose_name='from included')),
-                ('condition_upper', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='fact up to')),
-                ('condition_upper_inclusive', models.BooleanField(default=True, verbose_name='up to included')),
-                ('condition_circumstance', models.CharField(blank=True, max_length=60, verbose_name='circumstance')),
-                ('condition_text', models.TextField(help_text='适用条件 as published', verbose_name='condition')),
-                ('mitigated', models.BooleanField(default=False, help_text='减轻', verbose_name='mitigated (below the statutory minimum)')),
-                ('mitigation_ground', models.CharField(blank=True, help_text='e.g. 《中华人民共和国行政处罚法》第三十二条', max_length=300, verbose_name='legal ground for mitigation')),
-                ('verified', models.BooleanField(default=True, verbose_name='verified')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tiers', to='powers.discretionentry', verbose_name='entry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(verbose_name="tier")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "condition_kind",
+                    models.CharField(
+                        choices=[
+                            ("numeric", "A counted fact within bounds"),
+                            ("circumstance", "A named circumstance applies"),
+                            ("always", "Always (chosen by the officer)"),
+                        ],
+                        max_length=20,
+                        verbose_name="condition kind",
+                    ),
+                ),
+                (
+                    "condition_fact",
+                    models.CharField(blank=True, max_length=60, verbose_name="fact"),
+                ),
+                (
+                    "condition_fact_label",
+                    models.CharField(blank=True, max_length=100, verbose_name="fact label"),
+                ),
+                (
+                    "condition_lower",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="fact from",
+                    ),
+                ),
+                (
+                    "condition_lower_inclusive",
+                    models.BooleanField(default=True, verbose_name="from included"),
+                ),
+                (
+                    "condition_upper",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="fact up to",
+                    ),
+                ),
+                (
+                    "condition_upper_inclusive",
+                    models.BooleanField(default=True, verbose_name="up to included"),
+                ),
+                (
+                    "condition_circumstance",
+                    models.CharField(blank=True, max_length=60, verbose_name="circumstance"),
+                ),
+                (
+                    "condition_text",
+                    models.TextField(help_text="适用条件 as published", verbose_name="condition"),
+                ),
+                (
+                    "mitigated",
+                    models.BooleanField(
+                        default=False,
+                        help_text="减轻",
+                        verbose_name="mitigated (below the statutory minimum)",
+                    ),
+                ),
+                (
+                    "mitigation_ground",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 《中华人民共和国行政处罚法》第三十二条",
+                        max_length=300,
+                        verbose_name="legal ground for mitigation",
+                    ),
+                ),
+                ("verified", models.BooleanField(default=True, verbose_name="verified")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tiers",
+                        to="powers.discretionentry",
+                        verbose_name="entry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'discretion tier',
-                'verbose_name_plural': 'discretion tiers',
-                'ordering': ['entry', 'order'],
+                "verbose_name": "discretion tier",
+                "verbose_name_plural": "discretion tiers",
+                "ordering": ["entry", "order"],
             },
         ),
         migrations.CreateModel(
-            name='NoPenaltyItem',
+            name="NoPenaltyItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='effective to')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('entry_code', models.CharField(db_index=True, help_text='The entry (any version) this row applies to.', max_length=40, verbose_name='discretion entry code')),
-                ('matter', models.CharField(max_length=300, verbose_name='penalty matter')),
-                ('basis_text', models.CharField(max_length=300, verbose_name='basis')),
-                ('circumstance_text', models.TextField(verbose_name='applicable circumstances')),
-                ('no_penalty_basis_text', models.CharField(max_length=300, verbose_name='basis for no penalty')),
-                ('decision', models.CharField(choices=[('no_penalty', 'No penalty'), ('may_waive', 'Penalty may be waived')], max_length=20, verbose_name='decision')),
-                ('requires_first_violation', models.BooleanField(default=False, verbose_name='first violation required')),
-                ('requires_corrected_in_time', models.BooleanField(default=True, verbose_name='correction in time required')),
-                ('max_harm', models.CharField(choices=[('none', 'No harm'), ('minor', 'Minor harm'), ('general', 'Harm'), ('serious', 'Serious harm')], default='none', max_length=10, verbose_name='at most this harm')),
-                ('condition_fact', models.CharField(blank=True, max_length=60, verbose_name='fact')),
-                ('condition_upper', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='fact up to')),
-                ('condition_upper_inclusive', models.BooleanField(default=True, verbose_name='up to included')),
-                ('issuing_document', models.CharField(blank=True, max_length=200, verbose_name='issuing document')),
-                ('verified', models.BooleanField(default=False, verbose_name='verified')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                (
+                    "effective_to",
+                    models.DateField(blank=True, null=True, verbose_name="effective to"),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                (
+                    "entry_code",
+                    models.CharField(
+                        db_index=True,
+                        help_text="The entry (any version) this row applies to.",
+                        max_length=40,
+                        verbose_name="discretion entry code",
+                    ),
+                ),
+                ("matter", models.CharField(max_length=300, verbose_name="penalty matter")),
+                ("basis_text", models.CharField(max_length=300, verbose_name="basis")),
+                ("circumstance_text", models.TextField(verbose_name="applicable circumstances")),
+                (
+                    "no_penalty_basis_text",
+                    models.CharField(max_length=300, verbose_name="basis for no penalty"),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("no_penalty", "No penalty"),
+                            ("may_waive", "Penalty may be waived"),
+                        ],
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "requires_first_violation",
+                    models.BooleanField(default=False, verbose_name="first violation required"),
+                ),
+                (
+                    "requires_corrected_in_time",
+                    models.BooleanField(default=True, verbose_name="correction in time required"),
+                ),
+                (
+                    "max_harm",
+                    models.CharField(
+                        choices=[
+                            ("none", "No harm"),
+                            ("minor", "Minor harm"),
+                            ("general", "Harm"),
+                            ("serious", "Serious harm"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="at most this harm",
+                    ),
+                ),
+                (
+                    "condition_fact",
+                    models.CharField(blank=True, max_length=60, verbose_name="fact"),
+                ),
+                (
+                    "condition_upper",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="fact up to",
+                    ),
+                ),
+                (
+                    "condition_upper_inclusive",
+                    models.BooleanField(default=True, verbose_name="up to included"),
+                ),
+                (
+                    "issuing_document",
+                    models.CharField(blank=True, max_length=200, verbose_name="issuing document"),
+                ),
+                ("verified", models.BooleanField(default=False, verbose_name="verified")),
             ],
             options={
-                'verbose_name': 'no-penalty list item',
-                'verbose_name_plural': 'no-penalty list items',
-                'ordering': ['code'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'effective_from'), name='nopenaltyitem_version')],
+                "verbose_name": "no-penalty list item",
+                "verbose_name_plural": "no-penalty list items",
+                "ordering": ["code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "effective_from"), name="nopenaltyitem_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PowerCatalog',
+            name="PowerCatalog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10, verbose_name='status')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='power_catalogs', to='core.orgunit', verbose_name='agency')),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='next_versions', to='powers.powercatalog', verbose_name='previous version')),
-                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='adoptions', to='powers.catalogtemplate', verbose_name='adopted general catalog')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="power_catalogs",
+                        to="core.orgunit",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="next_versions",
+                        to="powers.powercatalog",
+                        verbose_name="previous version",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adoptions",
+                        to="powers.catalogtemplate",
+                        verbose_name="adopted general catalog",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'power catalog',
-                'verbose_name_plural': 'power catalogs',
-                'ordering': ['agency__path', '-year'],
-                'permissions': [('publish_powercatalog', 'Can publish power catalogs')],
+                "verbose_name": "power catalog",
+                "verbose_name_plural": "power catalogs",
+                "ordering": ["agency__path", "-year"],
+                "permissions": [("publish_powercatalog", "Can publish power catalogs")],
             },
         ),
         migrations.AddField(
-            model_name='catalogtemplate',
-            name='source_catalog',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='derived_template', to='powers.powercatalog', verbose_name='derived from'),
+            model_name="catalogtemplate",
+            name="source_catalog",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="derived_template",
+                to="powers.powercatalog",
+                verbose_name="derived from",
+            ),
         ),
         migrations.CreateModel(
-            name='StatutoryRange',
+            name="StatutoryRange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(choices=[('unit', 'Business unit'), ('principal', 'Person in charge'), ('responsible_person', 'Directly responsible persons')], max_length=20, verbose_name='target')),
-                ('stage', models.CharField(choices=[('initial', 'Initial violation'), ('uncorrected', 'Not corrected in time')], max_length=20, verbose_name='stage')),
-                ('measure', models.CharField(choices=[('amount', 'Yuan'), ('income_percent', "% of last year's income")], default='amount', max_length=20, verbose_name='measure')),
-                ('min_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='minimum')),
-                ('min_inclusive', models.BooleanField(default=True, verbose_name='minimum included')),
-                ('max_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='maximum')),
-                ('max_inclusive', models.BooleanField(default=True, verbose_name='maximum included')),
-                ('extra_measures', models.JSONField(blank=True, default=list, verbose_name='other measures')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ranges', to='powers.discretionentry', verbose_name='entry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[
+                            ("unit", "Business unit"),
+                            ("principal", "Person in charge"),
+                            ("responsible_person", "Directly responsible persons"),
+                        ],
+                        max_length=20,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("initial", "Initial violation"),
+                            ("uncorrected", "Not corrected in time"),
+                        ],
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("amount", "Yuan"),
+                            ("income_percent", "% of last year's income"),
+                        ],
+                        default="amount",
+                        max_length=20,
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "min_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="minimum",
+                    ),
+                ),
+                (
+                    "min_inclusive",
+                    models.BooleanField(default=True, verbose_name="minimum included"),
+                ),
+                (
+                    "max_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="maximum",
+                    ),
+                ),
+                (
+                    "max_inclusive",
+                    models.BooleanField(default=True, verbose_name="maximum included"),
+                ),
+                (
+                    "extra_measures",
+                    models.JSONField(blank=True, default=list, verbose_name="other measures"),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ranges",
+                        to="powers.discretionentry",
+                        verbose_name="entry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'statutory range',
-                'verbose_name_plural': 'statutory ranges',
-                'ordering': ['entry', 'target', 'stage'],
+                "verbose_name": "statutory range",
+                "verbose_name_plural": "statutory ranges",
+                "ordering": ["entry", "target", "stage"],
             },
         ),
         migrations.CreateModel(
-            name='TemplateItem',
+            name="TemplateItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='item code')),
-                ('name', models.CharField(max_length=300, verbose_name='item name')),
-                ('power_type', models.CharField(choices=[('licensing', 'Administrative licensing'), ('penalty', 'Administrative penalty'), ('coercion', 'Administrative coercion'), ('levy', 'Administrative levy'), ('benefit', 'Administrative benefit'), ('inspection', 'Administrative inspection'), ('confirmation', 'Administrative confirmation'), ('reward', 'Administrative reward'), ('adjudication', 'Administrative adjudication'), ('other', 'Other administrative power')], max_length=20, verbose_name='power type')),
-                ('legal_subject', models.CharField(blank=True, help_text='法定实施主体, e.g. 县级以上人民政府应急管理部门', max_length=200, verbose_name='statutory implementing body')),
-                ('exercise_levels', models.JSONField(blank=True, default=list, verbose_name='levels exercising the power')),
-                ('first_responsible_level', models.CharField(blank=True, choices=[('province', 'Province'), ('city', 'City'), ('county', 'County')], max_length=10, verbose_name='first responsible level')),
-                ('basis_text', models.TextField(blank=True, help_text='The article text the published catalog carries; citations are linked.', verbose_name='legal basis (as published)')),
-                ('responsibilities', models.JSONField(blank=True, default=list, help_text='A list of {stage, text}: acceptance, review, decision, service, …', verbose_name='responsibilities')),
-                ('accountability_basis', models.TextField(blank=True, verbose_name='accountability basis')),
-                ('supervision_method', models.TextField(blank=True, verbose_name='supervision method')),
-                ('shared_with_counties', models.BooleanField(default=False, verbose_name='same power at city and county level')),
-                ('remarks', models.TextField(blank=True, verbose_name='remarks')),
-                ('lead_unit_name', models.CharField(blank=True, help_text='The unit that leads the power at city level; counties choose their own.', max_length=200, verbose_name='lead unit (suggested)')),
-                ('basis_articles', models.ManyToManyField(blank=True, related_name='+', to='laws.article', verbose_name='basis articles')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='powers.templateitem', verbose_name='parent item')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='powers.catalogtemplate', verbose_name='general catalog')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="item code")),
+                ("name", models.CharField(max_length=300, verbose_name="item name")),
+                (
+                    "power_type",
+                    models.CharField(
+                        choices=[
+                            ("licensing", "Administrative licensing"),
+                            ("penalty", "Administrative penalty"),
+                            ("coercion", "Administrative coercion"),
+                            ("levy", "Administrative levy"),
+                            ("benefit", "Administrative benefit"),
+                            ("inspection", "Administrative inspection"),
+                            ("confirmation", "Administrative confirmation"),
+                            ("reward", "Administrative reward"),
+                            ("adjudication", "Administrative adjudication"),
+                            ("other", "Other administrative power"),
+                        ],
+                        max_length=20,
+                        verbose_name="power type",
+                    ),
+                ),
+                (
+                    "legal_subject",
+                    models.CharField(
+                        blank=True,
+                        help_text="法定实施主体, e.g. 县级以上人民政府应急管理部门",
+                        max_length=200,
+                        verbose_name="statutory implementing body",
+                    ),
+                ),
+                (
+                    "exercise_levels",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="levels exercising the power"
+                    ),
+                ),
+                (
+                    "first_responsible_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[("province", "Province"), ("city", "City"), ("county", "County")],
+                        max_length=10,
+                        verbose_name="first responsible level",
+                    ),
+                ),
+                (
+                    "basis_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="The article text the published catalog carries; citations are linked.",
+                        verbose_name="legal basis (as published)",
+                    ),
+                ),
+                (
+                    "responsibilities",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="A list of {stage, text}: acceptance, review, decision, service, …",
+                        verbose_name="responsibilities",
+                    ),
+                ),
+                (
+                    "accountability_basis",
+                    models.TextField(blank=True, verbose_name="accountability basis"),
+                ),
+                (
+                    "supervision_method",
+                    models.TextField(blank=True, verbose_name="supervision method"),
+                ),
+                (
+                    "shared_with_counties",
+                    models.BooleanField(
+                        default=False, verbose_name="same power at city and county level"
+                    ),
+                ),
+                ("remarks", models.TextField(blank=True, verbose_name="remarks")),
+                (
+                    "lead_unit_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The unit that leads the power at city level; counties choose their own.",
+                        max_length=200,
+                        verbose_name="lead unit (suggested)",
+                    ),
+                ),
+                (
+                    "basis_articles",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="laws.article",
+                        verbose_name="basis articles",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="powers.templateitem",
+                        verbose_name="parent item",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="powers.catalogtemplate",
+                        verbose_name="general catalog",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'general catalog item',
-                'verbose_name_plural': 'general catalog items',
-                'ordering': ['template', 'code'],
+                "verbose_name": "general catalog item",
+                "verbose_name_plural": "general catalog items",
+                "ordering": ["template", "code"],
             },
         ),
         migrations.CreateModel(
-            name='PowerItemRemoval',
+            name="PowerItemRemoval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='item code')),
-                ('name', models.CharField(max_length=300, verbose_name='item name')),
-                ('power_type', models.CharField(choices=[('licensing', 'Administrative licensing'), ('penalty', 'Administrative penalty'), ('coercion', 'Administrative coercion'), ('levy', 'Administrative levy'), ('benefit', 'Administrative benefit'), ('inspection', 'Administrative inspection'), ('confirmation', 'Administrative confirmation'), ('reward', 'Administrative reward'), ('adjudication', 'Administrative adjudication'), ('other', 'Other administrative power')], max_length=20, verbose_name='power type')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('removed_at', models.DateTimeField(auto_now_add=True, verbose_name='removed at')),
-                ('catalog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='removals', to='powers.powercatalog', verbose_name='catalog')),
-                ('template_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='removals', to='powers.templateitem', verbose_name='general catalog item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="item code")),
+                ("name", models.CharField(max_length=300, verbose_name="item name")),
+                (
+                    "power_type",
+                    models.CharField(
+                        choices=[
+                            ("licensing", "Administrative licensing"),
+                            ("penalty", "Administrative penalty"),
+                            ("coercion", "Administrative coercion"),
+                            ("levy", "Administrative levy"),
+                            ("benefit", "Administrative benefit"),
+                            ("inspection", "Administrative inspection"),
+                            ("confirmation", "Administrative confirmation"),
+                            ("reward", "Administrative reward"),
+                            ("adjudication", "Administrative adjudication"),
+                            ("other", "Other administrative power"),
+                        ],
+                        max_length=20,
+                        verbose_name="power type",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("removed_at", models.DateTimeField(auto_now_add=True, verbose_name="removed at")),
+                (
+                    "catalog",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="removals",
+                        to="powers.powercatalog",
+                        verbose_name="catalog",
+                    ),
+                ),
+                (
+                    "template_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="removals",
+                        to="powers.templateitem",
+                        verbose_name="general catalog item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'removed item',
-                'verbose_name_plural': 'removed items',
-                'ordering': ['catalog', 'code'],
+                "verbose_name": "removed item",
+                "verbose_name_plural": "removed items",
+                "ordering": ["catalog", "code"],
             },
         ),
         migrations.CreateModel(
-            name='PowerItem',
+            name="PowerItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='item code')),
-                ('name', models.CharField(max_length=300, verbose_name='item name')),
-                ('power_type', models.CharField(choices=[('licensing', 'Administrative licensing'), ('penalty', 'Administrative penalty'), ('coercion', 'Administrative coercion'), ('levy', 'Administrative levy'), ('benefit', 'Administrative benefit'), ('inspection', 'Administrative inspection'), ('confirmation', 'Administrative confirmation'), ('reward', 'Administrative reward'), ('adjudication', 'Administrative adjudication'), ('other', 'Other administrative power')], max_length=20, verbose_name='power type')),
-                ('legal_subject', models.CharField(blank=True, help_text='法定实施主体, e.g. 县级以上人民政府应急管理部门', max_length=200, verbose_name='statutory implementing body')),
-                ('exercise_levels', models.JSONField(blank=True, default=list, verbose_name='levels exercising the power')),
-                ('first_responsible_level', models.CharField(blank=True, choices=[('province', 'Province'), ('city', 'City'), ('county', 'County')], max_length=10, verbose_name='first responsible level')),
-                ('basis_text', models.TextField(blank=True, help_text='The article text the published catalog carries; citations are linked.', verbose_name='legal basis (as published)')),
-                ('responsibilities', models.JSONField(blank=True, default=list, help_text='A list of {stage, text}: acceptance, review, decision, service, …', verbose_name='responsibilities')),
-                ('accountability_basis', models.TextField(blank=True, verbose_name='accountability basis')),
-                ('supervision_method', models.TextField(blank=True, verbose_name='supervision method')),
-                ('shared_with_counties', models.BooleanField(default=False, verbose_name='same power at city and county level')),
-                ('remarks', models.TextField(blank=True, verbose_name='remarks')),
-                ('change_reason', models.TextField(blank=True, help_text='Why the item was added or changed in this version.', verbose_name='reason for the change')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('basis_articles', models.ManyToManyField(blank=True, related_name='power_items', to='laws.article', verbose_name='basis articles')),
-                ('catalog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='powers.powercatalog', verbose_name='catalog')),
-                ('lead_unit', models.ForeignKey(help_text='The one internal unit that handles the power for the agency (一致对外).', on_delete=django.db.models.deletion.PROTECT, related_name='led_power_items', to='core.orgunit', verbose_name='lead unit')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='powers.poweritem', verbose_name='parent item')),
-                ('template_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='adopted_items', to='powers.templateitem', verbose_name='general catalog item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="item code")),
+                ("name", models.CharField(max_length=300, verbose_name="item name")),
+                (
+                    "power_type",
+                    models.CharField(
+                        choices=[
+                            ("licensing", "Administrative licensing"),
+                            ("penalty", "Administrative penalty"),
+                            ("coercion", "Administrative coercion"),
+                            ("levy", "Administrative levy"),
+                            ("benefit", "Administrative benefit"),
+                            ("inspection", "Administrative inspection"),
+                            ("confirmation", "Administrative confirmation"),
+                            ("reward", "Administrative reward"),
+                            ("adjudication", "Administrative adjudication"),
+                            ("other", "Other administrative power"),
+                        ],
+                        max_length=20,
+                        verbose_name="power type",
+                    ),
+                ),
+                (
+                    "legal_subject",
+                    models.CharField(
+                        blank=True,
+                        help_text="法定实施主体, e.g. 县级以上人民政府应急管理部门",
+                        max_length=200,
+                        verbose_name="statutory implementing body",
+                    ),
+                ),
+                (
+                    "exercise_levels",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="levels exercising the power"
+                    ),
+                ),
+                (
+                    "first_responsible_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[("province", "Province"), ("city", "City"), ("county", "County")],
+                        max_length=10,
+                        verbose_name="first responsible level",
+                    ),
+                ),
+                (
+                    "basis_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="The article text the published catalog carries; citations are linked.",
+                        verbose_name="legal basis (as published)",
+                    ),
+                ),
+                (
+                    "responsibilities",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="A list of {stage, text}: acceptance, review, decision, service, …",
+                        verbose_name="responsibilities",
+                    ),
+                ),
+                (
+                    "accountability_basis",
+                    models.TextField(blank=True, verbose_name="accountability basis"),
+                ),
+                (
+                    "supervision_method",
+                    models.TextField(blank=True, verbose_name="supervision method"),
+                ),
+                (
+                    "shared_with_counties",
+                    models.BooleanField(
+                        default=False, verbose_name="same power at city and county level"
+                    ),
+                ),
+                ("remarks", models.TextField(blank=True, verbose_name="remarks")),
+                (
+                    "change_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why the item was added or changed in this version.",
+                        verbose_name="reason for the change",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "basis_articles",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="power_items",
+                        to="laws.article",
+                        verbose_name="basis articles",
+                    ),
+                ),
+                (
+                    "catalog",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="powers.powercatalog",
+                        verbose_name="catalog",
+                    ),
+                ),
+                (
+                    "lead_unit",
+                    models.ForeignKey(
+                        help_text="The one internal unit that handles the power for the agency (一致对外).",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_power_items",
+                        to="core.orgunit",
+                        verbose_name="lead unit",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="powers.poweritem",
+                        verbose_name="parent item",
+                    ),
+                ),
+                (
+                    "template_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="adopted_items",
+                        to="powers.templateitem",
+                        verbose_name="general catalog item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'power item',
-                'verbose_name_plural': 'power items',
-                'ordering': ['catalog', 'code'],
+                "verbose_name": "power item",
+                "verbose_name_plural": "power items",
+                "ordering": ["catalog", "code"],
             },
         ),
         migrations.CreateModel(
-            name='TierFine',
+            name="TierFine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(choices=[('unit', 'Business unit'), ('principal', 'Person in charge'), ('responsible_person', 'Directly responsible persons')], max_length=20, verbose_name='target')),
-                ('stage', models.CharField(choices=[('initial', 'Initial violation'), ('uncorrected', 'Not corrected in time')], max_length=20, verbose_name='stage')),
-                ('measure', models.CharField(choices=[('amount', 'Yuan'), ('income_percent', "% of last year's income")], default='amount', max_length=20, verbose_name='measure')),
-                ('min_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='minimum')),
-                ('min_inclusive', models.BooleanField(default=True, verbose_name='minimum included')),
-                ('max_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='maximum')),
-                ('max_inclusive', models.BooleanField(default=True, verbose_name='maximum included')),
-                ('extra_measures', models.JSONField(blank=True, default=list, verbose_name='other measures')),
-                ('tier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fines', to='powers.discretiontier', verbose_name='tier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[
+                            ("unit", "Business unit"),
+                            ("principal", "Person in charge"),
+                            ("responsible_person", "Directly responsible persons"),
+                        ],
+                        max_length=20,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("initial", "Initial violation"),
+                            ("uncorrected", "Not corrected in time"),
+                        ],
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("amount", "Yuan"),
+                            ("income_percent", "% of last year's income"),
+                        ],
+                        default="amount",
+                        max_length=20,
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "min_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="minimum",
+                    ),
+                ),
+                (
+                    "min_inclusive",
+                    models.BooleanField(default=True, verbose_name="minimum included"),
+                ),
+                (
+                    "max_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="maximum",
+                    ),
+                ),
+                (
+                    "max_inclusive",
+                    models.BooleanField(default=True, verbose_name="maximum included"),
+                ),
+                (
+                    "extra_measures",
+                    models.JSONField(blank=True, default=list, verbose_name="other measures"),
+                ),
+                (
+                    "tier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fines",
+                        to="powers.discretiontier",
+                        verbose_name="tier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tier fine',
-                'verbose_name_plural': 'tier fines',
-                'ordering': ['tier', 'target', 'stage'],
+                "verbose_name": "tier fine",
+                "verbose_name_plural": "tier fines",
+                "ordering": ["tier", "target", "stage"],
             },
         ),
         migrations.AddConstraint(
-            model_name='discretionentry',
-            constraint=models.UniqueConstraint(fields=('code', 'effective_from'), name='discretionentry_version'),
+            model_name="discretionentry",
+            constraint=models.UniqueConstraint(
+                fields=("code", "effective_from"), name="discretionentry_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='discretiontier',
-            constraint=models.UniqueConstraint(fields=('entry', 'order'), name='discretiontier_order'),
+            model_name="discretiontier",
+            constraint=models.UniqueConstraint(
+                fields=("entry", "order"), name="discretiontier_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='powercatalog',
-            constraint=models.UniqueConstraint(fields=('agency', 'year'), name='powercatalog_one_per_year'),
+            model_name="powercatalog",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "year"), name="powercatalog_one_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statutoryrange',
-            constraint=models.UniqueConstraint(fields=('entry', 'target', 'stage'), name='statutoryrange_unique'),
+            model_name="statutoryrange",
+            constraint=models.UniqueConstraint(
+                fields=("entry", "target", "stage"), name="statutoryrange_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templateitem',
-            constraint=models.UniqueConstraint(fields=('template', 'code'), name='templateitem_code_unique'),
+            model_name="templateitem",
+            constraint=models.UniqueConstraint(
+                fields=("template", "code"), name="templateitem_code_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='poweritem',
-            index=models.Index(fields=['catalog', 'power_type'], name='poweritem_type'),
+            model_name="poweritem",
+            index=models.Index(fields=["catalog", "power_type"], name="poweritem_type"),
         ),
         migrations.AddConstraint(
-            model_name='poweritem',
-            constraint=models.UniqueConstraint(fields=('catalog', 'code'), name='poweritem_code_per_catalog'),
+            model_name="poweritem",
+            constraint=models.UniqueConstraint(
+                fields=("catalog", "code"), name="poweritem_code_per_catalog"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tierfine',
-            constraint=models.UniqueConstraint(fields=('tier', 'target', 'stage'), name='tierfine_unique'),
+            model_name="tierfine",
+            constraint=models.UniqueConstraint(
+                fields=("tier", "target", "stage"), name="tierfine_unique"
+            ),
         ),
     ]

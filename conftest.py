@@ -6,6 +6,7 @@ with its own detachment. Persona users act for those units.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,17 +87,29 @@ def personas(db: None) -> Personas:
     )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Make transactional tests restore seed data (clock rules etc.) after flushing.
+# Rows that data migrations seed. A transactional test (every browser test)
+# empties every table when it ends; Django's serialized rollback cannot restore
+# them here because Playwright's greenlets give the test a different
+# connection wrapper. So a test that finds the seed gone puts it back.
+SEEDS = [
+    ("fazhi.core.migrations.0002_seed_clock_rules", "seed"),
+    ("fazhi.registry.migrations.0002_seed", "seed"),
+]
 
-    A transactional test empties every table when it ends; without this the
-    rows that data migrations seed would be gone for the tests after it.
-    """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is None or not marker.kwargs.get("transaction"):
-            continue
-        if "serialized_rollback" in marker.kwargs:
-            continue
-        kwargs = {**marker.kwargs, "serialized_rollback": True}
-        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+@pytest.fixture(autouse=True)
+def _seed_data(request: pytest.FixtureRequest) -> None:
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    from fazhi.core.models import ClockRule
+
+    if ClockRule.objects.exists():
+        return
+    for module, function in SEEDS:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -320,6 +320,7 @@ class Entity(models.Model):
         ]
         indexes = [
             models.Index(fields=["supervising_agency", "id"], name="registry_entity_agency_id"),
+            models.Index(fields=["region_code", "id"], name="registry_entity_region_id"),
             models.Index(
                 fields=["merged_into"],
                 condition=Q(merged_into__isnull=False),

@@ -154,7 +154,17 @@ def entity_list(*, actor: Any, filters: EntityFilters | None = None) -> QuerySet
             return entities.none()
         entities = entities.alias(_cat=F("category_bits").bitand(category.mask)).filter(_cat__gt=0)
     if f.region:
-        entities = entities.filter(region_code__startswith=f.region.rstrip("0") or f.region)
+        # A county code matches exactly (indexed); a province or city code
+        # ("37", "3708" or "370800") matches the counties under it.
+        region = f.region.strip()
+        if len(region) == 6 and region.endswith("0000"):
+            region = region[:2]
+        elif len(region) == 6 and region.endswith("00"):
+            region = region[:4]
+        if len(region) == 6:
+            entities = entities.filter(region_code=region)
+        else:
+            entities = entities.filter(region_code__startswith=region)
     if f.agency:
         entities = entities.filter(supervising_agency_id__in=_subtree_ids(f.agency))
     return entities

@@ -36,7 +36,7 @@ def test_reviewer_logs_in_switches_language_and_reads_the_audit_log(
     # 2025-10-01 is National Day: the period rolls to the first working day after it.
     assert due.inner_text().startswith("2025-10-09")
 
-    page.get_by_role("link", name="System").first.click()
+    page.get_by_role("button", name="System").click()
     page.get_by_role("link", name="Audit log").first.click()
     page.wait_for_url("**/core/audit/**")
     rows = page.locator("table tbody tr")

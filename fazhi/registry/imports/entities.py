@@ -608,11 +608,13 @@ class EntitySpec(ImportSpec):
                     with connection.cursor() as cursor:
                         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
                         cursor.execute("SET LOCAL work_mem = '128MB'")
-                # The check counted the rows that change an entity; a file
-                # with none (a first import) skips the comparison join.
+                # The check counted new and changed rows; a step with none
+                # (no changes in a first import, nothing new in a re-import)
+                # is skipped: the user imports what the check showed.
                 if self.job.changed_rows:
                     updated += self._update(lo, hi, scope)
-                created += self._insert(lo, hi)
+                if self.job.new_rows:
+                    created += self._insert(lo, hi)
             progress(min(hi - bounds["lo"] + 1, span) * self.job.valid_rows // span)
         if created + updated >= BULK_ROWS:
             analyze("registry_entity")

@@ -282,6 +282,13 @@ def test_list_filters_narrow_the_rows(personas):
     assert a.name not in names(f"q={b.uscc}")
     assert a.name in names(f"q={a.name[-8:]}")
     assert b.name not in names(f"q={a.name[-8:]}")
+    c = f.entity(personas.county_b, region_code="370826")
+    assert c.name in names("region=370826")
+    assert a.name not in names("region=370826")
+    city_wide = names("region=370800")
+    assert a.name in city_wide
+    assert c.name in city_wide
+    assert c.name not in names("region=371000")
     assert a.name in names(f"agency={personas.county_a.pk}")
     assert a.name not in names(f"agency={personas.county_b.pk}")
 

@@ -739,20 +739,12 @@ def discretion_calculator(request: HttpRequest) -> HttpResponse:
     )
 
 
-_LINK_CACHE: dict[tuple[str, Any], str] = {}
-
-
 def _article_link(text: str, day: Any) -> str:
     """The law library URL of a cited article, if the text cites one."""
     if "第" not in text or "条" not in text:
         return ""
-    key = (text, day)
-    if key not in _LINK_CACHE:
-        citation = citation_resolve(text, on=day)
-        _LINK_CACHE[key] = citation.url if citation.resolved else ""
-        if len(_LINK_CACHE) > 2000:
-            _LINK_CACHE.clear()
-    return _LINK_CACHE[key]
+    citation = citation_resolve(text, on=day)
+    return citation.url if citation.resolved else ""
 
 
 @login_required

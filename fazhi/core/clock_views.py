@@ -33,18 +33,9 @@ from fazhi.core.clock_forms import (
 )
 from fazhi.core.clocks import clock_rule_list
 from fazhi.core.errors import DomainError
+from fazhi.core.forms import apply_errors
 from fazhi.core.listing import paginate
 from fazhi.core.models import CalendarDay, ClockRule
-
-
-def _apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
-    if isinstance(exc, DomainError):
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-    elif hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -128,7 +119,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             else:
                 raise Http404
         except (ValidationError, DomainError) as exc:
-            _apply_errors(year_form if action == "known" else day_form, exc)
+            apply_errors(year_form if action == "known" else day_form, exc)
     days = work.year_days(year)
     kind = request.GET.get("kind", "")
     origin = request.GET.get("origin", "")
@@ -210,7 +201,7 @@ def clockrule_version_create(request: HttpRequest) -> HttpResponse:
         try:
             rule = clock_services.clock_rule_add_version(actor=request.user, **form.cleaned_data)
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, _("The new version of %(code)s was saved.") % {"code": rule.code}
@@ -237,7 +228,7 @@ def clockrule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             clock_services.clock_rule_update(actor=request.user, rule=rule, **fields)
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(f"{reverse('core:clockrule_list')}?q={rule.code}")

@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core import selectors
 from fazhi.core.choices import AttachmentRole
 from fazhi.core.codes import VALIDATORS
+from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgUnit, Role, User
 
 
@@ -28,6 +30,24 @@ class StyledMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+def apply_errors(
+    form: Any, exc: ValidationError | DomainError, *, aliases: dict[str, str] | None = None
+) -> None:
+    """Show a service's refusal on the form: on its field when the form has it.
+
+    ``aliases`` maps a model field to the form field that edits it.
+    """
+    if isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            target = (aliases or {}).get(name, name)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class LoginForm(StyledMixin, AuthenticationForm):

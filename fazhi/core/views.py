@@ -24,6 +24,7 @@ from fazhi.core.forms import (
     LoginForm,
     OrgUnitForm,
     UserForm,
+    apply_errors,
 )
 from fazhi.core.listing import paginate
 from fazhi.core.models import ApiToken
@@ -65,17 +66,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return redirect("password_change_done")
 
 
-def _apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
-    if isinstance(exc, DomainError):
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        return
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 @permission_required("core.view_orgunit", raise_exception=True)
 def unit_list(request: HttpRequest) -> HttpResponse:
@@ -115,7 +105,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else:
                 services.orgunit_update(actor=request.user, unit=unit, **fields)
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("core:unit_detail", pk=unit.pk)
@@ -174,7 +164,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 services.user_update(actor=request.user, user=user, **data)
                 messages.success(request, _("Saved."))
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("core:user_detail", pk=user.pk)
     return render(
@@ -266,7 +256,7 @@ def attachment_list(request: HttpRequest) -> HttpResponse:
                     description=form.cleaned_data["description"],
                 )
             except DomainError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The file was stored."))
                 return redirect("core:attachment_list")

@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from fazhi.core.errors import DomainError
+from fazhi.core.forms import apply_errors
 from fazhi.core.listing import paginate
 from fazhi.laws import selectors, services
 from fazhi.laws.choices import LawLevel, LawStatus
@@ -43,16 +44,6 @@ def _law_or_404(request: HttpRequest, pk: int) -> Law:
         return selectors.law_get(actor=request.user, pk=pk)
     except Law.DoesNotExist:
         raise Http404 from None
-
-
-def _apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
-    if isinstance(exc, DomainError):
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-    elif hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -104,7 +95,7 @@ def law_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.law_update(actor=request.user, law=law, **fields)
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("laws:law_detail", pk=law.pk)
@@ -272,7 +263,7 @@ def compilation_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, title=form.cleaned_data["title"], laws=form.ordered_laws()
             )
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The compilation was saved; download it below."))
             return redirect("laws:compilation_detail", pk=compilation.pk)

@@ -24,6 +24,7 @@ from fazhi.core import selectors as core_selectors
 from fazhi.core import services as core_services
 from fazhi.core.choices import AttachmentRole
 from fazhi.core.errors import DomainError
+from fazhi.core.forms import apply_errors
 from fazhi.core.listing import paginate
 from fazhi.core.models import Attachment
 from fazhi.laws.citations import citation_resolve
@@ -71,17 +72,6 @@ def _get(getter: Any, **kwargs: Any) -> Any:
         return getter(**kwargs)
     except ObjectDoesNotExist:
         raise Http404 from None
-
-
-def _apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
-    if isinstance(exc, DomainError):
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        return
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _int(value: str | None) -> int | None:
@@ -157,7 +147,7 @@ def catalog_create(request: HttpRequest) -> HttpResponse:
                 notes=data["notes"],
             )
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The catalog version was created."))
             return redirect("powers:catalog_detail", pk=catalog.pk)
@@ -285,7 +275,7 @@ def catalog_import(request: HttpRequest, pk: int) -> HttpResponse:
                     description=_("Import into %(catalog)s") % {"catalog": catalog},
                 )
             except DomainError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 return redirect(
                     "powers:catalog_import_review", pk=catalog.pk, upload=attachment.pk
@@ -419,7 +409,7 @@ def item_edit(
             else:
                 services.poweritem_update(actor=request.user, item=item, **form.service_fields())
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("powers:item_detail", pk=item.pk)
@@ -449,7 +439,7 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, item=item, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The item was removed."))
             return redirect("powers:catalog_detail", pk=catalog.pk)
@@ -509,7 +499,7 @@ def template_derive(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, catalog=catalog, name=form.cleaned_data["name"]
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The county general catalog was derived."))
             return redirect("powers:template_detail", pk=template.pk)
@@ -543,7 +533,7 @@ def template_adopt(request: HttpRequest, pk: int) -> HttpResponse:
                 lead_unit=form.cleaned_data["lead_unit"],
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -646,7 +636,7 @@ def discretion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
                     problems = exc.problems
                     _place_problems(problems, form, ranges, tiers, fines)
                 except (ValidationError, DomainError) as exc:
-                    _apply_errors(form, exc)
+                    apply_errors(form, exc)
                 else:
                     messages.success(request, _("Saved."))
                     return redirect("powers:discretion_detail", pk=saved.pk)
@@ -723,7 +713,7 @@ def discretion_calculator(request: HttpRequest) -> HttpResponse:
                 entry=form.cleaned_data["entry"], facts=form.facts(), on=form.day
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             links = [_article_link(step.article, form.day) for step in result.trace]
     return render(
@@ -771,7 +761,7 @@ def no_penalty_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
                 **{n: form.cleaned_data[n] for n in form.Meta.fields},
             )
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("powers:no_penalty_list")
@@ -816,7 +806,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 **{n: form.cleaned_data[n] for n in form.Meta.fields},
             )
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("powers:rule_list")

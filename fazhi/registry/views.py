@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from fazhi.core import selectors as core_selectors
 from fazhi.core.errors import DomainError
+from fazhi.core.forms import apply_errors
 from fazhi.core.listing import paginate
 from fazhi.registry import exports, industries, selectors, services
 from fazhi.registry.choices import ExternalAgencyKind, ImportKind, ImportStatus, RuleCode
@@ -52,20 +53,6 @@ def _get(loader: Any, **kwargs: Any) -> Any:
         return loader(**kwargs)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
-
-
-def _apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
-    if isinstance(exc, DomainError):
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        return
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            if field == "category_bits" and "categories" in form.fields:
-                target = "categories"
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _querystring(request: HttpRequest, drop: tuple[str, ...] = ("cursor",)) -> str:
@@ -169,7 +156,7 @@ def entity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else:
                 services.entity_update(actor=request.user, entity=entity, **form.service_fields())
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc, aliases={"category_bits": "categories"})
         else:
             messages.success(request, _("Saved."))
             return redirect("registry:entity_detail", pk=entity.pk)
@@ -206,7 +193,7 @@ def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.entity_merge(actor=request.user, survivor=survivor, duplicates=form.chosen())
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc, aliases={"category_bits": "categories"})
         else:
             messages.success(request, _("The duplicates were merged into this entity."))
             return redirect("registry:entity_detail", pk=survivor.pk)
@@ -247,7 +234,7 @@ def _import_start(request: HttpRequest, kind: str) -> HttpResponse:
                 valid_only=form.cleaned_data["valid_only"],
             )
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc, aliases={"category_bits": "categories"})
         else:
             return redirect("registry:import_detail", pk=job.pk)
     template = (
@@ -436,7 +423,7 @@ def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     actor=request.user, officer=officer, **form.service_fields()
                 )
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc, aliases={"category_bits": "categories"})
         else:
             messages.success(request, _("Saved."))
             return redirect("registry:officer_detail", pk=officer.pk)
@@ -454,7 +441,7 @@ def _small_form(
         try:
             action(form.cleaned_data)
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc, aliases={"category_bits": "categories"})
         else:
             messages.success(request, _("Saved."))
             return redirect(back)
@@ -575,7 +562,7 @@ def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     actor=request.user, agency=agency, **form.cleaned_data
                 )
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc, aliases={"category_bits": "categories"})
         else:
             messages.success(request, _("Saved."))
             return redirect("registry:agency_list")
@@ -610,7 +597,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             services.rule_save(actor=request.user, rule=rule, **form.cleaned_data)
         except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc, aliases={"category_bits": "categories"})
         else:
             messages.success(request, _("Saved."))
             return redirect("registry:rule_list")

@@ -17,6 +17,11 @@ class RegistryConfig(AppConfig):
         register_nav(
             NavItem(_("Entities"), "registry:entity_list", "registry.view_entity"),
             NavItem(_("Officers"), "registry:officer_list", "registry.view_officer"),
+            NavItem(
+                _("External agencies"), "registry:agency_list", "registry.view_externalagency"
+            ),
+            NavItem(_("Imports"), "registry:import_list", "registry.view_importjob"),
+            NavItem(_("Registry rules"), "registry:rule_list", "registry.view_registryrule"),
         )
         if certificate_expiry_panel not in HOME_PANELS:
             HOME_PANELS.append(certificate_expiry_panel)

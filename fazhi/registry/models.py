@@ -321,6 +321,12 @@ class Entity(models.Model):
         indexes = [
             models.Index(fields=["supervising_agency", "id"], name="registry_entity_agency_id"),
             models.Index(fields=["region_code", "id"], name="registry_entity_region_id"),
+            # Name-and-address duplicates: checked on every create and import.
+            models.Index(
+                fields=["dedupe_key"],
+                condition=Q(merged_into__isnull=True),
+                name="registry_entity_dedupe",
+            ),
             models.Index(
                 fields=["merged_into"],
                 condition=Q(merged_into__isnull=False),

@@ -9,12 +9,12 @@ views and the API; services enforce scope and state.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -774,36 +774,6 @@ RULE_FIELDS = [
 ]
 
 
-@transaction.atomic
-def discretion_rule_save(
-    *, actor: Any, rule: DiscretionRule | None = None, **fields: Any
-) -> DiscretionRule:
-    """Create or correct one rule value (a band, an age, a period)."""
-    before = None
-    if rule is None:
-        rule = DiscretionRule()
-    else:
-        rule = DiscretionRule.objects.select_for_update().get(pk=rule.pk)
-        before = snapshot(rule, RULE_FIELDS)
-    for name, value in fields.items():
-        if name not in RULE_FIELDS:
-            raise DomainError(_("Unknown fields: %(fields)s") % {"fields": name})
-        setattr(rule, name, value)
-    try:
-        rule.full_clean()
-    except ValidationError as exc:
-        raise _validation_to_domain(exc) from exc
-    rule.save()
-    audit_record(
-        actor=actor,
-        verb="powers.discretion_rule_update" if before else "powers.discretion_rule_create",
-        obj=rule,
-        before=before,
-        after=snapshot(rule, RULE_FIELDS),
-    )
-    return rule
-
-
 NO_PENALTY_FIELDS = [
     "code",
     "entry_code",
@@ -824,40 +794,94 @@ NO_PENALTY_FIELDS = [
     "effective_to",
 ]
 
+CIRCUMSTANCE_FIELDS = [
+    "code",
+    "name",
+    "effect",
+    "source",
+    "verified",
+    "sort_order",
+    "effective_from",
+    "effective_to",
+]
+
+
+def _rule_row_save[M: models.Model](
+    *,
+    actor: Any,
+    model: type[M],
+    row: M | None,
+    allowed: list[str],
+    verb: str,
+    fields: dict[str, Any],
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """Create or correct one row of rule data, validated and audited."""
+    before = None
+    if row is None:
+        row = model()
+    else:
+        row = model._default_manager.select_for_update().get(pk=row.pk)
+        before = snapshot(row, allowed)
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    for name, value in fields.items():
+        setattr(row, name, value)
+    if check is not None:
+        check(row)
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        raise _validation_to_domain(exc) from exc
+    row.save()
+    audit_record(
+        actor=actor,
+        verb=f"{verb}_update" if before else f"{verb}_create",
+        obj=row,
+        before=before,
+        after=snapshot(row, allowed),
+    )
+    return row
+
+
+@transaction.atomic
+def discretion_rule_save(
+    *, actor: Any, rule: DiscretionRule | None = None, **fields: Any
+) -> DiscretionRule:
+    """Create or correct one rule value (a band, an age, a period)."""
+    return _rule_row_save(
+        actor=actor,
+        model=DiscretionRule,
+        row=rule,
+        allowed=RULE_FIELDS,
+        verb="powers.discretion_rule",
+        fields=fields,
+    )
+
+
+def _entry_code_exists(item: NoPenaltyItem) -> None:
+    if not DiscretionEntry.objects.filter(code=item.entry_code).exists():
+        raise DomainError(
+            _("No discretion entry has the code %(code)s.") % {"code": item.entry_code},
+            field="entry_code",
+        )
+
 
 @transaction.atomic
 def no_penalty_item_save(
     *, actor: Any, item: NoPenaltyItem | None = None, **fields: Any
 ) -> NoPenaltyItem:
     """Create or correct one row of the no-penalty list (不予处罚清单)."""
-    before = None
-    if item is None:
-        item = NoPenaltyItem()
-    else:
-        item = NoPenaltyItem.objects.select_for_update().get(pk=item.pk)
-        before = snapshot(item, NO_PENALTY_FIELDS)
-    for name, value in fields.items():
-        if name not in NO_PENALTY_FIELDS:
-            raise DomainError(_("Unknown fields: %(fields)s") % {"fields": name})
-        setattr(item, name, value)
-    if not DiscretionEntry.objects.filter(code=item.entry_code).exists():
-        raise DomainError(
-            _("No discretion entry has the code %(code)s.") % {"code": item.entry_code},
-            field="entry_code",
-        )
-    try:
-        item.full_clean()
-    except ValidationError as exc:
-        raise _validation_to_domain(exc) from exc
-    item.save()
-    audit_record(
+    return _rule_row_save(
         actor=actor,
-        verb="powers.no_penalty_item_update" if before else "powers.no_penalty_item_create",
-        obj=item,
-        before=before,
-        after=snapshot(item, NO_PENALTY_FIELDS),
+        model=NoPenaltyItem,
+        row=item,
+        allowed=NO_PENALTY_FIELDS,
+        verb="powers.no_penalty_item",
+        fields=fields,
+        check=_entry_code_exists,
     )
-    return item
 
 
 @transaction.atomic
@@ -865,39 +889,14 @@ def circumstance_save(
     *, actor: Any, circumstance: DiscretionCircumstance | None = None, **fields: Any
 ) -> DiscretionCircumstance:
     """Create or correct a circumstance and its legal effect."""
-    names = [
-        "code",
-        "name",
-        "effect",
-        "source",
-        "verified",
-        "sort_order",
-        "effective_from",
-        "effective_to",
-    ]
-    before = None
-    if circumstance is None:
-        circumstance = DiscretionCircumstance()
-    else:
-        circumstance = DiscretionCircumstance.objects.select_for_update().get(pk=circumstance.pk)
-        before = snapshot(circumstance, names)
-    for name, value in fields.items():
-        if name not in names:
-            raise DomainError(_("Unknown fields: %(fields)s") % {"fields": name})
-        setattr(circumstance, name, value)
-    try:
-        circumstance.full_clean()
-    except ValidationError as exc:
-        raise _validation_to_domain(exc) from exc
-    circumstance.save()
-    audit_record(
+    return _rule_row_save(
         actor=actor,
-        verb="powers.circumstance_update" if before else "powers.circumstance_create",
-        obj=circumstance,
-        before=before,
-        after=snapshot(circumstance, names),
+        model=DiscretionCircumstance,
+        row=circumstance,
+        allowed=CIRCUMSTANCE_FIELDS,
+        verb="powers.circumstance",
+        fields=fields,
     )
-    return circumstance
 
 
 def tiers_from_rows(rows: Iterable[dict[str, Any]]) -> list[TierData]:

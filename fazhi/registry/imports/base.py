@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import queue
 import tempfile
+import threading
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
@@ -160,6 +162,8 @@ class ImportSpec(ABC):
 
 # --- staging writes --------------------------------------------------------
 
+STREAM_ROWS = 20_000  # from this many rows on, PostgreSQL stages in a thread
+
 
 def stage_rows(
     model: type[models.Model], fields: Sequence[str], rows: list[tuple[Any, ...]]
@@ -168,17 +172,69 @@ def stage_rows(
     if not rows:
         return
     table = model._meta.db_table
-    columns = ["job_id", "row_no", *fields]
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("job_id", "row_no", *fields))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)
+            marks = ", ".join(["%s"] * (len(fields) + 2))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+class StagingStream:
+    """Stage rows through one COPY that a thread feeds (PostgreSQL, big files).
+
+    The main thread queues each checked chunk and goes on checking the next
+    one while the thread, on its own connection, sends it: PostgreSQL parses
+    and stores rows on the second core. The COPY commits once, at the end,
+    so a failed check stages nothing.
+    """
+
+    def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
+        self.model = model
+        self.fields = fields
+        self.chunks: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="import-staging", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        connection = connections["default"]
+        table = self.model._meta.db_table
+        columns = ", ".join(
+            connection.ops.quote_name(c) for c in ("job_id", "row_no", *self.fields)
+        )
+        done = False
+        try:
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                while (rows := self.chunks.get()) is not None:
+                    for row in rows:
+                        copy.write_row(row)
+                done = True
+        except BaseException as exc:  # raised again by write() or close()
+            self.error = exc
+            while not done and self.chunks.get() is not None:  # let the producer finish
+                pass
+        finally:
+            connection.close()
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.chunks.put(rows)
+
+    def close(self) -> None:
+        self.chunks.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 # --- running a job ---------------------------------------------------------
@@ -299,14 +355,31 @@ def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJ
             else:
                 spec.prepare()
                 rows = 0
-                with gc_paused():
-                    for chunk in _chunks(table.rows, CHUNK_ROWS):
-                        staged = spec.clean_chunk(chunk, errors)
-                        stage_rows(spec.staging_model, spec.staging_fields, staged)
-                        rows += len(chunk)
-                        _save(job, processed_rows=rows, total_rows=max(job.total_rows, rows))
-                        if on_progress is not None:
-                            on_progress(job)
+                # A COPY on another connection would escape an enclosing
+                # transaction (tests, callers' atomic blocks): stream only
+                # outside one.
+                stream = (
+                    StagingStream(spec.staging_model, spec.staging_fields)
+                    if connection.vendor == "postgresql"
+                    and not connection.in_atomic_block
+                    and table.total >= STREAM_ROWS
+                    else None
+                )
+                try:
+                    with gc_paused():
+                        for chunk in _chunks(table.rows, CHUNK_ROWS):
+                            staged = spec.clean_chunk(chunk, errors)
+                            if stream is None:
+                                stage_rows(spec.staging_model, spec.staging_fields, staged)
+                            elif staged:
+                                stream.write(staged)
+                            rows += len(chunk)
+                            _save(job, processed_rows=rows, total_rows=max(job.total_rows, rows))
+                            if on_progress is not None:
+                                on_progress(job)
+                finally:
+                    if stream is not None:
+                        stream.close()
         errors.extend(spec.check_database())
         bad_rows = {e.row for e in errors if e.row > 1 or not header_errors}
         new, changed, unchanged = spec.classify()

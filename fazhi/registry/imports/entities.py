@@ -13,6 +13,7 @@ importing the same file twice is harmless.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -142,6 +143,7 @@ STAGING_FIELDS = (
 COMPARED = STAGING_FIELDS[1:16]
 MAX_LENGTH = {"name": 200, "legal_representative": 60, "address": 255, "contact_phone": 30}
 _SPLIT = re.compile(r"[、,，;；/|\s]+")
+logger = logging.getLogger(__name__)
 _KIND_BY_PREFIX = {
     "91": EntityKind.ENTERPRISE,
     "92": EntityKind.INDIVIDUAL_BUSINESS,
@@ -179,6 +181,79 @@ def analyze(table: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table}")
+
+
+SEARCH_INDEX = "registry_entity_name_trgm"
+
+
+def search_index_ensure() -> None:
+    """Build the name search index if a bulk load stopped before rebuilding it
+    (only where pg_trgm is installed; migration 0004 creates both)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'), "
+            "EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = %s)",
+            [SEARCH_INDEX],
+        )
+        installed, present = cursor.fetchone()
+        if installed and not present:
+            logger.warning("rebuilding the missing index %s", SEARCH_INDEX)
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} "
+                "ON registry_entity USING gin (name gin_trgm_ops)"
+            )
+
+
+def bulk_detach(table: str) -> tuple[list[str], list[str]]:
+    """Drop ``table``'s indexes and foreign keys for a bulk load.
+
+    Return the statements that restore them: those to run before the
+    commit (b-tree indexes, unique ones included, then the foreign keys,
+    each checked by one join instead of a trigger per row) and those that
+    may wait until after it (GIN indexes). Constraints' own indexes (the
+    primary key) stay. The caller holds the import lock, and dropping an
+    index locks the table, so no other writer can slip a duplicate in
+    before the unique index is built again (which would then fail and roll
+    the load back).
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # Tables with pending deferred checks cannot be altered: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid), am.amname FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+            "WHERE i.indrelid = %s::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
+            "ORDER BY c.relname",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [table],
+        )
+        keys = cursor.fetchall()
+        for name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for name, _definition, _method in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    now = [d for _n, d, method in indexes if method != "gin"]
+    now += [f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(n)} {d}" for n, d in keys]
+    return now, [d for _n, d, method in indexes if method == "gin"]
+
+
+def bulk_restore(statements: Sequence[str]) -> None:
+    """Run the statements ``bulk_detach`` returned."""
+    if statements:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in statements:
+                cursor.execute(statement)
 
 
 def _differs(e: str) -> str:
@@ -597,29 +672,59 @@ class EntitySpec(ImportSpec):
         bounds = self.staged().aggregate(lo=Min("row_no"), hi=Max("row_no"))
         if bounds["lo"] is None:
             return 0, 0, 0
+        search_index_ensure()
         step = APPLY_CHUNK.get(connection.vendor, APPLY_CHUNK_DEFAULT)
         scope = selectors.units_in_scope(self.actor)
         created = updated = 0
         span = bounds["hi"] - bounds["lo"] + 1
-        for lo in range(bounds["lo"], bounds["hi"] + 1, step):
-            hi = lo + step - 1
-            with transaction.atomic(), bulk_joins(self.job.valid_rows):
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-                        cursor.execute("SET LOCAL work_mem = '128MB'")
-                # The check counted new and changed rows; a step with none
-                # (no changes in a first import, nothing new in a re-import)
-                # is skipped: the user imports what the check showed.
-                if self.job.changed_rows:
-                    updated += self._update(lo, hi, scope)
-                if self.job.new_rows:
-                    created += self._insert(lo, hi)
-            progress(min(hi - bounds["lo"] + 1, span) * self.job.valid_rows // span)
+        bulk = self._bulk_load()
+        restore_now: list[str] = []
+        restore_later: list[str] = []
+        # A bulk load runs as one transaction (so dropping the indexes stays
+        # atomic); otherwise each step commits on its own.
+        with transaction.atomic() if bulk else contextlib.nullcontext():
+            for lo in range(bounds["lo"], bounds["hi"] + 1, step):
+                hi = lo + step - 1
+                with transaction.atomic(), bulk_joins(self.job.valid_rows):
+                    if connection.vendor == "postgresql":
+                        with connection.cursor() as cursor:
+                            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+                            cursor.execute("SET LOCAL work_mem = '128MB'")
+                    if bulk and lo == bounds["lo"]:
+                        restore_now, restore_later = bulk_detach("registry_entity")
+                    # The check counted new and changed rows; a step with none
+                    # (no changes in a first import, nothing new in a re-import)
+                    # is skipped: the user imports what the check showed.
+                    if self.job.changed_rows:
+                        updated += self._update(lo, hi, scope)
+                    if self.job.new_rows:
+                        created += self._insert(lo, hi)
+                progress(min(hi - bounds["lo"] + 1, span) * self.job.valid_rows // span)
+            bulk_restore(restore_now)
+        bulk_restore(restore_later)
         if created + updated >= BULK_ROWS:
             analyze("registry_entity")
         skipped = max(self.job.valid_rows - created - updated - self.job.unchanged_rows, 0)
         return created, updated, skipped
+
+    def _bulk_load(self) -> bool:
+        """Is this import big next to the registry (at least doubling it)?
+
+        Keeping the secondary indexes up to date row by row then costs far
+        more than building them again: the load drops them, inserts, and
+        builds them in one transaction (readers wait for it). The name search
+        index, the slowest to build, is built after the commit: until then
+        searches by name scan instead of using it.
+        """
+        if connection.vendor != "postgresql" or self.job.new_rows < BULK_ROWS:
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT GREATEST(reltuples, 0) FROM pg_class "
+                "WHERE oid = 'registry_entity'::regclass"
+            )
+            (estimate,) = cursor.fetchone()
+        return self.job.new_rows >= estimate
 
     def _scope_sql(self, scope: list[int] | None, column: str) -> tuple[str, list[Any]]:
         if scope is None:

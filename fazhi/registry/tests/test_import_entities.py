@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from python_calamine import CalamineWorkbook
 
 from fazhi.registry import services
@@ -323,3 +324,122 @@ def test_the_bulk_plan_gives_the_same_result(personas, tmp_path, monkeypatch):
     )
     assert (job.changed_rows, job.unchanged_rows, job.updated_count) == (1, 2, 1)
     assert Entity.objects.get(uscc=rows[0]["统一社会信用代码"]).credit_class == "D"
+
+
+def _table_structure() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'registry_entity' "
+            "UNION SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'registry_entity'::regclass"
+        )
+        return set(cursor.fetchall())
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="bulk loads drop and rebuild indexes on PostgreSQL only",
+)
+
+
+@postgres_only
+def test_a_bulk_load_rebuilds_every_index_and_foreign_key(personas, tmp_path, monkeypatch):
+    from fazhi.registry.imports import entities
+
+    before = _table_structure()
+    assert "registry_entity_name_trgm" in dict(before)
+    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    detached: list[tuple[list[str], list[str]]] = []
+    real_detach = entities.bulk_detach
+
+    def spy(table: str) -> tuple[list[str], list[str]]:
+        detached.append(real_detach(table))
+        return detached[-1]
+
+    monkeypatch.setattr(entities, "bulk_detach", spy)
+    rows = [f.entity_row(n) for n in range(1, 4)]
+    job = run(
+        personas.county_a_officer,
+        personas.county_a,
+        f.write_csv(tmp_path / "a.csv", f.ENTITY_HEADERS, rows),
+        confirm=True,
+    )
+    assert job.created_count == 3
+    now, later = detached[0]
+    assert any("registry_entity_live_uscc" in s for s in now)
+    assert any("FOREIGN KEY (supervising_agency_id)" in s for s in now)
+    assert later
+    assert all("USING gin" in s for s in later)
+    assert _table_structure() == before
+
+
+@postgres_only
+def test_a_bulk_load_that_fails_keeps_the_indexes(personas, tmp_path, monkeypatch):
+    from fazhi.registry.imports import entities
+
+    before = _table_structure()
+    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+
+    def broken(self: Any, lo: int, hi: int) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(entities.EntitySpec, "_insert", broken)
+    rows = [f.entity_row(n) for n in range(1, 4)]
+    with pytest.raises(RuntimeError):
+        run(
+            personas.county_a_officer,
+            personas.county_a,
+            f.write_csv(tmp_path / "a.csv", f.ENTITY_HEADERS, rows),
+            confirm=True,
+        )
+    assert _table_structure() == before
+    assert not Entity.objects.exists()
+
+
+@postgres_only
+def test_the_search_index_is_rebuilt_when_a_load_stopped_before_it(personas):
+    from fazhi.registry.imports import entities
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {entities.SEARCH_INDEX}")
+    entities.search_index_ensure()
+    assert entities.SEARCH_INDEX in dict(_table_structure())
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_big_file_is_staged_by_a_thread_on_its_own_connection(personas, tmp_path, monkeypatch):
+    monkeypatch.setattr(base, "STREAM_ROWS", 1)
+    threads: list[str] = []
+    real_run = base.StagingStream._run
+
+    def spy(self: base.StagingStream) -> None:
+        import threading
+
+        threads.append(threading.current_thread().name)
+        real_run(self)
+
+    monkeypatch.setattr(base.StagingStream, "_run", spy)
+    rows = [f.entity_row(n) for n in range(1, 4)]
+    rows.append({**f.entity_row(4), "行政区划代码": "999999"})
+    job = run(
+        personas.county_a_officer,
+        personas.county_a,
+        f.write_csv(tmp_path / "a.csv", f.ENTITY_HEADERS, rows),
+    )
+    assert threads == ["import-staging"]
+    assert (job.status, job.valid_rows, job.error_rows) == (ImportStatus.VALIDATED, 3, 1)
+    assert EntityStaging.objects.filter(job_id=job.pk).count() == 3
+    services.import_job_confirm(actor=personas.county_a_officer, job=job, run=False)
+    job = base.job_apply(job.pk)
+    assert job.created_count == 3
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_staging_copy_is_reported_in_the_main_thread():
+    stream = base.StagingStream(EntityStaging, ("uscc",))
+    stream.write([(1, 2, "x" * 19)])  # longer than the column
+    with pytest.raises(Exception, match="too long"):
+        stream.close()
+    assert not EntityStaging.objects.exists()

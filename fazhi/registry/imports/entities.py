@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -186,20 +187,29 @@ def analyze(table: str) -> None:
 SEARCH_INDEX = "registry_entity_name_trgm"
 
 
-def search_index_ensure() -> None:
-    """Build the name search index if a bulk load stopped before rebuilding it
-    (only where pg_trgm is installed; migration 0004 creates both)."""
+def indexes_ensure() -> None:
+    """Build the entity indexes a bulk load did not get to build again.
+
+    A bulk load commits before it rebuilds the plain indexes; if the
+    process stops in between, the next import puts them back. The name
+    search index exists only where pg_trgm is installed (migration 0004).
+    """
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'), "
-            "EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = %s)",
-            [SEARCH_INDEX],
-        )
-        installed, present = cursor.fetchone()
-        if installed and not present:
-            logger.warning("rebuilding the missing index %s", SEARCH_INDEX)
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_entity'")
+        present = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
+        (trigrams,) = cursor.fetchone()
+    missing = [index for index in Entity._meta.indexes if index.name not in present]
+    if missing:
+        with connection.schema_editor() as editor:
+            for index in missing:
+                logger.warning("building the missing index %s", index.name)
+                editor.add_index(Entity, index)
+    if trigrams and SEARCH_INDEX not in present:
+        logger.warning("building the missing index %s", SEARCH_INDEX)
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} "
                 "ON registry_entity USING gin (name gin_trgm_ops)"
@@ -210,21 +220,20 @@ def bulk_detach(table: str) -> tuple[list[str], list[str]]:
     """Drop ``table``'s indexes and foreign keys for a bulk load.
 
     Return the statements that restore them: those to run before the
-    commit (b-tree indexes, unique ones included, then the foreign keys,
-    each checked by one join instead of a trigger per row) and those that
-    may wait until after it (GIN indexes). Constraints' own indexes (the
-    primary key) stay. The caller holds the import lock, and dropping an
-    index locks the table, so no other writer can slip a duplicate in
-    before the unique index is built again (which would then fail and roll
-    the load back).
+    commit (unique indexes, then the foreign keys, each checked by one join
+    instead of a trigger per row) and the plain indexes, which are built
+    after it. Constraints' own indexes (the primary key) stay. The caller
+    holds the import lock, and dropping an index locks the table, so no
+    other writer can slip a duplicate in before the unique index is built
+    again (which would then fail and roll the load back).
     """
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         # Tables with pending deferred checks cannot be altered: run them now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
-            "SELECT c.relname, pg_get_indexdef(i.indexrelid), am.amname FROM pg_index i "
-            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indisunique FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid "
             "WHERE i.indrelid = %s::regclass "
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
             "ORDER BY c.relname",
@@ -239,21 +248,52 @@ def bulk_detach(table: str) -> tuple[list[str], list[str]]:
         keys = cursor.fetchall()
         for name, _definition in keys:
             cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-        for name, _definition, _method in indexes:
+        for name, _definition, _unique in indexes:
             cursor.execute(f"DROP INDEX {quote(name)}")
-    now = [d for _n, d, method in indexes if method != "gin"]
+    now = [d for _n, d, unique in indexes if unique]
     now += [f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(n)} {d}" for n, d in keys]
-    return now, [d for _n, d, method in indexes if method == "gin"]
+    return now, [d for _n, d, unique in indexes if not unique]
 
 
 def bulk_restore(statements: Sequence[str]) -> None:
-    """Run the statements ``bulk_detach`` returned."""
+    """Run statements ``bulk_detach`` returned, in one transaction."""
     if statements:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for statement in statements:
                 cursor.execute(statement)
+
+
+def bulk_restore_parallel(statements: Sequence[str]) -> None:
+    """Build the plain indexes after the commit, on two connections at once.
+
+    The GIN index (the slowest, and PostgreSQL builds it on one core) goes
+    on one, the b-trees on the other. Inside a caller's transaction the
+    other connections could not see the rows: build them in order there.
+    """
+    gin = [s for s in statements if " USING gin " in s]
+    groups = [group for group in (gin, [s for s in statements if s not in gin]) if group]
+    if len(groups) < 2 or connection.in_atomic_block:
+        bulk_restore(statements)
+        return
+    errors: list[BaseException] = []
+
+    def build(group: list[str]) -> None:
+        try:
+            bulk_restore(group)
+        except BaseException as exc:  # raised again in the caller's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=build, args=(group,)) for group in groups]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 def _differs(e: str) -> str:
@@ -672,7 +712,7 @@ class EntitySpec(ImportSpec):
         bounds = self.staged().aggregate(lo=Min("row_no"), hi=Max("row_no"))
         if bounds["lo"] is None:
             return 0, 0, 0
-        search_index_ensure()
+        indexes_ensure()
         step = APPLY_CHUNK.get(connection.vendor, APPLY_CHUNK_DEFAULT)
         scope = selectors.units_in_scope(self.actor)
         created = updated = 0
@@ -701,7 +741,9 @@ class EntitySpec(ImportSpec):
                         created += self._insert(lo, hi)
                 progress(min(hi - bounds["lo"] + 1, span) * self.job.valid_rows // span)
             bulk_restore(restore_now)
-        bulk_restore(restore_later)
+        if bulk:
+            logger.info("entity import %s: bulk load committed", self.job.pk)
+        bulk_restore_parallel(restore_later)
         if created + updated >= BULK_ROWS:
             analyze("registry_entity")
         skipped = max(self.job.valid_rows - created - updated - self.job.unchanged_rows, 0)
@@ -710,11 +752,11 @@ class EntitySpec(ImportSpec):
     def _bulk_load(self) -> bool:
         """Is this import big next to the registry (at least doubling it)?
 
-        Keeping the secondary indexes up to date row by row then costs far
-        more than building them again: the load drops them, inserts, and
-        builds them in one transaction (readers wait for it). The name search
-        index, the slowest to build, is built after the commit: until then
-        searches by name scan instead of using it.
+        Keeping every index up to date row by row then costs far more than
+        building them again: the load drops them and the foreign keys,
+        inserts, builds the unique indexes and checks the keys in one
+        transaction (readers wait for it), commits, then builds the plain
+        indexes (writers wait for those; readers meanwhile scan).
         """
         if connection.vendor != "postgresql" or self.job.new_rows < BULK_ROWS:
             return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -368,8 +369,9 @@ def test_a_bulk_load_rebuilds_every_index_and_foreign_key(personas, tmp_path, mo
     now, later = detached[0]
     assert any("registry_entity_live_uscc" in s for s in now)
     assert any("FOREIGN KEY (supervising_agency_id)" in s for s in now)
-    assert later
-    assert all("USING gin" in s for s in later)
+    assert all("UNIQUE" in s or "FOREIGN KEY" in s for s in now)
+    assert any("USING gin" in s for s in later)
+    assert any("registry_entity_dedupe" in s for s in later)
     assert _table_structure() == before
 
 
@@ -397,13 +399,15 @@ def test_a_bulk_load_that_fails_keeps_the_indexes(personas, tmp_path, monkeypatc
 
 
 @postgres_only
-def test_the_search_index_is_rebuilt_when_a_load_stopped_before_it(personas):
+def test_indexes_are_built_again_when_a_load_stopped_before_them(personas):
     from fazhi.registry.imports import entities
 
+    before = _table_structure()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX {entities.SEARCH_INDEX}")
-    entities.search_index_ensure()
-    assert entities.SEARCH_INDEX in dict(_table_structure())
+        cursor.execute("DROP INDEX registry_entity_dedupe")
+    entities.indexes_ensure()
+    assert _table_structure() == before
 
 
 @postgres_only
@@ -414,8 +418,6 @@ def test_a_big_file_is_staged_by_a_thread_on_its_own_connection(personas, tmp_pa
     real_run = base.StagingStream._run
 
     def spy(self: base.StagingStream) -> None:
-        import threading
-
         threads.append(threading.current_thread().name)
         real_run(self)
 
@@ -430,9 +432,26 @@ def test_a_big_file_is_staged_by_a_thread_on_its_own_connection(personas, tmp_pa
     assert threads == ["import-staging"]
     assert (job.status, job.valid_rows, job.error_rows) == (ImportStatus.VALIDATED, 3, 1)
     assert EntityStaging.objects.filter(job_id=job.pk).count() == 3
+    # A bulk load then builds its plain indexes on two connections after the commit.
+    from fazhi.registry.imports import entities
+
+    before = _table_structure()
+    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    builders: list[str] = []
+    real_restore = entities.bulk_restore
+
+    def restore(statements: Any) -> None:
+        builders.append(threading.current_thread().name)
+        real_restore(statements)
+
+    monkeypatch.setattr(entities, "bulk_restore", restore)
     services.import_job_confirm(actor=personas.county_a_officer, job=job, run=False)
     job = base.job_apply(job.pk)
     assert job.created_count == 3
+    assert len(builders) == 3
+    assert builders[0] == "MainThread"
+    assert "MainThread" not in builders[1:]
+    assert _table_structure() == before
 
 
 @postgres_only

@@ -145,6 +145,7 @@ COMPARED = STAGING_FIELDS[1:16]
 MAX_LENGTH = {"name": 200, "legal_representative": 60, "address": 255, "contact_phone": 30}
 _SPLIT = re.compile(r"[、,，;；/|\s]+")
 logger = logging.getLogger(__name__)
+Problem = tuple[str, str, str]  # column key, value, reason
 _KIND_BY_PREFIX = {
     "91": EntityKind.ENTERPRISE,
     "92": EntityKind.INDIVIDUAL_BUSINESS,
@@ -328,10 +329,12 @@ class EntitySpec(ImportSpec):
         for category in RegulatoryCategory.objects.filter(is_active=True):
             self.categories[category.code.upper()] = category.mask
             self.categories[category.name.upper()] = category.mask
-        self.region_memo: dict[str, Any] = {}
-        self.section_memo: dict[str, str | None] = {}
-        self.division_memo: dict[str, str | None] = {}
-        self.category_memo: dict[str, tuple[int, list[str]]] = {}
+        # Each distinct cell value (or pair) is resolved once per file: the
+        # result and the problems found, as (column key, value, reason).
+        self.region_memo: dict[str, list[Problem]] = {}
+        self.industry_memo: dict[tuple[str, str], tuple[str, str, list[Problem]]] = {}
+        self.category_memo: dict[str, tuple[int, list[Problem]]] = {}
+        self.agency_memo: dict[str, tuple[int | None, list[Problem]]] = {}
         self.agencies = self._agency_lookup()
         self.messages = {
             "required": _("This column is required."),
@@ -364,6 +367,55 @@ class EntitySpec(ImportSpec):
                 key = name.upper()
                 found[key] = None if key in found and found[key] != unit.pk else unit.pk
         return found
+
+    def _region_problems(self, value: str) -> list[Problem]:
+        if not value:
+            return [("region_code", "", self.messages["required"])]
+        check = codes.validate_region(value)
+        return [] if check.valid else [("region_code", value, str(check.reason))]
+
+    def _industry(self, section_value: str, division_value: str) -> tuple[str, str, list[Problem]]:
+        """Resolve a section/division pair; a division names its own section."""
+        msg = self.messages
+        section = (industries.section_code(section_value) or "") if section_value else ""
+        division = (industries.division_code(division_value) or "") if division_value else ""
+        problems: list[Problem] = []
+        if section_value and not section:
+            problems.append(("industry_section", section_value, msg["section"]))
+        if division_value and not division:
+            problems.append(("industry_division", division_value, msg["division"]))
+        elif division:
+            owner = industries.divisions()[division].section
+            if section and owner != section:
+                mismatch = msg["mismatch"] % {"d": division, "s": owner}
+                problems.append(("industry_division", division_value, mismatch))
+            section = owner
+        return section, division, problems
+
+    def _categories(self, value: str) -> tuple[int, list[Problem]]:
+        bits, unknown = 0, []
+        for part in _SPLIT.split(value.upper()):
+            if part:
+                mask = self.categories.get(part)
+                if mask is None:
+                    unknown.append(part)
+                else:
+                    bits |= mask
+        if not unknown:
+            return bits, []
+        return bits, [
+            ("categories", value, self.messages["category"] % {"names": "、".join(unknown)})
+        ]
+
+    def _agency(self, value: str) -> tuple[int | None, list[Problem]]:
+        if not value:
+            return None, []
+        key = value.upper()
+        if key not in self.agencies:
+            return None, [("agency", value, self.messages["agency"])]
+        if self.agencies[key] is None:
+            return None, [("agency", value, self.messages["agency_ambiguous"])]
+        return self.agencies[key], []
 
     def clean_chunk(
         self, chunk: Sequence[tuple[int, list[Any]]], errors: list[RowError]
@@ -490,6 +542,12 @@ class EntitySpec(ImportSpec):
                 lambda v: msg["unknown"] % {"value": v, "allowed": "是、否"},
             )
 
+        def report(memo: dict[Any, Any], values: Sequence[Any], problems: Any) -> None:
+            """Add the problems of rows whose value's memo entry has some."""
+            if any(problems(memo[v]) for v in set(values)):
+                for k, value in enumerate(values):
+                    found.extend((k, *problem) for problem in problems(memo[value]))
+
         # region codes (blank: taken from the credit code)
         region_values = column("region_code")
         regions = [
@@ -497,80 +555,31 @@ class EntitySpec(ImportSpec):
             for r, u in zip(region_values, usccs, strict=True)
         ]
         for value in set(regions) - self.region_memo.keys():
-            self.region_memo[value] = codes.validate_region(value) if value else None
-        for k, value in enumerate(regions):
-            check = self.region_memo[value]
-            if check is None:
-                found.append((k, "region_code", "", msg["required"]))
-            elif not check.valid:
-                found.append((k, "region_code", value, str(check.reason)))
+            self.region_memo[value] = self._region_problems(value)
+        report(self.region_memo, regions, lambda problems: problems)
 
         # industry: section and division must agree
-        section_values, division_values = column("industry_section"), column("industry_division")
-        for value in set(section_values) - self.section_memo.keys():
-            self.section_memo[value] = industries.section_code(value) if value else ""
-        for value in set(division_values) - self.division_memo.keys():
-            self.division_memo[value] = industries.division_code(value) if value else ""
-        sections = [self.section_memo[v] or "" for v in section_values]
-        divisions = [self.division_memo[v] or "" for v in division_values]
-        division_table = industries.divisions()
-        for k in range(n):
-            if section_values[k] and not sections[k]:
-                found.append((k, "industry_section", section_values[k], msg["section"]))
-            if division_values[k]:
-                if not divisions[k]:
-                    found.append((k, "industry_division", division_values[k], msg["division"]))
-                else:
-                    owner = division_table[divisions[k]].section
-                    if sections[k] and owner != sections[k]:
-                        found.append(
-                            (
-                                k,
-                                "industry_division",
-                                division_values[k],
-                                msg["mismatch"] % {"d": divisions[k], "s": owner},
-                            )
-                        )
-                    sections[k] = owner
+        pairs = list(zip(column("industry_section"), column("industry_division"), strict=True))
+        for pair in set(pairs) - self.industry_memo.keys():
+            self.industry_memo[pair] = self._industry(*pair)
+        industry = [self.industry_memo[pair] for pair in pairs]
+        sections = [entry[0] for entry in industry]
+        divisions = [entry[1] for entry in industry]
+        report(self.industry_memo, pairs, lambda entry: entry[2])
 
         # regulatory categories
         category_values = column("categories")
         for value in set(category_values) - self.category_memo.keys():
-            bits, unknown = 0, []
-            for part in _SPLIT.split(value.upper()):
-                if part:
-                    mask = self.categories.get(part)
-                    if mask is None:
-                        unknown.append(part)
-                    else:
-                        bits |= mask
-            self.category_memo[value] = (bits, unknown)
+            self.category_memo[value] = self._categories(value)
         category_bits = [self.category_memo[v][0] for v in category_values]
-        for k, value in enumerate(category_values):
-            if self.category_memo[value][1]:
-                found.append(
-                    (
-                        k,
-                        "categories",
-                        value,
-                        msg["category"] % {"names": "、".join(self.category_memo[value][1])},
-                    )
-                )
+        report(self.category_memo, category_values, lambda entry: entry[1])
 
         # supervising agency (blank: the job's unit for new entities)
         agency_values = column("agency")
-        agencies: list[int | None] = []
-        for k, value in enumerate(agency_values):
-            agency_id = None
-            if value:
-                key = value.upper()
-                if key not in self.agencies:
-                    found.append((k, "agency", value, msg["agency"]))
-                elif self.agencies[key] is None:
-                    found.append((k, "agency", value, msg["agency_ambiguous"]))
-                else:
-                    agency_id = self.agencies[key]
-            agencies.append(agency_id)
+        for value in set(agency_values) - self.agency_memo.keys():
+            self.agency_memo[value] = self._agency(value)
+        agencies = [self.agency_memo[v][0] for v in agency_values]
+        report(self.agency_memo, agency_values, lambda entry: entry[1])
 
         # duplicates within the file, among rows that are otherwise good
         bad = {k for k, *_rest in found}

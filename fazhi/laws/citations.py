@@ -7,6 +7,8 @@ Public functions for other apps (stable signatures):
 - ``citations_find(text, *, on=None) -> list[Citation]`` — every citation in a
   free text (e.g. a catalog's 实施依据 cell), carrying the last-named law
   forward for "第X条、第Y条" and for 本法 / 本条例.
+- Both take ``lookups=Lookups()`` to share the library lookups over a batch
+  of texts (an import resolves thousands of citations to a few articles).
 - ``citation_format(article, *, paragraph=None, item=None) -> str`` — the
   citation string for an article (round-trips through ``citation_resolve``).
 
@@ -127,6 +129,47 @@ def _paragraph_with_items(article: Article) -> int:
     return 1
 
 
+class Lookups:
+    """The library lookups a batch of citations repeats, done once per batch.
+
+    Pass one to ``citations_find`` / ``citation_resolve`` when resolving many
+    texts together (a catalog import); keep it no longer than that batch, since
+    the library may change between requests.
+    """
+
+    def __init__(self) -> None:
+        self._scanner: tuple[re.Pattern[str], tuple[str, ...]] | None = None
+        self._works: dict[str, LawWork | None] = {}
+        self._laws: dict[tuple[int, datetime.date], Law | None] = {}
+        self._articles: dict[tuple[int, int, int], Article | None] = {}
+
+    def scanner(self) -> tuple[re.Pattern[str], tuple[str, ...]]:
+        if self._scanner is None:
+            self._scanner = _scanner()
+        return self._scanner
+
+    def work(self, name: str) -> LawWork | None:
+        if name not in self._works:
+            self._works[name] = _work_for(name)
+        return self._works[name]
+
+    def law(self, work: LawWork, on: datetime.date) -> Law | None:
+        from fazhi.laws.selectors import law_in_force
+
+        key = (work.pk, on)
+        if key not in self._laws:
+            self._laws[key] = law_in_force(work=work, on=on)
+        return self._laws[key]
+
+    def article(self, law: Law, number: int, suffix: int) -> Article | None:
+        key = (law.pk, number, suffix)
+        if key not in self._articles:
+            self._articles[key] = Article.objects.filter(
+                law=law, number=number, suffix=suffix
+            ).first()
+        return self._articles[key]
+
+
 # ---- recognizing law names -------------------------------------------------
 
 _scanners: dict[frozenset[str], tuple[re.Pattern[str], tuple[str, ...]]] = {}
@@ -190,9 +233,9 @@ def _number(text: str | None) -> int | None:
         return None
 
 
-def _find_raw(text: str) -> list[Citation]:
+def _find_raw(text: str, lookups: Lookups) -> list[Citation]:
     """Find citations without resolving them (law named as written)."""
-    scanner, known = _scanner()
+    scanner, known = lookups.scanner()
     found: list[Citation] = []
     current_law = ""
     law_start = law_end = -1
@@ -281,20 +324,18 @@ def _work_for(name: str) -> LawWork | None:
     return law.work if law is not None else None
 
 
-def _resolve(citation: Citation, on: datetime.date) -> Citation:
+def _resolve(citation: Citation, on: datetime.date, lookups: Lookups) -> Citation:
     citation.on = on
     if not citation.law_name:
         citation.reason = _("No law is named before %(article)s.") % {
             "article": citation.article_label
         }
         return citation
-    work = _work_for(citation.law_name)
+    work = lookups.work(citation.law_name)
     if work is None:
         citation.reason = _("The law library has no “%(name)s”.") % {"name": citation.law_name}
         return citation
-    from fazhi.laws.selectors import law_in_force
-
-    law = law_in_force(work=work, on=on)
+    law = lookups.law(work, on)
     if law is None:
         citation.reason = _("No version of %(title)s was in force on %(date)s.") % {
             "title": work.title,
@@ -302,9 +343,7 @@ def _resolve(citation: Citation, on: datetime.date) -> Citation:
         }
         return citation
     citation.law = law
-    article = Article.objects.filter(
-        law=law, number=citation._number, suffix=citation._suffix
-    ).first()
+    article = lookups.article(law, citation._number, citation._suffix)
     if article is None:
         citation.reason = _("%(title)s (version %(date)s) has no %(article)s.") % {
             "title": law.title,
@@ -349,18 +388,24 @@ def _day(on: datetime.date | None) -> datetime.date:
     return on or timezone.localdate()
 
 
-def citations_find(text: str, *, on: datetime.date | None = None) -> list[Citation]:
+def citations_find(
+    text: str, *, on: datetime.date | None = None, lookups: Lookups | None = None
+) -> list[Citation]:
     """Find and resolve every citation in ``text``, in order of appearance."""
     day = _day(on)
-    return [_resolve(citation, day) for citation in _find_raw(text or "")]
+    lookups = lookups or Lookups()
+    return [_resolve(citation, day, lookups) for citation in _find_raw(text or "", lookups)]
 
 
-def citation_resolve(text: str, *, on: datetime.date | None = None) -> Citation:
+def citation_resolve(
+    text: str, *, on: datetime.date | None = None, lookups: Lookups | None = None
+) -> Citation:
     """Resolve one citation string (the first one in ``text``)."""
     day = _day(on)
-    found = _find_raw(text or "")
+    lookups = lookups or Lookups()
+    found = _find_raw(text or "", lookups)
     if not found:
         citation = Citation(text=text or "", on=day)
         citation.reason = _("No article reference (第X条) found in the text.")
         return citation
-    return _resolve(found[0], day)
+    return _resolve(found[0], day, lookups)

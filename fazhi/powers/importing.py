@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from fazhi.core.choices import UnitKind
 from fazhi.core.models import OrgUnit
-from fazhi.laws.citations import citations_find
+from fazhi.laws.citations import Lookups, citations_find
 from fazhi.laws.models import Article
 from fazhi.powers.choices import POWER_TYPE_FROM_CN, POWER_TYPE_PREFIX, PowerType
 from fazhi.powers.excel import (
@@ -102,13 +102,14 @@ class BasisResolver:
     def __init__(self, on: datetime.date) -> None:
         self.on = on
         self._cache: dict[str, tuple[list[Article], list[str]]] = {}
+        self._lookups = Lookups()
 
     def __call__(self, text: str) -> tuple[list[Article], list[str]]:
         """Return (articles cited, one reason per citation that failed)."""
         if text not in self._cache:
             articles: list[Article] = []
             problems: list[str] = []
-            for citation in citations_find(text, on=self.on):
+            for citation in citations_find(text, on=self.on, lookups=self._lookups):
                 if citation.resolved and citation.article is not None:
                     if all(a.pk != citation.article.pk for a in articles):
                         articles.append(citation.article)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from fazhi.laws.citations import citation_format, citation_resolve, citations_find
+from fazhi.laws.citations import Lookups, citation_format, citation_resolve, citations_find
 from fazhi.laws.models import Article, Law
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +241,15 @@ def test_citation_format_names_the_paragraph_only_when_needed(library: dict[str,
     assert citation_format(article_99, item=1) == "《安全生产法》第九十九条第（一）项"
     article_94 = Article.objects.get(law=law, number=94)
     assert citation_format(article_94, paragraph=1) == "《安全生产法》第九十四条第一款"
+
+
+def test_a_batch_shares_its_library_lookups(library: dict[str, Law], django_assert_num_queries):
+    lookups = Lookups()
+    first = citations_find("《安全生产法》第九十九条第（一）项、第一百条", lookups=lookups)
+    with django_assert_num_queries(0):
+        again = citations_find("依照安全生产法第九十九条第（二）项、第一百条", lookups=lookups)
+    assert [c.article for c in again] == [c.article for c in first]
+    assert again[0].quote.startswith("（二）")
+    # without a shared batch every call looks the library up afresh
+    with django_assert_num_queries(4):
+        citations_find("《安全生产法》第一百条")

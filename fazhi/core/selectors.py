@@ -98,7 +98,12 @@ def audit_list(
     since: datetime.datetime | None = None,
     until: datetime.datetime | None = None,
 ) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.filter(scope_q(actor, "unit_path")).select_related("actor", "unit")
+    # An event stays with the tree its unit was in when it was recorded
+    # (``unit_path``, part of the hashed record) and follows the unit if it
+    # moves later, so the unit's new agency sees its history too.
+    events = AuditEvent.objects.select_related("actor", "unit")
+    if scope_paths(actor) is not None:
+        events = events.filter(scope_q(actor, "unit_path") | scope_q(actor, "unit__path"))
     if actor_q:
         events = events.filter(actor_label__icontains=actor_q)
     if object_type:

@@ -394,3 +394,16 @@ def test_events_outside_requests_have_no_client_ip(personas):
     event = services.orgunit_update(actor=personas.admin, unit=personas.city_legal, sort_order=1)
     assert event is not None
     assert AuditEvent.objects.filter(verb="orgunit.update").latest("seq").client_ip is None
+
+
+def test_a_moved_units_events_are_seen_by_its_old_and_new_agency(personas, county_a_leader):
+    squad = services.orgunit_create(
+        actor=personas.admin, name="机动中队", kind="section", parent=personas.county_a
+    )
+    created = AuditEvent.objects.get(verb="orgunit.create", object_id=str(squad.pk))
+    services.orgunit_update(actor=personas.admin, unit=squad, parent=personas.county_b)
+    county_b_leader = factories.user("b_leader", personas.county_b, "leader")
+    for leader in (county_a_leader, county_b_leader):
+        seqs = _seqs(personas.client(leader).get(reverse("core:audit_list"), {"per_page": 200}))
+        assert created.seq in seqs
+    assert audit_verify() == (AuditEvent.objects.count(), None)

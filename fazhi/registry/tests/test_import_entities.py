@@ -462,3 +462,34 @@ def test_a_failed_staging_copy_is_reported_in_the_main_thread():
     with pytest.raises(Exception, match="too long"):
         stream.close()
     assert not EntityStaging.objects.exists()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_an_index_build_failing_after_the_commit_keeps_the_import(
+    personas, tmp_path, monkeypatch, caplog
+):
+    from fazhi.registry.imports import entities
+
+    before = _table_structure()
+    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    real_restore = entities.bulk_restore
+
+    def restore(statements: Any) -> None:
+        if any("USING gin" in s for s in statements):
+            raise RuntimeError("no space left on device")
+        real_restore(statements)
+
+    monkeypatch.setattr(entities, "bulk_restore", restore)
+    rows = [f.entity_row(n) for n in range(1, 4)]
+    job = run(
+        personas.county_a_officer,
+        personas.county_a,
+        f.write_csv(tmp_path / "a.csv", f.ENTITY_HEADERS, rows),
+        confirm=True,
+    )
+    assert (job.status, job.created_count) == (ImportStatus.DONE, 3)
+    assert "no space left on device" in caplog.text
+    assert entities.SEARCH_INDEX not in dict(_table_structure())
+    entities.indexes_ensure()  # what the next import does first
+    assert _table_structure() == before

@@ -298,6 +298,39 @@ def _save(job: ImportJob, **fields: Any) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**fields)
 
 
+def _save_now(job: ImportJob, **fields: Any) -> None:
+    """Save progress so that others see it at once, even from inside a long
+    transaction (a bulk load): PostgreSQL commits it on another connection.
+
+    Where the job row itself is not committed yet (a caller's transaction,
+    tests), the other connection cannot see it; it is then saved here.
+    """
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        _save(job, **fields)
+        return
+    saved: list[int] = []
+
+    def save() -> None:
+        try:
+            # Never wait for a row this transaction may have locked.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '1s'")
+                saved.append(ImportJob.objects.filter(pk=job.pk).update(**fields))
+        except Exception:
+            logger.exception("saving the progress of import job %s", job.pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=save, name="import-progress")
+    thread.start()
+    thread.join()
+    if saved == [1]:
+        for name, value in fields.items():
+            setattr(job, name, value)
+    else:
+        _save(job, **fields)
+
+
 def _chunks(
     rows: Iterator[tuple[int, list[Any]]], size: int
 ) -> Iterator[list[tuple[int, list[Any]]]]:
@@ -440,7 +473,7 @@ def job_apply(job_id: int, *, on_progress: Progress | None = None) -> ImportJob:
 
     def progress(done: int) -> None:
         # Scale to the file's row count so the bar's last phase fills it.
-        _save(job, processed_rows=min(job.total_rows, done * job.total_rows // total))
+        _save_now(job, processed_rows=min(job.total_rows, done * job.total_rows // total))
         if on_progress is not None:
             on_progress(job)
 

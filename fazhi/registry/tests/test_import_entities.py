@@ -493,3 +493,40 @@ def test_an_index_build_failing_after_the_commit_keeps_the_import(
     assert entities.SEARCH_INDEX not in dict(_table_structure())
     entities.indexes_ensure()  # what the next import does first
     assert _table_structure() == before
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_others_see_a_bulk_loads_progress_before_it_commits(personas, tmp_path, monkeypatch):
+    from django.db import connection as own
+
+    from fazhi.registry.imports import entities
+
+    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    monkeypatch.setattr(entities, "APPLY_CHUNK", {"postgresql": 1})
+    rows = [f.entity_row(n) for n in range(1, 4)]
+    job = run(
+        personas.county_a_officer,
+        personas.county_a,
+        f.write_csv(tmp_path / "a.csv", f.ENTITY_HEADERS, rows),
+    )
+    seen: list[int] = []
+    real_insert = entities.EntitySpec._insert
+
+    def insert(self: Any, lo: int, hi: int) -> int:
+        assert own.in_atomic_block  # one transaction for the whole load
+
+        def look() -> None:
+            seen.append(ImportJob.objects.get(pk=job.pk).processed_rows)
+            own.close()
+
+        thread = threading.Thread(target=look)
+        thread.start()
+        thread.join()
+        return real_insert(self, lo, hi)
+
+    monkeypatch.setattr(entities.EntitySpec, "_insert", insert)
+    services.import_job_confirm(actor=personas.county_a_officer, job=job, run=False)
+    job = base.job_apply(job.pk)
+    assert job.created_count == 3
+    assert seen == [0, 1, 2]

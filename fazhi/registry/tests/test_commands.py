@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from python_calamine import CalamineWorkbook
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -53,6 +54,27 @@ def test_bad_rows_stop_the_import_unless_valid_only(personas, tmp_path):
         )
     assert Entity.objects.get().created_by == personas.county_a_officer
     assert ImportJob.objects.filter(status="done").count() == 1
+
+
+def test_the_report_is_saved_where_asked(personas, tmp_path):
+    rows = [f.entity_row(1), f.entity_row(2, **{"地址": ""})]
+    path = f.write_csv(tmp_path / "bad.csv", f.ENTITY_HEADERS, rows)
+    target = tmp_path / "out" / "report.xlsx"
+    target.parent.mkdir()
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command(
+            "import_entities",
+            str(path),
+            "--agency",
+            str(personas.county_a.pk),
+            "--report",
+            str(target),
+            stdout=out,
+        )
+    assert f"Report saved to {target}" in out.getvalue()
+    errors = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(1).to_python()[1:]
+    assert [(int(float(str(r[0]))), str(r[1])) for r in errors] == [(3, "地址")]
 
 
 def test_a_missing_file_is_a_command_error(personas, tmp_path):

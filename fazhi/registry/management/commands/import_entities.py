@@ -1,8 +1,10 @@
-"""manage.py import_entities FILE [--valid-only] [--agency ID] [--user NAME] [--check]
+"""manage.py import_entities FILE [--valid-only] [--report OUT.xlsx] [--agency ID]
+[--user NAME] [--check]
 
-Check every row of an XLSX/CSV entity file and write the error report; import
-only when the file is clean, or with --valid-only (the valid rows). A progress
-line shows while it runs. Exit status 1 when rows were refused.
+Check every row of an XLSX/CSV entity file and write the error report (also
+to OUT.xlsx with --report); import only when the file is clean, or with
+--valid-only (the valid rows). A progress line shows while it runs. Exit
+status 1 when rows were refused.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", action="store_true", help="only check the file and write the report"
         )
+        parser.add_argument(
+            "--report", metavar="OUT.xlsx", help="also save the check's report (XLSX) here"
+        )
         parser.add_argument("--agency", type=int, help="id of the unit for rows that name none")
         parser.add_argument("--user", help="user name to act as (default: system, all units)")
 
@@ -61,6 +66,8 @@ class Command(BaseCommand):
         job = base.job_validate(job.pk, on_progress=self._progress)
         self._end_line()
         self._summary(job)
+        if options["report"]:
+            self._save_report(job, Path(options["report"]))
         if job.status == ImportStatus.FAILED:
             raise CommandError(job.message)
         clean = job.error_rows == 0
@@ -96,6 +103,13 @@ class Command(BaseCommand):
         )
         if not clean:
             sys.exit(1)
+
+    def _save_report(self, job: ImportJob, target: Path) -> None:
+        if not job.report:
+            raise CommandError(_("The check wrote no report."))
+        with job.report.open("rb") as source:
+            target.write_bytes(source.read())
+        self.stdout.write(_("Report saved to %(path)s") % {"path": target})
 
     def _unit(self, agency_id: int | None, actor: Any) -> OrgUnit:
         if agency_id is not None:

@@ -1,4 +1,5 @@
-"""manage.py import_officers FILE [--valid-only] [--agency ID] [--user NAME] [--check]"""
+"""manage.py import_officers FILE [--valid-only] [--report OUT.xlsx] [--agency ID] [--user NAME]
+[--check]"""
 
 from __future__ import annotations
 

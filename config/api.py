@@ -50,7 +50,7 @@ def _add_routers() -> None:
     api.add_router("/clock", clock_router)
     api.add_router("/", laws_router)
     api.add_router("/", powers_router)
-    api.add_router("/registry", registry_router)
+    api.add_router("/", registry_router)
 
 
 _add_routers()

@@ -1,4 +1,4 @@
-"""API of the two databases, mounted at /api/v1/registry.
+"""API of the two databases, mounted at /api/v1.
 
 Entities page with a cursor (``next_cursor``), never a full count; officers'
 citizen IDs come masked unless the caller may see them; a certificate check
@@ -99,6 +99,8 @@ class EntityQuery(Schema):
     status: str = ""
     risk_level: str = ""
     credit_class: str = ""
+    risk: str = Field("", description="Short for risk_level.")
+    credit: str = Field("", description="Short for credit_class.")
     key_supervision: bool | None = None
     category: str = ""
     industry_section: str = ""
@@ -115,8 +117,8 @@ class EntityQuery(Schema):
             q=self.q,
             kind=self.kind,
             status=self.status,
-            risk_level=self.risk_level,
-            credit_class=self.credit_class,
+            risk_level=self.risk_level or self.risk,
+            credit_class=(self.credit_class or self.credit).upper(),
             key_supervision=self.key_supervision,
             category=self.category,
             industry_section=self.industry_section,
@@ -225,7 +227,7 @@ def job_out(job: ImportJob) -> dict[str, Any]:
     data = {
         field: getattr(job, field) for field in ImportJobOut.model_fields if hasattr(job, field)
     }
-    data["report_url"] = f"/api/v1/registry/imports/{job.pk}/report" if job.report else None
+    data["report_url"] = f"/api/v1/imports/{job.pk}/report" if job.report else None
     return data
 
 

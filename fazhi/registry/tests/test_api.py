@@ -14,7 +14,7 @@ from fazhi.registry.models import Entity, EntityChange
 from fazhi.registry.tests import factories as f
 
 pytestmark = pytest.mark.django_db
-BASE = "/api/v1/registry"
+BASE = "/api/v1"
 
 
 def test_entity_pages_follow_the_cursor(personas):
@@ -39,6 +39,17 @@ def test_entity_pages_follow_the_cursor(personas):
     assert first["supervising_agency"] == "任城区应急管理局"
     assert isinstance(first["categories"], list)
     assert client.get(f"{BASE}/entities?per_page=1000").status_code == 422
+
+
+def test_entity_filters_take_the_short_names_too(personas):
+    wanted = f.entity(personas.county_a, risk_level="major", credit_class="D")
+    f.entity(personas.county_a, risk_level="major", credit_class="A")
+    f.entity(personas.county_a, risk_level="low", credit_class="D")
+    client = personas.client(personas.county_a_officer)
+    body = client.get(f"{BASE}/entities?risk=major&credit=d").json()
+    assert [item["id"] for item in body["items"]] == [wanted.pk]
+    body = client.get(f"{BASE}/entities?risk_level=major&credit_class=D").json()
+    assert [item["id"] for item in body["items"]] == [wanted.pk]
 
 
 def test_create_returns_field_errors_as_422(personas):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from python_calamine import CalamineWorkbook
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from python_calamine import CalamineWorkbook
 
 from fazhi.registry.models import Entity, EntityStaging, ImportJob
 from fazhi.registry.tests import factories as f

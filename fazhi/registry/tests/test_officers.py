@@ -200,18 +200,10 @@ def test_citizen_ids_are_masked_unless_the_role_needs_them(personas):
     )
     assert officer.citizen_id not in listing
     assert mask_ric(officer.citizen_id) in listing
-    api = (
-        personas.client(personas.county_a_officer)
-        .get(f"/api/v1/registry/officers/{officer.pk}")
-        .json()
-    )
+    api = personas.client(personas.county_a_officer).get(f"/api/v1/officers/{officer.pk}").json()
     assert api["citizen_id"] == mask_ric(officer.citizen_id)
     assert api["citizen_id_masked"]
-    api = (
-        personas.client(personas.city_reviewer)
-        .get(f"/api/v1/registry/officers/{officer.pk}")
-        .json()
-    )
+    api = personas.client(personas.city_reviewer).get(f"/api/v1/officers/{officer.pk}").json()
     assert api["citizen_id"] == officer.citizen_id
     assert not api["citizen_id_masked"]
 
@@ -231,9 +223,9 @@ def test_county_a_cannot_see_county_b_officers(personas):
     assert (
         client.get(reverse("registry:officer_detail", kwargs={"pk": theirs.pk})).status_code == 404
     )
-    assert client.get(f"/api/v1/registry/officers/{theirs.pk}").status_code == 404
-    assert client.get(f"/api/v1/registry/officers/{theirs.pk}/certified").status_code == 404
-    names = [o["full_name"] for o in client.get("/api/v1/registry/officers").json()["items"]]
+    assert client.get(f"/api/v1/officers/{theirs.pk}").status_code == 404
+    assert client.get(f"/api/v1/officers/{theirs.pk}/certified").status_code == 404
+    names = [o["full_name"] for o in client.get("/api/v1/officers").json()["items"]]
     assert names == [ours.full_name]
 
 

@@ -299,11 +299,9 @@ def _save(job: ImportJob, **fields: Any) -> None:
 
 
 def _save_now(job: ImportJob, **fields: Any) -> None:
-    """Save progress so that others see it at once, even from inside a long
-    transaction (a bulk load): PostgreSQL commits it on another connection.
-
-    Where the job row itself is not committed yet (a caller's transaction,
-    tests), the other connection cannot see it; it is then saved here.
+    """Save progress so that others see it at once, even from inside the
+    import's own long transaction (a bulk load): PostgreSQL commits it on
+    another connection. If that fails, it is saved here, with the rest.
     """
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         _save(job, **fields)
@@ -470,10 +468,13 @@ def job_apply(job_id: int, *, on_progress: Progress | None = None) -> ImportJob:
     actor = job_actor(job)
     spec = spec_for(job, actor)
     total = max(job.valid_rows, 1)
+    # Inside a caller's transaction the job row may be locked by it: another
+    # connection must not wait for that.
+    save = _save if connection.in_atomic_block else _save_now
 
     def progress(done: int) -> None:
         # Scale to the file's row count so the bar's last phase fills it.
-        _save_now(job, processed_rows=min(job.total_rows, done * job.total_rows // total))
+        save(job, processed_rows=min(job.total_rows, done * job.total_rows // total))
         if on_progress is not None:
             on_progress(job)
 

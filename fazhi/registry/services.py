@@ -417,6 +417,17 @@ def _officer_home_unit(officer: Officer) -> OrgUnit | None:
     return None
 
 
+def _lock_officer_record[R: (EnforcementCertificate, ConflictOfInterest)](
+    actor: Any, model: type[R], pk: int
+) -> R:
+    """Lock one of an officer's records (certificate, conflict) for a change
+    and refuse it when the officer is outside the actor's scope."""
+    record = model.objects.select_for_update().select_related("officer").get(pk=pk)
+    if not selectors.officer_in_scope(actor, record.officer):
+        raise NotAllowed(_("This officer is outside your scope."))
+    return record
+
+
 def _officer_validate(officer: Officer, *, actor: Any) -> None:
     errors: dict[str, list[str]] = {}
     check = codes.validate_ric(officer.citizen_id)
@@ -559,13 +570,7 @@ def certificate_update(
     *, actor: Any, certificate: EnforcementCertificate, **fields: Any
 ) -> EnforcementCertificate:
     """Correct a certificate's issuer or dates."""
-    certificate = (
-        EnforcementCertificate.objects.select_for_update()
-        .select_related("officer")
-        .get(pk=certificate.pk)
-    )
-    if not selectors.officer_in_scope(actor, certificate.officer):
-        raise NotAllowed(_("This officer is outside your scope."))
+    certificate = _lock_officer_record(actor, EnforcementCertificate, certificate.pk)
     before = snapshot(certificate, CERTIFICATE_FIELDS)
     for name in ("issuer", "valid_from", "valid_to"):
         if name in fields:
@@ -602,13 +607,7 @@ def certificate_set_status(
     *, actor: Any, certificate: EnforcementCertificate, status: str, reason: str
 ) -> EnforcementCertificate:
     """Suspend (暂扣), revoke (吊销/注销), reinstate or close a certificate."""
-    certificate = (
-        EnforcementCertificate.objects.select_for_update()
-        .select_related("officer")
-        .get(pk=certificate.pk)
-    )
-    if not selectors.officer_in_scope(actor, certificate.officer):
-        raise NotAllowed(_("This officer is outside your scope."))
+    certificate = _lock_officer_record(actor, EnforcementCertificate, certificate.pk)
     if status not in _STATUS_MOVES.get(certificate.status, set()):  # type: ignore[call-overload]
         raise DomainError(
             _("A certificate that is %(old)s cannot become %(new)s.")
@@ -704,13 +703,7 @@ def conflict_end(
     *, actor: Any, conflict: ConflictOfInterest, valid_to: datetime.date
 ) -> ConflictOfInterest:
     """Close a conflict's active period (e.g. the shares were sold)."""
-    conflict = (
-        ConflictOfInterest.objects.select_for_update()
-        .select_related("officer")
-        .get(pk=conflict.pk)
-    )
-    if not selectors.officer_in_scope(actor, conflict.officer):
-        raise NotAllowed(_("This officer is outside your scope."))
+    conflict = _lock_officer_record(actor, ConflictOfInterest, conflict.pk)
     before = snapshot(conflict, CONFLICT_FIELDS)
     conflict.valid_to = valid_to
     conflict.full_clean()

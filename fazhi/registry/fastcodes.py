@@ -37,13 +37,19 @@ def uscc_valid_mask(codes: Sequence[str]) -> np.ndarray:
     shaped = [i for i, c in enumerate(codes) if len(c) == 18 and c.isascii()]
     if not shaped:
         return result
-    raw = np.frombuffer("".join(codes[i] for i in shaped).encode("ascii"), dtype=np.uint8)
-    chars = raw.reshape(-1, 18)
+    result[np.asarray(shaped, dtype=np.int64)] = uscc_valid_joined(
+        "".join(codes[i] for i in shaped)
+    )
+    return result
+
+
+def uscc_valid_joined(joined: str) -> np.ndarray:
+    """Check codes of exactly 18 ASCII characters each, given end to end."""
+    chars = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 18)
     values = _VALUE[chars]
     ok = ~(values == _INVALID).any(axis=1)
     ok &= _FIRST_OK[chars[:, 0]]
     ok &= _DIGIT[chars[:, 2:8]].all(axis=1)
     total = values[:, :17].astype(np.int64) @ _WEIGHTS
     ok &= ((31 - total % 31) % 31) == values[:, 17]
-    result[np.asarray(shaped, dtype=np.int64)] = ok
-    return result
+    return ok

@@ -42,8 +42,13 @@ def normalize_text(value: str) -> str:
 
 def dedupe_key(name: str, address: str) -> str:
     """Return the 16-hex-digit key two records share when name and address match."""
-    text = normalize_text(name + "|" + address)
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return dedupe_hash(normalize_text(name + "|" + address))
+
+
+def dedupe_hash(normalized: str | bytes) -> str:
+    """The key of a name and address already in ``normalize_text`` form."""
+    data = normalized if type(normalized) is bytes else normalized.encode()  # type: ignore[union-attr]
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 class RegistryRule(models.Model):

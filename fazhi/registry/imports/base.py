@@ -16,7 +16,9 @@ backend (a worker process) and the command line.
 from __future__ import annotations
 
 import contextlib
+import csv
 import gc
+import io
 import logging
 import queue
 import tempfile
@@ -29,6 +31,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar
 
+import polars as pl
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
@@ -38,7 +41,7 @@ from django.utils.translation import gettext as _
 from fazhi.core.audit import audit_record
 from fazhi.core.errors import DomainError
 from fazhi.registry.choices import ImportStatus
-from fazhi.registry.imports.readers import SourceError, open_table
+from fazhi.registry.imports.readers import PlainCsv, SourceError, Table, csv_blocks, open_table
 from fazhi.registry.imports.report import RowError, write_report
 from fazhi.registry.models import ImportJob
 
@@ -89,6 +92,7 @@ class ImportSpec(ABC):
     columns: ClassVar[tuple[Column, ...]]
     staging_model: ClassVar[type[models.Model]]
     staging_fields: ClassVar[tuple[str, ...]]
+    columnar: ClassVar[bool] = False  # has ``prescan`` and ``clean_block``
 
     def __init__(self, job: ImportJob, actor: Any) -> None:
         self.job = job
@@ -148,6 +152,22 @@ class ImportSpec(ABC):
     def apply(self, progress: Callable[[int], None]) -> tuple[int, int, int]:
         """Write staged rows; return (created, updated, skipped)."""
 
+    def direct_load(self, rows: int, *, csv: bool) -> CopyStream | None:
+        """A stream that writes checked rows straight into the registry, for
+        ``--valid-only`` imports of ``rows`` rows on PostgreSQL, or None
+        (stage them). It may still decline in ``begin``."""
+        return None
+
+    def prescan(self, plain: PlainCsv) -> bool:
+        """Prepare a columnar check of the file; False: it cannot have one."""
+        return False
+
+    def clean_block(
+        self, plain: PlainCsv, row_no: int, block: bytes, errors: list[RowError]
+    ) -> tuple[pl.DataFrame, list[tuple[Any, ...]], int]:
+        """Check a block of a plain CSV column-wise, after ``prescan``."""
+        raise NotImplementedError
+
     def staged(self) -> models.QuerySet[Any]:
         return self.staging_model.objects.filter(job_id=self.job.pk)  # type: ignore[attr-defined]
 
@@ -183,58 +203,152 @@ def stage_rows(
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
-class StagingStream:
-    """Stage rows through one COPY that a thread feeds (PostgreSQL, big files).
+class CopyStream:
+    """Rows the main thread checks, sent by a thread through one COPY.
 
     The main thread queues each checked chunk and goes on checking the next
     one while the thread, on its own connection, sends it: PostgreSQL parses
-    and stores rows on the second core. The COPY commits once, at the end,
-    so a failed check stages nothing.
+    and stores rows on the second core. Everything happens in one
+    transaction of the thread's: ``close`` commits it, ``abort`` (or any
+    error) rolls it back, so a failed check writes nothing.
+
+    ``begin`` runs first in that transaction and may decline the stream
+    (``started`` then returns False); ``end`` runs last, before the commit.
     """
 
-    def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
-        self.model = model
-        self.fields = fields
-        self.chunks: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=4)
+    table: str
+    columns: tuple[str, ...]
+
+    def __init__(self, *, csv: bool = False) -> None:
+        self.csv = csv
+        self.chunks: queue.Queue[Any] = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
+        self.accepted = False
+        self.rows = 0
+        self._ready = threading.Event()
         self.thread = threading.Thread(target=self._run, name="import-staging", daemon=True)
         self.thread.start()
+
+    def begin(self) -> bool:
+        return True
+
+    def end(self) -> None:
+        pass
+
+    def convert(self, rows: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        return iter(rows)
+
+    def frame_csv(self, frame: pl.DataFrame) -> bytes:
+        """A frame of checked rows (``row_no`` and the staging fields) as CSV."""
+        raise NotImplementedError
+
+    def after_commit(self) -> None:
+        """Run by the caller after ``close`` committed."""
 
     def _run(self) -> None:
         from django.db import connections
 
         connection = connections["default"]
-        table = self.model._meta.db_table
-        columns = ", ".join(
-            connection.ops.quote_name(c) for c in ("job_id", "row_no", *self.fields)
-        )
-        done = False
+        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        options = " (FORMAT csv)" if self.csv else ""
+        finished = False
         try:
-            with (
-                connection.cursor() as cursor,
-                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-            ):
-                while (rows := self.chunks.get()) is not None:
-                    for row in rows:
-                        copy.write_row(row)
-                done = True
+            with transaction.atomic():
+                self.accepted = self.begin()
+                self._ready.set()
+                if not self.accepted:
+                    return
+                with (
+                    connection.cursor() as cursor,
+                    cursor.cursor.copy(
+                        f"COPY {self.table} ({columns}) FROM STDIN{options}"
+                    ) as copy,
+                ):
+                    while isinstance(rows := self.chunks.get(), list | pl.DataFrame):
+                        if isinstance(rows, pl.DataFrame):
+                            copy.write(self.frame_csv(rows))
+                        elif self.csv:
+                            copy.write(_csv_text(self.convert(rows)))
+                        else:
+                            for row in self.convert(rows):
+                                copy.write_row(row)
+                    finished = True
+                    if rows is _ABORT:
+                        raise _Aborted
+                self.end()
+        except _Aborted:
+            pass
         except BaseException as exc:  # raised again by write() or close()
             self.error = exc
-            while not done and self.chunks.get() is not None:  # let the producer finish
-                pass
+            if self.accepted and not finished:  # let the producer end
+                while isinstance(self.chunks.get(), list | pl.DataFrame):
+                    pass
         finally:
+            self._ready.set()
             connection.close()
 
-    def write(self, rows: list[tuple[Any, ...]]) -> None:
+    def started(self) -> bool:
+        """Wait for ``begin``; is the stream taking rows?"""
+        self._ready.wait()
         if self.error is not None:
             raise self.error
-        self.chunks.put(rows)
+        return self.accepted
+
+    def write(self, rows: list[tuple[Any, ...]] | pl.DataFrame) -> None:
+        if self.error is not None:
+            raise self.error
+        if len(rows):
+            self.rows += len(rows)
+            self.chunks.put(rows)
 
     def close(self) -> None:
+        """Send the rest and commit."""
         self.chunks.put(None)
         self.thread.join()
         if self.error is not None:
             raise self.error
+
+    def abort(self) -> None:
+        """Roll back everything sent (the caller is already failing)."""
+        if self.thread.is_alive():
+            self.chunks.put(_ABORT)
+            self.thread.join()
+        if self.error is not None:
+            logger.warning("an aborted import stream had failed: %s", self.error)
+
+
+_ABORT = object()
+
+
+class _Aborted(Exception):
+    pass
+
+
+def _csv_text(rows: Iterator[tuple[Any, ...]]) -> bytes:
+    """Rows as COPY's CSV: strings quoted, None as an unquoted empty field (NULL)."""
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_STRINGS, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+class StagingStream(CopyStream):
+    """Stage checked rows of a big file on PostgreSQL (see ``CopyStream``)."""
+
+    def __init__(
+        self, job_id: int, model: type[models.Model], fields: Sequence[str], *, csv: bool = False
+    ) -> None:
+        self.job_id = job_id
+        self.table = model._meta.db_table
+        self.fields = tuple(fields)
+        self.columns = ("job_id", "row_no", *self.fields)
+        super().__init__(csv=csv)
+
+    def frame_csv(self, frame: pl.DataFrame) -> bytes:
+        out = io.BytesIO()
+        frame.select(pl.lit(self.job_id).alias("job_id"), "row_no", *self.fields).write_csv(
+            out, include_header=False
+        )
+        return out.getvalue()
 
 
 # --- running a job ---------------------------------------------------------
@@ -372,48 +486,53 @@ def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJ
     if not claimed:
         return job
     job.status = ImportStatus.VALIDATING
-    spec = spec_for(job, job_actor(job))
+    actor = job_actor(job)
+    spec = spec_for(job, actor)
+    stream: CopyStream | None = None
     try:
         spec.discard()
         errors: list[RowError] = []
+        rows = 0
         with source_file(job) as path:
             table = open_table(path)
             _save(job, total_rows=table.total, processed_rows=0)
             header_errors = spec.bind(table.headers)
             if header_errors:
                 errors.extend(header_errors)
-                rows = 0
             else:
                 spec.prepare()
-                rows = 0
-                # A COPY on another connection would escape an enclosing
-                # transaction (tests, callers' atomic blocks): stream only
-                # outside one.
-                stream = (
-                    StagingStream(spec.staging_model, spec.staging_fields)
-                    if connection.vendor == "postgresql"
-                    and not connection.in_atomic_block
-                    and table.total >= STREAM_ROWS
-                    else None
-                )
-                try:
-                    with gc_paused():
-                        for chunk in _chunks(table.rows, CHUNK_ROWS):
-                            staged = spec.clean_chunk(chunk, errors)
-                            if stream is None:
-                                stage_rows(spec.staging_model, spec.staging_fields, staged)
-                            elif staged:
-                                stream.write(staged)
-                            rows += len(chunk)
-                            _save(job, processed_rows=rows, total_rows=max(job.total_rows, rows))
-                            if on_progress is not None:
-                                on_progress(job)
-                finally:
-                    if stream is not None:
-                        stream.close()
-        errors.extend(spec.check_database())
+                stream, plain = _stream_for(job, spec, table)
+                if plain is None:
+                    steps = _steps(spec, table.rows, errors)
+                else:
+                    table.rows.close()  # type: ignore[attr-defined]
+                    steps = (
+                        spec.clean_block(plain, row_no, block, errors)
+                        for row_no, block in csv_blocks(plain)
+                    )
+                with gc_paused():
+                    for frame, staged, count in steps:
+                        if stream is None:
+                            stage_rows(spec.staging_model, spec.staging_fields, staged)
+                        else:
+                            stream.write(frame)
+                            stream.write(staged)
+                        rows += count
+                        _save(job, processed_rows=rows, total_rows=max(job.total_rows, rows))
+                        if on_progress is not None:
+                            on_progress(job)
+        direct = stream is not None and not isinstance(stream, StagingStream)
+        if direct:
+            # Straight into an empty registry: every valid row is new and
+            # nothing in the database can conflict with it.
+            assert stream is not None
+            new, changed, unchanged = stream.rows, 0, 0
+        else:
+            if stream is not None:
+                stream.close()
+            errors.extend(spec.check_database())
+            new, changed, unchanged = spec.classify()
         bad_rows = {e.row for e in errors if e.row > 1 or not header_errors}
-        new, changed, unchanged = spec.classify()
         _save(
             job,
             total_rows=rows,
@@ -433,20 +552,65 @@ def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJ
                 message="; ".join(e.reason for e in header_errors),
                 finished_at=timezone.now(),
             )
+        elif direct and job.valid_rows:
+            assert stream is not None
+            _save(job, status=ImportStatus.IMPORTING)
+            stream.close()
+            stream.after_commit()
+            _done(job, actor, spec, created=new, updated=0, skipped=0)
         elif job.valid_only and job.valid_rows:
             _save(job, status=ImportStatus.QUEUED)
             return job_apply(job.pk, on_progress=on_progress)
         else:
+            if stream is not None:
+                stream.abort()
             _save(job, status=ImportStatus.VALIDATED)
     except DomainError as exc:
+        if stream is not None:
+            stream.abort()
         _fail(job, spec, str(exc.message))
     except Exception as exc:
+        if stream is not None:
+            stream.abort()
         logger.exception("import job %s failed while checking", job.pk)
         _fail(job, spec, _("The check stopped on an unexpected error: %(error)s") % {"error": exc})
         raise
     if on_progress is not None:
         on_progress(job)
     return job
+
+
+def _steps(
+    spec: ImportSpec, rows: Iterator[tuple[int, list[Any]]], errors: list[RowError]
+) -> Iterator[tuple[pl.DataFrame, list[tuple[Any, ...]], int]]:
+    """Check the rows chunk by chunk, as (no frame, staging tuples, rows read)."""
+    empty = pl.DataFrame()
+    for chunk in _chunks(rows, CHUNK_ROWS):
+        yield empty, spec.clean_chunk(chunk, errors), len(chunk)
+
+
+def _stream_for(
+    job: ImportJob, spec: ImportSpec, table: Table
+) -> tuple[CopyStream | None, PlainCsv | None]:
+    """How a big file's checked rows reach PostgreSQL, and whether they are
+    checked column-wise (the plain CSV then, else None).
+
+    They go straight into the registry when the spec can load them so
+    (``direct_load``), otherwise through staging, on another connection.
+    That COPY would escape an enclosing transaction (tests, callers' atomic
+    blocks): stream only outside one; smaller files and other databases
+    stage chunk by chunk, checked row by row.
+    """
+    total = table.total
+    if connection.vendor != "postgresql" or connection.in_atomic_block or total < STREAM_ROWS:
+        return None, None
+    plain = table.plain if spec.columnar and table.plain and spec.prescan(table.plain) else None
+    csv = plain is not None
+    if job.valid_only:
+        loader = spec.direct_load(total, csv=csv)
+        if loader is not None and loader.started():
+            return loader, plain
+    return StagingStream(job.pk, spec.staging_model, spec.staging_fields, csv=csv), plain
 
 
 def _fail(job: ImportJob, spec: ImportSpec, message: str) -> None:
@@ -482,32 +646,7 @@ def job_apply(job_id: int, *, on_progress: Progress | None = None) -> ImportJob:
         spec.prepare()
         with gc_paused():
             created, updated, skipped = spec.apply(progress)
-        spec.discard()
-        _save(
-            job,
-            status=ImportStatus.DONE,
-            created_count=created,
-            updated_count=updated,
-            skipped_count=skipped,
-            processed_rows=job.total_rows,
-            finished_at=timezone.now(),
-        )
-        audit_record(
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_label="" if getattr(actor, "pk", None) else "system",
-            verb=f"{job.kind}.import",
-            obj=job,
-            after={
-                "file": job.source_name,
-                "sha256": job.source_sha256,
-                "created": created,
-                "updated": updated,
-                "unchanged": job.unchanged_rows,
-                "skipped": skipped,
-                "rows_with_errors": job.error_rows,
-            },
-            unit=job.unit,
-        )
+        _done(job, actor, spec, created=created, updated=updated, skipped=skipped)
     except Exception as exc:
         logger.exception("import job %s failed while importing", job.pk)
         _fail(
@@ -517,3 +656,35 @@ def job_apply(job_id: int, *, on_progress: Progress | None = None) -> ImportJob:
     if on_progress is not None:
         on_progress(job)
     return job
+
+
+def _done(
+    job: ImportJob, actor: Any, spec: ImportSpec, *, created: int, updated: int, skipped: int
+) -> None:
+    """Record a finished import on the job and in the audit log."""
+    spec.discard()
+    _save(
+        job,
+        status=ImportStatus.DONE,
+        created_count=created,
+        updated_count=updated,
+        skipped_count=skipped,
+        processed_rows=job.total_rows,
+        finished_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label="" if getattr(actor, "pk", None) else "system",
+        verb=f"{job.kind}.import",
+        obj=job,
+        after={
+            "file": job.source_name,
+            "sha256": job.source_sha256,
+            "created": created,
+            "updated": updated,
+            "unchanged": job.unchanged_rows,
+            "skipped": skipped,
+            "rows_with_errors": job.error_rows,
+        },
+        unit=job.unit,
+    )

@@ -457,7 +457,7 @@ def test_a_big_file_is_staged_by_a_thread_on_its_own_connection(personas, tmp_pa
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_staging_copy_is_reported_in_the_main_thread():
-    stream = base.StagingStream(EntityStaging, ("uscc",))
+    stream = base.StagingStream(1, EntityStaging, ("uscc",))
     stream.write([(1, 2, "x" * 19)])  # longer than the column
     with pytest.raises(Exception, match="too long"):
         stream.close()

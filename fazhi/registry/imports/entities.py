@@ -190,6 +190,8 @@ def analyze(table: str) -> None:
 
 
 SEARCH_INDEX = "registry_entity_name_trgm"
+# After a bulk load; with the b-trees, while the slower search index builds.
+ANALYZE = "ANALYZE registry_entity"
 
 
 def indexes_ensure() -> None:
@@ -421,8 +423,7 @@ class EntityLoad(CopyStream):
 
     def after_commit(self) -> None:
         logger.info("entity import %s: bulk load committed", self.job_id)
-        bulk_restore_parallel(self.restore_later)
-        analyze(self.table)
+        bulk_restore_parallel([*self.restore_later, ANALYZE])
 
 
 class EntitySpec(ImportSpec):
@@ -550,9 +551,7 @@ class EntitySpec(ImportSpec):
         row_nos = [row_no for row_no, _cells in chunk]
         width = max(self.index.values(), default=-1) + 1
         raw = [
-            cells
-            if len(cells) == width
-            else list(cells[:width]) + [None] * (width - len(cells))
+            cells if len(cells) == width else list(cells[:width]) + [None] * (width - len(cells))
             for _r, cells in chunk
         ]
         transposed = list(zip(*raw, strict=True)) if width else []
@@ -1066,8 +1065,8 @@ class EntitySpec(ImportSpec):
             bulk_restore(restore_now)
         if bulk:
             logger.info("entity import %s: bulk load committed", self.job.pk)
-        bulk_restore_parallel(restore_later)
-        if created + updated >= BULK_ROWS:
+            bulk_restore_parallel([*restore_later, ANALYZE])
+        elif created + updated >= BULK_ROWS:
             analyze("registry_entity")
         skipped = max(self.job.valid_rows - created - updated - self.job.unchanged_rows, 0)
         return created, updated, skipped

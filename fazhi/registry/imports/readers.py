@@ -133,8 +133,9 @@ def _scan(path: Path) -> tuple[int, bool]:
         for block in iter(lambda: fh.read(1 << 20), b""):
             lines += block.count(b"\n")
             quotes += block.count(b'"')
-            returns += block.count(b"\r")
-            pairs += block.count(b"\r\n") + (last == b"\r" and block[:1] == b"\n")
+            if b"\r" in block or last == b"\r":
+                returns += block.count(b"\r")
+                pairs += block.count(b"\r\n") + (last == b"\r" and block[:1] == b"\n")
             last = block[-1:]
     if last not in (b"", b"\n"):
         lines += 1

@@ -92,7 +92,6 @@ class ImportSpec(ABC):
     columns: ClassVar[tuple[Column, ...]]
     staging_model: ClassVar[type[models.Model]]
     staging_fields: ClassVar[tuple[str, ...]]
-    columnar: ClassVar[bool] = False  # has ``prescan`` and ``clean_block``
 
     def __init__(self, job: ImportJob, actor: Any) -> None:
         self.job = job
@@ -152,14 +151,15 @@ class ImportSpec(ABC):
     def apply(self, progress: Callable[[int], None]) -> tuple[int, int, int]:
         """Write staged rows; return (created, updated, skipped)."""
 
-    def direct_load(self, rows: int, *, csv: bool) -> CopyStream | None:
+    def direct_load(self, rows: int) -> CopyStream | None:
         """A stream that writes checked rows straight into the registry, for
         ``--valid-only`` imports of ``rows`` rows on PostgreSQL, or None
         (stage them). It may still decline in ``begin``."""
         return None
 
     def prescan(self, plain: PlainCsv) -> bool:
-        """Prepare a columnar check of the file; False: it cannot have one."""
+        """Prepare a columnar check of the file (``clean_block``); False: it
+        cannot have one, or the spec has none."""
         return False
 
     def clean_block(
@@ -219,8 +219,7 @@ class CopyStream:
     table: str
     columns: tuple[str, ...]
 
-    def __init__(self, *, csv: bool = False) -> None:
-        self.csv = csv
+    def __init__(self) -> None:
         self.chunks: queue.Queue[Any] = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
         self.accepted = False
@@ -250,7 +249,6 @@ class CopyStream:
 
         connection = connections["default"]
         columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        options = " (FORMAT csv)" if self.csv else ""
         finished = False
         try:
             with transaction.atomic():
@@ -261,17 +259,14 @@ class CopyStream:
                 with (
                     connection.cursor() as cursor,
                     cursor.cursor.copy(
-                        f"COPY {self.table} ({columns}) FROM STDIN{options}"
+                        f"COPY {self.table} ({columns}) FROM STDIN (FORMAT csv)"
                     ) as copy,
                 ):
                     while isinstance(rows := self.chunks.get(), list | pl.DataFrame):
                         if isinstance(rows, pl.DataFrame):
                             copy.write(self.frame_csv(rows))
-                        elif self.csv:
-                            copy.write(_csv_text(self.convert(rows)))
                         else:
-                            for row in self.convert(rows):
-                                copy.write_row(row)
+                            copy.write(_csv_text(self.convert(rows)))
                     finished = True
                     if rows is _ABORT:
                         raise _Aborted
@@ -334,14 +329,12 @@ def _csv_text(rows: Iterator[tuple[Any, ...]]) -> bytes:
 class StagingStream(CopyStream):
     """Stage checked rows of a big file on PostgreSQL (see ``CopyStream``)."""
 
-    def __init__(
-        self, job_id: int, model: type[models.Model], fields: Sequence[str], *, csv: bool = False
-    ) -> None:
+    def __init__(self, job_id: int, model: type[models.Model], fields: Sequence[str]) -> None:
         self.job_id = job_id
         self.table = model._meta.db_table
         self.fields = tuple(fields)
         self.columns = ("job_id", "row_no", *self.fields)
-        super().__init__(csv=csv)
+        super().__init__()
 
     def frame_csv(self, frame: pl.DataFrame) -> bytes:
         out = io.BytesIO()
@@ -604,13 +597,12 @@ def _stream_for(
     total = table.total
     if connection.vendor != "postgresql" or connection.in_atomic_block or total < STREAM_ROWS:
         return None, None
-    plain = table.plain if spec.columnar and table.plain and spec.prescan(table.plain) else None
-    csv = plain is not None
+    plain = table.plain if table.plain and spec.prescan(table.plain) else None
     if job.valid_only:
-        loader = spec.direct_load(total, csv=csv)
+        loader = spec.direct_load(total)
         if loader is not None and loader.started():
             return loader, plain
-    return StagingStream(job.pk, spec.staging_model, spec.staging_fields, csv=csv), plain
+    return StagingStream(job.pk, spec.staging_model, spec.staging_fields), plain
 
 
 def _fail(job: ImportJob, spec: ImportSpec, message: str) -> None:

@@ -379,7 +379,7 @@ class EntityLoad(CopyStream):
         "source_job_id",
     )
 
-    def __init__(self, spec: EntitySpec, *, csv: bool) -> None:
+    def __init__(self, spec: EntitySpec) -> None:
         job = spec.job
         self.unit_id = job.unit_id
         now = timezone.now()
@@ -387,7 +387,7 @@ class EntityLoad(CopyStream):
         self.job_id = job.pk
         self.restore_now: list[str] = []
         self.restore_later: list[str] = []
-        super().__init__(csv=csv)
+        super().__init__()
 
     def begin(self) -> bool:
         with connection.cursor() as cursor:
@@ -431,10 +431,9 @@ class EntitySpec(ImportSpec):
     columns = COLUMNS
     staging_model = EntityStaging
     staging_fields = STAGING_FIELDS
-    columnar = True
 
-    def direct_load(self, rows: int, *, csv: bool) -> EntityLoad | None:
-        return EntityLoad(self, csv=csv) if rows >= BULK_ROWS else None
+    def direct_load(self, rows: int) -> EntityLoad | None:
+        return EntityLoad(self) if rows >= BULK_ROWS else None
 
     def prepare(self) -> None:
         self.seen_uscc: dict[str, int] = {}

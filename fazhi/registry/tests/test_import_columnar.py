@@ -15,7 +15,6 @@ from typing import Any
 
 import polars as pl
 import pytest
-from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +25,7 @@ from fazhi.registry.imports import base, columnar, entities, readers
 from fazhi.registry.imports.entities import STAGING_FIELDS, EntitySpec
 from fazhi.registry.models import Entity, EntityStaging, ImportJob, normalize_text
 from fazhi.registry.tests import factories as f
+from fazhi.registry.tests.test_import_entities import _table_structure, postgres_only, run
 
 pytestmark = pytest.mark.django_db
 
@@ -263,20 +263,6 @@ def test_blank_cells_are_what_str_strip_empties():
 
 # --- the whole pipeline on PostgreSQL --------------------------------------
 
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="big files stream on PostgreSQL only"
-)
-
-
-def _structure() -> set[tuple[str, str]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'registry_entity' "
-            "UNION SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = 'registry_entity'::regclass"
-        )
-        return set(cursor.fetchall())
-
 
 def _big_file(monkeypatch: Any, personas: Any, tmp_path: Path) -> Path:
     monkeypatch.setattr(base, "STREAM_ROWS", 1)
@@ -285,23 +271,10 @@ def _big_file(monkeypatch: Any, personas: Any, tmp_path: Path) -> Path:
     return write_plain(tmp_path / "big.csv", awkward_rows(300, 5, agencies))
 
 
-def _import(personas: Any, path: Path, *, valid_only: bool) -> ImportJob:
-    job = services.import_job_create(
-        actor=personas.county_a_officer,
-        kind="entity",
-        unit=personas.county_a,
-        filename=path.name,
-        path=str(path),
-        valid_only=valid_only,
-        run=False,
-    )
-    return base.job_validate(job.pk)
-
-
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_first_load_goes_straight_into_the_empty_registry(personas, tmp_path, monkeypatch):
-    before = _structure()
+    before = _table_structure()
     path = _big_file(monkeypatch, personas, tmp_path)
     expected, errors, _rows = row_check(personas, path)
     loads: list[str] = []
@@ -321,7 +294,7 @@ def test_a_first_load_goes_straight_into_the_empty_registry(personas, tmp_path, 
         return real_clean(self, *args)
 
     monkeypatch.setattr(EntitySpec, "clean_block", clean_block)
-    job = _import(personas, path, valid_only=True)
+    job = run(personas.county_a_officer, personas.county_a, path, valid_only=True)
     assert loads == ["import-staging:True"]
     assert blocks == [2]  # checked column-wise, in one block
     assert (job.status, job.created_count, job.new_rows) == (
@@ -346,7 +319,7 @@ def test_a_first_load_goes_straight_into_the_empty_registry(personas, tmp_path, 
         source_job_id=job.pk, created_by=personas.county_a_officer
     ).count() == len(expected)
     assert AuditEvent.objects.filter(verb="entity.import", object_id=str(job.pk)).exists()
-    assert _structure() == before
+    assert _table_structure() == before
 
 
 @postgres_only
@@ -355,7 +328,7 @@ def test_a_load_into_a_registry_with_entities_is_staged(personas, tmp_path, monk
     f.entity(personas.county_a, uscc=f.make_uscc("370811", body="MB0000001"))
     path = _big_file(monkeypatch, personas, tmp_path)
     expected, _errors, _rows = row_check(personas, path)
-    job = _import(personas, path, valid_only=True)
+    job = run(personas.county_a_officer, personas.county_a, path, valid_only=True)
     assert (job.status, job.created_count) == (ImportStatus.DONE, len(expected))
     assert Entity.objects.count() == len(expected) + 1
 
@@ -365,7 +338,7 @@ def test_a_load_into_a_registry_with_entities_is_staged(personas, tmp_path, monk
 def test_a_checked_big_file_waits_in_staging_for_the_users_choice(personas, tmp_path, monkeypatch):
     path = _big_file(monkeypatch, personas, tmp_path)
     expected, _errors, _rows = row_check(personas, path)
-    job = _import(personas, path, valid_only=False)
+    job = run(personas.county_a_officer, personas.county_a, path, valid_only=False)
     assert (job.status, job.valid_rows) == (ImportStatus.VALIDATED, len(expected))
     staged = EntityStaging.objects.filter(job_id=job.pk).values_list("row_no", *STAGING_FIELDS)
     assert sorted(staged) == sorted(expected)
@@ -375,7 +348,7 @@ def test_a_checked_big_file_waits_in_staging_for_the_users_choice(personas, tmp_
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_load_that_fails_midway_writes_nothing(personas, tmp_path, monkeypatch):
-    before = _structure()
+    before = _table_structure()
     path = _big_file(monkeypatch, personas, tmp_path)
     calls = []
     real_clean = EntitySpec.clean_block
@@ -389,7 +362,7 @@ def test_a_load_that_fails_midway_writes_nothing(personas, tmp_path, monkeypatch
     monkeypatch.setattr(EntitySpec, "clean_block", clean_block)
     monkeypatch.setattr(base, "csv_blocks", lambda plain: readers.csv_blocks(plain, 2000))
     with pytest.raises(RuntimeError):
-        _import(personas, path, valid_only=True)
+        run(personas.county_a_officer, personas.county_a, path, valid_only=True)
     assert not Entity.objects.exists()
-    assert _structure() == before
+    assert _table_structure() == before
     assert ImportJob.objects.get().status == ImportStatus.FAILED

@@ -9,10 +9,13 @@ whose answer is certain here; any other row (a bad one, an unusual one)
 goes back to the row check (``ImportSpec.clean_chunk``), which reports it
 exactly as it would have. A test holds the two ways to the same result.
 
-Text is only taken the fast way when it consists of characters whose
-duplicate-matching form (``normalize_text``: NFKC, no spaces, upper case)
-is known character by character (``SAFE_TEXT``), so the two ways cannot
-disagree about which rows are duplicates.
+Rows that share a credit code, or a name and address, with another row
+(found by a first pass over the whole file) all take the row check, in
+order, so that it keeps the first good one as always. Text is only taken
+the fast way when it consists of characters whose duplicate-matching form
+(``normalize_text``: NFKC, no spaces, upper case) is known character by
+character (``SAFE_TEXT``), so the two ways cannot disagree about which rows
+are duplicates. See ``docs/decisions/0005-columnar-entity-check.md``.
 """
 
 from __future__ import annotations

@@ -165,6 +165,14 @@ class ImportJob(models.Model):
         default=False,
         help_text=_("Import the valid rows as soon as the check ends, skipping the bad ones."),
     )
+    import_if_clean = models.BooleanField(
+        _("import at once if clean"),
+        default=False,
+        help_text=_(
+            "Import as soon as the check ends if no row is bad; otherwise import nothing "
+            "(the command line's default)."
+        ),
+    )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)

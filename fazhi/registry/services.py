@@ -891,9 +891,14 @@ def import_job_create(
     upload: IO[bytes] | None = None,
     path: str | None = None,
     valid_only: bool = False,
+    import_if_clean: bool = False,
     run: bool = True,
 ) -> ImportJob:
     """Accept a file for import and queue its check; nothing is imported yet.
+
+    After the check the job waits for the user's choice, unless it is to
+    import the valid rows at once (``valid_only``) or, when no row is bad,
+    all of them (``import_if_clean``; with a bad row nothing is imported).
 
     An upload is stored by its hash (the audit trail records it); a local
     ``path`` (command line) is read where it lies. With ``run`` the check is
@@ -926,12 +931,19 @@ def import_job_create(
         source_name=os.path.basename(filename)[:255],
         source_sha256=sha256,
         valid_only=valid_only,
+        import_if_clean=import_if_clean,
     )
     audit_record(
         actor=actor,
         verb="import.create",
         obj=job,
-        after={"kind": kind, "file": job.source_name, "sha256": sha256, "valid_only": valid_only},
+        after={
+            "kind": kind,
+            "file": job.source_name,
+            "sha256": sha256,
+            "valid_only": valid_only,
+            "import_if_clean": import_if_clean,
+        },
         unit=unit,
     )
     if run:

@@ -153,8 +153,10 @@ class ImportSpec(ABC):
 
     def direct_load(self, rows: int) -> CopyStream | None:
         """A stream that writes checked rows straight into the registry, for
-        ``--valid-only`` imports of ``rows`` rows on PostgreSQL, or None
-        (stage them). It may still decline in ``begin``."""
+        imports of ``rows`` rows on PostgreSQL that need no choice after the
+        check (``valid_only``, ``import_if_clean``), or None (stage them).
+        It may still decline in ``begin``; its transaction commits only if
+        the rows are to be imported."""
         return None
 
     def prescan(self, plain: PlainCsv) -> bool:
@@ -545,19 +547,25 @@ def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJ
                 message="; ".join(e.reason for e in header_errors),
                 finished_at=timezone.now(),
             )
-        elif direct and job.valid_rows:
-            assert stream is not None
-            _save(job, status=ImportStatus.IMPORTING)
-            stream.close()
-            stream.after_commit()
-            _done(job, actor, spec, created=new, updated=0, skipped=0)
-        elif job.valid_only and job.valid_rows:
-            _save(job, status=ImportStatus.QUEUED)
-            return job_apply(job.pk, on_progress=on_progress)
+        elif job.valid_rows and (job.valid_only or (job.import_if_clean and not job.error_rows)):
+            if direct:
+                assert stream is not None
+                _save(job, status=ImportStatus.IMPORTING)
+                stream.close()
+                stream.after_commit()
+                _done(job, actor, spec, created=new, updated=0, skipped=0)
+            else:
+                _save(job, status=ImportStatus.QUEUED)
+                return job_apply(job.pk, on_progress=on_progress)
         else:
             if stream is not None:
                 stream.abort()
-            _save(job, status=ImportStatus.VALIDATED)
+            if job.import_if_clean and job.error_rows:  # refused: nothing is imported
+                spec.discard()
+                _save(job, status=ImportStatus.DISCARDED, finished_at=timezone.now())
+                _audit(job, actor, "import.discard")
+            else:
+                _save(job, status=ImportStatus.VALIDATED)
     except DomainError as exc:
         if stream is not None:
             stream.abort()
@@ -598,7 +606,7 @@ def _stream_for(
     if connection.vendor != "postgresql" or connection.in_atomic_block or total < STREAM_ROWS:
         return None, None
     plain = table.plain if table.plain and spec.prescan(table.plain) else None
-    if job.valid_only:
+    if job.valid_only or job.import_if_clean:
         loader = spec.direct_load(total)
         if loader is not None and loader.started():
             return loader, plain
@@ -664,12 +672,11 @@ def _done(
         processed_rows=job.total_rows,
         finished_at=timezone.now(),
     )
-    audit_record(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label="" if getattr(actor, "pk", None) else "system",
-        verb=f"{job.kind}.import",
-        obj=job,
-        after={
+    _audit(
+        job,
+        actor,
+        f"{job.kind}.import",
+        {
             "file": job.source_name,
             "sha256": job.source_sha256,
             "created": created,
@@ -678,5 +685,17 @@ def _done(
             "skipped": skipped,
             "rows_with_errors": job.error_rows,
         },
+    )
+
+
+def _audit(job: ImportJob, actor: Any, verb: str, after: dict[str, Any] | None = None) -> None:
+    """Audit what a job did, as its user or, from the command line, as the system."""
+    user = actor if getattr(actor, "pk", None) else None
+    audit_record(
+        actor=user,
+        actor_label="" if user else "system",
+        verb=verb,
+        obj=job,
+        after=after,
         unit=job.unit,
     )

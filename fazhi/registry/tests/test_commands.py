@@ -7,8 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from python_calamine import CalamineWorkbook
 
+from fazhi.core.models import AuditEvent
 from fazhi.registry.models import Entity, EntityStaging, ImportJob
 from fazhi.registry.tests import factories as f
 
@@ -41,6 +43,9 @@ def test_bad_rows_stop_the_import_unless_valid_only(personas, tmp_path):
     assert "Report:" in out.getvalue()
     assert not Entity.objects.exists()
     assert not EntityStaging.objects.exists()
+    refused = ImportJob.objects.get()
+    assert (refused.status, refused.import_if_clean) == ("discarded", True)
+    assert AuditEvent.objects.filter(verb="import.discard", object_id=str(refused.pk)).exists()
     with pytest.raises(SystemExit):
         call_command(
             "import_entities",
@@ -89,3 +94,62 @@ def test_officers_have_their_command(personas, tmp_path):
     out = StringIO()
     call_command("import_officers", str(path), "--agency", str(personas.county_a.pk), stdout=out)
     assert "1 created" in out.getvalue()
+
+
+def test_only_checking_keeps_nothing(personas, tmp_path):
+    path = f.write_csv(tmp_path / "ok.csv", f.ENTITY_HEADERS, [f.entity_row(1)])
+    call_command(
+        "import_entities",
+        str(path),
+        "--check",
+        "--agency",
+        str(personas.county_a.pk),
+        stdout=StringIO(),
+    )
+    assert not Entity.objects.exists()
+    assert ImportJob.objects.get().status == "discarded"
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="big files stream on PostgreSQL only"
+)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("bad", [False, True])
+def test_a_big_first_load_from_the_command_line_skips_staging(
+    personas, tmp_path, monkeypatch, bad
+):
+    from fazhi.registry.imports import base, entities
+
+    monkeypatch.setattr(base, "STREAM_ROWS", 1)
+    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    loads: list[bool] = []
+    real_begin = entities.EntityLoad.begin
+
+    def begin(self: entities.EntityLoad) -> bool:
+        loads.append(real_begin(self))
+        return loads[-1]
+
+    monkeypatch.setattr(entities.EntityLoad, "begin", begin)
+    rows = [f.entity_row(n) for n in range(1, 6)]
+    if bad:
+        rows[3]["地址"] = ""
+    path = f.write_csv(tmp_path / "big.csv", f.ENTITY_HEADERS, rows)
+    out = StringIO()
+    arguments = ["import_entities", str(path), "--agency", str(personas.county_a.pk)]
+    if bad:
+        with pytest.raises(SystemExit):
+            call_command(*arguments, stdout=out)
+    else:
+        call_command(*arguments, stdout=out)
+    assert loads == [True]
+    assert not EntityStaging.objects.exists()
+    if bad:  # rolled back: the registry stays empty
+        assert "Nothing was imported" in out.getvalue()
+        assert not Entity.objects.exists()
+    else:
+        assert "5 created" in out.getvalue()
+        assert "Importing:" not in out.getvalue()  # imported as it was checked
+        assert Entity.objects.count() == 5

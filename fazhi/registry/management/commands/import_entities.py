@@ -51,6 +51,9 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(_("No active user %(name)s.") % {"name": options["user"]})
         unit = self._unit(options["agency"], actor)
+        # The check imports at once where the user has nothing more to choose:
+        # the valid rows (--valid-only), or all rows if none is bad (default).
+        check_only = options["check"]
         try:
             job = services.import_job_create(
                 actor=actor,
@@ -58,11 +61,13 @@ class Command(BaseCommand):
                 unit=unit,
                 filename=path.name,
                 path=str(path),
+                valid_only=options["valid_only"] and not check_only,
+                import_if_clean=not (options["valid_only"] or check_only),
                 run=False,
             )
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
-        self.started = time.monotonic()
+        self.importing, self.started = False, time.monotonic()
         job = base.job_validate(job.pk, on_progress=self._progress)
         self._end_line()
         self._summary(job)
@@ -71,36 +76,31 @@ class Command(BaseCommand):
         if job.status == ImportStatus.FAILED:
             raise CommandError(job.message)
         clean = job.error_rows == 0
-        if options["check"] or not job.valid_rows or not (clean or options["valid_only"]):
-            if not clean and not options["check"]:
+        if job.status == ImportStatus.DONE:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Imported: %(created)d created, %(updated)d updated, "
+                        "%(unchanged)d unchanged, %(skipped)d skipped."
+                    )
+                    % {
+                        "created": job.created_count,
+                        "updated": job.updated_count,
+                        "unchanged": job.unchanged_rows,
+                        "skipped": job.skipped_count,
+                    }
+                )
+            )
+        else:
+            if not clean and not check_only:
                 self.stdout.write(
                     _(
                         "Nothing was imported. Fix the rows in the report, "
                         "or rerun with --valid-only."
                     )
                 )
-            services.import_job_discard(actor=actor, job=job)
-            if not clean:
-                sys.exit(1)
-            return
-        services.import_job_confirm(actor=actor, job=job, run=False)
-        self.started = time.monotonic()
-        job = base.job_apply(job.pk, on_progress=self._progress)
-        self._end_line()
-        self.stdout.write(
-            self.style.SUCCESS(
-                _(
-                    "Imported: %(created)d created, %(updated)d updated, "
-                    "%(unchanged)d unchanged, %(skipped)d skipped."
-                )
-                % {
-                    "created": job.created_count,
-                    "updated": job.updated_count,
-                    "unchanged": job.unchanged_rows,
-                    "skipped": job.skipped_count,
-                }
-            )
-        )
+            if job.status == ImportStatus.VALIDATED:
+                services.import_job_discard(actor=actor, job=job)
         if not clean:
             sys.exit(1)
 
@@ -125,6 +125,11 @@ class Command(BaseCommand):
         return top
 
     def _progress(self, job: ImportJob) -> None:
+        importing = job.status in (ImportStatus.IMPORTING, ImportStatus.DONE)
+        if importing and not self.importing:
+            if job.status == ImportStatus.DONE:
+                return  # imported as it was checked: the check's line told it all
+            self.importing, self.started = True, time.monotonic()  # rates count per phase
         total = max(job.total_rows, job.processed_rows, 1)
         values = {
             "done": f"{job.processed_rows:,}",
@@ -132,7 +137,7 @@ class Command(BaseCommand):
             "percent": job.processed_rows * 100 // total,
             "rate": f"{job.processed_rows / max(time.monotonic() - self.started, 1e-6):,.0f}",
         }
-        if job.status == ImportStatus.IMPORTING:
+        if importing:
             line = (
                 _("Importing: %(done)s / %(total)s rows (%(percent)d%%), %(rate)s rows/s") % values
             )

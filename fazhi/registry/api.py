@@ -375,10 +375,20 @@ def import_create(
     kind: Form[str] = "entity",
     unit_id: Form[int | None] = None,
     valid_only: Form[bool] = False,
+    import_if_clean: Form[bool] = False,
 ) -> Any:
-    """Upload a file; its rows are checked in the background. Poll the job."""
+    """Upload a file; its rows are checked in the background. Poll the job.
+
+    After the check it waits for ``confirm``, unless ``valid_only`` (import
+    the valid rows at once) or ``import_if_clean`` (import all rows at once
+    if none is bad, else nothing) asks otherwise.
+    """
     if kind not in _IMPORT_PERMS:
         raise ValidationError({"kind": [_("Unknown kind of import.")]})
+    if valid_only and import_if_clean:
+        raise ValidationError(
+            {"import_if_clean": [_("Choose either the valid rows or a clean file, not both.")]}
+        )
     _require(request, *_IMPORT_PERMS[kind])
     if unit_id is None:
         unit = request.user.unit.agency() if request.user.unit_id else None  # type: ignore[union-attr]
@@ -393,6 +403,7 @@ def import_create(
         filename=file.name or "upload",
         upload=file,
         valid_only=valid_only,
+        import_if_clean=import_if_clean,
     )
     job.refresh_from_db()
     return Status(202, job_out(job))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -171,6 +172,38 @@ def test_an_import_job_is_uploaded_polled_confirmed_and_reported(
         personas.client(personas.county_b_officer).get(f"{BASE}/imports/{job_id}").status_code
         == 404
     )
+
+
+def test_an_import_can_ask_to_import_at_once_only_if_clean(
+    personas, tmp_path, django_capture_on_commit_callbacks
+):
+    client = personas.client(personas.county_a_officer)
+
+    def upload(rows: list[dict[str, Any]], **fields: str) -> dict[str, Any]:
+        path = f.write_csv(tmp_path / "api.csv", f.ENTITY_HEADERS, rows)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"{BASE}/imports",
+                {"file": SimpleUploadedFile("api.csv", path.read_bytes()), **fields},
+            )
+        assert response.status_code == 202, response.content
+        return client.get(f"{BASE}/imports/{response.json()['id']}").json()
+
+    refused = upload([f.entity_row(1), {"单位名称": "坏行"}], import_if_clean="true")
+    assert (refused["status"], refused["error_rows"]) == ("discarded", 1)
+    assert not Entity.objects.exists()
+    done = upload([f.entity_row(1), f.entity_row(2)], import_if_clean="true")
+    assert (done["status"], done["created_count"]) == ("done", 2)
+    both = client.post(
+        f"{BASE}/imports",
+        {
+            "file": SimpleUploadedFile("api.csv", b"x"),
+            "valid_only": "true",
+            "import_if_clean": "true",
+        },
+    )
+    assert both.status_code == 422
+    assert "import_if_clean" in both.content.decode()
 
 
 def test_an_upload_that_is_no_table_is_refused(personas):

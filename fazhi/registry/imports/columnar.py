@@ -96,13 +96,20 @@ class Unreadable(Exception):
     """The block is not a clean table (ragged rows, bad UTF-8 …)."""
 
 
+def _names(plain: PlainCsv) -> list[str]:
+    return [f"c{i}" for i in range(plain.width)]
+
+
 def read_block(plain: PlainCsv, block: bytes) -> pl.DataFrame:
-    """Parse a block of lines into string columns ``c0`` … (nulls for empty cells)."""
+    """Parse a block of lines into string columns ``c0`` … (nulls for empty
+    cells). The header line goes first: it, not the block's first row, sets
+    how many cells a row has (fewer: the rest are empty; more: unreadable)."""
     try:
         return pl.read_csv(
-            io.BytesIO(block),
-            has_header=False,
-            schema={f"c{i}": pl.String for i in range(plain.width)},
+            io.BytesIO(plain.header + block),
+            has_header=True,
+            new_columns=_names(plain),
+            infer_schema=False,
             separator=plain.delimiter,
             quote_char=None,
             encoding="utf8",
@@ -114,18 +121,19 @@ def read_block(plain: PlainCsv, block: bytes) -> pl.DataFrame:
 def read_columns(plain: PlainCsv, positions: Sequence[int]) -> pl.DataFrame:
     """Read some columns of the whole file (also a check of its encoding; a
     row with too many cells may pass unseen, but its block will not)."""
+    names = _names(plain)
     try:
         return (
             pl.scan_csv(
                 plain.path,
-                has_header=False,
-                skip_rows=1,
-                schema={f"c{i}": pl.String for i in range(plain.width)},
+                has_header=True,
+                with_column_names=lambda _header: names,
+                infer_schema=False,
                 separator=plain.delimiter,
                 quote_char=None,
                 encoding="utf8",
             )
-            .select(f"c{i}" for i in positions)
+            .select(names[i] for i in positions)
             .collect()
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:

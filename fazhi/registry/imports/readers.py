@@ -37,8 +37,13 @@ class PlainCsv:
     path: Path
     delimiter: str
     width: int  # fields in the header
-    start: int  # byte offset of the first data line
+    header: bytes  # the header line, which sets the width for a columnar reader
     lines: int  # data lines, blank ones included
+
+    @property
+    def start(self) -> int:
+        """The byte offset of the first data line."""
+        return len(self.header)
 
 
 @dataclass
@@ -196,7 +201,7 @@ def _open_csv(path: Path) -> Table:
     if simple and encoding != "gb18030":
         start = sample.find(b"\n") + 1
         if start:
-            plain = PlainCsv(path, delimiter, len(headers), start, total)
+            plain = PlainCsv(path, delimiter, len(headers), sample[:start], total)
 
     def data() -> Iterator[tuple[int, list[Any]]]:
         try:

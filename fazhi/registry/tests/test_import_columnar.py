@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import threading
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -174,12 +175,81 @@ def test_the_columnar_check_gives_the_row_checks_result(personas, tmp_path, seed
     assert len(expected[1]) > 100
 
 
+# Letters, spaces and forms from many blocks: what NFKC folds, what Python
+# and the columnar reader call space, combining marks, compatibility forms.
+ANY_SCRIPT = [
+    chr(c)
+    for c in (
+        *range(0x20, 0x7F),
+        *range(0xA0, 0x250),
+        *range(0x2000, 0x2070),
+        *range(0x3000, 0x3100),
+        *range(0x4E00, 0x4E40),
+        *range(0xF900, 0xF910),
+        *range(0xFB00, 0xFB07),
+        *range(0xFE30, 0xFE70),
+        *range(0xFF00, 0xFFEF),
+        0x1C,
+        0x1F,
+        0x85,
+        0x0B,
+        0x2028,
+        0x180E,
+        0x200B,
+        0x0301,
+    )
+    if chr(c) not in ',"\r\n'
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_names_in_any_script_match_as_in_the_row_check(personas, tmp_path, seed):
+    rng = random.Random(seed)
+
+    def text() -> str:
+        return "".join(rng.choice(ANY_SCRIPT) for _ in range(rng.randrange(8)))
+
+    rows: list[list[str]] = []
+    for n in range(200):
+        row = [f.entity_row(n)[h] for h in HEADERS]
+        if rng.random() < 0.5:
+            row[1] = f"济宁{text()}{n % 50}"
+        if rng.random() < 0.5:
+            row[5] = f"{text()}路{n % 40}"
+        if rows and rng.random() < 0.2:  # another row's name and address in another form
+            other = rows[rng.randrange(len(rows))]
+            row[1] = unicodedata.normalize(rng.choice(["NFKC", "NFKD", "NFC"]), other[1])
+            row[5] = other[5].upper() if rng.random() < 0.5 else " " + other[5]
+        rows.append(row)
+    path = write_plain(tmp_path / "e.csv", rows)
+    expected = row_check(personas, path)
+    staged, errors, count = columnar_check(personas, path, 500 + seed * 300)
+    assert (sorted(staged), sorted(errors), count) == (
+        sorted(expected[0]),
+        sorted(expected[1]),
+        expected[2],
+    )
+
+
 def test_the_columnar_check_reads_crlf_files_and_a_last_line_without_a_break(personas, tmp_path):
     rows = awkward_rows(60, 4, [""])
     path = write_plain(tmp_path / "e.csv", rows, newline="\r\n")
     path.write_bytes(path.read_bytes().removesuffix(b"\r\n"))
     expected = row_check(personas, path)
     staged, errors, count = columnar_check(personas, path, 700)
+    assert (sorted(staged), sorted(errors), count) == (
+        sorted(expected[0]),
+        sorted(expected[1]),
+        expected[2],
+    )
+
+
+def test_a_short_first_row_does_not_set_the_width(personas, tmp_path):
+    rows = awkward_rows(40, 6, [""])
+    rows[0] = rows[0][:3]
+    path = write_plain(tmp_path / "e.csv", rows)
+    expected = row_check(personas, path)
+    staged, errors, count = columnar_check(personas, path, 900)  # asserts the prescan read it
     assert (sorted(staged), sorted(errors), count) == (
         sorted(expected[0]),
         sorted(expected[1]),

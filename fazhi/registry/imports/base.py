@@ -159,17 +159,6 @@ class ImportSpec(ABC):
         the rows are to be imported."""
         return None
 
-    def prescan(self, plain: PlainCsv) -> bool:
-        """Prepare a columnar check of the file (``clean_block``); False: it
-        cannot have one, or the spec has none."""
-        return False
-
-    def clean_block(
-        self, plain: PlainCsv, row_no: int, block: bytes, errors: list[RowError]
-    ) -> tuple[pl.DataFrame, list[tuple[Any, ...]], int]:
-        """Check a block of a plain CSV column-wise, after ``prescan``."""
-        raise NotImplementedError
-
     def staged(self) -> models.QuerySet[Any]:
         return self.staging_model.objects.filter(job_id=self.job.pk)  # type: ignore[attr-defined]
 
@@ -205,7 +194,28 @@ def stage_rows(
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
-class CopyStream:
+Step = tuple[pl.DataFrame, list[tuple[Any, ...]], int]  # checked frame, tuples, rows read
+
+
+class ColumnarSpec(ImportSpec):
+    """A spec that can also check big plain CSV files column by column."""
+
+    @abstractmethod
+    def prescan(self, plain: PlainCsv) -> bool:
+        """Prepare a columnar check of the file; False: it cannot have one."""
+
+    @abstractmethod
+    def clean_block(
+        self, plain: PlainCsv, row_no: int, block: bytes, errors: list[RowError]
+    ) -> Step:
+        """Check a block of a plain CSV column-wise, after ``prescan``."""
+
+    def blocks(self, plain: PlainCsv, errors: list[RowError]) -> Iterator[Step]:
+        for row_no, block in csv_blocks(plain):
+            yield self.clean_block(plain, row_no, block, errors)
+
+
+class CopyStream(ABC):
     """Rows the main thread checks, sent by a thread through one COPY.
 
     The main thread queues each checked chunk and goes on checking the next
@@ -233,17 +243,17 @@ class CopyStream:
     def begin(self) -> bool:
         return True
 
-    def end(self) -> None:
-        pass
+    def end(self) -> None:  # noqa: B027 - an optional hook
+        """Run last in the stream's transaction, before the commit."""
 
     def convert(self, rows: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         return iter(rows)
 
+    @abstractmethod
     def frame_csv(self, frame: pl.DataFrame) -> bytes:
         """A frame of checked rows (``row_no`` and the staging fields) as CSV."""
-        raise NotImplementedError
 
-    def after_commit(self) -> None:
+    def after_commit(self) -> None:  # noqa: B027 - an optional hook
         """Run by the caller after ``close`` committed."""
 
     def _run(self) -> None:
@@ -497,14 +507,11 @@ def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJ
             else:
                 spec.prepare()
                 stream, plain = _stream_for(job, spec, table)
-                if plain is None:
-                    steps = _steps(spec, table.rows, errors)
-                else:
+                if plain is not None and isinstance(spec, ColumnarSpec):
                     table.rows.close()  # type: ignore[attr-defined]
-                    steps = (
-                        spec.clean_block(plain, row_no, block, errors)
-                        for row_no, block in csv_blocks(plain)
-                    )
+                    steps = spec.blocks(plain, errors)
+                else:
+                    steps = _steps(spec, table.rows, errors)
                 with gc_paused():
                     for frame, staged, count in steps:
                         if stream is None:
@@ -583,7 +590,7 @@ def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJ
 
 def _steps(
     spec: ImportSpec, rows: Iterator[tuple[int, list[Any]]], errors: list[RowError]
-) -> Iterator[tuple[pl.DataFrame, list[tuple[Any, ...]], int]]:
+) -> Iterator[Step]:
     """Check the rows chunk by chunk, as (no frame, staging tuples, rows read)."""
     empty = pl.DataFrame()
     for chunk in _chunks(rows, CHUNK_ROWS):
@@ -605,7 +612,8 @@ def _stream_for(
     total = table.total
     if connection.vendor != "postgresql" or connection.in_atomic_block or total < STREAM_ROWS:
         return None, None
-    plain = table.plain if table.plain and spec.prescan(table.plain) else None
+    columnar = isinstance(spec, ColumnarSpec) and table.plain and spec.prescan(table.plain)
+    plain = table.plain if columnar else None
     if job.valid_only or job.import_if_clean:
         loader = spec.direct_load(total)
         if loader is not None and loader.started():

@@ -32,7 +32,7 @@ from fazhi.registry import industries, selectors
 from fazhi.registry.choices import ChangeKind, EntityKind, EntityStatus, ImportKind
 from fazhi.registry.fastcodes import uscc_valid_joined, uscc_valid_mask
 from fazhi.registry.imports import columnar, labels
-from fazhi.registry.imports.base import Column, CopyStream, ImportSpec
+from fazhi.registry.imports.base import Column, ColumnarSpec, CopyStream, Step
 from fazhi.registry.imports.readers import PlainCsv, _is_blank, cell_text, plain_rows
 from fazhi.registry.imports.report import RowError
 from fazhi.registry.models import (
@@ -426,7 +426,7 @@ class EntityLoad(CopyStream):
         bulk_restore_parallel([*self.restore_later, ANALYZE])
 
 
-class EntitySpec(ImportSpec):
+class EntitySpec(ColumnarSpec):
     kind = ImportKind.ENTITY
     columns = COLUMNS
     staging_model = EntityStaging
@@ -810,7 +810,7 @@ class EntitySpec(ImportSpec):
 
     def clean_block(
         self, plain: PlainCsv, row_no: int, block: bytes, errors: list[RowError]
-    ) -> tuple[pl.DataFrame, list[tuple[Any, ...]], int]:
+    ) -> Step:
         """Check a block of a plain CSV column-wise, after ``prescan``.
 
         Return the rows that went the fast way as a frame (``row_no`` and

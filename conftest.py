@@ -56,6 +56,12 @@ def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> Non
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    """Run tasks in the test process; production's default is the database worker."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     city = factories.agency("示范市应急管理局", "370800", "city")

@@ -229,7 +229,9 @@ def test_short_secret_key_fails(tmp_path):
 
 
 def test_production_with_a_secret_key_starts(tmp_path):
-    result = _import_settings(tmp_path, FAZHI_ENV="production", SECRET_KEY="k" * 50)
+    result = _import_settings(
+        tmp_path, FAZHI_ENV="production", SECRET_KEY="k" * 50, DATABASE_URL="postgres://h/fazhi"
+    )
     assert result.returncode == 0, result.stderr
 
 

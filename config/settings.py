@@ -40,6 +40,31 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_anchor_key() -> str:
+    """Key of the audit checkpoints: from the environment, never from the database.
+
+    Outside production a generated key is kept under var/ (beside the database,
+    so it proves nothing there: it only exercises the mechanism).
+    """
+    key = env_str("AUDIT_ANCHOR_KEY", "")
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured("AUDIT_ANCHOR_KEY must be at least 32 characters long")
+        return key
+    if FAZHI_ENV == "production":
+        raise ImproperlyConfigured("AUDIT_ANCHOR_KEY must be set when FAZHI_ENV=production")
+    path = VAR_DIR / "audit_anchor_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+AUDIT_ANCHOR_KEY = _audit_anchor_key()
+# Append-only checkpoint file (chattr +a, or a mount the database host cannot write).
+AUDIT_ANCHOR_FILE = Path(env_str("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit" / "checkpoints.log")))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

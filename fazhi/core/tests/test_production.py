@@ -23,6 +23,7 @@ PROD_ENV = {
     "SECRET_KEY": "Zq8-vT1r_Xk3Lw9sNb4Hj7Yc2Pd6Fm0Ge5Ua8Ro1Ki3Wx7Ez9Tq",
     "DATABASE_URL": "postgres://fazhi@127.0.0.1:5432/fazhi",
     "ALLOWED_HOSTS": "fazhi.example.gov.cn",
+    "AUDIT_ANCHOR_KEY": "a" * 40,
 }
 
 
@@ -30,7 +31,15 @@ def _run(tmp_path: Path, args: list[str], **env: str) -> subprocess.CompletedPro
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "FAZHI_ENV", "DATABASE_URL", "ALLOWED_HOSTS"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "FAZHI_ENV",
+            "DATABASE_URL",
+            "ALLOWED_HOSTS",
+            "AUDIT_ANCHOR_KEY",
+        }
     }
     clean.update({"FAZHI_VAR_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}, **env)
     return subprocess.run(
@@ -67,6 +76,13 @@ def test_production_defaults_are_strict(tmp_path):
     assert secure is True
     assert backend == "django_tasks_db.DatabaseBackend"
     assert formatter == "json"
+
+
+def test_production_refuses_to_start_without_the_audit_anchor_key(tmp_path):
+    env = {k: v for k, v in PROD_ENV.items() if k != "AUDIT_ANCHOR_KEY"}
+    result = _run(tmp_path, ["-c", "import config.settings"], **env)
+    assert result.returncode != 0
+    assert "AUDIT_ANCHOR_KEY must be set when FAZHI_ENV=production" in result.stderr
 
 
 def test_default_task_backend_is_the_database_worker(tmp_path):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fazhi.core",
     "fazhi.laws",
     "fazhi.powers",
+    "fazhi.discretion",
     "fazhi.registry",
 ]
 

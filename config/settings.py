@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "fazhi.core",
     "fazhi.laws",
     "fazhi.powers",
+    "fazhi.discretion",
     "fazhi.registry",
 ]
 

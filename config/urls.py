@@ -12,6 +12,7 @@ urlpatterns = [
     path("core/", include("fazhi.core.urls")),
     path("laws/", include("fazhi.laws.urls")),
     path("powers/", include("fazhi.powers.urls")),
+    path("discretion/", include("fazhi.discretion.urls")),
     path("registry/", include("fazhi.registry.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -15,8 +15,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from fazhi.core.errors import DomainError
-from fazhi.powers.choices import ConditionKind, DecisionClass, FineMeasure, HarmLevel
-from fazhi.powers.discretion import (
+from fazhi.discretion.choices import ConditionKind, DecisionClass, FineMeasure, HarmLevel
+from fazhi.discretion.engine import (
     ART_30,
     ART_33_1,
     ART_36,
@@ -32,7 +32,7 @@ from fazhi.powers.discretion import (
     calculate,
     discretion_validate,
 )
-from fazhi.powers.seed import CIRCUMSTANCES, NO_PENALTY_ITEMS, RULES, seed_entries
+from fazhi.discretion.seed import CIRCUMSTANCES, NO_PENALTY_ITEMS, RULES, seed_entries
 
 ENTRIES = seed_entries()
 BY_CODE = {entry.code: entry for entry in ENTRIES}
@@ -441,8 +441,8 @@ def test_officer_chosen_tier_is_traced() -> None:
 
 @pytest.mark.django_db
 def test_calculator_db_uses_the_stored_rules(seeded: None) -> None:
-    from fazhi.powers.models import DiscretionEntry, DiscretionRule
-    from fazhi.powers.selectors import discretion_calculate
+    from fazhi.discretion.models import DiscretionEntry, DiscretionRule
+    from fazhi.discretion.selectors import discretion_calculate
 
     entry = DiscretionEntry.objects.get(code="AQ099-01")
     facts = Facts(values={"places_missing_sign": Decimal(3)})
@@ -458,9 +458,9 @@ def test_calculator_db_uses_the_stored_rules(seeded: None) -> None:
 @pytest.mark.django_db
 def test_calculator_db_applies_rule_versions_by_date(seeded: None) -> None:
     from fazhi.core.tests.factories import SYSTEM
-    from fazhi.powers import services
-    from fazhi.powers.models import DiscretionEntry, DiscretionRule
-    from fazhi.powers.selectors import discretion_calculate
+    from fazhi.discretion import services
+    from fazhi.discretion.models import DiscretionEntry, DiscretionRule
+    from fazhi.discretion.selectors import discretion_calculate
 
     old = DiscretionRule.objects.get(code="lenient_band")
     services.discretion_rule_save(actor=SYSTEM, rule=old, effective_to=datetime.date(2025, 12, 31))

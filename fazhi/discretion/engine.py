@@ -1,8 +1,8 @@
 """The discretion engine: validate a benchmark entry, calculate a fine.
 
 Both work on plain data (``EntryData`` and ``RuleBook``) so that they are
-fast and easy to test; ``fazhi.powers.services`` and
-``fazhi.powers.selectors`` convert the stored rows.
+fast and easy to test; ``fazhi.discretion.services`` and
+``fazhi.discretion.selectors`` convert the stored rows.
 
 Calculation order (each step is written to the trace with its article):
 
@@ -36,7 +36,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fazhi.core.errors import DomainError
-from fazhi.powers.choices import (
+from fazhi.discretion.choices import (
     BAND_RULES,
     CircumstanceEffect,
     ConditionKind,

@@ -23,8 +23,7 @@ from typing import Any
 
 from django.db import transaction
 
-from fazhi.laws.numerals import int_to_cn
-from fazhi.powers.choices import (
+from fazhi.discretion.choices import (
     CircumstanceEffect,
     ConditionKind,
     DecisionClass,
@@ -35,7 +34,8 @@ from fazhi.powers.choices import (
     RuleCode,
     Stage,
 )
-from fazhi.powers.discretion import BoundsData, EntryData, TierData
+from fazhi.discretion.engine import BoundsData, EntryData, TierData
+from fazhi.laws.numerals import int_to_cn
 
 LAW_DIR = Path(__file__).resolve().parent.parent / "laws" / "data" / "laws"
 SEED_LAWS = ["安全生产法(2021-06-10).md", "行政处罚法(2021-01-22).md"]
@@ -974,8 +974,8 @@ def discretion_seed(*, actor: Any, codes: set[str] | None = None) -> list[str]:
 
     ``codes`` limits the entries (and their no-penalty rows) to those codes.
     """
-    from fazhi.powers import services
-    from fazhi.powers.models import (
+    from fazhi.discretion import services
+    from fazhi.discretion.models import (
         DiscretionCircumstance,
         DiscretionEntry,
         DiscretionRule,

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from fazhi.core.admin import AuditedModelAdmin
-from fazhi.powers.models import DiscretionCircumstance, DiscretionRule, NoPenaltyItem
+from fazhi.discretion.models import DiscretionCircumstance, DiscretionRule, NoPenaltyItem
 
 
 @admin.register(DiscretionRule)

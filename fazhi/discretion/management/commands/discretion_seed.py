@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from fazhi.powers.seed import discretion_seed
+from fazhi.discretion.seed import discretion_seed
 
 
 class _Installer:

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 
 from fazhi.core.tests.factories import SYSTEM
-from fazhi.powers import services
-from fazhi.powers.choices import ConditionKind, FineTarget, Stage
-from fazhi.powers.discretion import BoundsData, EntryData, TierData, discretion_validate
-from fazhi.powers.models import DiscretionEntry
-from fazhi.powers.seed import CF, R99, SHANXI_99_1_PUBLISHED, cite, rng, shanxi_99_1_tiers
-from fazhi.powers.services import DiscretionInvalid
+from fazhi.discretion import services
+from fazhi.discretion.choices import ConditionKind, FineTarget, Stage
+from fazhi.discretion.engine import BoundsData, EntryData, TierData, discretion_validate
+from fazhi.discretion.models import DiscretionEntry
+from fazhi.discretion.seed import CF, R99, SHANXI_99_1_PUBLISHED, cite, rng, shanxi_99_1_tiers
+from fazhi.discretion.services import DiscretionInvalid
 
 PERSON, UNCORRECTED = FineTarget.RESPONSIBLE_PERSON, Stage.UNCORRECTED
 
@@ -155,7 +155,7 @@ def test_structural_problems_are_reported_with_their_fields() -> None:
 
 
 def test_service_update_validates_and_keeps_the_old_rows(seeded: None) -> None:
-    from fazhi.powers.selectors import entry_data
+    from fazhi.discretion.selectors import entry_data
 
     entry = DiscretionEntry.objects.get(code="AQ099-01")
     data = entry_data(entry)
@@ -167,7 +167,7 @@ def test_service_update_validates_and_keeps_the_old_rows(seeded: None) -> None:
 
 
 def test_revise_starts_a_new_version_and_ends_the_old(seeded: None) -> None:
-    from fazhi.powers.selectors import discretion_entry_find, entry_data, entry_versions
+    from fazhi.discretion.selectors import discretion_entry_find, entry_data, entry_versions
 
     entry = DiscretionEntry.objects.get(code="AQ099-01")
     data = entry_data(entry)
@@ -202,9 +202,9 @@ def test_full_seed_stores_every_entry_with_linked_articles(seeded_all: None) -> 
 
 
 def test_seed_is_idempotent(seeded: None) -> None:
-    from fazhi.powers.models import DiscretionRule, NoPenaltyItem
-    from fazhi.powers.seed import discretion_seed
-    from fazhi.powers.tests.conftest import FEW
+    from fazhi.discretion.models import DiscretionRule, NoPenaltyItem
+    from fazhi.discretion.seed import discretion_seed
+    from fazhi.discretion.tests.conftest import FEW
 
     counts = (
         DiscretionEntry.objects.count(),

@@ -15,7 +15,6 @@ no-penalty list are rule data with their sources, never literals in code.
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core.choices import UnitKind
+from fazhi.core.effective import Effective
 from fazhi.powers.choices import (
     CatalogStatus,
     CircumstanceEffect,
@@ -315,25 +315,6 @@ class TemplateItem(ItemContent):
 
 
 # --- discretion -------------------------------------------------------------
-
-
-class Effective(models.Model):
-    """Rule data valid from one date, optionally until another (inclusive)."""
-
-    effective_from = models.DateField(_("effective from"))
-    effective_to = models.DateField(_("effective to"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def in_force_on(self, day: datetime.date) -> bool:
-        return self.effective_from <= day and (
-            self.effective_to is None or day <= self.effective_to
-        )
-
-    def clean(self) -> None:
-        if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
-            raise ValidationError({"effective_to": _("The end date is before the start date.")})
 
 
 class DiscretionEntry(Effective):

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0002_seed_clock_rules'),
+        ('core', '0003_numbering_and_documents'),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from fazhi.core.auth import api_auth
-from fazhi.core.errors import DomainError
+from fazhi.core.errors import DomainError, OutOfScope
 
 api = NinjaAPI(
     title="Fazhi API",
@@ -18,6 +18,10 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """Answer a refused action; the policy's errors answer as pages do (403/404)."""
+    if isinstance(exc, OutOfScope):
+        # Outside the caller's scope looks exactly like a row that does not exist.
+        return api.create_response(request, {"detail": "Not found"}, status=404)
     return api.create_response(
         request, {"detail": str(exc.message), "field": exc.field}, status=exc.status_code
     )

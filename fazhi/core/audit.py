@@ -15,7 +15,7 @@ import json
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -23,6 +23,9 @@ from django.utils import timezone
 from fazhi.core.anchor import anchor_read, checkpoint_after_commit
 from fazhi.core.models import AuditChainHead, AuditEvent, OrgUnit, User
 from fazhi.core.request_context import current_client_ip
+
+if TYPE_CHECKING:
+    from fazhi.core.actors import Actor
 
 GENESIS = "0" * 64
 
@@ -101,7 +104,7 @@ def event_hash(event: AuditEvent) -> str:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     verb: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -128,7 +131,7 @@ def audit_record(
         event = AuditEvent(
             seq=head.last_seq + 1,
             occurred_at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
+            actor=actor if isinstance(actor, User) and actor.pk else None,
             actor_label=actor_label
             or (
                 actor.get_username() if actor is not None and actor.is_authenticated else "system"

@@ -77,7 +77,9 @@ def _run(command: list[str], env: dict[str, str]) -> None:
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     except FileNotFoundError:
-        raise BackupError(f"{command[0]} is not installed (apt-get install postgresql-client)")
+        raise BackupError(
+            f"{command[0]} is not installed (apt-get install postgresql-client)"
+        ) from None
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[:2000]}")
 
@@ -91,8 +93,15 @@ def backup_create(*, target: Path) -> BackupInfo:
         engine, dump = "postgresql", target / "database.dump"
         args, env = _pg_env()
         _run(
-            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump)]
-            + args,
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                "--file",
+                str(dump),
+                *args,
+            ],
             env,
         )
     else:

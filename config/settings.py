@@ -253,3 +253,5 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# limit/offset bounded to what the database holds (fazhi/core/api_types.py).
+NINJA_PAGINATION_CLASS = "fazhi.core.api_types.Pagination"

@@ -1,13 +1,61 @@
 """The REST API at /api/v1/: one NinjaAPI, routers contributed by the apps."""
 
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from fazhi.core.auth import api_auth
 from fazhi.core.errors import DomainError, OutOfScope
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "description": "A message, or field names with their messages, or a list of "
+            "validation errors.",
+            "anyOf": [{"type": "string"}, {"type": "object"}, {"type": "array"}],
+        },
+        "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+    },
+    "required": ["detail"],
+}
+_ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_WRITES = {"post", "put", "patch", "delete"}
+
+
+class FazhiAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI documents the error answers of every operation."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                errors: dict[int, str] = {}
+                if operation.get("security"):
+                    errors[401] = "Not logged in, or the token is invalid or expired."
+                    errors[403] = "Logged in, but not allowed (or the password expired)."
+                parameters = operation.get("parameters", [])
+                if any(p.get("in") == "path" for p in parameters):
+                    errors[404] = "No such object within your scope."
+                if parameters or "requestBody" in operation:
+                    errors[422] = "Invalid input: the fields and what is wrong with them."
+                if method in _WRITES:
+                    errors[400] = "A rule refused the action."
+                    errors[409] = "The object's state does not allow the action."
+                responses = operation.setdefault("responses", {})
+                for status, description in errors.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, **_ERROR_REF}
+        return schema
+
+
+api = FazhiAPI(
     title="Fazhi API",
     version="1",
     urls_namespace="api",
@@ -31,6 +79,16 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The schemas bound what they can (fazhi/core/api_types.py); this is the net
+    # for a value the database still cannot hold.
+    return api.create_response(
+        request, {"detail": _("A value is out of the range the database can hold.")}, status=422
+    )
 
 
 @api.exception_handler(ObjectDoesNotExist)

@@ -159,9 +159,18 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "fazhi.core.auth.ComplexityValidator",
         "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
     },
+    # Refuses the current and the last PASSWORD_HISTORY passwords; records each new one.
+    {"NAME": "fazhi.core.auth.PasswordHistoryValidator"},
 ]
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5, minimum=0, maximum=50)
+# Login throttling (fazhi/core/throttle.py): never a lockout, growing delays instead.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
-LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1)
+LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 60, minimum=1)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 2, minimum=1)
+LOGIN_MAX_DELAY_MINUTES = env_int("LOGIN_MAX_DELAY_MINUTES", 15, minimum=1)
+LOGIN_USUAL_ADDRESS_DAYS = env_int("LOGIN_USUAL_ADDRESS_DAYS", 90, minimum=1)
+# Personal API tokens expire after this many days by default (0: never).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=0)
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -254,3 +263,5 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# limit/offset bounded to what the database holds (fazhi/core/api_types.py).
+NINJA_PAGINATION_CLASS = "fazhi.core.api_types.Pagination"

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from fazhi.core import selectors
+from fazhi.core.api_types import Id
 from fazhi.core.codes import VALIDATORS
 
 router = Router(tags=["core"])
@@ -53,7 +54,7 @@ class UnitFilter(Schema):
 class UserFilter(Schema):
     q: str = ""
     role: str = ""
-    unit: int | None = None
+    unit: Id | None = None
 
 
 class CodeResult(Schema):
@@ -70,7 +71,7 @@ def units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
-def unit(request: HttpRequest, unit_id: int) -> Any:
+def unit(request: HttpRequest, unit_id: Id) -> Any:
     return selectors.unit_get(actor=request.user, pk=unit_id)
 
 
@@ -83,7 +84,7 @@ def users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
 
 
 @router.get("/users/{user_id}", response=UserOut)
-def user(request: HttpRequest, user_id: int) -> Any:
+def user(request: HttpRequest, user_id: Id) -> Any:
     return selectors.user_get(actor=request.user, pk=user_id)
 
 

@@ -1,23 +1,32 @@
-"""Authentication: role-based permissions, lockout, password complexity, tokens."""
+"""Authentication: role-based permissions, password rules and expiry, tokens."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
-from fazhi.core.models import ApiToken, User
+from fazhi.core.errors import NotAllowed
+from fazhi.core.models import ApiToken, PasswordHistory, User
 
 
 class RoleBackend(ModelBackend):
-    """Grant the permissions of the user's role; refuse locked accounts."""
+    """Grant the permissions of the user's role; refuse accounts an administrator locked.
+
+    Failed logins never lock an account (they are throttled: core/throttle.py).
+    """
 
     def user_can_authenticate(self, user: Any) -> bool:
         if isinstance(user, User) and user.is_locked():
@@ -69,18 +78,81 @@ class ComplexityValidator:
         ) % {"n": self.min_classes}
 
 
+class PasswordHistoryValidator:
+    """Refuse the current password and the last ``PASSWORD_HISTORY`` ones.
+
+    Django calls ``password_changed`` after every save that set a password, on
+    every path (forms, admin, services, createsuperuser), so the history is
+    complete without each path remembering to record it.
+    """
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if user is None or not getattr(user, "pk", None):
+            return
+        depth = settings.PASSWORD_HISTORY
+        hashes = [user.password] if user.password else []
+        if depth:
+            hashes += list(
+                PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[
+                    :depth
+                ]
+            )
+        if any(check_password(password, encoded) for encoded in hashes):
+            raise ValidationError(self.get_help_text(), code="password_reused")
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        if user is None or not getattr(user, "pk", None) or not user.password:
+            return
+        PasswordHistory.objects.create(user_id=user.pk, password=user.password)
+        keep = PasswordHistory.objects.filter(user_id=user.pk).values_list("pk", flat=True)[
+            : max(settings.PASSWORD_HISTORY, 1)
+        ]
+        PasswordHistory.objects.filter(user_id=user.pk).exclude(pk__in=list(keep)).delete()
+
+    def get_help_text(self) -> str:
+        return ngettext(
+            "Your password must differ from your current one.",
+            "Your password must differ from your last %(n)d passwords.",
+            settings.PASSWORD_HISTORY,
+        ) % {"n": settings.PASSWORD_HISTORY}
+
+
+def password_expired(user: Any) -> bool:
+    max_age = settings.PASSWORD_MAX_AGE_DAYS
+    if not max_age:
+        return False
+    changed = getattr(user, "password_changed_at", None)
+    return changed is None or changed < timezone.now() - datetime.timedelta(days=max_age)
+
+
+class PasswordExpired(NotAllowed):
+    """The API refuses a user whose password expired, by session or by token."""
+
+
+def _refuse_expired(user: User) -> None:
+    if password_expired(user):
+        raise PasswordExpired(
+            _("Your password has expired. Set a new one in the web interface, then try again.")
+        )
+
+
 def token_user(key: str) -> User | None:
-    """Return the active user owning a valid personal token, or None."""
+    """Return the active user owning a valid personal token, or None.
+
+    Login-form failures never touch tokens; an expired password refuses them
+    (403) until the owner sets a new one.
+    """
     token = (
         ApiToken.objects.select_related("user", "user__unit", "user__role")
         .filter(key_hash=ApiToken.hash_key(key), revoked=False)
         .first()
     )
-    if token is None or not token.user.is_active or token.user.is_locked():
+    if token is None or not token.user.is_active:
         return None
     now = timezone.now()
     if token.expires_at is not None and token.expires_at <= now:
         return None
+    _refuse_expired(token.user)
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
@@ -94,9 +166,19 @@ class BearerAuth(HttpBearer):
         return user
 
 
+class SessionAuth(NinjaSessionAuth):
+    """The browser session, refused (403) while the password is expired."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None:
+            _refuse_expired(user)
+        return user
+
+
 def api_auth() -> list[Any]:
     """Session (browser, CSRF-checked) or personal token (machines)."""
-    return [BearerAuth(), django_auth]
+    return [BearerAuth(), SessionAuth()]
 
 
 def is_anonymous(user: Any) -> bool:

@@ -4,14 +4,18 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from fazhi.core import selectors
 from fazhi.core.choices import AttachmentRole
 from fazhi.core.codes import VALIDATORS
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgUnit, Role, User
+from fazhi.core.request_context import client_ip_of
+from fazhi.core.throttle import login_wait
 
 
 class StyledMixin:
@@ -53,10 +57,36 @@ def apply_errors(
 class LoginForm(StyledMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _(
-            "Wrong user name or password. After repeated failures the account is locked."
+            "Wrong user name or password. After repeated failures you must wait "
+            "longer and longer before the next try."
         ),
         "inactive": _("This account is inactive or temporarily locked."),
     }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        if username and self.request is not None:
+            wait = login_wait(username=username, client_ip=client_ip_of(self.request))
+            if wait:
+                # Refused before the password is checked: waiting tells nothing.
+                raise ValidationError(
+                    ngettext(
+                        "Too many failed attempts. Try again in %(n)d second.",
+                        "Too many failed attempts. Try again in %(n)d seconds.",
+                        wait,
+                    )
+                    % {"n": wait},
+                    code="throttled",
+                )
+        return super().clean()
+
+
+class PasswordChangeForm(StyledMixin, DjangoPasswordChangeForm):
+    keep_tokens = forms.BooleanField(
+        label=_("Keep my API tokens"),
+        required=False,
+        help_text=_("Unless you tick this, every API token you hold is revoked."),
+    )
 
 
 class OrgUnitForm(StyledMixin, forms.ModelForm):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
-from django.contrib.auth.models import AbstractUser, Permission
+from django.contrib.auth.models import AbstractUser, Permission, UserManager
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -147,8 +149,29 @@ class Role(models.Model):
         return self.name
 
 
+class FazhiUserManager(UserManager["User"]):
+    """Run the password validators on every user the manager creates.
+
+    ``createsuperuser --noinput`` with DJANGO_SUPERUSER_PASSWORD, its
+    interactive "bypass validation" answer, and scripts calling
+    ``create_user`` all come through here.
+    """
+
+    def _create_user_object(
+        self, username: Any, email: Any, password: Any, **extra_fields: Any
+    ) -> User:
+        user = super()._create_user_object(  # type: ignore[misc]  # not in django-stubs
+            username, email, password, **extra_fields
+        )
+        if password is not None:
+            validate_password(password, user)
+        return user
+
+
 class User(AbstractUser):
     """A person who logs in; acts for one unit under one role."""
+
+    objects = FazhiUserManager()  # type: ignore[misc]
 
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
     unit = models.ForeignKey(
@@ -187,6 +210,31 @@ class User(AbstractUser):
 
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class PasswordHistory(models.Model):
+    """A password hash a user had, so that recent passwords are not reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class LoginFailure(models.Model):
+    """One failed login, counted per client address and per account for throttling."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.client_ip} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ApiToken(models.Model):

@@ -6,6 +6,7 @@ and records an audit event in the same transaction.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import string
@@ -19,6 +20,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fazhi.core import files
@@ -26,6 +28,7 @@ from fazhi.core.audit import PREFERRED_ALGORITHM, audit_record, snapshot
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import PATH_STEP, ApiToken, Attachment, Blob, OrgUnit, Role, User
 from fazhi.core.selectors import scope_paths, unit_in_scope
+from fazhi.core.throttle import login_failures_clear
 
 UNIT_FIELDS = [
     "name",
@@ -181,13 +184,24 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
 
 
 @transaction.atomic
-def user_set_password(*, actor: Any, user: User, password: str) -> User:
+def user_set_password(*, actor: Any, user: User, password: str, keep_tokens: bool = False) -> User:
+    """Set a password (validators and history apply); revoke the user's API
+    tokens unless ``keep_tokens``: whoever knew the old password may hold one."""
     if actor.pk != user.pk:
         _assert_unit_in_scope(actor, user.unit)
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password", "password_changed_at"])
-    audit_record(actor=actor, verb="user.set_password", obj=user, unit=user.unit)
+    revoked = 0
+    if not keep_tokens:
+        revoked = ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+    audit_record(
+        actor=actor,
+        verb="user.set_password",
+        obj=user,
+        unit=user.unit,
+        after={"tokens_revoked": revoked, "tokens_kept": keep_tokens},
+    )
     return user
 
 
@@ -196,6 +210,7 @@ def user_unlock(*, actor: Any, user: User) -> User:
     _assert_unit_in_scope(actor, user.unit)
     before = {"failed_logins": user.failed_logins, "locked_until": user.locked_until}
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    login_failures_clear(username=user.username)
     user.refresh_from_db()
     audit_record(
         actor=actor,
@@ -209,19 +224,36 @@ def user_unlock(*, actor: Any, user: User) -> User:
 
 
 @transaction.atomic
-def token_issue(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
-    """Issue a personal token; the key is shown once and only its hash is kept."""
+def token_issue(
+    *, actor: Any, user: User, name: str, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a personal token; the key is shown once and only its hash is kept.
+
+    It expires after ``days`` (default API_TOKEN_DAYS; 0: never).
+    """
     if actor.pk != user.pk:
         _assert_unit_in_scope(actor, user.unit)
     key = ApiToken.new_key()
-    token = ApiToken(user=user, name=name, prefix=key[3:9], key_hash=ApiToken.hash_key(key))
+    days = settings.API_TOKEN_DAYS if days is None else days
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=key[3:9],
+        key_hash=ApiToken.hash_key(key),
+        expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
+    )
     token.full_clean()
     token.save()
     audit_record(
         actor=actor,
         verb="token.issue",
         obj=token,
-        after={"user": user.pk, "name": name, "prefix": token.prefix},
+        after={
+            "user": user.pk,
+            "name": name,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at,
+        },
         unit=user.unit,
     )
     return token, key

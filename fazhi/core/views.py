@@ -25,6 +25,7 @@ from fazhi.core.forms import (
     CodeCheckForm,
     LoginForm,
     OrgUnitForm,
+    PasswordChangeForm,
     UserForm,
     apply_errors,
 )
@@ -69,11 +70,15 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
+    form_class = PasswordChangeForm
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.user
         services.user_set_password(
-            actor=user, user=user, password=form.cleaned_data["new_password1"]
+            actor=user,
+            user=user,
+            password=form.cleaned_data["new_password1"],
+            keep_tokens=form.cleaned_data["keep_tokens"],
         )
         update_session_auth_hash(self.request, self.request.user)  # type: ignore[arg-type]
         messages.success(self.request, _("Your password was changed."))

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from fazhi.core.api_types import Id
 from fazhi.laws import selectors
 from fazhi.laws.choices import LawLevel, LawStatus
 from fazhi.laws.citations import citation_resolve
@@ -77,7 +78,7 @@ class LawFilter(Schema):
 
 class SearchFilter(Schema):
     q: str = Field(..., min_length=1, max_length=200)
-    law: int | None = Field(None, ge=1)
+    law: Id | None = None
     level: str = Field("", pattern=_LEVELS)
     status: str = Field("", pattern=_STATUSES)
     page: int = Field(1, ge=1, le=10_000)
@@ -134,14 +135,14 @@ def laws(request: HttpRequest, filters: Query[LawFilter]) -> Any:
 
 
 @router.get("/laws/{law_id}", response=LawDetailOut)
-def law(request: HttpRequest, law_id: int) -> Any:
+def law(request: HttpRequest, law_id: Id) -> Any:
     _require_read(request)
     return selectors.law_get(actor=request.user, pk=law_id)
 
 
 @router.get("/laws/{law_id}/articles", response=list[ArticleOut])
 @paginate
-def law_articles(request: HttpRequest, law_id: int) -> Any:
+def law_articles(request: HttpRequest, law_id: Id) -> Any:
     _require_read(request)
     law = selectors.law_get(actor=request.user, pk=law_id)
     return selectors.article_list(actor=request.user, law=law)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from fazhi.core.api_types import Id, Year
 from fazhi.powers import selectors
 from fazhi.powers.models import PowerCatalog, PowerItem
 
@@ -139,22 +140,22 @@ class DiffOut(Schema):
 
 
 class CatalogFilter(Schema):
-    agency: int | None = None
-    year: int | None = None
+    agency: Id | None = None
+    year: Year | None = None
     status: Literal["", "draft", "published"] = ""
     q: str = ""
 
 
 class ItemFilter(Schema):
-    catalog: int | None = None
-    agency: int | None = None
-    year: int | None = None
+    catalog: Id | None = None
+    agency: Id | None = None
+    year: Year | None = None
     q: str = ""
     power_type: str = ""
-    lead_unit: int | None = None
+    lead_unit: Id | None = None
     shared: bool | None = None
     has_basis: bool | None = None
-    article: int | None = None
+    article: Id | None = None
 
 
 # --- catalog endpoints ----------------------------------------------------------
@@ -175,13 +176,13 @@ def catalogs(request: HttpRequest, filters: Query[CatalogFilter]) -> Any:
 
 
 @router.get("/powers/catalogs/{catalog_id}", response=CatalogOut)
-def catalog(request: HttpRequest, catalog_id: int) -> Any:
+def catalog(request: HttpRequest, catalog_id: Id) -> Any:
     _need(request, "powers.view_powercatalog")
     return selectors.catalog_list(actor=request.user).get(pk=catalog_id)
 
 
 @router.get("/powers/catalogs/{catalog_id}/diff", response=DiffOut)
-def catalog_diff(request: HttpRequest, catalog_id: int, against: int) -> Any:
+def catalog_diff(request: HttpRequest, catalog_id: Id, against: Id) -> Any:
     """Added, removed and changed items between two catalogs, and the report sentence."""
     _need(request, "powers.view_powercatalog")
     this = selectors.catalog_get(actor=request.user, pk=catalog_id)
@@ -209,6 +210,6 @@ def items(request: HttpRequest, filters: Query[ItemFilter]) -> Any:
 
 
 @router.get("/powers/items/{item_id}", response=ItemDetailOut)
-def item(request: HttpRequest, item_id: int) -> Any:
+def item(request: HttpRequest, item_id: Id) -> Any:
     _need(request, "powers.view_poweritem")
     return selectors.item_get(actor=request.user, pk=item_id)

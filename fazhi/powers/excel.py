@@ -40,11 +40,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
+from fazhi.core import xlsx
 from fazhi.powers.choices import (
     EXERCISE_LEVEL_CN,
     EXERCISE_LEVEL_FROM_CN,
@@ -292,7 +292,7 @@ def catalog_rows(items: Iterable[Any]) -> list[list[str]]:
 def write_catalog(title: str, items: Iterable[Any]) -> bytes:
     """Write a catalog in the published layout (two heading rows)."""
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    book = xlsx.workbook(output, in_memory=True)
     fmt = _formats(book)
     sheet = book.add_worksheet("权责清单")
     sheet.write(0, 0, title, fmt["title"])
@@ -323,7 +323,7 @@ def write_catalog(title: str, items: Iterable[Any]) -> bytes:
 def write_error_report(errors: Sequence[Any], file_name: str = "") -> bytes:
     """Write the import problems: one row per problem, naming row and column."""
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    book = xlsx.workbook(output, in_memory=True)
     fmt = _formats(book)
     sheet = book.add_worksheet(_("Problems")[:31])
     headings = [_("Row"), _("Column"), _("Heading"), _("Value"), _("Reason")]

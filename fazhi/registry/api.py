@@ -5,8 +5,6 @@ citizen IDs come masked unless the caller may see them; a certificate check
 answers whether an officer may enforce on a given day (持证上岗).
 """
 
-from __future__ import annotations
-
 import datetime
 from typing import Any
 
@@ -19,6 +17,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from fazhi.core import codes
+from fazhi.core.api_types import Id, PatchIn
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_list
 from fazhi.registry import exports, selectors, services
@@ -109,7 +108,7 @@ class EntityQuery(Schema):
     standardization_level: str = ""
     scale: str = ""
     region: str = Field("", pattern=r"^(\d{2,6})?$")
-    agency: int | None = None
+    agency: Id | None = None
     cursor: str = ""
     per_page: int = Field(50, ge=1, le=MAX_PER_PAGE)
 
@@ -148,11 +147,11 @@ class EntityIn(Schema):
     credit_class: str = ""
     status: str = "active"
     contact_phone: str = ""
-    supervising_agency_id: int
+    supervising_agency_id: Id
     allow_duplicate: bool = False
 
 
-class EntityPatch(Schema):
+class EntityPatch(PatchIn):
     uscc: str | None = None
     name: str | None = None
     kind: str | None = None
@@ -169,7 +168,7 @@ class EntityPatch(Schema):
     credit_class: str | None = None
     status: str | None = None
     contact_phone: str | None = None
-    supervising_agency_id: int | None = None
+    supervising_agency_id: Id | None = None
     allow_duplicate: bool = False
 
 
@@ -330,7 +329,7 @@ def entities_export(request: HttpRequest, filters: Query[EntityQuery]) -> FileRe
 
 
 @router.get("/entities/{entity_id}", response=EntityOut)
-def entity(request: HttpRequest, entity_id: int) -> Any:
+def entity(request: HttpRequest, entity_id: Id) -> Any:
     _require(request, "registry.view_entity")
     return entity_out(selectors.entity_get(actor=request.user, pk=entity_id), _categories())
 
@@ -344,7 +343,7 @@ def entity_create(request: HttpRequest, payload: EntityIn) -> Any:
 
 
 @router.patch("/entities/{entity_id}", response=EntityOut)
-def entity_update(request: HttpRequest, entity_id: int, payload: EntityPatch) -> Any:
+def entity_update(request: HttpRequest, entity_id: Id, payload: EntityPatch) -> Any:
     _require(request, "registry.change_entity")
     current = selectors.entity_get(actor=request.user, pk=entity_id)
     fields = _entity_fields(request, payload.dict(exclude_unset=True))
@@ -374,7 +373,7 @@ def import_create(
     request: HttpRequest,
     file: File[UploadedFile],
     kind: Form[str] = "entity",
-    unit_id: Form[int | None] = None,
+    unit_id: Form[Id | None] = None,
     valid_only: Form[bool] = False,
     import_if_clean: Form[bool] = False,
 ) -> Any:
@@ -411,13 +410,13 @@ def import_create(
 
 
 @router.get("/imports/{job_id}", response=ImportJobOut)
-def import_status(request: HttpRequest, job_id: int) -> Any:
+def import_status(request: HttpRequest, job_id: Id) -> Any:
     _require(request, "registry.view_importjob")
     return job_out(selectors.import_job_get(actor=request.user, pk=job_id))
 
 
 @router.post("/imports/{job_id}/confirm", response={202: ImportJobOut})
-def import_confirm(request: HttpRequest, job_id: int) -> Any:
+def import_confirm(request: HttpRequest, job_id: Id) -> Any:
     """Import the valid rows of a checked file."""
     _require(request, "registry.view_importjob")
     job = selectors.import_job_get(actor=request.user, pk=job_id)
@@ -428,7 +427,7 @@ def import_confirm(request: HttpRequest, job_id: int) -> Any:
 
 
 @router.get("/imports/{job_id}/report")
-def import_report(request: HttpRequest, job_id: int) -> FileResponse:
+def import_report(request: HttpRequest, job_id: Id) -> FileResponse:
     """The check's XLSX report (row, column, value, reason)."""
     _require(request, "registry.view_importjob")
     job = selectors.import_job_get(actor=request.user, pk=job_id)
@@ -450,7 +449,7 @@ def import_report(request: HttpRequest, job_id: int) -> FileResponse:
 def officers(
     request: HttpRequest,
     q: str = "",
-    unit: int | None = None,
+    unit: Id | None = None,
     external: bool | None = None,
     status: str = "",
     certificate: str = "",
@@ -470,7 +469,7 @@ def officers(
 
 
 @router.get("/officers/{officer_id}", response=OfficerOut)
-def officer(request: HttpRequest, officer_id: int) -> Any:
+def officer(request: HttpRequest, officer_id: Id) -> Any:
     _require(request, "registry.view_officer")
     found = selectors.officer_get(actor=request.user, pk=officer_id)
     return officer_out(found, request.user.has_perm(CITIZEN_ID_PERM), timezone.localdate())

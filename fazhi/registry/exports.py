@@ -9,10 +9,10 @@ from __future__ import annotations
 import tempfile
 from typing import IO, Any
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from fazhi.core import xlsx
 from fazhi.core.models import OrgUnit
 from fazhi.registry import industries, selectors
 from fazhi.registry.choices import ChangeKind, ImportKind
@@ -30,7 +30,7 @@ def scratch_file() -> IO[bytes]:
 
 
 def _workbook(target: IO[bytes]) -> Any:
-    return xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
+    return xlsx.workbook(target, constant_memory=True)
 
 
 def _write_rows(workbook: Any, headers: list[str], rows: Any) -> int:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO, Any, NamedTuple
 
-import xlsxwriter
 from django.utils.translation import gettext as _
+
+from fazhi.core import xlsx
 
 MAX_LINES = 1_048_575  # Excel's last row, below the header
 
@@ -26,7 +27,7 @@ def write_report(
     target: str | IO[bytes], errors: Iterable[RowError], summary: list[tuple[str, Any]]
 ) -> None:
     """Write the summary sheet and the error sheet to ``target``."""
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
+    workbook = xlsx.workbook(target, constant_memory=True)
     bold = workbook.add_format({"bold": True})
     sheet = workbook.add_worksheet(_("Summary")[:31])
     sheet.set_column(0, 0, 28)

@@ -383,6 +383,9 @@ class OfficerSpec(ImportSpec):
         return new, changed, unchanged
 
     def apply(self, progress: Callable[[int], None]) -> tuple[int, int, int]:
+        """Apply each row through the services, all in the caller's one
+        transaction (a row the services refuse is skipped, the rest stand
+        or fall together)."""
         created = updated = skipped = 0
         rows = self._rows()
         for start in range(0, len(rows), APPLY_BATCH):

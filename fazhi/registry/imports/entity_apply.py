@@ -23,6 +23,7 @@ from fazhi.registry.imports.report import RowError
 from fazhi.registry.imports.spec import ImportSpec
 from fazhi.registry.imports.streams import CopyStream
 from fazhi.registry.models import EntityChange
+from fazhi.registry.services import REGISTERED_ELSEWHERE
 
 logger = logging.getLogger(__name__)
 APPLY_CHUNK = {"postgresql": 250_000}
@@ -133,30 +134,24 @@ class EntityApply(ImportSpec):
                     f"WHERE s.job_id = %s AND e.supervising_agency_id NOT IN ({marks})",
                     [self.job.pk, *scope],
                 )
-                for row_no, uscc, name, agency in cursor.fetchall():
+                for row_no, uscc, _name, _agency in cursor.fetchall():
                     drop.add(row_no)
-                    errors.append(
-                        RowError(
-                            row_no,
-                            uscc_header,
-                            uscc,
-                            _(
-                                "Already registered as “%(name)s”, supervised by %(agency)s, "
-                                "outside your scope."
-                            )
-                            % {"name": name, "agency": agency},
-                        )
-                    )
+                    errors.append(RowError(row_no, uscc_header, uscc, str(REGISTERED_ELSEWHERE)))
             cursor.execute(
-                "SELECT s.row_no, s.name, e.uscc FROM registry_entitystaging s "
+                "SELECT s.row_no, s.name, e.uscc, e.supervising_agency_id "
+                "FROM registry_entitystaging s "
                 "JOIN registry_entity e ON e.dedupe_key = s.dedupe_key "
                 "AND e.merged_into_id IS NULL AND e.uscc <> s.uscc WHERE s.job_id = %s",
                 [self.job.pk],
             )
-            for row_no, name, other in cursor.fetchall():
+            for row_no, name, other, agency_id in cursor.fetchall():
                 if row_no in drop:
                     continue
                 drop.add(row_no)
+                if scope is not None and agency_id not in scope:
+                    # Another unit's entity: nothing of its data, not even its code.
+                    errors.append(RowError(row_no, name_header, name, str(REGISTERED_ELSEWHERE)))
+                    continue
                 errors.append(
                     RowError(
                         row_no,

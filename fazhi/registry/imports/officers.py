@@ -25,6 +25,7 @@ from fazhi.registry.imports.readers import cell_text
 from fazhi.registry.imports.report import RowError
 from fazhi.registry.imports.spec import Column, ImportSpec
 from fazhi.registry.models import EnforcementCertificate, ExternalAgency, Officer, OfficerStaging
+from fazhi.registry.services import REGISTERED_ELSEWHERE
 
 COLUMNS = (
     Column("full_name", "姓名", True, ("full_name",)),
@@ -310,7 +311,7 @@ class OfficerSpec(ImportSpec):
                         row.row_no,
                         self.header_of("citizen_id"),
                         row.citizen_id,
-                        _("This person is already registered by a unit outside your scope."),
+                        str(REGISTERED_ELSEWHERE),
                     )
                 )
                 continue

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fazhi.core import codes
 from fazhi.core.audit import audit_record, snapshot
@@ -56,7 +56,9 @@ from fazhi.registry.selectors import entity_resolve as entity_resolve
 ENTITY_FIELDS = list(Entity.DATA_FIELDS)
 # What a unit learns of an entity or a person another unit registered: that
 # it exists, nothing of its data (issue 13, side channels).
-REGISTERED_ELSEWHERE = _lazy("Already registered by another unit; ask the city to transfer it.")
+REGISTERED_ELSEWHERE = gettext_lazy(
+    "Already registered by another unit; ask the city to transfer it."
+)
 OFFICER_FIELDS = [
     "full_name",
     "citizen_id",

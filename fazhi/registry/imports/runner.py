@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from fazhi.core.audit import audit_record
 from fazhi.core.errors import DomainError
 from fazhi.registry import workflow
-from fazhi.registry.imports import kinds, recovery, streams
+from fazhi.registry.imports import kinds, limits, recovery, streams
 from fazhi.registry.imports.readers import PlainCsv, SourceError, Table, open_table
 from fazhi.registry.imports.report import RowError, write_report
 from fazhi.registry.imports.spec import ColumnarSpec, ImportSpec, Step, SystemActor
@@ -211,9 +211,12 @@ def _validate(job: ImportJob, on_progress: Progress | None) -> ImportJob:
                             stream.write(frame)
                             stream.write(staged)
                         rows += count
+                        limits.rows_check(rows)
                         _save(job, processed_rows=rows, total_rows=max(job.total_rows, rows))
                         if on_progress is not None:
                             on_progress(job)
+                        if len(errors) >= limits.max_errors():
+                            return _too_many_errors(job, spec, stream, errors, rows)
         direct = stream is not None and not isinstance(stream, StagingStream)
         if direct:
             # Straight into an empty registry: every valid row is new and
@@ -281,6 +284,35 @@ def _validate(job: ImportJob, on_progress: Progress | None) -> ImportJob:
         raise
     if on_progress is not None:
         on_progress(job)
+    return job
+
+
+def _too_many_errors(
+    job: ImportJob,
+    spec: ImportSpec,
+    stream: CopyStream | None,
+    errors: list[RowError],
+    rows: int,
+) -> ImportJob:
+    """Stop a check that found too many errors: report the first ones only."""
+    if stream is not None:
+        stream.abort()
+    spec.discard()
+    errors.sort(key=lambda e: e.row)
+    del errors[limits.max_errors() :]
+    _save(
+        job,
+        processed_rows=rows,
+        error_rows=len({e.row for e in errors}),
+        error_count=len(errors),
+        valid_rows=0,
+    )
+    _write_report(job, errors)
+    message = _(
+        "The check stopped after %(n)s errors (at row %(row)s). The report lists them: "
+        "fix these first, then upload the file again."
+    ) % {"n": f"{len(errors):,}", "row": f"{errors[-1].row:,}"}
+    workflow.move(job, "fail", message=message, finished_at=timezone.now())
     return job
 
 

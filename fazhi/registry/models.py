@@ -188,6 +188,13 @@ class ImportJob(models.Model):
     report = models.FileField(_("error report"), upload_to="registry/reports/", blank=True)
     message = models.TextField(_("message"), blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(
+        _("worker"),
+        max_length=100,
+        blank=True,
+        help_text=_("host:process of the worker running it"),
+    )
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import job")

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fazhi.core import codes, policy
 from fazhi.core.audit import audit_record, snapshot
@@ -54,6 +55,11 @@ from fazhi.registry.models import (
 from fazhi.registry.selectors import entity_resolve as entity_resolve
 
 ENTITY_FIELDS = list(Entity.DATA_FIELDS)
+# What a unit learns of an entity or a person another unit registered: that
+# it exists, nothing of its data (issue 13, side channels).
+REGISTERED_ELSEWHERE = gettext_lazy(
+    "Already registered by another unit; ask the city to transfer it."
+)
 OFFICER_FIELDS = [
     "full_name",
     "citizen_id",
@@ -148,7 +154,9 @@ def _entity_validate(entity: Entity, *, actor: Any, allow_duplicate: bool = Fals
             .exclude(pk=entity.pk)
             .first()
         )
-        if other is not None:
+        if other is not None and not unit_in_scope(actor, other.supervising_agency):
+            add("uscc", REGISTERED_ELSEWHERE)  # nothing of another unit's entity
+        elif other is not None:
             add(
                 "uscc",
                 _("Already registered as “%(name)s”, supervised by %(agency)s.")
@@ -163,7 +171,9 @@ def _entity_validate(entity: Entity, *, actor: Any, allow_duplicate: bool = Fals
             .exclude(uscc=entity.uscc)
             .first()
         )
-        if twin is not None:
+        if twin is not None and not unit_in_scope(actor, twin.supervising_agency):
+            add("name", REGISTERED_ELSEWHERE)
+        elif twin is not None:
             add(
                 "name",
                 _(

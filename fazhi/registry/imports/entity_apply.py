@@ -4,7 +4,6 @@ registry (``EntityLoad``)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ from fazhi.registry.imports.report import RowError
 from fazhi.registry.imports.spec import ImportSpec
 from fazhi.registry.imports.streams import CopyStream
 from fazhi.registry.models import EntityChange
+from fazhi.registry.services import REGISTERED_ELSEWHERE
 
 logger = logging.getLogger(__name__)
 APPLY_CHUNK = {"postgresql": 250_000}
@@ -106,6 +106,7 @@ class EntityLoad(CopyStream):
     def after_commit(self) -> None:
         logger.info("entity import %s: bulk load committed", self.job_id)
         pgbulk.bulk_restore_parallel([*self.restore_later, pgbulk.ANALYZE])
+        pgbulk.vacuum("registry_entity", analyze=False)
 
 
 class EntityApply(ImportSpec):
@@ -133,30 +134,24 @@ class EntityApply(ImportSpec):
                     f"WHERE s.job_id = %s AND e.supervising_agency_id NOT IN ({marks})",
                     [self.job.pk, *scope],
                 )
-                for row_no, uscc, name, agency in cursor.fetchall():
+                for row_no, uscc, _name, _agency in cursor.fetchall():
                     drop.add(row_no)
-                    errors.append(
-                        RowError(
-                            row_no,
-                            uscc_header,
-                            uscc,
-                            _(
-                                "Already registered as “%(name)s”, supervised by %(agency)s, "
-                                "outside your scope."
-                            )
-                            % {"name": name, "agency": agency},
-                        )
-                    )
+                    errors.append(RowError(row_no, uscc_header, uscc, str(REGISTERED_ELSEWHERE)))
             cursor.execute(
-                "SELECT s.row_no, s.name, e.uscc FROM registry_entitystaging s "
+                "SELECT s.row_no, s.name, e.uscc, e.supervising_agency_id "
+                "FROM registry_entitystaging s "
                 "JOIN registry_entity e ON e.dedupe_key = s.dedupe_key "
                 "AND e.merged_into_id IS NULL AND e.uscc <> s.uscc WHERE s.job_id = %s",
                 [self.job.pk],
             )
-            for row_no, name, other in cursor.fetchall():
+            for row_no, name, other, agency_id in cursor.fetchall():
                 if row_no in drop:
                     continue
                 drop.add(row_no)
+                if scope is not None and agency_id not in scope:
+                    # Another unit's entity: nothing of its data, not even its code.
+                    errors.append(RowError(row_no, name_header, name, str(REGISTERED_ELSEWHERE)))
+                    continue
                 errors.append(
                     RowError(
                         row_no,
@@ -189,6 +184,12 @@ class EntityApply(ImportSpec):
     # --- writing ------------------------------------------------------------
 
     def apply(self, progress: Callable[[int], None]) -> tuple[int, int, int]:
+        """Write the staged rows in one transaction (all or nothing: a crash
+        or an error leaves the registry as it was). The caller records the
+        import in that same transaction, then runs ``after_commit``."""
+        self.bulk = False
+        self.restore_later: list[str] = []
+        self.written = 0
         bounds = self.staged().aggregate(lo=Min("row_no"), hi=Max("row_no"))
         if bounds["lo"] is None:
             return 0, 0, 0
@@ -197,12 +198,9 @@ class EntityApply(ImportSpec):
         scope = selectors.units_in_scope(self.actor)
         created = updated = 0
         span = bounds["hi"] - bounds["lo"] + 1
-        bulk = self._bulk_load()
+        self.bulk = bulk = self._bulk_load()
         restore_now: list[str] = []
-        restore_later: list[str] = []
-        # A bulk load runs as one transaction (so dropping the indexes stays
-        # atomic); otherwise each step commits on its own.
-        with transaction.atomic() if bulk else contextlib.nullcontext():
+        with transaction.atomic():
             for lo in range(bounds["lo"], bounds["hi"] + 1, step):
                 hi = lo + step - 1
                 with transaction.atomic(), pgbulk.bulk_joins(self.job.valid_rows):
@@ -211,7 +209,7 @@ class EntityApply(ImportSpec):
                             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [pgbulk.LOCK_KEY])
                             cursor.execute("SET LOCAL work_mem = '128MB'")
                     if bulk and lo == bounds["lo"]:
-                        restore_now, restore_later = pgbulk.bulk_detach("registry_entity")
+                        restore_now, self.restore_later = pgbulk.bulk_detach("registry_entity")
                     # The check counted new and changed rows; a step with none
                     # (no changes in a first import, nothing new in a re-import)
                     # is skipped: the user imports what the check showed.
@@ -221,13 +219,19 @@ class EntityApply(ImportSpec):
                         created += self._insert(lo, hi)
                 progress(min(hi - bounds["lo"] + 1, span) * self.job.valid_rows // span)
             pgbulk.bulk_restore(restore_now)
-        if bulk:
-            logger.info("entity import %s: bulk load committed", self.job.pk)
-            pgbulk.bulk_restore_parallel([*restore_later, pgbulk.ANALYZE])
-        elif created + updated >= pgbulk.BULK_ROWS:
-            pgbulk.analyze("registry_entity")
+        self.written = created + updated
         skipped = max(self.job.valid_rows - created - updated - self.job.unchanged_rows, 0)
         return created, updated, skipped
+
+    def after_commit(self) -> None:
+        """After the import's commit: build the plain indexes a bulk load
+        dropped, and vacuum what a big import wrote (autovacuum may be off)."""
+        if self.bulk:
+            logger.info("entity import %s: bulk load committed", self.job.pk)
+            pgbulk.bulk_restore_parallel([*self.restore_later, pgbulk.ANALYZE])
+            pgbulk.vacuum("registry_entity", analyze=False)
+        elif self.written >= pgbulk.BULK_ROWS:
+            pgbulk.vacuum("registry_entity")
 
     def _bulk_load(self) -> bool:
         """Is this import big next to the registry (at least doubling it)?

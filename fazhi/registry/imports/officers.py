@@ -25,6 +25,7 @@ from fazhi.registry.imports.readers import cell_text
 from fazhi.registry.imports.report import RowError
 from fazhi.registry.imports.spec import Column, ImportSpec
 from fazhi.registry.models import EnforcementCertificate, ExternalAgency, Officer, OfficerStaging
+from fazhi.registry.services import REGISTERED_ELSEWHERE
 
 COLUMNS = (
     Column("full_name", "姓名", True, ("full_name",)),
@@ -310,7 +311,7 @@ class OfficerSpec(ImportSpec):
                         row.row_no,
                         self.header_of("citizen_id"),
                         row.citizen_id,
-                        _("This person is already registered by a unit outside your scope."),
+                        str(REGISTERED_ELSEWHERE),
                     )
                 )
                 continue
@@ -383,6 +384,9 @@ class OfficerSpec(ImportSpec):
         return new, changed, unchanged
 
     def apply(self, progress: Callable[[int], None]) -> tuple[int, int, int]:
+        """Apply each row through the services, all in the caller's one
+        transaction (a row the services refuse is skipped, the rest stand
+        or fall together)."""
         created = updated = skipped = 0
         rows = self._rows()
         for start in range(0, len(rows), APPLY_BATCH):

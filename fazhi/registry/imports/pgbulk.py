@@ -48,21 +48,23 @@ SEARCH_INDEX = "registry_entity_name_trgm"
 ANALYZE = "ANALYZE registry_entity"
 
 
-def indexes_ensure() -> None:
+def indexes_ensure() -> list[str]:
     """Build the entity indexes a bulk load did not get to build again.
 
     A bulk load commits before it rebuilds the plain indexes; if the
-    process stops in between, the next import puts them back. The name
-    search index exists only where pg_trgm is installed (migration 0004).
+    process stops in between, the next import (or ``doctor``) puts them
+    back. The name search index exists only where pg_trgm is installed
+    (migration 0004). Return the names of the indexes built.
     """
     if connection.vendor != "postgresql":
-        return
+        return []
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_entity'")
         present = {name for (name,) in cursor.fetchall()}
         cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
         (trigrams,) = cursor.fetchone()
     missing = [index for index in Entity._meta.indexes if index.name not in present]
+    built = [index.name for index in missing]
     if missing:
         with connection.schema_editor() as editor:
             for index in missing:
@@ -75,6 +77,8 @@ def indexes_ensure() -> None:
                 f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} "
                 "ON registry_entity USING gin (name gin_trgm_ops)"
             )
+        built.append(SEARCH_INDEX)
+    return built
 
 
 def bulk_detach(table: str) -> tuple[list[str], list[str]]:
@@ -155,3 +159,22 @@ def bulk_restore_parallel(statements: Sequence[str]) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def vacuum(*tables: str, analyze: bool = True) -> None:
+    """``VACUUM (ANALYZE)`` tables a big write touched, on PostgreSQL.
+
+    Some bureau servers run with autovacuum off: without this the dead rows
+    of an update stay, and index-only scans are impossible. VACUUM cannot
+    run inside a transaction: there (tests, callers' atomic blocks) the
+    statistics are refreshed only.
+    """
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in tables:
+            if connection.in_atomic_block:
+                cursor.execute(f"ANALYZE {quote(table)}")
+            else:
+                cursor.execute(f"VACUUM {'(ANALYZE) ' if analyze else ''}{quote(table)}")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 from fazhi.core.errors import DomainError
+from fazhi.registry.imports import limits
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -82,12 +83,14 @@ def open_table(path: str | Path) -> Table:
     path = Path(path)
     with path.open("rb") as fh:
         head = fh.read(8)
-    if head.startswith(_ZIP) or head.startswith(_OLE):
-        return _open_workbook(path)
-    return _open_csv(path)
+    table = _open_workbook(path) if head.startswith(_ZIP) or head.startswith(_OLE) else None
+    table = table or _open_csv(path)
+    limits.rows_check(table.total)
+    return table
 
 
 def _open_workbook(path: Path) -> Table:
+    limits.workbook_check(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from fazhi.core.audit import audit_record
 from fazhi.core.errors import DomainError
 from fazhi.registry import workflow
-from fazhi.registry.imports import kinds, streams
+from fazhi.registry.imports import kinds, limits, recovery, streams
 from fazhi.registry.imports.readers import PlainCsv, SourceError, Table, open_table
 from fazhi.registry.imports.report import RowError, write_report
 from fazhi.registry.imports.spec import ColumnarSpec, ImportSpec, Step, SystemActor
@@ -95,6 +95,7 @@ def gc_paused() -> Iterator[None]:
 
 
 def _save(job: ImportJob, **fields: Any) -> None:
+    fields["heartbeat_at"] = timezone.now()  # every save by the worker is a sign of life
     for name, value in fields.items():
         setattr(job, name, value)
     ImportJob.objects.filter(pk=job.pk).update(**fields)
@@ -165,11 +166,22 @@ def _write_report(job: ImportJob, errors: list[RowError]) -> None:
     ImportJob.objects.filter(pk=job.pk).update(report=job.report.name)
 
 
+def _claim(job: ImportJob, step: str) -> bool:
+    """Take a waiting job for this worker (after ``recovery.job_held``)."""
+    return workflow.move(job, step, worker=recovery.worker_id(), heartbeat_at=timezone.now())
+
+
 def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJob:
     """Check every row of the job's file; stage the valid ones; write the report."""
     job = ImportJob.objects.select_related("attachment__blob", "unit", "created_by").get(pk=job_id)
-    if not workflow.move(job, "check"):
-        return job
+    recovery.checkup_once()
+    with recovery.job_held(job):
+        if not _claim(job, "check"):
+            return job
+        return _validate(job, on_progress)
+
+
+def _validate(job: ImportJob, on_progress: Progress | None) -> ImportJob:
     actor = job_actor(job)
     spec = spec_for(job, actor)
     stream: CopyStream | None = None
@@ -199,9 +211,12 @@ def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJ
                             stream.write(frame)
                             stream.write(staged)
                         rows += count
+                        limits.rows_check(rows)
                         _save(job, processed_rows=rows, total_rows=max(job.total_rows, rows))
                         if on_progress is not None:
                             on_progress(job)
+                        if len(errors) >= limits.max_errors():
+                            return _too_many_errors(job, spec, stream, errors, rows)
         direct = stream is not None and not isinstance(stream, StagingStream)
         if direct:
             # Straight into an empty registry: every valid row is new and
@@ -237,9 +252,14 @@ def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJ
             if direct:
                 assert stream is not None
                 workflow.move(job, "load")
+                loaded = stream
+
+                def record() -> None:  # in the load's own transaction, on its thread
+                    _done(job, actor, spec, created=loaded.rows, updated=0, skipped=0)
+
+                stream.on_end = record
                 stream.close()
                 stream.after_commit()
-                _done(job, actor, spec, created=new, updated=0, skipped=0)
             else:
                 workflow.move(job, "queue")
                 return job_apply(job.pk, on_progress=on_progress)
@@ -264,6 +284,35 @@ def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJ
         raise
     if on_progress is not None:
         on_progress(job)
+    return job
+
+
+def _too_many_errors(
+    job: ImportJob,
+    spec: ImportSpec,
+    stream: CopyStream | None,
+    errors: list[RowError],
+    rows: int,
+) -> ImportJob:
+    """Stop a check that found too many errors: report the first ones only."""
+    if stream is not None:
+        stream.abort()
+    spec.discard()
+    errors.sort(key=lambda e: e.row)
+    del errors[limits.max_errors() :]
+    _save(
+        job,
+        processed_rows=rows,
+        error_rows=len({e.row for e in errors}),
+        error_count=len(errors),
+        valid_rows=0,
+    )
+    _write_report(job, errors)
+    message = _(
+        "The check stopped after %(n)s errors (at row %(row)s). The report lists them: "
+        "fix these first, then upload the file again."
+    ) % {"n": f"{len(errors):,}", "row": f"{errors[-1].row:,}"}
+    workflow.move(job, "fail", message=message, finished_at=timezone.now())
     return job
 
 
@@ -313,8 +362,14 @@ def _fail(job: ImportJob, spec: ImportSpec, message: str) -> None:
 def job_apply(job_id: int, *, on_progress: Progress | None = None) -> ImportJob:
     """Write the staged valid rows of a checked job (the user chose to import)."""
     job = ImportJob.objects.select_related("unit", "created_by", "attachment").get(pk=job_id)
-    if not workflow.move(job, "import"):
-        return job
+    recovery.checkup_once()
+    with recovery.job_held(job):
+        if not _claim(job, "import"):
+            return job
+        return _apply(job, on_progress)
+
+
+def _apply(job: ImportJob, on_progress: Progress | None) -> ImportJob:
     _save(job, processed_rows=0, total_rows=job.total_rows)
     actor = job_actor(job)
     spec = spec_for(job, actor)
@@ -331,9 +386,13 @@ def job_apply(job_id: int, *, on_progress: Progress | None = None) -> ImportJob:
 
     try:
         spec.prepare()
-        with gc_paused():
+        # All or nothing: the rows, the job's new state and the audit event
+        # commit together; a crash or an error leaves the registry as it was.
+        with gc_paused(), transaction.atomic():
             created, updated, skipped = spec.apply(progress)
-        _done(job, actor, spec, created=created, updated=updated, skipped=skipped)
+            _done(job, actor, spec, created=created, updated=updated, skipped=skipped)
+        spec.after_commit()
+        recovery.staging_clean(spec.staging_model)
     except Exception as exc:
         logger.exception("import job %s failed while importing", job.pk)
         _fail(
@@ -348,8 +407,8 @@ def job_apply(job_id: int, *, on_progress: Progress | None = None) -> ImportJob:
 def _done(
     job: ImportJob, actor: Any, spec: ImportSpec, *, created: int, updated: int, skipped: int
 ) -> None:
-    """Record a finished import on the job and in the audit log."""
-    spec.discard()
+    """Record a finished import on the job and in the audit log, in the
+    transaction that wrote its rows."""
     workflow.move(
         job,
         "done",

@@ -125,7 +125,13 @@ class ImportSpec(ABC):
 
     @abstractmethod
     def apply(self, progress: Callable[[int], None]) -> tuple[int, int, int]:
-        """Write staged rows; return (created, updated, skipped)."""
+        """Write staged rows; return (created, updated, skipped).
+
+        The runner calls it inside one transaction and records the import
+        (the job and its audit event) in that same transaction."""
+
+    def after_commit(self) -> None:  # noqa: B027 - an optional hook
+        """Run after the import committed (index builds, vacuum)."""
 
     def direct_load(self, rows: int) -> CopyStream | None:
         """A stream that writes checked rows straight into the registry, for

@@ -8,7 +8,7 @@ import logging
 import queue
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import polars as pl
@@ -47,7 +47,9 @@ class CopyStream(ABC):
     error) rolls it back, so a failed check writes nothing.
 
     ``begin`` runs first in that transaction and may decline the stream
-    (``started`` then returns False); ``end`` runs last, before the commit.
+    (``started`` then returns False); ``end`` runs last, before the commit,
+    then ``on_end`` (set by the runner to record the import in the same
+    transaction as its rows).
     """
 
     table: str
@@ -58,6 +60,7 @@ class CopyStream(ABC):
         self.error: BaseException | None = None
         self.accepted = False
         self.rows = 0
+        self.on_end: Callable[[], None] | None = None
         self._ready = threading.Event()
         self.thread = threading.Thread(target=self._run, name="import-staging", daemon=True)
         self.thread.start()
@@ -105,6 +108,8 @@ class CopyStream(ABC):
                     if rows is _ABORT:
                         raise _Aborted
                 self.end()
+                if self.on_end is not None:
+                    self.on_end()
         except _Aborted:
             pass
         except BaseException as exc:  # raised again by write() or close()

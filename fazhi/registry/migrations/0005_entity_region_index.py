@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_seed_clock_rules'),
-        ('registry', '0004_entity_name_trigram'),
+        ("core", "0002_seed_clock_rules"),
+        ("registry", "0004_entity_name_trigram"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(fields=['region_code', 'id'], name='registry_entity_region_id'),
+            model_name="entity",
+            index=models.Index(fields=["region_code", "id"], name="registry_entity_region_id"),
         ),
     ]

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_seed_clock_rules'),
-        ('registry', '0005_entity_region_index'),
+        ("core", "0002_seed_clock_rules"),
+        ("registry", "0005_entity_region_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(condition=models.Q(('merged_into__isnull', True)), fields=['dedupe_key'], name='registry_entity_dedupe'),
+            model_name="entity",
+            index=models.Index(
+                condition=models.Q(("merged_into__isnull", True)),
+                fields=["dedupe_key"],
+                name="registry_entity_dedupe",
+            ),
         ),
     ]

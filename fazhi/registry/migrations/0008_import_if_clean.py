@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0007_entity_codes_collate_c'),
+        ("registry", "0007_entity_codes_collate_c"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='import_if_clean',
-            field=models.BooleanField(default=False, help_text="Import as soon as the check ends if no row is bad; otherwise import nothing (the command line's default).", verbose_name='import at once if clean'),
+            model_name="importjob",
+            name="import_if_clean",
+            field=models.BooleanField(
+                default=False,
+                help_text="Import as soon as the check ends if no row is bad; otherwise import nothing (the command line's default).",
+                verbose_name="import at once if clean",
+            ),
         ),
     ]

@@ -11,6 +11,7 @@ from django.db import connection
 from python_calamine import CalamineWorkbook
 
 from fazhi.core.models import AuditEvent
+from fazhi.registry.choices import ImportStatus
 from fazhi.registry.models import Entity, EntityStaging, ImportJob
 from fazhi.registry.tests import factories as f
 
@@ -153,3 +154,24 @@ def test_a_big_first_load_from_the_command_line_skips_staging(
         assert "5 created" in out.getvalue()
         assert "Importing:" not in out.getvalue()  # imported as it was checked
         assert Entity.objects.count() == 5
+
+
+def test_the_progress_rate_is_not_absurd_when_a_phase_starts():
+    from fazhi.registry.management.commands.import_entities import rate_text
+
+    # Issue 15: "27,460,456,556 行/秒" as a phase started (a few rows in microseconds).
+    assert rate_text(250_000, 0.000009) == "—"
+    assert rate_text(0, 3.0) == "—"
+    assert rate_text(30_000, 2.0) == "15,000"
+
+
+def test_the_import_phase_counts_its_own_rows(personas, tmp_path):
+    from fazhi.registry.management.commands.import_entities import Command
+
+    command = Command()
+    job = ImportJob(status=ImportStatus.VALIDATING, total_rows=100, processed_rows=100)
+    command.importing, command.started, command.base = False, 0.0, None
+    command._progress(job)
+    job.status, job.processed_rows = ImportStatus.IMPORTING, 100  # carried from the check
+    command._progress(job)
+    assert command.base == 100  # the import's rate starts from there

@@ -48,8 +48,35 @@ def test_the_division_fills_in_its_section(personas):
 def test_a_credit_code_is_registered_once(personas):
     first = f.entity(personas.county_a)
     with pytest.raises(ValidationError) as exc:
-        f.entity(personas.county_b, uscc=first.uscc.lower(), region_code="370826")
-    assert "Already registered" in errors_of(exc)["uscc"][0]
+        f.entity(
+            personas.county_b,
+            actor=personas.county_b_officer,
+            uscc=first.uscc.lower(),
+            region_code="370826",
+        )
+    # Another county's entity: nothing of its data (issue 13, side channels).
+    message = errors_of(exc)["uscc"][0]
+    assert message == "Already registered by another unit; ask the city to transfer it."
+    assert first.name not in message
+    assert "任城" not in message
+    with pytest.raises(ValidationError) as exc:
+        f.entity(personas.county_a, actor=personas.county_a_officer, uscc=first.uscc.lower())
+    assert first.name in errors_of(exc)["uscc"][0]  # one's own entity may be named
+
+
+def test_a_twin_in_another_county_does_not_reveal_its_code(personas):
+    first = f.entity(personas.county_a)
+    with pytest.raises(ValidationError) as exc:
+        f.entity(
+            personas.county_b,
+            actor=personas.county_b_officer,
+            name=first.name,
+            address=first.address,
+            region_code="370826",
+        )
+    message = errors_of(exc)["name"][0]
+    assert message == "Already registered by another unit; ask the city to transfer it."
+    assert first.uscc not in message
 
 
 def test_same_name_and_address_needs_confirmation(personas):

@@ -214,8 +214,10 @@ def test_a_code_registered_by_another_county_is_refused(personas, tmp_path):
     )
     ((row_no, column, _v, reason),) = report_rows(job)
     assert (row_no, column) == (2, "统一社会信用代码")
-    assert "outside your scope" in reason
-    assert "微山县" in reason
+    # Nothing of the other county's entity: neither its name nor its agency.
+    assert reason == "Already registered by another unit; ask the city to transfer it."
+    assert theirs.name not in reason
+    assert "微山县" not in reason
     theirs.refresh_from_db()
     assert theirs.supervising_agency == personas.county_b
     assert theirs.name != row["单位名称"]
@@ -529,3 +531,17 @@ def test_others_see_a_bulk_loads_progress_before_it_commits(personas, tmp_path, 
     job = runner.job_apply(job.pk)
     assert job.created_count == 3
     assert seen == [0, 1, 2]
+
+
+def test_a_twin_of_another_countys_entity_does_not_reveal_its_code(personas, tmp_path):
+    theirs = f.entity(personas.county_b, region_code="370826")
+    row = f.entity_row(1, **{"单位名称": theirs.name, "地址": theirs.address})
+    job = run(
+        personas.county_a_officer,
+        personas.county_a,
+        f.write_csv(tmp_path / "e.csv", f.ENTITY_HEADERS, [row]),
+    )
+    ((_row, column, _v, reason),) = report_rows(job)
+    assert column == "单位名称"
+    assert reason == "Already registered by another unit; ask the city to transfer it."
+    assert theirs.uscc not in reason

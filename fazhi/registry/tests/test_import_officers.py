@@ -124,4 +124,5 @@ def test_officer_import_by_a_county_stays_in_its_scope(personas, tmp_path):
         (2, "所属单位"),
         (3, "公民身份号码"),
     ]
-    assert "outside your scope" in report_rows(job)[1][3]
+    reason = report_rows(job)[1][3]
+    assert reason == "Already registered by another unit; ask the city to transfer it."

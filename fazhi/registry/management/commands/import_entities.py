@@ -23,6 +23,15 @@ from fazhi.registry.choices import ImportKind, ImportStatus
 from fazhi.registry.imports import jobs, runner, spec
 from fazhi.registry.models import ImportJob
 
+MIN_SECONDS = 0.5  # a rate over a shorter time means nothing
+
+
+def rate_text(rows: int, seconds: float) -> str:
+    """Rows per second of a phase, or "—" until it has run long enough."""
+    if seconds < MIN_SECONDS or rows <= 0:
+        return "—"
+    return f"{rows / seconds:,.0f}"
+
 
 class Command(BaseCommand):
     help = "Check and import a file of regulated entities (XLSX or CSV)."
@@ -67,6 +76,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         self.importing, self.started = False, time.monotonic()
+        self.base: int | None = None
         job = runner.job_validate(job.pk, on_progress=self._progress)
         self._end_line()
         self._summary(job)
@@ -129,12 +139,15 @@ class Command(BaseCommand):
             if job.status == ImportStatus.DONE:
                 return  # imported as it was checked: the check's line told it all
             self.importing, self.started = True, time.monotonic()  # rates count per phase
+            self.base = None
+        if self.base is None:  # the phase's first line: rows counted before it are not its own
+            self.base = job.processed_rows
         total = max(job.total_rows, job.processed_rows, 1)
         values = {
             "done": f"{job.processed_rows:,}",
             "total": f"{total:,}",
             "percent": job.processed_rows * 100 // total,
-            "rate": f"{job.processed_rows / max(time.monotonic() - self.started, 1e-6):,.0f}",
+            "rate": rate_text(job.processed_rows - self.base, time.monotonic() - self.started),
         }
         if importing:
             line = (

@@ -7,11 +7,13 @@ field-level errors, in the user's language.
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from fazhi.core.calendar import WorkCalendar
 from fazhi.core.choices import ClockUnit, DayKind
@@ -27,6 +29,8 @@ from fazhi.core.forms import StyledMixin
 from fazhi.core.models import ClockRule
 
 ISO_DATE = ["%Y-%m-%d"]
+LAW_TITLE = re.compile(r"《[^》]+》")
+LAW_SEPARATORS = re.compile(r"[、，,；;（(]")
 PAUSE_ROWS = 3
 
 
@@ -53,17 +57,61 @@ class RuleDefaultSelect(forms.NullBooleanSelect):
         ]
 
 
-def rule_choices() -> list[tuple[str, str]]:
-    """One choice per rule code, labelled by its newest version."""
-    seen: dict[str, ClockRule] = {}
+def duration_text(length: int, unit: str) -> str:
+    """A time limit as a Chinese reader writes it: 20个工作日, 30日, 3个月, 2年."""
+    if unit == ClockUnit.WORKDAY:
+        text = ngettext("%(n)s working day", "%(n)s working days", length)
+    elif unit == ClockUnit.MONTH:
+        text = ngettext("%(n)s month", "%(n)s months", length)
+    elif unit == ClockUnit.YEAR:
+        text = ngettext("%(n)s year", "%(n)s years", length)
+    else:
+        text = ngettext("%(n)s day", "%(n)s days", length)
+    return text % {"n": length}
+
+
+def law_of(source: str) -> str:
+    """The instrument a rule's source cites first: 《行政处罚法》, 国办发〔2018〕118号 …"""
+    match = LAW_TITLE.search(source)
+    if match:
+        return match.group(0)
+    head = LAW_SEPARATORS.split(source.strip(), maxsplit=1)[0]
+    return head or _("Other sources")
+
+
+def rules_by_law(rules: Iterable[ClockRule]) -> list[tuple[str, list[ClockRule]]]:
+    """Group rule versions by the law they cite, laws and rules sorted, each once.
+
+    Within a law the rules are sorted by name and then code, and the versions
+    of one rule stay together, newest first.
+    """
+    groups: dict[str, dict[str, list[ClockRule]]] = {}
+    for rule in rules:
+        groups.setdefault(law_of(rule.source), {}).setdefault(rule.code, []).append(rule)
+    result = []
+    for law in sorted(groups):
+        versions = groups[law]
+        ordered: list[ClockRule] = []
+        for code in sorted(versions, key=lambda c: (versions[c][0].name, c)):
+            ordered += sorted(versions[code], key=lambda r: r.effective_from, reverse=True)
+        result.append((law, ordered))
+    return result
+
+
+def rule_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """One choice per rule code, labelled by its newest version, grouped by law."""
+    newest: dict[str, ClockRule] = {}
     for rule in ClockRule.objects.order_by("code", "-effective_from"):
-        seen.setdefault(rule.code, rule)
+        newest.setdefault(rule.code, rule)
     choices = []
-    for code, rule in sorted(seen.items(), key=lambda item: item[1].name):
-        label = f"{rule.name} · {rule.length} {rule.get_unit_display()}"
-        if not rule.verified:
-            label += " · " + _("unverified")
-        choices.append((code, label))
+    for law, rules in rules_by_law(newest.values()):
+        options = []
+        for rule in rules:
+            label = f"{rule.name} · {duration_text(rule.length, rule.unit)}"
+            if not rule.verified:
+                label += " · " + _("unverified")
+            options.append((rule.code, label))
+        choices.append((law, options))
     return choices
 
 

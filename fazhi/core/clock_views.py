@@ -29,7 +29,9 @@ from fazhi.core.clock_forms import (
     ClockRuleEditForm,
     ClockRuleVersionForm,
     DeadlinePageForm,
+    duration_text,
     rule_list_filters,
+    rules_by_law,
 )
 from fazhi.core.clocks import clock_rule_list
 from fazhi.core.errors import DomainError
@@ -174,8 +176,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def clockrule_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rules = clock_rule_list(today=today, **rule_list_filters(request.GET))
-    context = paginate(request, rules, per_page=50)
-    context.update({"today": today, "units": ClockUnit.choices})
+    context = paginate(request, rules, per_page=200)
+    context.update(
+        {
+            "today": today,
+            "units": ClockUnit.choices,
+            "groups": [
+                (law, [(rule, duration_text(rule.length, rule.unit)) for rule in group])
+                for law, group in rules_by_law(context["object_list"])
+            ],
+        }
+    )
     return render(request, "core/clockrule_list.html", context)
 
 

@@ -91,7 +91,7 @@ def test_unverified_rule_and_unknown_year_are_flagged(personas) -> None:
         ({"start": "2025-01-01", "length": "3", "unit": "fortnight"}, "unit"),
         ({"start": "2025-01-01", "length": "3"}, "unit"),
         ({"start": "2025-01-01", "length": "99999", "unit": "workday"}, "length"),
-        ({"start": "2023-06-01", "rule": "reconsideration_application"}, "rule"),
+        ({"start": "1999-06-01", "rule": "reconsideration_application"}, "rule"),
         ({"start": "2025-01-01", "length": "3", "unit": "workday", "pause": "2025-01"}, "pause"),
         (
             {
@@ -148,9 +148,12 @@ def test_rules_lists_versions_in_force_on_a_date(personas) -> None:
     client = personas.client(personas.county_a_officer)
     codes_2025 = {r["code"] for r in client.get(f"{API}/rules", {"on": "2025-06-01"}).json()}
     codes_2023 = {r["code"] for r in client.get(f"{API}/rules", {"on": "2023-06-01"}).json()}
+    codes_2020 = {r["code"] for r in client.get(f"{API}/rules", {"on": "2020-06-01"}).json()}
     assert "reconsideration_application" in codes_2025
-    assert "reconsideration_application" not in codes_2023
+    # 2021's 90-day decision limit is new; the hearing request existed (3 days, 1996).
     assert "penalty_decision" in codes_2023
+    assert "penalty_decision" not in codes_2020
+    assert "penalty_hearing_request" in codes_2020
     unverified = client.get(f"{API}/rules", {"verified": "false"}).json()
     assert unverified
     assert all(not r["verified"] for r in unverified)

@@ -82,8 +82,10 @@ def build_corpus(target: int, *, batch: int = 5000) -> int:
             for law in originals:
                 if total >= target:
                     break
-                work = LawWork.objects.create(
-                    key=f"{law.work.key}#{copy}", title=law.title, short_title=law.short_title
+                # Versions of one work (突发事件应对法 2007 and 2024) share the copy's work.
+                work, _created = LawWork.objects.get_or_create(
+                    key=f"{law.work.key}#{copy}",
+                    defaults={"title": law.title, "short_title": law.short_title},
                 )
                 clone = Law.objects.create(
                     work=work,

@@ -194,7 +194,11 @@ class Article(models.Model):
                 fields=["law", "number", "suffix"], name="article_unique_label"
             )
         ]
-        indexes = [models.Index(fields=["law", "seq"], name="article_law_seq")]
+        indexes = [
+            models.Index(fields=["law", "seq"], name="article_law_seq"),
+            # Search by article number across laws (第九十二条, 92条).
+            models.Index(fields=["number", "suffix"], name="article_number"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.law.display_title} {self.label}"

@@ -191,6 +191,12 @@ class Query:
         return bool(self.groups)
 
     @property
+    def chunks(self) -> list[str]:
+        """The parts of a query typed apart by blanks (two or more), lower-cased, at most 4."""
+        parts = [p.lower() for p in self.text.split() if len(p) > 1]
+        return parts[:4] if len(parts) > 1 else []
+
+    @property
     def phrase(self) -> str:
         """The query as typed, without blanks: articles containing it rank first."""
         return re.sub(r"\s+", "", self.text)
@@ -370,8 +376,10 @@ WEIGHT_PHRASE = 9.0  # the query as typed occurs in the text: it outweighs the r
 WEIGHT_HEADING = 3.0  # share of the query words found in the 编/章/节 headings
 WEIGHT_LEAD = 3.0  # share of the query words found in the first sentence
 WEIGHT_LEAD_ALL = 2.0  # every query word in the first sentence
+WEIGHT_CHUNKS = 3.0  # share of the parts typed apart (强制执行决定 书面) found as typed
 WEIGHT_COVERAGE = 6.0  # share of the query words the article holds (any-word search)
 WEIGHT_INDEX = 1.0  # the index's own order, from 1 (best) to 0
+LEAD_CHARS = 160  # how much of an article's beginning is read for its first sentence
 _LEAD_END = re.compile(r"[。：:；\n]")
 
 
@@ -391,21 +399,30 @@ def rerank(ids: list[int], query: Query, *, any_word: bool = False) -> list[int]
     if not ids:
         return ids
     placeholders = ", ".join(["%s"] * len(ids))
+    phrase = query.phrase.lower()
+    chunks = query.chunks
+    # The beginning of the text holds the first sentence; the whole text is
+    # read only to count words (any-word search). Phrase and chunks: in SQL.
+    body = "text" if any_word else f"substr(text, 1, {LEAD_CHARS})"
+    if connection.vendor == "postgresql":
+        find = "(strpos(lower(text), %s) > 0)::int"
+    else:
+        find = "(instr(lower(text), %s) > 0)"
+    chunk_sql = " + ".join([find] * len(chunks)) if chunks else "0"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, part, chapter, section, text FROM laws_article "
+            f"SELECT id, part, chapter, section, {body}, {find}, {chunk_sql} FROM laws_article "
             f"WHERE id IN ({placeholders})",
-            ids,
+            [phrase, *chunks, *ids],
         )
         rows = {row[0]: row[1:] for row in cursor.fetchall()}
     groups = query.groups
     count = len(groups)
-    phrase = query.phrase.lower()
     scores: dict[int, float] = {}
     for position, pk in enumerate(ids):
         if pk not in rows:
             continue
-        part, chapter, section, text = rows[pk]
+        part, chapter, section, text, has_phrase, chunks_held = rows[pk]
         body = text.lower()
         headings = f"{part} {chapter} {section}".lower()
         lead = first_sentence(body)
@@ -416,8 +433,10 @@ def rerank(ids: list[int], query: Query, *, any_word: bool = False) -> list[int]
         score += WEIGHT_LEAD * in_lead / count
         if count > 1 and in_lead == count:
             score += WEIGHT_LEAD_ALL
-        if count > 1 and phrase in body:
+        if count > 1 and has_phrase:
             score += WEIGHT_PHRASE
+        if chunks:
+            score += WEIGHT_CHUNKS * chunks_held / len(chunks)
         if any_word:
             held = sum(1 for g in groups if g.found_in(body) or g.found_in(headings))
             score += WEIGHT_COVERAGE * held / count

@@ -390,14 +390,15 @@ def terms_in(query: str) -> list[TermMatch]:
     text = compact(query).lower()
     if len(text) < 2:
         return []
-    found: list[tuple[LawTerm, str]] = []
-    for term in LawTerm.objects.all():
-        names = sorted(term.names, key=len, reverse=True)
+    matched: dict[int, str] = {}
+    for pk, term_name, aliases in LawTerm.objects.values_list("pk", "term", "aliases"):
+        names = sorted([term_name, *(aliases or [])], key=len, reverse=True)
         name = next((n for n in names if len(n) >= 2 and n.lower() in text), None)
         if name is not None:
-            found.append((term, name))
-    if not found:
+            matched[pk] = name
+    if not matched:
         return []
+    found = [(term, matched[term.pk]) for term in LawTerm.objects.filter(pk__in=matched)]
     found.sort(key=lambda pair: -len(pair[1]))
     refs = list(LawTermRef.objects.filter(term__in=[t for t, _n in found]).select_related("work"))
     works = {ref.work_id for ref in refs}

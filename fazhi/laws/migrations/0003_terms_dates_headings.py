@@ -100,5 +100,9 @@ class Migration(migrations.Migration):
                 'ordering': ['term', 'position', 'pk'],
             },
         ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(fields=["number", "suffix"], name="article_number"),
+        ),
         migrations.RunPython(index_headings, migrations.RunPython.noop),
     ]

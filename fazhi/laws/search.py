@@ -318,18 +318,21 @@ def _law_id_range(law_id: int) -> tuple[int, int]:
     return (low or 0), (high or 0)
 
 
-def candidates(query: Query, filters: SearchFilters, *, window: int | None = None) -> Candidates:
+def candidates(
+    query: Query, filters: SearchFilters, *, window: int | None = None, any_word: bool = True
+) -> Candidates:
     """Rank the newest ``window`` matches: the index's score, then ``rerank`` on the best.
 
-    Every query word must match; if no article holds them all, articles
-    holding any of them are ranked, those holding more words first.
+    Every query word must match; if no article holds them all (and
+    ``any_word``), articles holding any of them are ranked, more words first.
     """
     if not query:
         return Candidates([], False)
     window = window or RANK_WINDOW
     ids, capped = _matches(query, filters, window, any_word=False)
+    fallback = any_word
     any_word = False
-    if not ids and len(query.groups) > 1:
+    if fallback and not ids and len(query.groups) > 1:
         ids, capped = _matches(query, filters, window, any_word=True)
         any_word = True
     if ids:

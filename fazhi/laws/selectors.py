@@ -283,7 +283,9 @@ class SearchResults:
     @property
     def ranked(self) -> Candidates:
         if self._candidates is None:
-            self._candidates = candidates(self.query, self.filters)
+            # Articles named by number or term answer the query: words that
+            # never meet in one article are then not searched one by one.
+            self._candidates = candidates(self.query, self.filters, any_word=not self.direct)
         return self._candidates
 
     @property

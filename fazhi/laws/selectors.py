@@ -49,12 +49,8 @@ def today() -> datetime.date:
 
 
 def _level_rank() -> Case:
-    return _level_rank_of("level")
-
-
-def _level_rank_of(field: str) -> Case:
     return Case(
-        *[When(**{field: level}, then=Value(i)) for i, level in enumerate(LEVEL_ORDER)],
+        *[When(level=level, then=Value(i)) for i, level in enumerate(LEVEL_ORDER)],
         default=Value(len(LEVEL_ORDER)),
         output_field=IntegerField(),
     )
@@ -274,11 +270,13 @@ class SearchResults:
             return list(articles.filter(law=chosen)) if chosen else []
         if self.filters.law_id:
             return list(articles.filter(law_id=self.filters.law_id))
-        return list(
-            articles.filter(law__status=LawStatus.IN_FORCE)
-            .annotate(level_rank=_level_rank_of("law__level"))
-            .order_by("level_rank", "law__work__key")[:50]
+        rows = articles.filter(law__status=LawStatus.IN_FORCE).values_list(
+            "pk", "law__level", "law__work__key"
         )
+        rank = {level: i for i, level in enumerate(LEVEL_ORDER)}
+        ordered = sorted(rows, key=lambda r: (rank.get(r[1], len(rank)), r[2]))[:50]
+        found = articles.in_bulk([r[0] for r in ordered])
+        return [found[r[0]] for r in ordered if r[0] in found]
 
     @property
     def ranked(self) -> Candidates:

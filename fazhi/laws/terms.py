@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from fazhi.core.audit import audit_record
@@ -391,7 +392,13 @@ def terms_in(query: str) -> list[TermMatch]:
     if len(text) < 2:
         return []
     matched: dict[int, str] = {}
-    for pk, term_name, aliases in LawTerm.objects.values_list("pk", "term", "aliases"):
+    # Every search reads the table: plain SQL, without building a queryset.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, term, aliases FROM {LawTerm._meta.db_table}")
+        rows = cursor.fetchall()
+    for pk, term_name, aliases in rows:
+        if isinstance(aliases, str):
+            aliases = json.loads(aliases)
         names = sorted([term_name, *(aliases or [])], key=len, reverse=True)
         name = next((n for n in names if len(n) >= 2 and n.lower() in text), None)
         if name is not None:

@@ -1,6 +1,6 @@
 """Law library: full-text search latency on a 100k-article corpus.
 
-The corpus repeats the 49 real law texts (imported once, through the real
+The corpus repeats the 50 real law texts (imported once, through the real
 importer) until it holds ``TARGET_ARTICLES`` articles; the copies are
 bulk-inserted with the already segmented text, so the index holds realistic
 words. Each query does what the search page does: segment the query, count
@@ -82,8 +82,10 @@ def build_corpus(target: int, *, batch: int = 5000) -> int:
             for law in originals:
                 if total >= target:
                     break
-                work = LawWork.objects.create(
-                    key=f"{law.work.key}#{copy}", title=law.title, short_title=law.short_title
+                # Versions of one work (突发事件应对法 2007 and 2024) share the copy's work.
+                work, _created = LawWork.objects.get_or_create(
+                    key=f"{law.work.key}#{copy}",
+                    defaults={"title": law.title, "short_title": law.short_title},
                 )
                 clone = Law.objects.create(
                     work=work,
@@ -191,7 +193,7 @@ def run(bench: Bench) -> None:
     started = time.perf_counter()
     real = import_real_laws()
     bench.record(
-        "laws: import 49 real texts",
+        "laws: import the real texts",
         time.perf_counter() - started,
         size=f"{real} articles",
         target="a few s",
@@ -228,7 +230,7 @@ def run(bench: Bench) -> None:
         p95(search_times),
         size=size,
         baseline="laws: LIKE scan p95",
-        target="≤ 50 ms",
+        target="≤ 30 ms",
     )
     like_queries = queries[:40]
     like_times = _latencies(_like_once, like_queries)

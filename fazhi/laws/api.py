@@ -1,6 +1,9 @@
-"""API of the law library: laws, articles, full-text search, citation resolution.
+"""API of the law library: laws, articles, search, citations, the term table.
 
-Any staff user holding ``laws.view_law`` may read; others get 403.
+Any staff user holding ``laws.view_law`` may read; others get 403. Search
+goes straight to an article named by number (安法99, 行政处罚法第33条) and
+expands terms of the term table (过罚相当), saying so in ``notes`` and in each
+hit's ``via``. The legal section keeps the term table (``laws.*_lawterm``).
 """
 
 import datetime
@@ -8,13 +11,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fazhi.core.api_types import Id
-from fazhi.laws import selectors
+from fazhi.laws import selectors, services, terms
 from fazhi.laws.choices import LawLevel, LawStatus
 from fazhi.laws.citations import citation_resolve
+from fazhi.laws.models import LawTerm
 
 router = Router(tags=["laws"])
 
@@ -24,6 +28,12 @@ _STATUSES = "^(" + "|".join(LawStatus.values) + ")?$"
 
 def _require_read(request: HttpRequest) -> None:
     if not selectors.can_read(request.user):
+        raise PermissionDenied
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    _require_read(request)
+    if not request.user.has_perm(permission):
         raise PermissionDenied
 
 
@@ -38,8 +48,11 @@ class LawOut(Schema):
     version_date: datetime.date
     effective_date: datetime.date
     effective_date_stated: bool
+    effective_date_confidence: str
+    effective_date_note: str
     status: str
     repealed_on: datetime.date | None
+    repealed_by: int | None = Field(None, alias="repealed_by_id")
     article_count: int
     superseded_by: int | None = Field(None, alias="superseded_by_id")
     work: str = Field(..., alias="work.key")
@@ -49,6 +62,20 @@ class LawOut(Schema):
 class LawDetailOut(LawOut):
     history: list[str]
     versions: list[int]
+    import_warnings: list[dict[str, Any]]
+    heading_corrections: list[str]
+    repealed_by_citation: str = ""
+    repealed_by_url: str = ""
+
+    @staticmethod
+    def resolve_repealed_by_citation(obj: Any) -> str:
+        from fazhi.laws.citations import citation_format
+
+        return citation_format(obj.repealed_by) if obj.repealed_by_id else ""
+
+    @staticmethod
+    def resolve_repealed_by_url(obj: Any) -> str:
+        return obj.repealed_by.get_absolute_url() if obj.repealed_by_id else ""
 
     @staticmethod
     def resolve_versions(obj: Any) -> list[int]:
@@ -94,10 +121,12 @@ class HitOut(Schema):
     label: str
     url: str
     snippet: str
+    via: str
 
 
 class SearchOut(Schema):
     query: str
+    notes: list[str]
     terms: list[str]
     count: int
     capped: bool
@@ -150,7 +179,12 @@ def law_articles(request: HttpRequest, law_id: Id) -> Any:
 
 @router.get("/articles/search", response=SearchOut)
 def articles_search(request: HttpRequest, filters: Query[SearchFilter]) -> Any:
-    """Full-text search; each hit carries an HTML snippet with <mark>ed terms."""
+    """Search: articles named by number or term first, then full-text matches.
+
+    Each hit carries an HTML snippet with <mark>ed terms, and ``via`` when it
+    was found by number or term (its ``url`` then points to the paragraph or
+    item named).
+    """
     _require_read(request)
     results = selectors.article_search(
         actor=request.user,
@@ -163,6 +197,7 @@ def articles_search(request: HttpRequest, filters: Query[SearchFilter]) -> Any:
     hits = results[start : start + filters.per_page]
     return {
         "query": filters.q,
+        "notes": results.notes,
         "terms": results.terms,
         "count": results.count(),
         "capped": results.capped,
@@ -176,8 +211,9 @@ def articles_search(request: HttpRequest, filters: Query[SearchFilter]) -> Any:
                 "version_date": hit.law.version_date,
                 "status": hit.law.status,
                 "label": hit.article.label,
-                "url": hit.article.get_absolute_url(),
+                "url": hit.url,
                 "snippet": str(hit.snippet),
+                "via": hit.via,
             }
             for hit in hits
         ],
@@ -193,3 +229,102 @@ def citations_resolve(
     """Resolve a citation such as 《安全生产法》第九十九条第（一）项 on a date (default today)."""
     _require_read(request)
     return citation_resolve(text, on=on).as_dict()
+
+
+class HeadingsIn(Schema):
+    headings: list[str] = Field(..., max_length=50)
+
+
+@router.post("/laws/{law_id}/headings", response=LawDetailOut)
+def law_headings(request: HttpRequest, law_id: int, payload: HeadingsIn) -> Any:
+    """Mark lines the importer warned about as chapter headings (re-reads the text)."""
+    _require(request, "laws.change_law")
+    law = selectors.law_get(actor=request.user, pk=law_id)
+    services.law_headings_correct(actor=request.user, law=law, headings=payload.headings)
+    return selectors.law_get(actor=request.user, pk=law_id)
+
+
+class TermRefOut(Schema):
+    citation: str
+    law: str = Field(..., alias="work.key")
+    number: int
+    suffix: int
+    paragraph: int | None
+    item: int | None
+    source: str
+
+
+class TermOut(Schema):
+    id: int
+    term: str
+    aliases: list[str]
+    note: str
+    origin: str
+    updated_at: datetime.datetime
+    refs: list[TermRefOut]
+
+    @staticmethod
+    def resolve_refs(obj: Any) -> list[Any]:
+        return list(obj.refs.select_related("work"))
+
+
+class TermRefIn(Schema):
+    citation: str = Field(..., min_length=3, max_length=120)
+    source: str = Field(..., min_length=1, max_length=2000)
+
+
+class TermIn(Schema):
+    term: str = Field(..., min_length=1, max_length=60)
+    aliases: list[str] = Field(default_factory=list, max_length=30)
+    note: str = Field("", max_length=2000)
+    refs: list[TermRefIn] = Field(..., min_length=1, max_length=30)
+
+
+class TermFilter(Schema):
+    q: str = Field("", max_length=60)
+
+
+@router.get("/law-terms", response=list[TermOut])
+@paginate
+def term_list(request: HttpRequest, filters: Query[TermFilter]) -> Any:
+    """The term table (术语/别称 → articles, with the source of each mapping)."""
+    _require(request, "laws.view_lawterm")
+    return selectors.term_list(actor=request.user, q=filters.q)
+
+
+@router.get("/law-terms/{term_id}", response=TermOut)
+def term_detail(request: HttpRequest, term_id: int) -> Any:
+    _require(request, "laws.view_lawterm")
+    return selectors.term_list(actor=request.user).get(pk=term_id)
+
+
+def _term_fields(payload: TermIn) -> dict[str, Any]:
+    return {
+        "name": payload.term,
+        "aliases": payload.aliases,
+        "note": payload.note,
+        "refs": [(ref.citation, ref.source) for ref in payload.refs],
+    }
+
+
+@router.post("/law-terms", response={201: TermOut})
+def term_create(request: HttpRequest, payload: TermIn) -> Any:
+    """Add a term; each reference must exist in the version in force and name its source."""
+    _require(request, "laws.add_lawterm")
+    term = terms.term_save(actor=request.user, **_term_fields(payload))
+    return Status(201, term)
+
+
+@router.put("/law-terms/{term_id}", response=TermOut)
+def term_update(request: HttpRequest, term_id: int, payload: TermIn) -> Any:
+    _require(request, "laws.change_lawterm")
+    term = selectors.term_list(actor=request.user).get(pk=term_id)
+    return terms.term_save(actor=request.user, term=term, **_term_fields(payload))
+
+
+@router.delete("/law-terms/{term_id}", response={204: None})
+def term_delete(request: HttpRequest, term_id: int) -> Any:
+    _require(request, "laws.delete_lawterm")
+    term: LawTerm = selectors.term_list(actor=request.user).get(pk=term_id)
+    terms.term_delete(actor=request.user, term=term)
+    return Status(204, None)

@@ -23,10 +23,26 @@ class LawStatus(models.TextChoices):
 
     IN_FORCE = "in_force", _("In force")  # 现行有效
     AMENDED = "amended", _("Amended")  # 已被修订
-    REPEALED = "repealed", _("Repealed")  # 废止
+    REPEALED = "repealed", _("Repealed")  # 已废止
 
 
 class ImportOutcome(models.TextChoices):
     CREATED = "created", _("Imported")
     UNCHANGED = "unchanged", _("Unchanged")
     FAILED = "failed", _("Failed")
+
+
+class DateConfidence(models.TextChoices):
+    """How sure the table of effective dates is (``effective-dates.tsv``)."""
+
+    HIGH = "high", _("High confidence")
+    MEDIUM_HIGH = "medium-high", _("Medium to high confidence")
+    MEDIUM = "medium", _("Medium confidence")
+    LOW = "low", _("Low confidence")
+
+
+class TermOrigin(models.TextChoices):
+    """Where a term's mapping comes from."""
+
+    SHIPPED = "shipped", _("Shipped default")
+    EDITED = "edited", _("Edited by the legal section")

@@ -74,6 +74,16 @@ class Citation:
         return self.article is not None and not self.reason
 
     @property
+    def paragraph_label(self) -> str:
+        """第一款 — the 款 as a citation writes it (Chinese numerals), or ""."""
+        return f"第{int_to_cn(self.paragraph)}款" if self.paragraph else ""
+
+    @property
+    def item_label(self) -> str:
+        """第（一）项 — the 项 as a citation writes it, or ""."""
+        return f"第（{int_to_cn(self.item)}）项" if self.item else ""
+
+    @property
     def formatted(self) -> str:
         """The canonical citation string of what was resolved ("" if nothing was)."""
         if self.article is None:
@@ -359,7 +369,7 @@ def _resolve(citation: Citation, on: datetime.date, lookups: Lookups) -> Citatio
         citation.reason = _("%(article)s has %(count)s paragraph(s), not %(n)s.") % {
             "article": article.label,
             "count": len(paragraphs),
-            "n": citation.paragraph,
+            "n": citation.paragraph_label,
         }
         return citation
     if citation.item is None:
@@ -374,9 +384,9 @@ def _resolve(citation: Citation, on: datetime.date, lookups: Lookups) -> Citatio
     chosen = next((i for i in items if i.get("number") == citation.item), None)
     if chosen is None:
         citation.reason = _("Paragraph %(p)s of %(article)s has no item (%(n)s).") % {
-            "p": index,
+            "p": f"第{int_to_cn(index)}款",
             "article": article.label,
-            "n": int_to_cn(citation.item),
+            "n": citation.item_label,
         }
         return citation
     citation.quote = item_text(chosen)

@@ -125,3 +125,50 @@ class CitationForm(StyledMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty for today."),
     )
+
+
+class TermForm(StyledMixin, forms.Form):
+    """A term of the term table, its aliases and its references (one per line)."""
+
+    term = forms.CharField(label=_("Term"), max_length=60)
+    aliases = forms.CharField(
+        label=_("Aliases"),
+        required=False,
+        max_length=600,
+        help_text=_("Other names people type, separated by 、 or commas."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    refs = forms.CharField(
+        label=_("Articles"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One per line: the article, paragraph or item, then ｜ and the source of the "
+            "mapping, e.g. 行政处罚法第五条第二款 ｜ 条文要求过罚相当"
+        ),
+    )
+
+    @staticmethod
+    def initial_for(term: Any) -> dict[str, Any]:
+        return {
+            "term": term.term,
+            "aliases": "、".join(term.aliases),
+            "note": term.note,
+            "refs": "\n".join(f"{r.citation} ｜ {r.source}" for r in term.refs.all()),
+        }
+
+
+class HeadingsForm(StyledMixin, forms.Form):
+    """Lines the importer took for possible chapter headings: tick those that are."""
+
+    headings = forms.MultipleChoiceField(
+        label=_("Chapter headings"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, law: Law, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = [w["heading"] for w in law.import_warnings if w.get("heading")]
+        names += [h for h in law.heading_corrections if h not in names]
+        self.fields["headings"].choices = [(n, n) for n in names]
+        self.fields["headings"].initial = list(law.heading_corrections)

@@ -21,8 +21,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fazhi.laws.choices import LawLevel, LawStatus
-from fazhi.laws.numerals import article_anchor
+from fazhi.laws.choices import DateConfidence, LawLevel, LawStatus, TermOrigin
+from fazhi.laws.numerals import article_anchor, article_label
 
 
 class LawWork(models.Model):
@@ -70,7 +70,21 @@ class Law(models.Model):
         default=LawStatus.IN_FORCE,
         db_index=True,
     )
-    repealed_on = models.DateField(_("repealed on"), null=True, blank=True)
+    repealed_on = models.DateField(
+        _("repealed on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day the text is no longer in force."),
+    )
+    repealed_by = models.ForeignKey(
+        "Article",
+        verbose_name=_("repealed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeals",
+        help_text=_("The article that repealed this text."),
+    )
     superseded_by = models.ForeignKey(
         "self",
         verbose_name=_("superseded by"),
@@ -79,7 +93,27 @@ class Law(models.Model):
         on_delete=models.SET_NULL,
         related_name="supersedes",
     )
+    effective_date_confidence = models.CharField(
+        _("confidence of the effective date"),
+        max_length=20,
+        choices=DateConfidence.choices,
+        blank=True,
+        help_text=_("From the shipped table of effective dates; blank if not reviewed."),
+    )
+    effective_date_note = models.TextField(_("source of the effective date"), blank=True)
     history = models.JSONField(_("adoption and amendments"), default=list, blank=True)
+    import_warnings = models.JSONField(
+        _("import warnings"),
+        default=list,
+        blank=True,
+        help_text=_("What the importer doubted, as {line, message}."),
+    )
+    heading_corrections = models.JSONField(
+        _("lines marked as headings"),
+        default=list,
+        blank=True,
+        help_text=_("Unmarked lines an administrator confirmed as chapter headings."),
+    )
     source_name = models.CharField(_("source file"), max_length=255, blank=True)
     source_text = models.TextField(_("source text"), blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, unique=True)
@@ -113,6 +147,13 @@ class Law(models.Model):
     @property
     def display_title(self) -> str:
         return self.short_title or self.title
+
+    @property
+    def effective_date_doubtful(self) -> bool:
+        """True when the effective date needs checking (not stated, or not of high confidence)."""
+        if self.effective_date_confidence:
+            return self.effective_date_confidence != DateConfidence.HIGH
+        return not self.effective_date_stated
 
 
 class Article(models.Model):
@@ -153,7 +194,11 @@ class Article(models.Model):
                 fields=["law", "number", "suffix"], name="article_unique_label"
             )
         ]
-        indexes = [models.Index(fields=["law", "seq"], name="article_law_seq")]
+        indexes = [
+            models.Index(fields=["law", "seq"], name="article_law_seq"),
+            # Search by article number across laws (第九十二条, 92条).
+            models.Index(fields=["number", "suffix"], name="article_number"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.law.display_title} {self.label}"
@@ -235,3 +280,84 @@ class CompilationEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.law}"
+
+
+class LawTerm(models.Model):
+    """术语 — a doctrine or procedure name (and its 别称) mapped to the articles it means.
+
+    Staff search with such names (过罚相当, 听证权利告知) rather than the
+    statute's words; search expands a query through this table. Each
+    reference names its source (``LawTermRef.source``).
+    """
+
+    term = models.CharField(_("term"), max_length=60, unique=True)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=TermOrigin.choices, default=TermOrigin.EDITED
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("legal term")
+        verbose_name_plural = _("legal terms")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def get_absolute_url(self) -> str:
+        return reverse("laws:term_edit", args=[self.pk])
+
+    @property
+    def names(self) -> list[str]:
+        """The term and its aliases."""
+        return [self.term, *(a for a in self.aliases if a and a != self.term)]
+
+
+class LawTermRef(models.Model):
+    """One article (or paragraph, or item) a term means, with the source of the mapping."""
+
+    term = models.ForeignKey(
+        LawTerm, verbose_name=_("term"), on_delete=models.CASCADE, related_name="refs"
+    )
+    work = models.ForeignKey(
+        LawWork, verbose_name=_("law"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField(_("article number"))
+    suffix = models.PositiveSmallIntegerField(_("suffix"), default=0)
+    paragraph = models.PositiveSmallIntegerField(_("paragraph"), null=True, blank=True)
+    item = models.PositiveSmallIntegerField(_("item"), null=True, blank=True)
+    source = models.TextField(_("source of the mapping"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("term reference")
+        verbose_name_plural = _("term references")
+        ordering = ["term", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.citation}"
+
+    @property
+    def citation(self) -> str:
+        """The reference as a citation string (《行政处罚法》第五条第二款)."""
+        from fazhi.laws.numerals import int_to_cn
+
+        title = self.work.short_title or self.work.title
+        text = (
+            f"《{title.removeprefix('中华人民共和国')}》{article_label(self.number, self.suffix)}"
+        )
+        if self.paragraph:
+            text += f"第{int_to_cn(self.paragraph)}款"
+        if self.item:
+            text += f"第（{int_to_cn(self.item)}）项"
+        return text

@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from fazhi.laws.choices import LawLevel
-from fazhi.laws.numerals import NUMERAL_CHARS, article_label, cn_to_int
+from fazhi.laws.numerals import NUMERAL_CHARS, article_label, cn_to_int, int_to_cn
 
 INFO_END = "<!-- INFO END -->"
 NATIONAL_PREFIX = "中华人民共和国"
@@ -38,10 +39,23 @@ FROM_PUBLICATION_RE = re.compile(r"自(?:公布|发布)之日(?:起)?施行")
 DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fa5]{2,20}令第\d+号)")
 
 
+# A line of a body that reads like an unmarked chapter heading (监测与预警): a
+# few Chinese characters, no punctuation, after an article that ended a sentence.
+UNMARKED_HEADING_RE = re.compile(r"[\u4e00-\u9fa5]{2,16}")
+SENTENCE_END = ("。", "；", "：", "！", "？")
+
+
 @dataclass(frozen=True)
 class Problem:
     line: int
     message: str
+    heading: str = ""  # the line's text when it looks like an unmarked heading
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"line": self.line, "message": self.message}
+        if self.heading:
+            data["heading"] = self.heading
+        return data
 
     def __str__(self) -> str:
         return _("line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
@@ -115,6 +129,7 @@ class ParsedLaw:
     effective_date_stated: bool = False
     history: list[str] = field(default_factory=list)
     articles: list[ParsedArticle] = field(default_factory=list)
+    headings: tuple[str, ...] = ()
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -341,8 +356,10 @@ def _short_title(parsed: ParsedLaw) -> str:
 class _BodyReader:
     """Walk the body lines, keeping the current 编/章/节 and article."""
 
-    def __init__(self, parsed: ParsedLaw) -> None:
+    def __init__(self, parsed: ParsedLaw, headings: frozenset[str] = frozenset()) -> None:
         self.parsed = parsed
+        self.headings = headings
+        self.chapter_number = 0
         self.part = ""
         self.chapter = ""
         self.section = ""
@@ -379,6 +396,8 @@ class _BodyReader:
                 _("Text outside any article: “%(text)s”.") % {"text": line[:40]},
             )
             return
+        if self.unmarked_heading(line_no, line):
+            return
         item = ITEM_RE.match(line)
         if item:
             self.add_item(line_no, item.group(1), item.group(2))
@@ -399,6 +418,38 @@ class _BodyReader:
         else:
             paragraphs.append(ParsedParagraph(line, line_no))
 
+    def unmarked_heading(self, line_no: int, line: str) -> bool:
+        """Handle a line that looks like a chapter heading without 第X章.
+
+        If an administrator marked it as a heading, it opens the next chapter
+        (return True); otherwise it stays article text, with a warning.
+        """
+        assert self.article is not None
+        text = compact(line)
+        if not UNMARKED_HEADING_RE.fullmatch(text):
+            return False
+        last = self.article.text.rstrip()
+        if not last.endswith(SENTENCE_END):
+            return False
+        if text in self.headings:
+            self.finish_article()
+            self.chapter_number += 1
+            self.chapter = _division_title("章", int_to_cn(self.chapter_number), text)
+            self.section = ""
+            return True
+        self.parsed.warnings.append(
+            Problem(
+                line_no,
+                _(
+                    "“%(text)s” looks like a chapter heading without “第X章”; it was kept as "
+                    "text of %(label)s. An administrator can mark it as a heading."
+                )
+                % {"text": text, "label": self.article.label},
+                heading=text,
+            )
+        )
+        return False
+
     def last_item(self) -> ParsedItem | None:
         if self.article is None or not self.article.paragraphs:
             return None
@@ -415,6 +466,11 @@ class _BodyReader:
             return
         title = _division_title(match.group(2), match.group(1), match.group(3))
         kind = match.group(2)
+        if kind == "章":
+            try:
+                self.chapter_number = cn_to_int(match.group(1))
+            except ValueError:
+                self.chapter_number += 1
         if kind == "编":
             self.part, self.chapter, self.section = title, "", ""
         elif kind == "章":
@@ -493,8 +549,12 @@ class _BodyReader:
         self.article = None
 
 
-def parse_law(raw: str, source_name: str = "") -> ParsedLaw:
-    """Parse one law text; ``source_name`` is its file name (it may carry the date)."""
+def parse_law(raw: str, source_name: str = "", *, headings: Iterable[str] = ()) -> ParsedLaw:
+    """Parse one law text; ``source_name`` is its file name (it may carry the date).
+
+    ``headings`` are lines an administrator confirmed as unmarked chapter
+    headings: each opens the next chapter instead of staying article text.
+    """
     normalized = normalize_text(raw)
     parsed = ParsedLaw(
         source_name=source_name,
@@ -516,7 +576,8 @@ def parse_law(raw: str, source_name: str = "") -> ParsedLaw:
         number = DOC_NUMBER_RE.search(line)
         if number:
             parsed.document_number = number.group(1).removeprefix(NATIONAL_PREFIX)
-    reader = _BodyReader(parsed)
+    parsed.headings = tuple(compact(h) for h in headings)
+    reader = _BodyReader(parsed, frozenset(parsed.headings))
     reader.read(lines, body_start)
     reader.finish_article()
     if not parsed.articles and not parsed.errors:

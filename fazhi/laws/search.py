@@ -39,7 +39,6 @@ _STOPWORDS = frozenset(
         *("以上", "以下", "依法", "依照", "按照", "进行", "其他", "可以", "下列", "不得"),
     }
 )
-PHRASE_WINDOW = 300  # how many of the best-scored matches the phrase boost reads
 _lock = threading.Lock()
 _ready = False
 
@@ -119,6 +118,17 @@ def segment(text: str) -> str:
     )
 
 
+def index_text(text: str, *headings: str) -> str:
+    """Return what the index holds for an article: its 编/章/节 headings, then its text.
+
+    Headings are indexed with every article under them, so a query naming a
+    chapter or section (法律责任, 听证程序) finds its articles; ranking then
+    weights a match in a heading above one in the body.
+    """
+    names = [h for h in headings if h]
+    return segment("\n".join([*names, text]))
+
+
 def _subwords(word: str) -> list[str]:
     """Dictionary sub-words of a long word, as jieba's search mode emits them."""
     jieba = _jieba()
@@ -153,6 +163,12 @@ class Group:
             alternatives.append("(" + " & ".join(_ts_quote(s) for s in self.subwords) + ")")
         return alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
 
+    def found_in(self, text: str) -> bool:
+        """True if the (lower-cased) text holds the word, or all its sub-words."""
+        if self.word in text:
+            return True
+        return bool(self.subwords) and all(sub in text for sub in self.subwords)
+
 
 @dataclass(frozen=True)
 class Query:
@@ -175,15 +191,21 @@ class Query:
         return bool(self.groups)
 
     @property
+    def chunks(self) -> list[str]:
+        """The parts of a query typed apart by blanks (two or more), lower-cased, at most 4."""
+        parts = [p.lower() for p in self.text.split() if len(p) > 1]
+        return parts[:4] if len(parts) > 1 else []
+
+    @property
     def phrase(self) -> str:
         """The query as typed, without blanks: articles containing it rank first."""
         return re.sub(r"\s+", "", self.text)
 
-    def fts5(self) -> str:
-        return " AND ".join(group.fts5() for group in self.groups)
+    def fts5(self, *, any_word: bool = False) -> str:
+        return (" OR " if any_word else " AND ").join(group.fts5() for group in self.groups)
 
-    def tsquery(self) -> str:
-        return " & ".join(group.tsquery() for group in self.groups)
+    def tsquery(self, *, any_word: bool = False) -> str:
+        return (" | " if any_word else " & ").join(group.tsquery() for group in self.groups)
 
 
 def _fts5_quote(word: str) -> str:
@@ -296,14 +318,35 @@ def _law_id_range(law_id: int) -> tuple[int, int]:
     return (low or 0), (high or 0)
 
 
-def candidates(query: Query, filters: SearchFilters, *, window: int | None = None) -> Candidates:
-    """Score the newest ``window`` matches; articles containing the phrase come first."""
+def candidates(
+    query: Query, filters: SearchFilters, *, window: int | None = None, any_word: bool = True
+) -> Candidates:
+    """Rank the newest ``window`` matches: the index's score, then ``rerank`` on the best.
+
+    Every query word must match; if no article holds them all (and
+    ``any_word``), articles holding any of them are ranked, more words first.
+    """
     if not query:
         return Candidates([], False)
     window = window or RANK_WINDOW
+    ids, capped = _matches(query, filters, window, any_word=False)
+    fallback = any_word
+    any_word = False
+    if fallback and not ids and len(query.groups) > 1:
+        ids, capped = _matches(query, filters, window, any_word=True)
+        any_word = True
+    if ids:
+        ids = rerank(ids[:RERANK_WINDOW], query, any_word=any_word) + ids[RERANK_WINDOW:]
+    return Candidates(ids, capped)
+
+
+def _matches(
+    query: Query, filters: SearchFilters, window: int, *, any_word: bool
+) -> tuple[list[int], bool]:
     where, params = _filter_sql(filters)
     join_law = " JOIN laws_law l ON l.id = a.law_id" if filters.level or filters.status else ""
     if connection.vendor == "postgresql":
+        tsquery = query.tsquery(any_word=any_word)
         sql = (
             "SELECT m.id, ts_rank(m.search_vector, q) AS score FROM ("
             "SELECT a.id, a.search_vector FROM laws_article a" + join_law + " "
@@ -311,7 +354,7 @@ def candidates(query: Query, filters: SearchFilters, *, window: int | None = Non
             "ORDER BY a.id DESC LIMIT %s) m, to_tsquery('simple', %s) q "
             "ORDER BY score DESC, m.id DESC"
         )
-        args: list[Any] = [query.tsquery(), *params, window + 1, query.tsquery()]
+        args: list[Any] = [tsquery, *params, window + 1, tsquery]
     else:
         join = " JOIN laws_article a ON a.id = f.rowid" + join_law if filters else ""
         if filters.law_id:
@@ -323,25 +366,82 @@ def candidates(query: Query, filters: SearchFilters, *, window: int | None = Non
             f"FROM {FTS_TABLE} f{join} WHERE {FTS_TABLE} MATCH %s{where} "
             "ORDER BY f.rowid DESC LIMIT %s) ORDER BY score, id DESC"
         )
-        args = [query.fts5(), *params, window + 1]
+        args = [query.fts5(any_word=any_word), *params, window + 1]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         rows = cursor.fetchall()
-    capped = len(rows) > window
-    ids = [row[0] for row in rows[:window]]
-    if len(query.groups) > 1 and ids:
-        ids = _phrase_first(ids[:PHRASE_WINDOW], query.phrase) + ids[PHRASE_WINDOW:]
-    return Candidates(ids, capped)
+    return [row[0] for row in rows[:window]], len(rows) > window
 
 
-def _phrase_first(ids: list[int], phrase: str) -> list[int]:
-    """Reorder ids so that articles containing ``phrase`` verbatim come first."""
-    function = "strpos(text, %s)" if connection.vendor == "postgresql" else "instr(text, %s)"
+# How many of the index's best matches ``rerank`` reads, and its weights.
+RERANK_WINDOW = 200
+WEIGHT_PHRASE = 9.0  # the query as typed occurs in the text: it outweighs the rest
+WEIGHT_HEADING = 3.0  # share of the query words found in the 编/章/节 headings
+WEIGHT_LEAD = 3.0  # share of the query words found in the first sentence
+WEIGHT_LEAD_ALL = 2.0  # every query word in the first sentence
+WEIGHT_CHUNKS = 3.0  # share of the parts typed apart (强制执行决定 书面) found as typed
+WEIGHT_COVERAGE = 6.0  # share of the query words the article holds (any-word search)
+WEIGHT_INDEX = 1.0  # the index's own order, from 1 (best) to 0
+LEAD_CHARS = 160  # how much of an article's beginning is read for its first sentence
+_LEAD_END = re.compile(r"[。：:；\n]")
+
+
+def first_sentence(text: str) -> str:
+    """The article's first sentence (up to 。：； or the end of its first line)."""
+    match = _LEAD_END.search(text)
+    return text[: match.start()] if match else text
+
+
+def rerank(ids: list[int], query: Query, *, any_word: bool = False) -> list[int]:
+    """Reorder the index's best matches by where the query words stand.
+
+    A word in a heading or in the first sentence says what the article is
+    about, more than one deep in its body; an article holding the whole query
+    as typed, or (any-word search) more of its words, ranks above the others.
+    """
+    if not ids:
+        return ids
     placeholders = ", ".join(["%s"] * len(ids))
+    phrase = query.phrase.lower()
+    chunks = query.chunks
+    # The beginning of the text holds the first sentence; the whole text is
+    # read only to count words (any-word search). Phrase and chunks: in SQL.
+    body = "text" if any_word else f"substr(text, 1, {LEAD_CHARS})"
+    if connection.vendor == "postgresql":
+        find = "(strpos(lower(text), %s) > 0)::int"
+    else:
+        find = "(instr(lower(text), %s) > 0)"
+    chunk_sql = " + ".join([find] * len(chunks)) if chunks else "0"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM laws_article WHERE id IN ({placeholders}) AND {function} > 0",
-            [*ids, phrase],
+            f"SELECT id, part, chapter, section, {body}, {find}, {chunk_sql} FROM laws_article "
+            f"WHERE id IN ({placeholders})",
+            [phrase, *chunks, *ids],
         )
-        exact = {row[0] for row in cursor.fetchall()}
-    return [i for i in ids if i in exact] + [i for i in ids if i not in exact]
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    groups = query.groups
+    count = len(groups)
+    scores: dict[int, float] = {}
+    for position, pk in enumerate(ids):
+        if pk not in rows:
+            continue
+        part, chapter, section, text, has_phrase, chunks_held = rows[pk]
+        body = text.lower()
+        headings = f"{part} {chapter} {section}".lower()
+        lead = first_sentence(body)
+        in_heading = sum(1 for g in groups if g.found_in(headings))
+        in_lead = sum(1 for g in groups if g.found_in(lead))
+        score = WEIGHT_INDEX * (1 - position / len(ids))
+        score += WEIGHT_HEADING * in_heading / count
+        score += WEIGHT_LEAD * in_lead / count
+        if count > 1 and in_lead == count:
+            score += WEIGHT_LEAD_ALL
+        if count > 1 and has_phrase:
+            score += WEIGHT_PHRASE
+        if chunks:
+            score += WEIGHT_CHUNKS * chunks_held / len(chunks)
+        if any_word:
+            held = sum(1 for g in groups if g.found_in(body) or g.found_in(headings))
+            score += WEIGHT_COVERAGE * held / count
+        scores[pk] = score
+    return sorted((pk for pk in ids if pk in scores), key=lambda pk: -scores[pk])

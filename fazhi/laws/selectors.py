@@ -14,12 +14,23 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from fazhi.core.selectors import scope_q
 from fazhi.laws.choices import LawLevel, LawStatus
-from fazhi.laws.models import Article, Compilation, Law, LawWork
+from fazhi.laws.citations import citation_format
+from fazhi.laws.models import Article, Compilation, Law, LawTerm, LawWork
 from fazhi.laws.numerals import parse_anchor
 from fazhi.laws.search import Candidates, SearchFilters, candidates, highlight, parse_query
+from fazhi.laws.terms import (
+    ArticleQuery,
+    current_version,
+    fragment_anchor,
+    fragment_text,
+    parse_article_query,
+    terms_in,
+    work_for_name,
+)
 
 LEVEL_ORDER = list(LawLevel.values)
 VIEW_PERMISSION = "laws.view_law"
@@ -154,29 +165,134 @@ class SearchHit:
     article: Article
     law: Law
     snippet: SafeString
+    via: str = ""  # why the hit is there, if not by its words (term, article number)
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        self.url = self.url or self.article.get_absolute_url()
+
+
+@dataclass(frozen=True)
+class DirectHit:
+    """An article the query names (by number or through a term), ahead of the word matches."""
+
+    article_id: int
+    via: str
+    fragment: str  # #p1-i1 for a paragraph or item, else ""
+    text: str  # what to show: the paragraph or item named, else the article
 
 
 class SearchResults:
-    """Ranked full-text hits, sliceable and countable so Django's Paginator pages them.
+    """Ranked hits, sliceable and countable so Django's Paginator pages them.
 
-    One query scores the matches (see ``search.candidates``); slicing fetches
-    only the articles of the page asked for.
+    First the articles the query names — an article number (安法99,
+    第九十九条第一款) or a term of the term table (过罚相当) — each saying so
+    in ``notes``; then the full-text matches (see ``search.candidates``).
+    Slicing fetches only the articles of the page asked for.
     """
 
     def __init__(self, query_text: str, filters: SearchFilters) -> None:
-        self.query = parse_query(query_text)
+        self.text = (query_text or "").strip()
+        self.query = parse_query(self.text)
         self.filters = filters
         self._candidates: Candidates | None = None
+        self._direct: list[DirectHit] | None = None
+        self._ids: list[int] | None = None
+        self._notes: list[str] = []
 
     @property
     def terms(self) -> list[str]:
         return self.query.terms
 
     @property
+    def notes(self) -> list[str]:
+        """What the search did besides matching words: 按术语“…”匹配到…, 按条号…直达…"""
+        _ = self.direct
+        return self._notes
+
+    @property
+    def direct(self) -> list[DirectHit]:
+        if self._direct is None:
+            self._direct = self._find_direct() if self.text else []
+        return self._direct
+
+    def _allowed(self, law: Law) -> bool:
+        filters = self.filters
+        if filters.law_id and law.pk != filters.law_id:
+            return False
+        if filters.level and law.level != filters.level:
+            return False
+        return not (filters.status and law.status != filters.status)
+
+    def _find_direct(self) -> list[DirectHit]:
+        hits: list[DirectHit] = []
+        seen: set[int] = set()
+
+        def add(article: Article, via: str, paragraph: int | None, item: int | None) -> None:
+            text = fragment_text(article, paragraph, item)
+            if article.pk in seen or text is None or not self._allowed(article.law):
+                return
+            seen.add(article.pk)
+            fragment = fragment_anchor(article, paragraph, item)
+            hits.append(DirectHit(article.pk, via, fragment, text))
+            self._notes.append(via)
+
+        number = parse_article_query(self.text)
+        if number is not None:
+            for article in self._numbered(number):
+                citation = citation_format(article, paragraph=number.paragraph, item=number.item)
+                via = _("Article number “%(query)s”: %(citation)s") % {
+                    "query": self.text,
+                    "citation": citation,
+                }
+                add(article, via, number.paragraph, number.item)
+        for match in terms_in(self.text):
+            for article, ref in match.hits:
+                via = _("By term “%(term)s”: %(citation)s") % {
+                    "term": match.name,
+                    "citation": citation_format(article, paragraph=ref.paragraph, item=ref.item),
+                }
+                add(article, via, ref.paragraph, ref.item)
+        return hits
+
+    def _numbered(self, number: ArticleQuery) -> list[Article]:
+        articles = Article.objects.select_related("law").filter(
+            number=number.number, suffix=number.suffix
+        )
+        if number.law_name:
+            work = work_for_name(number.law_name)
+            if work is None:
+                return []
+            chosen = None
+            if self.filters.law_id:
+                chosen = Law.objects.filter(pk=self.filters.law_id, work=work).first()
+            chosen = chosen or current_version(work)
+            return list(articles.filter(law=chosen)) if chosen else []
+        if self.filters.law_id:
+            return list(articles.filter(law_id=self.filters.law_id))
+        rows = articles.filter(law__status=LawStatus.IN_FORCE).values_list(
+            "pk", "law__level", "law__work__key"
+        )
+        rank = {level: i for i, level in enumerate(LEVEL_ORDER)}
+        ordered = sorted(rows, key=lambda r: (rank.get(r[1], len(rank)), r[2]))[:50]
+        found = articles.in_bulk([r[0] for r in ordered])
+        return [found[r[0]] for r in ordered if r[0] in found]
+
+    @property
     def ranked(self) -> Candidates:
         if self._candidates is None:
-            self._candidates = candidates(self.query, self.filters)
+            # Articles named by number or term answer the query: words that
+            # never meet in one article are then not searched one by one.
+            self._candidates = candidates(self.query, self.filters, any_word=not self.direct)
         return self._candidates
+
+    @property
+    def ids(self) -> list[int]:
+        if self._ids is None:
+            first = [hit.article_id for hit in self.direct]
+            named = set(first)
+            self._ids = first + [pk for pk in self.ranked.ids if pk not in named]
+        return self._ids
 
     @property
     def capped(self) -> bool:
@@ -184,7 +300,7 @@ class SearchResults:
         return self.ranked.capped
 
     def count(self) -> int:
-        return len(self.ranked.ids)
+        return len(self.ids)
 
     def __len__(self) -> int:
         return self.count()
@@ -192,22 +308,39 @@ class SearchResults:
     def __getitem__(self, index: slice) -> list[SearchHit]:
         if not isinstance(index, slice):
             raise TypeError("SearchResults supports slices only")
-        ids = self.ranked.ids[index]
+        ids = self.ids[index]
         articles = (
             Article.objects.select_related("law")
-            .defer("search_text", "paragraphs", "law__source_text", "law__history")
+            .defer("search_text", "law__source_text", "law__history")
             .in_bulk(ids)
         )
+        direct = {hit.article_id: hit for hit in self.direct}
         terms = self.terms
-        return [
-            SearchHit(
-                article=articles[pk],
-                law=articles[pk].law,
-                snippet=highlight(articles[pk].text, terms, width=160),
-            )
-            for pk in ids
-            if pk in articles
-        ]
+        hits = []
+        for pk in ids:
+            if pk not in articles:
+                continue
+            article = articles[pk]
+            named = direct.get(pk)
+            if named is not None:
+                hits.append(
+                    SearchHit(
+                        article=article,
+                        law=article.law,
+                        snippet=highlight(named.text, terms, width=160),
+                        via=named.via,
+                        url=article.get_absolute_url() + named.fragment,
+                    )
+                )
+            else:
+                hits.append(
+                    SearchHit(
+                        article=article,
+                        law=article.law,
+                        snippet=highlight(article.text, terms, width=160),
+                    )
+                )
+        return hits
 
 
 def article_search(
@@ -218,10 +351,22 @@ def article_search(
     level: str = "",
     status: str = "",
 ) -> SearchResults:
-    """Full-text search over all articles the actor may read, best match first."""
+    """Search all articles the actor may read: named articles first, then best word matches."""
     if not can_read(actor):
         q = ""
     return SearchResults(q, SearchFilters(law_id=law_id, level=level, status=status))
+
+
+def term_list(*, actor: Any, q: str = "") -> QuerySet[LawTerm]:
+    """The term table, for staff who may read it; ``q`` matches a term or an alias."""
+    if not can_read(actor) or not actor.has_perm("laws.view_lawterm"):
+        return LawTerm.objects.none()
+    items = LawTerm.objects.prefetch_related("refs__work")
+    q = (q or "").strip()
+    if q:
+        matching = [t.pk for t in items if any(q in name for name in t.names)]
+        items = items.filter(pk__in=matching)
+    return items.order_by("term")
 
 
 def compilation_list(*, actor: Any, q: str = "") -> QuerySet[Compilation]:

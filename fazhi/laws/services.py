@@ -21,8 +21,9 @@ from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.errors import DomainError
 from fazhi.laws.choices import ImportOutcome, LawStatus
 from fazhi.laws.models import Article, Compilation, CompilationEntry, Law, LawWork
-from fazhi.laws.parser import ParsedLaw, Problem, parse_law
-from fazhi.laws.search import segment
+from fazhi.laws.parser import ParsedLaw, Problem, compact, parse_law
+from fazhi.laws.search import index_text
+from fazhi.laws.shipped import shipped_date, shipped_dates, shipped_headings
 
 LAW_FIELDS = [
     "title",
@@ -36,7 +37,11 @@ LAW_FIELDS = [
     "effective_date_stated",
     "status",
     "repealed_on",
+    "repealed_by",
     "superseded_by",
+    "effective_date_confidence",
+    "effective_date_note",
+    "heading_corrections",
     "content_hash",
     "article_count",
 ]
@@ -100,7 +105,9 @@ def _article_rows(law: Law, parsed: ParsedLaw) -> list[Article]:
                 section=parsed_article.section,
                 paragraphs=[p.as_json() for p in parsed_article.paragraphs],
                 text=text,
-                search_text=segment(text),
+                search_text=index_text(
+                    text, parsed_article.part, parsed_article.chapter, parsed_article.section
+                ),
                 line=parsed_article.line,
             )
         )
@@ -142,13 +149,20 @@ def _relink_versions(*, actor: Any, work: LawWork) -> list[Law]:
     return changed
 
 
-def law_import(*, actor: Any, text: str, source_name: str) -> ImportResult:
+def law_import(
+    *, actor: Any, text: str, source_name: str, headings: Sequence[str] | None = None
+) -> ImportResult:
     """Import one law text as a version of its work; return what happened.
 
     Parse errors, or a different text for a version already stored, leave the
     database untouched and come back in ``errors`` with line numbers.
+    ``headings`` are unmarked lines confirmed as chapter headings; for a
+    shipped file they default to ``data/heading-corrections.tsv``, and its
+    effective date comes from ``effective-dates.tsv``.
     """
-    parsed = parse_law(text, source_name)
+    if headings is None:
+        headings = shipped_headings().get(Path(source_name).name, ())
+    parsed = parse_law(text, source_name, headings=headings)
     result = ImportResult(source_name, ImportOutcome.FAILED, errors=list(parsed.errors))
     result.warnings = list(parsed.warnings)
     if parsed.errors:
@@ -157,6 +171,9 @@ def law_import(*, actor: Any, text: str, source_name: str) -> ImportResult:
     if existing is not None:
         result.outcome = ImportOutcome.UNCHANGED
         result.law = existing
+        if not existing.effective_date_confidence:
+            # Imported before the table of effective dates was shipped.
+            result.law = _apply_shipped_date(actor=actor, law=existing) or existing
         return result
     try:
         with transaction.atomic():
@@ -193,6 +210,10 @@ def _store(*, actor: Any, parsed: ParsedLaw) -> tuple[Law, list[Law]]:
             % {"date": parsed.version_date.isoformat(), "title": work.title},
             field="file",
         )
+    shipped = shipped_date(parsed.source_name, parsed.title)
+    effective_date = parsed.effective_date
+    if shipped is not None and shipped.version_date == parsed.version_date:
+        effective_date = shipped.effective_date
     law = Law(
         work=work,
         title=parsed.title,
@@ -202,10 +223,14 @@ def _store(*, actor: Any, parsed: ParsedLaw) -> tuple[Law, list[Law]]:
         region=parsed.region,
         document_number=parsed.document_number,
         version_date=parsed.version_date,
-        effective_date=parsed.effective_date,
+        effective_date=effective_date,
         effective_date_stated=parsed.effective_date_stated,
+        effective_date_confidence=shipped.confidence if shipped else "",
+        effective_date_note=shipped.note if shipped else "",
         status=LawStatus.IN_FORCE,
         history=parsed.history,
+        import_warnings=[w.as_json() for w in parsed.warnings],
+        heading_corrections=sorted(_applied_headings(parsed)),
         source_name=Path(parsed.source_name).name,
         source_text=parsed.normalized_text,
         content_hash=parsed.content_hash,
@@ -229,6 +254,130 @@ def _store(*, actor: Any, parsed: ParsedLaw) -> tuple[Law, list[Law]]:
     superseded = [v for v in _relink_versions(actor=actor, work=work) if v.pk != law.pk]
     law.refresh_from_db()
     return law, superseded
+
+
+def _applied_headings(parsed: ParsedLaw) -> set[str]:
+    return {a.chapter.split(" ", 1)[-1] for a in parsed.articles if a.chapter} & set(
+        parsed.headings
+    )
+
+
+def _apply_shipped_date(*, actor: Any, law: Law) -> Law | None:
+    """Set a stored law's effective date from the shipped table; None if it has no row."""
+    shipped = shipped_date(law.source_name, law.title)
+    if shipped is None or shipped.version_date != law.version_date:
+        return None
+    with transaction.atomic():
+        law = Law.objects.select_for_update().get(pk=law.pk)
+        before = snapshot(law, LAW_FIELDS)
+        law.effective_date = shipped.effective_date
+        law.effective_date_confidence = shipped.confidence
+        law.effective_date_note = shipped.note
+        law.save(
+            update_fields=[
+                "effective_date",
+                "effective_date_confidence",
+                "effective_date_note",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            verb="laws.law_update",
+            obj=law,
+            before=before,
+            after=snapshot(law, LAW_FIELDS),
+        )
+    return law
+
+
+def law_apply_repeals(*, actor: Any) -> list[Law]:
+    """Mark the shipped versions the table records as repealed, linking the repealing article.
+
+    A version is left alone until the repealing law is in the library (the
+    link must resolve), and once it is marked. Return the versions changed.
+    """
+    from fazhi.laws.citations import citation_resolve
+
+    changed = []
+    for row in shipped_dates().values():
+        repeal = row.repeal
+        if repeal is None:
+            continue
+        repealed_on, citation_text = repeal
+        law = Law.objects.filter(source_name=row.file, version_date=row.version_date).first()
+        if law is None or (law.status == LawStatus.REPEALED and law.repealed_by_id):
+            continue
+        citation = citation_resolve(citation_text, on=repealed_on)
+        if not citation.resolved:
+            continue
+        with transaction.atomic():
+            law = Law.objects.select_for_update().get(pk=law.pk)
+            before = snapshot(law, LAW_FIELDS)
+            law.status = LawStatus.REPEALED
+            law.repealed_on = repealed_on
+            law.repealed_by = citation.article
+            law.save(update_fields=["status", "repealed_on", "repealed_by"])
+            audit_record(
+                actor=actor,
+                verb="laws.law_repeal",
+                obj=law,
+                before=before,
+                after=snapshot(law, LAW_FIELDS),
+            )
+        changed.append(law)
+    return changed
+
+
+@transaction.atomic
+def law_headings_correct(*, actor: Any, law: Law, headings: Sequence[str]) -> Law:
+    """Re-read a stored text with ``headings`` confirmed as unmarked chapter headings.
+
+    The articles keep their identity (other records cite them); their
+    chapters, text and index are updated, and the remaining warnings stored.
+    """
+    law = Law.objects.select_for_update().get(pk=law.pk)
+    chosen = [compact(h) for h in headings if compact(h)]
+    suspected = {w.get("heading") for w in law.import_warnings} | set(law.heading_corrections)
+    unknown = [h for h in chosen if h not in suspected]
+    if unknown:
+        raise DomainError(
+            _("These lines were not found as possible headings: %(lines)s")
+            % {"lines": "、".join(unknown)},
+            field="headings",
+        )
+    parsed = parse_law(law.source_text, law.source_name, headings=chosen)
+    if parsed.errors:
+        raise DomainError("; ".join(str(e) for e in parsed.errors), field="headings")
+    stored = {(a.number, a.suffix): a for a in law.articles.all()}
+    if set(stored) != {(a.number, a.suffix) for a in parsed.articles}:
+        raise DomainError(_("The corrected text has different articles."), field="headings")
+    before = snapshot(law, LAW_FIELDS)
+    rows = []
+    for parsed_article in parsed.articles:
+        article = stored[(parsed_article.number, parsed_article.suffix)]
+        article.part = parsed_article.part
+        article.chapter = parsed_article.chapter
+        article.section = parsed_article.section
+        article.paragraphs = [p.as_json() for p in parsed_article.paragraphs]
+        article.text = parsed_article.text
+        article.search_text = index_text(
+            article.text, article.part, article.chapter, article.section
+        )
+        rows.append(article)
+    Article.objects.bulk_update(
+        rows, ["part", "chapter", "section", "paragraphs", "text", "search_text"], batch_size=200
+    )
+    law.heading_corrections = sorted(_applied_headings(parsed))
+    law.import_warnings = [w.as_json() for w in parsed.warnings]
+    law.save(update_fields=["heading_corrections", "import_warnings"])
+    audit_record(
+        actor=actor,
+        verb="laws.law_headings_correct",
+        obj=law,
+        before=before,
+        after=snapshot(law, LAW_FIELDS),
+    )
+    return law
 
 
 def law_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -262,6 +411,7 @@ def law_import_paths(*, actor: Any, paths: Sequence[str | Path]) -> list[ImportR
             continue
         result = law_import(actor=actor, text=text, source_name=str(path))
         results.append(result)
+    law_apply_repeals(actor=actor)
     return results
 
 
@@ -277,10 +427,13 @@ def law_update(*, actor: Any, law: Law, **fields: Any) -> Law:
         setattr(law, name, value)
     if "effective_date" in fields:
         law.effective_date_stated = True
+        law.effective_date_confidence = ""
+        law.effective_date_note = _("Corrected by %(user)s.") % {"user": _actor_name(actor)}
     if law.status == LawStatus.REPEALED and law.repealed_on is None:
         raise DomainError(_("Give the date the text was repealed."), field="repealed_on")
     if law.status != LawStatus.REPEALED:
         law.repealed_on = None
+        law.repealed_by = None
     if law.status == LawStatus.IN_FORCE and law.superseded_by_id:
         raise DomainError(
             _("A newer version exists; this version cannot be in force."), field="status"
@@ -297,6 +450,11 @@ def law_update(*, actor: Any, law: Law, **fields: Any) -> Law:
         after=snapshot(law, LAW_FIELDS),
     )
     return law
+
+
+def _actor_name(actor: Any) -> str:
+    getter = getattr(actor, "get_username", None)
+    return str(getter()) if callable(getter) else str(actor)
 
 
 @transaction.atomic

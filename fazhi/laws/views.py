@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -27,13 +28,16 @@ from fazhi.laws.docx_export import laws_docx
 from fazhi.laws.forms import (
     CitationForm,
     CompilationForm,
+    HeadingsForm,
     ImportForm,
     LawEditForm,
     LawFilterForm,
     SearchForm,
+    TermForm,
 )
-from fazhi.laws.models import Article, Compilation, Law, LawWork
+from fazhi.laws.models import Article, Compilation, Law, LawTerm, LawWork
 from fazhi.laws.parser import work_key
+from fazhi.laws.terms import parse_reference_lines, reference_article, term_delete, term_save
 
 VIEW = "laws.view_law"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -77,8 +81,33 @@ def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "toc": selectors.law_toc(articles),
             "versions": versions,
             "others": [v for v in versions if v.pk != law.pk],
+            "repealed_by": citation_format(law.repealed_by) if law.repealed_by else "",
+            "headings_form": HeadingsForm(law=law)
+            if request.user.has_perm("laws.change_law")
+            else None,
         },
     )
+
+
+@login_required
+def law_headings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the lines the importer doubted as chapter headings (or unmark them)."""
+    if not request.user.has_perm("laws.change_law") or request.method != "POST":
+        raise Http404
+    law = _law_or_404(request, pk)
+    form = HeadingsForm(request.POST, law=law)
+    if form.is_valid():
+        try:
+            services.law_headings_correct(
+                actor=request.user, law=law, headings=form.cleaned_data["headings"]
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The chapters were read again."))
+    else:
+        messages.error(request, _("Pick headings from the list."))
+    return redirect("laws:law_detail", pk=law.pk)
 
 
 @login_required
@@ -205,6 +234,7 @@ def search(request: HttpRequest) -> HttpResponse:
         context["searched"] = True
         context["terms"] = results.terms
         context["capped"] = results.capped
+        context["notes"] = results.notes
         if data["law"]:
             context["law"] = Law.objects.filter(pk=data["law"]).first()
     return render(request, "laws/search.html", context)
@@ -305,3 +335,75 @@ def compilation_download(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content, content_type=DOCX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{compilation.title}.docx")
     return response
+
+
+@login_required
+@permission_required("laws.view_lawterm", raise_exception=True)
+def term_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    context = paginate(request, selectors.term_list(actor=request.user, q=q), per_page=30)
+    rows = []
+    for term in context["object_list"]:
+        refs = []
+        for ref in term.refs.all():
+            article = reference_article(ref)
+            url = article.get_absolute_url() if article else ""
+            refs.append({"ref": ref, "url": url})
+        rows.append({"term": term, "refs": refs})
+    context.update({"rows": rows, "q": q})
+    return render(request, "laws/term_list.html", context)
+
+
+def _term_form_page(request: HttpRequest, term: LawTerm | None) -> HttpResponse:
+    if request.method == "POST":
+        form = TermForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = term_save(
+                    actor=request.user,
+                    term=term,
+                    name=data["term"],
+                    aliases=re.split(r"[、,，;；\s]+", data["aliases"]),
+                    note=data["note"],
+                    refs=parse_reference_lines(data["refs"]),
+                )
+            except (ValidationError, DomainError) as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(f"{reverse('laws:term_list')}?q={saved.term}")
+    else:
+        form = TermForm(initial=TermForm.initial_for(term) if term else None)
+    return render(request, "laws/term_form.html", {"form": form, "term": term})
+
+
+@login_required
+def term_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("laws.add_lawterm"):
+        raise Http404
+    return _term_form_page(request, None)
+
+
+def _term_or_404(request: HttpRequest, pk: int) -> LawTerm:
+    try:
+        return selectors.term_list(actor=request.user).get(pk=pk)
+    except LawTerm.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("laws.change_lawterm"):
+        raise Http404
+    return _term_form_page(request, _term_or_404(request, pk))
+
+
+@login_required
+def term_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("laws.delete_lawterm") or request.method != "POST":
+        raise Http404
+    term = _term_or_404(request, pk)
+    term_delete(actor=request.user, term=term)
+    messages.success(request, _("The term “%(term)s” was deleted.") % {"term": term.term})
+    return redirect("laws:term_list")

@@ -116,7 +116,7 @@ def test_sub_items_are_quoted_with_their_item(library: dict[str, Law]) -> None:
     [
         ("《刑法》第一百三十四条", "has no “刑法”"),
         ("安全生产法第三百条", "has no 第三百条"),
-        ("《安全生产法》第九十四条第九款", "paragraph(s), not 9"),
+        ("《安全生产法》第九十四条第九款", "paragraph(s), not 第九款"),
         ("《安全生产法》第九十九条第（九十）项", "has no item"),
         ("第五条", "No law is named"),
         ("安全生产法", "No article reference"),

@@ -42,9 +42,9 @@ def test_import_command_loads_every_shipped_law_quickly_and_only_once() -> None:
     out, _err, code = _run(DATA)
     elapsed = time.perf_counter() - started
     assert code == 0
-    assert Law.objects.count() == 49
+    assert Law.objects.count() == 50
     lines = [line for line in out.splitlines() if line.startswith(str(DATA))]
-    assert len(lines) == 49
+    assert len(lines) == 50
     assert "中华人民共和国安全生产法 (2021-06-10), 119 articles" in out
     assert Article.objects.count() == sum(law.article_count for law in Law.objects.all())
     assert elapsed < 30  # a few seconds on a quiet machine
@@ -52,9 +52,9 @@ def test_import_command_loads_every_shipped_law_quickly_and_only_once() -> None:
 
     out, _err, code = _run(DATA)
     assert code == 0
-    assert Law.objects.count() == 49
+    assert Law.objects.count() == 50
     assert AuditEvent.objects.count() == events
-    assert out.count("Unchanged") == 49
+    assert out.count("Unchanged") == 50
 
 
 def test_import_command_fails_naming_the_file_and_line(tmp_path: Path) -> None:
@@ -258,7 +258,7 @@ def test_demo_loads_every_text_once(personas: Any) -> None:
         counties=[personas.county_a, personas.county_b],
     )
     first = demo.load(ctx)
-    assert first[0].startswith(f"{len(ALL_FILES)} texts, 49 new")
+    assert first[0].startswith(f"{len(ALL_FILES)} texts, 50 new")
     second = demo.load(ctx)
-    assert second[0].startswith("49 texts, 0 new")
-    assert Law.objects.count() == 49
+    assert second[0].startswith("50 texts, 0 new")
+    assert Law.objects.count() == 50

@@ -1,7 +1,9 @@
-"""import_laws PATH… — import law texts from files or folders.
+"""import_laws PATH… — import law texts from files or folders, then the term table.
 
 Prints one line per file (title, version, article count, or the problems
-with their line numbers); exits with status 1 if any file failed.
+with their line numbers); exits with status 1 if any file failed. The
+shipped term table (``fazhi/laws/data/terms.tsv``) is loaded for the laws
+now in the library.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fazhi.core.actors import SystemActor
 from fazhi.laws.choices import ImportOutcome
 from fazhi.laws.services import law_import_paths
+from fazhi.laws.terms import terms_load_defaults
 
 
 class Command(BaseCommand):
@@ -42,6 +45,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.WARNING(f"  {result.source_name}:{problem.line}: {problem.message}")
                 )
+        terms = terms_load_defaults(actor=SystemActor())
+        if terms:
+            self.stdout.write(f"{len(terms)} terms of the term table loaded or completed")
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"{len(results) - failed} imported or unchanged, {failed} failed, {elapsed:.1f} s"

@@ -4,6 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from config.api_docs import VendoredSwagger
 from fazhi.core.auth import api_auth
 from fazhi.core.errors import DomainError
 
@@ -13,6 +14,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=api_auth(),
     docs_url="/docs",
+    docs=VendoredSwagger(),
 )
 
 

@@ -1,0 +1,29 @@
+"""Filters that show stored codes as words a civil servant reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.apps import apps
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def model_label(value: str) -> str:
+    """``core.orgunit`` → the model's name (组织机构); unknown labels unchanged."""
+    try:
+        return str(apps.get_model(value)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return value
+
+
+@register.filter
+def actor_name(event: Any) -> str:
+    """The person behind an audit event by name, or what the system did it as."""
+    if event.actor_id and event.actor is not None:
+        return str(event.actor)
+    labels = {"system": _("System"), "demo": _("Demo data loader"), "?": _("Unknown user")}
+    return labels.get(event.actor_label, event.actor_label)

@@ -53,6 +53,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Attachments"), "core:attachment_list", "core.view_attachment", group="system"),
     NavItem(_("Check a code"), "core:code_check", group="system"),
     NavItem(_("Audit log"), "core:audit_list", "core.view_auditevent", group="system"),
+    NavItem(
+        _("Verify the audit chain"), "core:audit_verify", "core.view_auditevent", group="system"
+    ),
 ]
 
 

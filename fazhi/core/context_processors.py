@@ -56,6 +56,19 @@ NAVIGATION: list[NavItem] = [
     NavItem(
         _("Verify the audit chain"), "core:audit_verify", "core.view_auditevent", group="system"
     ),
+    NavItem(_("Documents issued"), "core:document_list", "core.view_document", group="system"),
+    NavItem(
+        _("Document templates"),
+        "core:doctemplate_list",
+        "core.view_documenttemplate",
+        group="system",
+    ),
+    NavItem(
+        _("Numbering patterns"),
+        "core:numberpattern_list",
+        "core.view_numberpattern",
+        group="system",
+    ),
 ]
 
 

@@ -11,6 +11,7 @@ from fazhi.core import selectors
 from fazhi.core.choices import AttachmentRole
 from fazhi.core.codes import VALIDATORS
 from fazhi.core.errors import DomainError
+from fazhi.core.formfields import UnitChoiceField
 from fazhi.core.models import OrgUnit, Role, User
 
 
@@ -93,6 +94,7 @@ class UserForm(StyledMixin, forms.ModelForm):
             "enterprise_uscc",
             "is_active",
         ]
+        field_classes = {"unit": UnitChoiceField}
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -107,7 +109,7 @@ class UserForm(StyledMixin, forms.ModelForm):
 
 class AttachmentForm(StyledMixin, forms.Form):
     file = forms.FileField(label=_("File"))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
     role = forms.ChoiceField(
         label=_("Role"), choices=AttachmentRole.choices, initial=AttachmentRole.OTHER
     )

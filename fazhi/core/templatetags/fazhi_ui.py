@@ -27,3 +27,23 @@ def actor_name(event: Any) -> str:
         return str(event.actor)
     labels = {"system": _("System"), "demo": _("Demo data loader"), "?": _("Unknown user")}
     return labels.get(event.actor_label, event.actor_label)
+
+
+@register.filter
+def region(code: str) -> str:
+    """A GB/T 2260 region code with its name: ``370811 任城区``."""
+    from fazhi.core.codes import region_get
+
+    if not code:
+        return ""
+    found = region_get(code)
+    return f"{code} {found.name}" if found is not None else code
+
+
+@register.filter
+def mask_phone(value: str) -> str:
+    """A phone number with its middle digits hidden: ``138****5678``."""
+    digits = (value or "").strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

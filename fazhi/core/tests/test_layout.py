@@ -136,3 +136,18 @@ def test_blank_choice_is_chinese():
 
     with translation.override("zh-hans"):
         assert str(BLANK_CHOICE_LABEL) == "- 请选择 -"
+
+
+def test_unit_pickers_name_the_agency_of_each_section(personas, django_assert_max_num_queries):
+    from fazhi.core.formfields import UnitChoiceField
+    from fazhi.core.models import OrgUnit
+    from fazhi.core.tests import factories
+
+    factories.unit("法规股", personas.county_a)
+    factories.unit("法规股", personas.county_b)
+    field = UnitChoiceField(queryset=OrgUnit.objects.select_related("parent"))
+    with django_assert_max_num_queries(1):
+        labels = [label for _value, label in field.iterator(field)]
+    assert "任城区应急管理局 / 法规股" in labels
+    assert "微山县应急管理局 / 法规股" in labels
+    assert "示范市应急管理局" in labels

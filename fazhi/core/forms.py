@@ -12,6 +12,7 @@ from fazhi.core.choices import AttachmentRole
 from fazhi.core.codes import VALIDATORS
 from fazhi.core.errors import DomainError
 from fazhi.core.formfields import UnitChoiceField
+from fazhi.core.widgets import DateTimeInput
 from fazhi.core.models import OrgUnit, Role, User
 
 
@@ -122,21 +123,34 @@ class AttachmentForm(StyledMixin, forms.Form):
             self.fields["unit"].initial = actor.unit_id
 
 
+def _audited_models() -> list[tuple[str, str]]:
+    """The product's models, as (``app.model``, name) for the object type picker."""
+    from django.apps import apps
+
+    found = [
+        (model._meta.label_lower, str(model._meta.verbose_name))
+        for model in apps.get_models()
+        if model._meta.app_config.name.startswith("fazhi.")
+    ]
+    return sorted(found, key=lambda pair: pair[1])
+
+
 class AuditFilterForm(StyledMixin, forms.Form):
-    actor = forms.CharField(label=_("Actor"), required=False)
-    object_type = forms.CharField(label=_("Object type"), required=False)
+    actor = forms.CharField(
+        label=_("Actor"),
+        required=False,
+        help_text=_("Name or user name"),
+        widget=forms.TextInput(attrs={"list": "audit-actors"}),
+    )
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False)
     verb = forms.CharField(label=_("Action"), required=False)
-    since = forms.DateTimeField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    until = forms.DateTimeField(
-        label=_("Until"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    since = forms.DateTimeField(label=_("From"), required=False, widget=DateTimeInput())
+    until = forms.DateTimeField(label=_("Until"), required=False, widget=DateTimeInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", _("All")), *_audited_models()]
 
 
 class CodeCheckForm(StyledMixin, forms.Form):

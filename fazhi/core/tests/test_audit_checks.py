@@ -69,3 +69,20 @@ def test_the_api_starts_a_verification_lists_it_and_exports_events(personas):
     officer = personas.client(personas.county_a_officer)
     assert officer.post("/api/v1/audit/verifications").status_code == 403
     assert officer.get("/api/v1/audit/events").status_code == 403
+
+
+def test_audit_filters_are_pickers_and_find_actors_by_name(personas):
+    client = personas.client(personas.supervisor)
+    page = client.get(reverse("core:audit_list")).content.decode()
+    assert '<select name="object_type"' in page
+    assert '<option value="core.orgunit">组织机构</option>' in page
+    assert 'list="audit-actors"' in page
+    personas.admin.full_name = "系统管理员甲"
+    personas.admin.save(update_fields=["full_name"])
+    client.force_login(personas.admin)
+    client.force_login(personas.supervisor)
+    found = client.get(reverse("core:audit_list"), {"actor": "系统管理员甲"})
+    assert found.status_code == 200
+    rows = found.context["object_list"]
+    assert rows
+    assert all(event.actor == personas.admin for event in rows)

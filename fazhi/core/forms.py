@@ -12,8 +12,8 @@ from fazhi.core.choices import AttachmentRole
 from fazhi.core.codes import VALIDATORS
 from fazhi.core.errors import DomainError
 from fazhi.core.formfields import UnitChoiceField
-from fazhi.core.widgets import DateTimeInput
 from fazhi.core.models import OrgUnit, Role, User
+from fazhi.core.widgets import DateTimeInput
 
 
 class StyledMixin:

@@ -34,3 +34,14 @@ def test_display_filters():
     assert region("999999") == "999999"
     assert mask_phone("0537-2345678") == "053*****5678"
     assert mask_phone("12345") == "*****"
+
+
+def test_officers_are_listed_in_unit_order(personas):
+    b = f.officer(personas.county_b_brigade, full_name="阿微山")
+    a = f.officer(personas.county_a_brigade, full_name="张任城")
+    city = f.officer(personas.city_detachment, full_name="王市局")
+    page = personas.client(personas.city_reviewer).get(reverse("registry:officer_list"))
+    names = [o.full_name for o, _cert in page.context["rows"]]
+    ours = {b.full_name, a.full_name, city.full_name}
+    expected = sorted((city, a, b), key=lambda officer: officer.unit.path if officer.unit else "")
+    assert [n for n in names if n in ours] == [o.full_name for o in expected]

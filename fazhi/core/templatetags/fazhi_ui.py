@@ -25,8 +25,16 @@ def actor_name(event: Any) -> str:
     """The person behind an audit event by name, or what the system did it as."""
     if event.actor_id and event.actor is not None:
         return str(event.actor)
+    return who(event.actor_label)
+
+
+@register.filter
+def who(value: Any) -> str:
+    """A person by name, or the system's own stand-in names in words."""
+    if not isinstance(value, str):
+        return str(value) if value is not None else ""
     labels = {"system": _("System"), "demo": _("Demo data loader"), "?": _("Unknown user")}
-    return labels.get(event.actor_label, event.actor_label)
+    return str(labels.get(value, value))
 
 
 @register.filter

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import translation
 
 from fazhi.core.templatetags.fazhi_ui import mask_phone, region
 from fazhi.registry.tests import factories as f
@@ -45,3 +46,11 @@ def test_officers_are_listed_in_unit_order(personas):
     ours = {b.full_name, a.full_name, city.full_name}
     expected = sorted((city, a, b), key=lambda officer: officer.unit.path if officer.unit else "")
     assert [n for n in names if n in ours] == [o.full_name for o in expected]
+
+
+def test_history_names_the_system_in_words():
+    from fazhi.core.templatetags.fazhi_ui import who
+
+    with translation.override("zh-hans"):
+        assert who("system") == "系统"
+        assert who("张伟") == "张伟"

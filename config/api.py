@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from config.api_docs import VendoredSwagger
 from fazhi.core.auth import api_auth
-from fazhi.core.errors import DomainError
+from fazhi.core.errors import DomainError, OutOfScope
 
 api = NinjaAPI(
     title="Fazhi API",
@@ -20,6 +20,10 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """Answer a refused action; the policy's errors answer as pages do (403/404)."""
+    if isinstance(exc, OutOfScope):
+        # Outside the caller's scope looks exactly like a row that does not exist.
+        return api.create_response(request, {"detail": "Not found"}, status=404)
     return api.create_response(
         request, {"detail": str(exc.message), "field": exc.field}, status=exc.status_code
     )
@@ -46,6 +50,7 @@ def _add_routers() -> None:
     from fazhi.core.api_audit import router as audit_router
     from fazhi.core.api_clock import router as clock_router
     from fazhi.core.api_documents import router as documents_router
+    from fazhi.discretion.api import router as discretion_router
     from fazhi.laws.api import router as laws_router
     from fazhi.powers.api import router as powers_router
     from fazhi.registry.api import router as registry_router
@@ -56,6 +61,7 @@ def _add_routers() -> None:
     api.add_router("/", documents_router)
     api.add_router("/", laws_router)
     api.add_router("/", powers_router)
+    api.add_router("/", discretion_router)
     api.add_router("/", registry_router)
 
 

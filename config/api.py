@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from config.api_docs import VendoredSwagger
 from fazhi.core.auth import api_auth
 from fazhi.core.errors import DomainError, OutOfScope
 
@@ -61,6 +62,7 @@ api = FazhiAPI(
     urls_namespace="api",
     auth=api_auth(),
     docs_url="/docs",
+    docs=VendoredSwagger(),
 )
 
 
@@ -103,6 +105,7 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 def _add_routers() -> None:
     from fazhi.core.api import router as core_router
+    from fazhi.core.api_audit import router as audit_router
     from fazhi.core.api_clock import router as clock_router
     from fazhi.core.api_documents import router as documents_router
     from fazhi.discretion.api import router as discretion_router
@@ -111,6 +114,7 @@ def _add_routers() -> None:
     from fazhi.registry.api import router as registry_router
 
     api.add_router("/", core_router)
+    api.add_router("/", audit_router)
     api.add_router("/clock", clock_router)
     api.add_router("/", documents_router)
     api.add_router("/", laws_router)

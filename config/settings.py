@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fazhi.core.context_processors.navigation",
+                "fazhi.core.context_processors.site",
             ],
         },
     },
@@ -207,6 +208,11 @@ SECURE_CSP = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "fazhi" / "locale"]
+# Our own date formats per language: an <input type=date> must carry ISO dates
+# (YYYY-MM-DD) whatever the language, so ISO comes first among the input formats.
+FORMAT_MODULE_PATH = ["fazhi.formats"]
+# The names in the page header and on the login page.
+FAZHI_BUREAU_NAME = env_str("FAZHI_BUREAU_NAME", "")
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

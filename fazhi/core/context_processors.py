@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -19,15 +20,27 @@ class NavItem:
     group: str = ""  # a key of NAV_GROUPS; defaults to the URL namespace
 
 
-# Menus of the navigation bar, in display order; an item's group defaults to
-# its URL namespace. A group with a single visible item shows as a plain link.
-NAV_GROUPS: dict[str, str | Promise] = {
-    "home": _("Home"),
-    "laws": _("Laws"),
-    "powers": _("Powers"),
-    "registry": _("Two databases"),
-    "deadlines": _("Deadlines"),
-    "system": _("System"),
+@dataclass(frozen=True)
+class NavGroup:
+    """A domain of the left sidebar; ``glyph`` stands for it when collapsed."""
+
+    label: str | Promise
+    glyph: str | Promise = ""
+
+
+# Domains of the sidebar, in display order; an item's group defaults to its
+# URL namespace. A group with no visible item is not shown, so the domains of
+# apps not built yet cost nothing. A new domain: ``register_nav_group``.
+NAV_GROUPS: dict[str, NavGroup] = {
+    "home": NavGroup(_("Home")),
+    "laws": NavGroup(_("Laws")),
+    "powers": NavGroup(_("Powers")),
+    "discretion": NavGroup(_("Discretion")),
+    "registry": NavGroup(_("Two databases")),
+    "inspections": NavGroup(_("Inspections")),
+    "cases": NavGroup(_("Cases")),
+    "deadlines": NavGroup(_("Deadlines")),
+    "system": NavGroup(_("System")),
 }
 
 # Apps append their entries here from their AppConfig.ready().
@@ -40,6 +53,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Attachments"), "core:attachment_list", "core.view_attachment", group="system"),
     NavItem(_("Check a code"), "core:code_check", group="system"),
     NavItem(_("Audit log"), "core:audit_list", "core.view_auditevent", group="system"),
+    NavItem(
+        _("Verify the audit chain"), "core:audit_verify", "core.view_auditevent", group="system"
+    ),
     NavItem(_("Documents issued"), "core:document_list", "core.view_document", group="system"),
     NavItem(
         _("Document templates"),
@@ -64,6 +80,19 @@ def register_nav(*items: NavItem, before: str | None = None) -> None:
     NAVIGATION[index:index] = items
 
 
+def register_nav_group(
+    key: str, label: str | Promise, glyph: str | Promise = "", *, before: str | None = None
+) -> None:
+    """Add a domain to the sidebar, optionally before the group ``before``."""
+    groups = list(NAV_GROUPS.items())
+    index = len(groups)
+    if before is not None:
+        index = next((i for i, (k, _g) in enumerate(groups) if k == before), index)
+    groups.insert(index, (key, NavGroup(label, glyph)))
+    NAV_GROUPS.clear()
+    NAV_GROUPS.update(groups)
+
+
 def _group_key(item: NavItem) -> str:
     if item.group:
         return item.group
@@ -72,12 +101,15 @@ def _group_key(item: NavItem) -> str:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    user = request.user
-    if not user.is_authenticated:
-        return {"nav_groups": []}
-    groups: dict[str, dict[str, object]] = {
-        key: {"label": label, "items": [], "active": False} for key, label in NAV_GROUPS.items()
-    }
+    """The sidebar's groups for this user, and the breadcrumbs of this page.
+
+    The current entry is the one whose URL is the longest prefix of the path,
+    so a detail page under a list's URL sits under that list.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_groups": [], "nav_crumbs": []}
+    entries: list[tuple[str, NavItem, str]] = []
     for item in NAVIGATION:
         if item.permission and not user.has_perm(item.permission):
             continue
@@ -85,8 +117,62 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = request.path == url or (url != "/" and request.path.startswith(url))
-        group = groups[_group_key(item)]
-        group["items"].append({"label": item.label, "url": url, "active": active})  # type: ignore[attr-defined]
-        group["active"] = group["active"] or active
-    return {"nav_groups": [g for g in groups.values() if g["items"]]}
+        entries.append((_group_key(item), item, url))
+    path = request.path
+    matches = [
+        url for _k, _i, url in entries if path == url or (url != "/" and path.startswith(url))
+    ]
+    current = max(matches, key=len) if matches else None
+    groups: dict[str, dict[str, Any]] = {}
+    crumbs: list[dict[str, object]] = []
+    home = {"label": _("Home"), "url": reverse("home")}
+    for key, item, url in entries:
+        nav_group = NAV_GROUPS.get(key) or NAV_GROUPS["system"]
+        group = groups.setdefault(
+            key,
+            {
+                "label": nav_group.label,
+                "glyph": nav_group.glyph or str(nav_group.label)[:1],
+                "items": [],
+                "active": False,
+            },
+        )
+        active = url == current
+        group["items"].append({"label": item.label, "url": url, "active": active})
+        if active:
+            group["active"] = True
+            if url != home["url"]:
+                crumbs = [home, {"label": item.label, "url": url}]
+    if not crumbs and path != home["url"]:
+        crumbs = [home]
+    ordered = [groups[key] for key in NAV_GROUPS if key in groups]
+    return {"nav_groups": ordered, "nav_crumbs": crumbs}
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    """Name the bureau and the system for the page header and the login page.
+
+    The bureau is the user's own agency; before login it is
+    ``settings.FAZHI_BUREAU_NAME``, else the top agency of the org tree.
+    """
+    from django.conf import settings
+
+    from fazhi.core.choices import UnitKind
+    from fazhi.core.models import OrgUnit
+
+    bureau = ""
+    user = request.user
+    unit = getattr(user, "unit", None) if user.is_authenticated else None
+    if unit is not None:
+        bureau = unit.agency().name
+    if not bureau:
+        bureau = settings.FAZHI_BUREAU_NAME
+    if not bureau:
+        top = (
+            OrgUnit.objects.filter(kind=UnitKind.AGENCY, parent__isnull=True)
+            .order_by("pk")
+            .values_list("name", flat=True)
+            .first()
+        )
+        bureau = top or ""
+    return {"system_name": _("Rule-of-law administration system"), "bureau_name": bureau}

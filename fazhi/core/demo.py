@@ -50,6 +50,8 @@ LOGINS = [
     ("reviewer", "legal_reviewer", "政策法规科", "李敏"),
     ("officer", "officer", "执法一大队", "张伟"),
     ("county_officer", "officer", "任城区应急管理局/综合行政执法大队", "刘洋"),
+    # A county's legal section: reviews and keeps the county's own catalog.
+    ("county_legal", "legal_reviewer", "任城区应急管理局/法规股", "周敏"),
     ("clerk", "licensing_clerk", "危险化学品安全监督管理科", "陈静"),
     ("supervisor", "supervisor", "政策法规科", "赵磊"),
     ("enterprise", "enterprise", "", "孙丽（企业）"),

@@ -13,9 +13,11 @@ from fazhi.core import selectors
 from fazhi.core.choices import AttachmentRole
 from fazhi.core.codes import VALIDATORS
 from fazhi.core.errors import DomainError
+from fazhi.core.formfields import UnitChoiceField
 from fazhi.core.models import OrgUnit, Role, User
 from fazhi.core.request_context import client_ip_of
 from fazhi.core.throttle import login_wait
+from fazhi.core.widgets import DateTimeInput
 
 
 class StyledMixin:
@@ -123,6 +125,7 @@ class UserForm(StyledMixin, forms.ModelForm):
             "enterprise_uscc",
             "is_active",
         ]
+        field_classes = {"unit": UnitChoiceField}
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,7 +140,7 @@ class UserForm(StyledMixin, forms.ModelForm):
 
 class AttachmentForm(StyledMixin, forms.Form):
     file = forms.FileField(label=_("File"))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
     role = forms.ChoiceField(
         label=_("Role"), choices=AttachmentRole.choices, initial=AttachmentRole.OTHER
     )
@@ -150,21 +153,34 @@ class AttachmentForm(StyledMixin, forms.Form):
             self.fields["unit"].initial = actor.unit_id
 
 
+def _audited_models() -> list[tuple[str, str]]:
+    """The product's models, as (``app.model``, name) for the object type picker."""
+    from django.apps import apps
+
+    found = [
+        (model._meta.label_lower, str(model._meta.verbose_name))
+        for model in apps.get_models()
+        if model._meta.app_config.name.startswith("fazhi.")
+    ]
+    return sorted(found, key=lambda pair: pair[1])
+
+
 class AuditFilterForm(StyledMixin, forms.Form):
-    actor = forms.CharField(label=_("Actor"), required=False)
-    object_type = forms.CharField(label=_("Object type"), required=False)
+    actor = forms.CharField(
+        label=_("Actor"),
+        required=False,
+        help_text=_("Name or user name"),
+        widget=forms.TextInput(attrs={"list": "audit-actors"}),
+    )
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False)
     verb = forms.CharField(label=_("Action"), required=False)
-    since = forms.DateTimeField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    until = forms.DateTimeField(
-        label=_("Until"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    since = forms.DateTimeField(label=_("From"), required=False, widget=DateTimeInput())
+    until = forms.DateTimeField(label=_("Until"), required=False, widget=DateTimeInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", _("All")), *_audited_models()]
 
 
 class CodeCheckForm(StyledMixin, forms.Form):

@@ -71,7 +71,9 @@ def audit_list(
     if scope_paths(actor) is not None:
         events = events.filter(scope_q(actor, "unit_path") | scope_q(actor, "unit__path"))
     if actor_q:
-        events = events.filter(actor_label__icontains=actor_q)
+        events = events.filter(
+            Q(actor_label__icontains=actor_q) | Q(actor__full_name__icontains=actor_q)
+        )
     if object_type:
         events = events.filter(object_type=object_type)
     if object_id:

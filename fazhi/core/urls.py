@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.core import clock_views, document_views, views
+from fazhi.core import audit_views, clock_views, document_views, views
 
 app_name = "core"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/<int:seq>/", views.audit_detail, name="audit_detail"),
+    path("audit/verify/", audit_views.audit_verify_page, name="audit_verify"),
+    path("audit/verify/start/", audit_views.audit_verify_start, name="audit_verify_start"),
+    path("audit/export/", audit_views.audit_export, name="audit_export"),
     path("attachments/", views.attachment_list, name="attachment_list"),
     path("attachments/<int:pk>/download/", views.attachment_download, name="attachment_download"),
     path("codes/", views.code_check, name="code_check"),

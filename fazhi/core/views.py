@@ -242,6 +242,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     events = selectors.audit_list(actor=request.user, **filters)
     context = paginate(request, events, per_page=50)
     context["form"] = form
+    # Suggestions for the actor filter: the people in the user's scope.
+    context["actor_names"] = (
+        selectors.user_list(actor=request.user)
+        .exclude(full_name="")
+        .order_by("full_name")
+        .values_list("full_name", flat=True)[:500]
+    )
     return render(request, "core/audit_list.html", context)
 
 

@@ -78,7 +78,13 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
         for c in catalogs.filter(status=CatalogStatus.DRAFT)
         if core_selectors.unit_in_scope(user, c.agency)
     ]
-    latest = catalogs.filter(status=CatalogStatus.PUBLISHED).first()
+    published = catalogs.filter(status=CatalogStatus.PUBLISHED)
+    # The user's own agency's catalog first: a county sees its own, not the city's.
+    unit = getattr(user, "unit", None)
+    own = unit.agency() if unit is not None else None
+    latest = (
+        published.filter(agency=own).order_by("-year").first() if own is not None else None
+    ) or published.first()
     return {
         "template": "powers/_home_panel.html",
         "drafts": drafts[:5],

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core import selectors as core_selectors
+from fazhi.core.formfields import UnitChoiceField
 from fazhi.core.forms import StyledMixin
 from fazhi.core.models import OrgUnit
 from fazhi.registry import industries, selectors
@@ -177,7 +178,7 @@ class MergeForm(StyledMixin, forms.Form):
 
 class ImportForm(StyledMixin, forms.Form):
     file = forms.FileField(label=_("File (XLSX, XLS or CSV)"))
-    unit: forms.ModelChoiceField[OrgUnit] = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[OrgUnit] = UnitChoiceField(
         label=_("Default unit"), queryset=OrgUnit.objects.none()
     )
     valid_only = forms.BooleanField(

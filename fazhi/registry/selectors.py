@@ -294,7 +294,14 @@ def officer_list(
             officers = officers.exclude(pk__in=valid.values("officer_id")).filter(
                 pk__in=lapsed.values("officer_id")
             )
-    return officers
+    # Unit order, as a bureau's rosters are kept: a unit's people together,
+    # units in the order of the org tree; external agencies after them.
+    return officers.order_by(
+        F("unit__path").asc(nulls_last=True),
+        F("external_agency__name").asc(nulls_last=True),
+        "full_name",
+        "id",
+    )
 
 
 def officer_get(*, actor: Any, pk: int) -> Officer:

@@ -92,3 +92,12 @@ def test_demo_agencies_have_valid_codes():
     enterprise = User.objects.get(username="enterprise")
     assert enterprise.unit is None
     assert validate_uscc(enterprise.enterprise_uscc).valid
+
+
+def test_demo_has_a_county_legal_section_persona():
+    demo.load()
+    user = User.objects.get(username="county_legal")
+    assert user.unit is not None
+    assert user.unit.name == "法规股"
+    assert user.unit.agency().name == "任城区应急管理局"
+    assert user.has_perm("powers.view_powercatalog")

@@ -1,0 +1,57 @@
+"""Filters that show stored codes as words a civil servant reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.apps import apps
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def model_label(value: str) -> str:
+    """``core.orgunit`` → the model's name (组织机构); unknown labels unchanged."""
+    try:
+        return str(apps.get_model(value)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return value
+
+
+@register.filter
+def actor_name(event: Any) -> str:
+    """The person behind an audit event by name, or what the system did it as."""
+    if event.actor_id and event.actor is not None:
+        return str(event.actor)
+    return who(event.actor_label)
+
+
+@register.filter
+def who(value: Any) -> str:
+    """A person by name, or the system's own stand-in names in words."""
+    if not isinstance(value, str):
+        return str(value) if value is not None else ""
+    labels = {"system": _("System"), "demo": _("Demo data loader"), "?": _("Unknown user")}
+    return str(labels.get(value, value))
+
+
+@register.filter
+def region(code: str) -> str:
+    """A GB/T 2260 region code with its name: ``370811 任城区``."""
+    from fazhi.core.codes import region_get
+
+    if not code:
+        return ""
+    found = region_get(code)
+    return f"{code} {found.name}" if found is not None else code
+
+
+@register.filter
+def mask_phone(value: str) -> str:
+    """A phone number with its middle digits hidden: ``138****5678``."""
+    digits = (value or "").strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

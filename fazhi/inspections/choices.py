@@ -98,3 +98,11 @@ class InspectionRuleCode(models.TextChoices):
     YEARLY_CAP = "yearly_cap", _("Inspections per unit per year, at most")
     GENERAL_ITEM_CAP = "general_item_cap_ppm", _("Ratio cap for general items (ppm)")
     CONTROL_RATIO = "control_ratio_ppm", _("Default control sample ratio (ppm)")
+
+
+class PublicationState(models.TextChoices):
+    """Results publication (抽查结果公示): due once the inspection ends."""
+
+    NOT_DUE = "not_due", _("Not due yet")
+    PENDING = "pending", _("To be published")
+    PUBLISHED = "published", _("Published")

@@ -266,7 +266,7 @@ class DrawParams:
             raise DrawInputError("bad_team")
         if self.nonce_count < 0:
             raise DrawInputError("bad_nonce_count")
-        _token(self.task, "task")
+        _text(self.task, "task")
         _token(self.reference_date, "reference_date")
         _text(self.seed_rule, "seed_rule")
         for group, _ in self.team:

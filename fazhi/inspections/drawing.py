@@ -80,26 +80,43 @@ def task_draw_write(task: InspectionTask) -> draw.DrawResult:
     positions = pool.ids.searchsorted(result.order)
     strata = [draw.STRATA[s] for s in pool.strata[positions].tolist()]
     rows = [
-        TaskSelection(
-            task=task,
-            entity_id=entity,
-            rank=rank,
-            stratum=stratum,
-            sample=_sample_of(entity, main, control),
-            team=list(result.teams[entity]),
+        (
+            task.pk,
+            entity,
+            rank,
+            stratum,
+            _sample_of(entity, main, control),
+            SelectionStatus.SELECTED,
+            json.dumps(list(result.teams[entity])),
         )
         for rank, (entity, stratum) in enumerate(zip(result.order, strata, strict=True), 1)
     ]
-    TaskSelection.objects.bulk_create(rows, batch_size=_batch_size())
+    _rows_insert(
+        TaskSelection._meta.db_table,
+        ("task_id", "entity_id", "rank", "stratum", "sample", "status", "team"),
+        rows,
+    )
     task.strata = draw.result_json(result)["strata"]
     task.drawn_at = timezone.now()
     task.progress_done = task.progress_total = len(rows)
     return result
 
 
-def _batch_size() -> int:
-    # SQLite caps the number of bound variables per statement.
-    return 5_000 if connection.vendor == "postgresql" else 999 // 7
+def _rows_insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Write many rows at once: COPY on PostgreSQL, executemany on SQLite.
+
+    A 5% draw of a million entities writes some 50,000 rows; through the ORM
+    that alone would take longer than the whole draw.
+    """
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def task_result(task: InspectionTask) -> draw.DrawResult:

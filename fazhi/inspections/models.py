@@ -22,6 +22,7 @@ from fazhi.inspections.choices import (
     InspectionState,
     ItemKind,
     PlanState,
+    PublicationState,
     Sample,
     SelectionStatus,
     Severity,
@@ -210,6 +211,11 @@ class AnnualPlan(models.Model):
         verbose_name = _("annual inspection plan")
         verbose_name_plural = _("annual inspection plans")
         ordering = ["-year", "unit"]
+        permissions = [
+            ("review_annualplan", "Can review annual plans (legal review)"),
+            ("approve_annualplan", "Can approve annual plans"),
+            ("publish_annualplan", "Can publish annual plans"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="inspections_plan_year")
         ]
@@ -328,6 +334,10 @@ class InspectionTask(models.Model):
         verbose_name = _("random-check task")
         verbose_name_plural = _("random-check tasks")
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("commit_inspectiontask", "Can commit a task's pool and parameters"),
+            ("draw_inspectiontask", "Can fix the seed, draw and record replacements"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -443,6 +453,12 @@ class Inspection(models.Model):
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
     reinspected_on = models.DateField(_("re-inspected on"), null=True, blank=True)
     reinspection_note = models.TextField(_("re-inspection findings"), blank=True)
+    publication_state = models.CharField(
+        _("results publication"),
+        max_length=10,
+        choices=PublicationState.choices,
+        default=PublicationState.NOT_DUE,
+    )
     results_published_on = models.DateField(_("results published on"), null=True, blank=True)
     officer_signature = models.ForeignKey(
         Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -465,6 +481,10 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["-planned_on", "-id"]
+        permissions = [
+            ("publish_inspection", "Can publish inspection results"),
+            ("refer_finding", "Can refer a finding to a penalty case"),
+        ]
         indexes = [
             models.Index(fields=["entity", "-ended_on"], name="inspections_entity_ended"),
             models.Index(fields=["unit", "state"], name="inspections_unit_state"),

@@ -109,6 +109,7 @@ def _add_routers() -> None:
     from fazhi.core.api_clock import router as clock_router
     from fazhi.core.api_documents import router as documents_router
     from fazhi.discretion.api import router as discretion_router
+    from fazhi.inspections.api import router as inspections_router
     from fazhi.laws.api import router as laws_router
     from fazhi.powers.api import router as powers_router
     from fazhi.registry.api import router as registry_router
@@ -121,6 +122,7 @@ def _add_routers() -> None:
     api.add_router("/", powers_router)
     api.add_router("/", discretion_router)
     api.add_router("/", registry_router)
+    api.add_router("/", inspections_router)
 
 
 _add_routers()

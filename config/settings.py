@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "fazhi.powers",
     "fazhi.discretion",
     "fazhi.registry",
+    "fazhi.inspections",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "fazhi.inspections"
+    label = "inspections"
+    verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        from fazhi.core.context_processors import NAV_GROUPS, NavItem, register_nav
+        from fazhi.core.roles import ROLE_PERMISSIONS
+        from fazhi.inspections.permissions import GRANTS
+
+        if "inspections" not in NAV_GROUPS:
+            groups = list(NAV_GROUPS.items())
+            at = next((i for i, (k, _v) in enumerate(groups) if k == "deadlines"), len(groups))
+            groups.insert(at, ("inspections", _("Inspections")))
+            NAV_GROUPS.clear()
+            NAV_GROUPS.update(groups)
+        register_nav(
+            NavItem(
+                _("Inspections"), "inspections:inspection_list", "inspections.view_inspection"
+            ),
+            NavItem(
+                _("Random checks"), "inspections:task_list", "inspections.view_inspectiontask"
+            ),
+            NavItem(_("Inspection plans"), "inspections:plan_list", "inspections.view_annualplan"),
+        )
+        for role, granted in GRANTS.items():
+            ROLE_PERMISSIONS.setdefault(role, set()).update(granted)

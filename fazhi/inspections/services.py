@@ -1,0 +1,848 @@
+"""Writes of the inspections app: each a service with ``actor``, audited.
+
+Permission and scope are decided by ``fazhi.core.policy`` (first line of each
+service, or inside ``transition``); state changes go through the workflows in
+``workflow.py``; the draw itself is the pure ``draw.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fazhi.core import policy
+from fazhi.core.actors import Actor
+from fazhi.core.audit import audit_record, snapshot
+from fazhi.core.errors import Conflict, DomainError
+from fazhi.core.locks import lock_row
+from fazhi.core.models import Attachment, OrgUnit
+from fazhi.core.services import attachment_store
+from fazhi.core.workflow import transition
+from fazhi.inspections import draw, drawing, workflow
+from fazhi.inspections.capacity import CapacityInput, CapacityResult, DemandGroup, capacity_compute
+from fazhi.inspections.choices import (
+    CheckResult,
+    InspectionRuleCode,
+    InspectionSource,
+    InspectionState,
+    ItemKind,
+    PlanState,
+    TaskState,
+)
+from fazhi.inspections.models import (
+    AnnualPlan,
+    CheckItem,
+    DrawReplacement,
+    Finding,
+    Inspection,
+    InspectionCheck,
+    InspectionTask,
+    PlanGroup,
+    Referral,
+    TaskSelection,
+)
+from fazhi.inspections.pool import OWN_GROUP, snapshot_save
+from fazhi.inspections.rules import rule_row, rule_value
+from fazhi.laws.models import Article
+from fazhi.registry.models import Entity, ExternalAgency, Officer
+
+_CONTROL = re.compile(r"[\t\r\n]")
+
+
+def _user(actor: Actor) -> Any:
+    """The user behind an actor (None for code run by operators)."""
+    return actor if getattr(actor, "_meta", None) is not None else None
+
+
+def _clean_text(value: str, field: str) -> str:
+    value = value.strip()
+    if _CONTROL.search(value):
+        raise DomainError(_("Tabs and line breaks are not allowed here."), field=field)
+    return value
+
+
+# -- check items ------------------------------------------------------------------
+
+
+def _item_validate(item: CheckItem) -> None:
+    if item.kind == ItemKind.GENERAL and item.ratio_ppm:
+        cap = rule_row(
+            InspectionRuleCode.GENERAL_ITEM_CAP, unit=item.unit, on=timezone.localdate()
+        )
+        if item.ratio_ppm > cap.value:
+            raise DomainError(
+                _("A general item's ratio may not exceed %(cap)s%% (%(source)s).")
+                % {"cap": Decimal(cap.value) / 10_000, "source": cap.source},
+                field="ratio_ppm",
+            )
+
+
+ITEM_FIELDS = ["code", "name", "kind", "basis_text", "object_scope", "method", "ratio_ppm"]
+
+
+@transaction.atomic
+def check_item_save(
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    item: CheckItem | None = None,
+    basis: Iterable[Article] = (),
+    **fields: Any,
+) -> CheckItem:
+    """Create or change a line of the random-check item list (抽查事项清单)."""
+    perm = "inspections.change_checkitem" if item else "inspections.add_checkitem"
+    policy.require(actor, perm, unit=item.unit if item else unit)
+    before = None
+    if item is not None:
+        item = lock_row(item)
+        before = snapshot(item, ITEM_FIELDS)
+    else:
+        item = CheckItem(unit=unit)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    _item_validate(item)
+    item.save()
+    articles = list(basis)
+    if articles or before is None:
+        item.basis.set(articles)
+    after = snapshot(item, ITEM_FIELDS) | {"basis": [a.pk for a in articles]}
+    audit_record(
+        actor=actor, verb="inspections.checkitem.save", obj=item, before=before, after=after,
+        unit=item.unit,
+    )  # fmt: skip
+    return item
+
+
+# -- annual plans -------------------------------------------------------------------
+
+PLAN_FIELDS = [
+    "title",
+    "year",
+    "working_days",
+    "officers",
+    "other_enforcement_days",
+    "non_enforcement_days",
+    "yearly_cap",
+    "notes",
+]
+GROUP_FIELDS = [
+    "name",
+    "kind",
+    "entities",
+    "ratio",
+    "frequency",
+    "days_per_inspection",
+    "officers_per_team",
+    "industry",
+    "county",
+]
+
+
+@transaction.atomic
+def plan_create(*, actor: Actor, unit: OrgUnit, **fields: Any) -> AnnualPlan:
+    """Start a draft annual plan (年度监督检查计划) for an agency."""
+    policy.require(actor, "inspections.add_annualplan", unit=unit)
+    if "yearly_cap" not in fields:
+        year = int(fields.get("year", timezone.localdate().year))
+        fields["yearly_cap"] = rule_value(
+            InspectionRuleCode.YEARLY_CAP, unit=unit, on=datetime.date(year, 1, 1)
+        )
+    plan = AnnualPlan(unit=unit, created_by=_user(actor), **fields)
+    plan.full_clean()
+    plan.save()
+    audit_record(
+        actor=actor, verb="inspections.annualplan.create", obj=plan,
+        after=snapshot(plan, PLAN_FIELDS), unit=unit,
+    )  # fmt: skip
+    return plan
+
+
+def _plan_editable(plan: AnnualPlan) -> None:
+    if plan.state != PlanState.DRAFT:
+        raise Conflict(_("Only a draft plan can be changed."))
+
+
+@transaction.atomic
+def plan_update(*, actor: Actor, plan: AnnualPlan, **fields: Any) -> AnnualPlan:
+    policy.require(actor, "inspections.change_annualplan", unit=plan.unit)
+    plan = lock_row(plan)
+    _plan_editable(plan)
+    before = snapshot(plan, PLAN_FIELDS)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    audit_record(
+        actor=actor, verb="inspections.annualplan.update", obj=plan, before=before,
+        after=snapshot(plan, PLAN_FIELDS), unit=plan.unit,
+    )  # fmt: skip
+    return plan
+
+
+@transaction.atomic
+def plan_group_add(*, actor: Actor, plan: AnnualPlan, **fields: Any) -> PlanGroup:
+    policy.require(actor, "inspections.change_annualplan", unit=plan.unit)
+    plan = lock_row(plan)
+    _plan_editable(plan)
+    group = PlanGroup(plan=plan, sort_order=plan.groups.count() + 1, **fields)
+    group.full_clean()
+    group.save()
+    audit_record(
+        actor=actor, verb="inspections.plangroup.add", obj=group,
+        after=snapshot(group, GROUP_FIELDS), unit=plan.unit,
+    )  # fmt: skip
+    return group
+
+
+@transaction.atomic
+def plan_group_remove(*, actor: Actor, group: PlanGroup) -> None:
+    plan = group.plan
+    policy.require(actor, "inspections.change_annualplan", unit=plan.unit)
+    plan = lock_row(plan)
+    _plan_editable(plan)
+    audit_record(
+        actor=actor, verb="inspections.plangroup.remove", obj=group,
+        before=snapshot(group, GROUP_FIELDS), unit=plan.unit,
+    )  # fmt: skip
+    group.delete()
+
+
+def plan_capacity(plan: AnnualPlan) -> CapacityResult:
+    """The capacity check of a plan, with its arithmetic."""
+    return capacity_compute(
+        CapacityInput(
+            working_days=plan.working_days,
+            officers=plan.officers,
+            other_enforcement_days=plan.other_enforcement_days,
+            non_enforcement_days=plan.non_enforcement_days,
+            yearly_cap=plan.yearly_cap,
+            groups=[
+                DemandGroup(
+                    name=g.name,
+                    kind=g.kind,
+                    entities=g.entities,
+                    frequency=g.frequency,
+                    days_per_inspection=g.days_per_inspection,
+                    officers_per_team=g.officers_per_team,
+                    ratio=g.ratio,
+                    industry=g.industry,
+                    county=g.county,
+                )
+                for g in plan.groups.all()
+            ],
+        )
+    )
+
+
+def plan_transition(*, actor: Actor, plan: AnnualPlan, name: str, **data: Any) -> AnnualPlan:
+    """Move a plan along its procedure (review opinions are kept on the plan)."""
+
+    def apply(obj: AnnualPlan, values: Mapping[str, Any]) -> None:
+        if values.get("opinion"):
+            obj.review_opinion = values["opinion"]
+        if name == "publish":
+            obj.published_on = values.get("on") or timezone.localdate()
+
+    return transition(plan, name, actor=actor, workflow=workflow.PLAN, on_apply=apply, **data)
+
+
+# -- random-check tasks --------------------------------------------------------------
+
+TASK_FIELDS = [
+    "number",
+    "title",
+    "reference_date",
+    "scope",
+    "team_size",
+    "joint_officers",
+    "control_ppm",
+    "ratio_scale_pct",
+    "seed_rule",
+    "nonce_count",
+]
+
+
+def _task_number(unit: OrgUnit, on: datetime.date) -> str:
+    from fazhi.core.numbering import number_next
+
+    return number_next(agency=unit.agency(), kind="inspection_task", on=on)
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    title: str,
+    reference_date: datetime.date,
+    seed_rule: str,
+    items: Iterable[CheckItem] = (),
+    joint_agencies: Iterable[ExternalAgency] = (),
+    plan: AnnualPlan | None = None,
+    **fields: Any,
+) -> InspectionTask:
+    """Create a draft random-check task (双随机抽查任务)."""
+    policy.require(actor, "inspections.add_inspectiontask", unit=unit)
+    task = InspectionTask(
+        unit=unit,
+        title=title,
+        reference_date=reference_date,
+        seed_rule=_clean_text(seed_rule, "seed_rule"),
+        plan=plan,
+        created_by=_user(actor),
+        **fields,
+    )
+    minimum = drawing.minimum_team(task)
+    if task.team_size < minimum:
+        raise DomainError(
+            _("A team needs at least %(n)d officers (%(source)s).")
+            % {"n": minimum, "source": drawing.team_min_officers(reference_date).source},
+            field="team_size",
+        )
+    task.number = _task_number(unit, reference_date)
+    task.full_clean()
+    task.save()
+    task.items.set(list(items))
+    task.joint_agencies.set(list(joint_agencies))
+    audit_record(
+        actor=actor, verb="inspections.inspectiontask.create", obj=task,
+        after=snapshot(task, TASK_FIELDS), unit=unit,
+    )  # fmt: skip
+    return task
+
+
+def _general_only_cap(task: InspectionTask, frozen: Any) -> None:
+    """一般检查事项 have a ratio cap: a task of general items only may not exceed it."""
+    kinds = set(task.items.values_list("kind", flat=True))
+    if not kinds or kinds != {ItemKind.GENERAL}:
+        return
+    cap = rule_row(InspectionRuleCode.GENERAL_ITEM_CAP, unit=task.unit, on=task.reference_date)
+    eligible = int(frozen.pool.eligible.sum())
+    expected = sum(
+        int(((frozen.pool.strata == s) & frozen.pool.eligible).sum()) * frozen.params.ratio(s)
+        for s in range(len(draw.STRATA))
+    )
+    if eligible and expected > cap.value * eligible:
+        raise DomainError(
+            _(
+                "This task checks general items only; their ratio is capped at %(cap)s%% "
+                "(%(source)s), but the matrix would draw %(ratio).2f%%. Lower the ratio scale."
+            )
+            % {
+                "cap": Decimal(cap.value) / 10_000,
+                "source": cap.source,
+                "ratio": expected / eligible / 10_000,
+            },
+            field="ratio_scale_pct",
+        )
+
+
+def _draw_error(exc: draw.DrawInputError) -> DomainError:
+    detail = exc.detail
+    if exc.code == "empty_pool":
+        return DomainError(
+            _("No entity in the task's scope can be drawn: change the scope filters."),
+            field="scope",
+        )
+    if exc.code == "too_few_officers":
+        return DomainError(
+            _(
+                "Too few certified officers to form teams: the group “%(group)s” needs "
+                "%(needed)s per team and has %(found)s."
+            )
+            % detail,
+            field="team_size",
+        )
+    if exc.code == "team_impossible":
+        return DomainError(
+            _(
+                "No team can be formed for entity %(entity)s: too many officers must recuse "
+                "(group “%(group)s” needs %(needed)s, %(found)s may go)."
+            )
+            % detail,
+        )
+    if exc.code == "bad_text":
+        return DomainError(_("Tabs and line breaks are not allowed here."), field=detail["field"])
+    return DomainError(_("The draw's inputs are not valid: %(code)s") % {"code": exc.code})
+
+
+def task_commit(*, actor: Actor, task: InspectionTask) -> InspectionTask:
+    """Freeze the pools and parameters and publish the commitment (§3)."""
+
+    def apply(obj: InspectionTask, data: Mapping[str, Any]) -> None:
+        try:
+            frozen = drawing.task_freeze(obj)
+        except draw.DrawInputError as exc:
+            raise _draw_error(exc) from None
+        if not frozen.pool.eligible.any():
+            raise _draw_error(draw.DrawInputError("empty_pool"))
+        for group, count in frozen.params.team:
+            found = len(frozen.officers.of_group(group))
+            if found < count:
+                raise _draw_error(
+                    draw.DrawInputError(
+                        "too_few_officers", group=_group_label(group), needed=count, found=found
+                    )
+                )
+        _general_only_cap(obj, frozen)
+        obj.progress_total = obj.eligible_size
+        snapshot_save(obj, frozen)
+
+    return transition(task, "commit", actor=actor, workflow=workflow.TASK, on_apply=apply)
+
+
+def _group_label(group: str) -> str:
+    if group == OWN_GROUP:
+        return _("own officers")
+    agency = ExternalAgency.objects.filter(pk=int(group.removeprefix("ext-"))).first()
+    return agency.name if agency else group
+
+
+def task_seed(
+    *, actor: Actor, task: InspectionTask, announced: str, nonces: Sequence[str]
+) -> InspectionTask:
+    """Fix the seed from the announced value and the nonces (§4), after the commitment."""
+    if task.state == TaskState.DRAFT:
+        raise Conflict(_("The seed can only be entered after the commitment has been published."))
+    if task.state != TaskState.COMMITTED:
+        raise Conflict(_("The seed of this task is already fixed."))
+    announced = _clean_text(announced, "announced")
+    values = [_clean_text(n, "nonces") for n in nonces]
+    if not announced:
+        raise DomainError(_("Enter the announced value."), field="announced")
+    if len(values) != task.nonce_count or not all(values):
+        raise DomainError(
+            _("Enter exactly %(n)d non-empty nonces, as the commitment announced.")
+            % {"n": task.nonce_count},
+            field="nonces",
+        )
+
+    def apply(obj: InspectionTask, data: Mapping[str, Any]) -> None:
+        obj.announced = announced
+        obj.nonces = values
+        obj.seed = draw.seed_compute(commitment=obj.commitment, announced=announced, nonces=values)
+        obj.seeded_at = timezone.now()
+
+    return transition(task, "seed", actor=actor, workflow=workflow.TASK, on_apply=apply)
+
+
+def task_draw(*, actor: Actor, task: InspectionTask) -> InspectionTask:
+    """Draw: selection, control sample and teams, written as selections (§6–§7)."""
+    if task.state == TaskState.DRAWN:
+        raise Conflict(_("This task has already been drawn; a draw happens once."))
+    if task.state != TaskState.SEEDED:
+        raise Conflict(_("Fix the seed before drawing."))
+
+    def apply(obj: InspectionTask, data: Mapping[str, Any]) -> None:
+        try:
+            drawing.task_draw_write(obj)
+        except draw.DrawInputError as exc:
+            raise _draw_error(exc) from None
+
+    return transition(task, "draw", actor=actor, workflow=workflow.TASK, on_apply=apply)
+
+
+@transaction.atomic
+def task_replace(
+    *, actor: Actor, task: InspectionTask, event: Mapping[str, Any]
+) -> DrawReplacement:
+    """Record a replacement after the draw (skip-to-next rules, §8)."""
+    policy.require(actor, "inspections.draw_inspectiontask", unit=task.unit)
+    task = lock_row(task)
+    if task.state != TaskState.DRAWN:
+        raise Conflict(_("Replacements are recorded after the draw."))
+    target = int(event.get("entity") or event.get("out") or 0)
+    if task.inspections.filter(
+        entity_id=target,
+        state__in=[s for s in InspectionState.values if s != InspectionState.PLANNED],
+    ).exists():
+        raise Conflict(_("This entity's inspection has started; it can no longer be replaced."))
+    try:
+        record, outcome = drawing.replacement_write(task, dict(event), user=_user(actor))
+    except draw.DrawInputError as exc:
+        raise DomainError(_replacement_message(exc)) from None
+    audit_record(
+        actor=actor, verb="inspections.inspectiontask.replace", obj=task, after=outcome,
+        unit=task.unit,
+    )  # fmt: skip
+    return record
+
+
+def _replacement_message(exc: draw.DrawInputError) -> str:
+    messages = {
+        "replacement_without_reason": _("Give the reason for the replacement."),
+        "replacement_not_inspected": _("That entity is not among those drawn."),
+        "replacement_not_in_team": _("That officer is not on this entity's team."),
+        "replacement_skip_out_of_order": _(
+            "Skipped entities must be the next ones in the replacement order."
+        ),
+        "team_impossible": _("No other officer of that group may join this team."),
+    }
+    return str(messages.get(exc.code, _("The replacement is not valid.")))
+
+
+@transaction.atomic
+def task_inspections_create(*, actor: Actor, task: InspectionTask) -> int:
+    """Create the planned inspections of a drawn task (one per selected entity)."""
+    policy.require(actor, "inspections.add_inspection", unit=task.unit)
+    task = lock_row(task)
+    if task.state != TaskState.DRAWN:
+        raise Conflict(_("Draw the task first."))
+    items = list(task.items.all())
+    todo = list(
+        task.selections.filter(status="selected", inspection__isnull=True).select_related("entity")
+    )
+    for selection in todo:
+        _inspection_build(
+            actor=actor,
+            unit=task.unit,
+            entity=selection.entity,
+            source=InspectionSource.DRAW,
+            planned_on=task.reference_date,
+            officers=selection.team,
+            items=items,
+            task=task,
+            selection=selection,
+        )
+    audit_record(
+        actor=actor, verb="inspections.inspectiontask.plan_inspections", obj=task,
+        after={"created": len(todo)}, unit=task.unit,
+    )  # fmt: skip
+    return len(todo)
+
+
+# -- inspections ---------------------------------------------------------------------
+
+
+def _inspection_build(
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    entity: Entity,
+    source: str,
+    planned_on: datetime.date,
+    officers: Iterable[Officer | int],
+    items: Iterable[CheckItem],
+    task: InspectionTask | None = None,
+    selection: TaskSelection | None = None,
+    plan: AnnualPlan | None = None,
+    source_note: str = "",
+) -> Inspection:
+    inspection = Inspection(
+        unit=unit,
+        entity=entity,
+        source=source,
+        source_note=source_note,
+        task=task,
+        selection=selection,
+        plan=plan,
+        planned_on=planned_on,
+        created_by=_user(actor),
+    )
+    inspection.full_clean()
+    inspection.save()
+    inspection.officers.set(list(officers))
+    InspectionCheck.objects.bulk_create(
+        [InspectionCheck(inspection=inspection, item=item) for item in items]
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_create(
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    entity: Entity,
+    source: str,
+    planned_on: datetime.date,
+    officers: Iterable[Officer],
+    items: Iterable[CheckItem],
+    source_note: str = "",
+    plan: AnnualPlan | None = None,
+) -> Inspection:
+    """Plan an inspection outside a draw (key-unit plan or a trigger)."""
+    policy.require(actor, "inspections.add_inspection", unit=unit)
+    policy.require_in_scope(actor, entity.supervising_agency)
+    if source == InspectionSource.DRAW:
+        raise DomainError(_("Inspections from a draw are created by the task."), field="source")
+    inspection = _inspection_build(
+        actor=actor,
+        unit=unit,
+        entity=entity,
+        source=source,
+        planned_on=planned_on,
+        officers=officers,
+        items=items,
+        source_note=source_note,
+        plan=plan,
+    )
+    audit_record(
+        actor=actor, verb="inspections.inspection.create", obj=inspection,
+        after=snapshot(inspection), unit=unit,
+    )  # fmt: skip
+    return inspection
+
+
+RECORD_FIELDS = ["site", "representative", "summary"]
+
+
+@transaction.atomic
+def inspection_record_save(
+    *,
+    actor: Actor,
+    inspection: Inspection,
+    version: int,
+    checks: Mapping[int, tuple[str, str]] | None = None,
+    **fields: Any,
+) -> Inspection:
+    """Save what was typed on site; a form saved from a stale copy is refused.
+
+    ``version`` is the version the form was loaded with: when two tablets edit
+    the same inspection, the second save finds a newer version and is told to
+    reload instead of overwriting the first.
+    """
+    policy.require(actor, "inspections.change_inspection", unit=inspection.unit)
+    inspection = lock_row(inspection)
+    if inspection.version != version:
+        raise Conflict(
+            _(
+                "This inspection was saved from another device meanwhile (version %(now)d, "
+                "your form has %(yours)d). Reload it; your text is kept in this browser."
+            )
+            % {"now": inspection.version, "yours": version}
+        )
+    if inspection.state != InspectionState.IN_PROGRESS:
+        raise Conflict(_("Only an inspection in progress can be edited."))
+    before = snapshot(inspection, RECORD_FIELDS)
+    for name, value in fields.items():
+        if name not in RECORD_FIELDS:
+            raise DomainError(_("Unknown field."), field=name)
+        setattr(inspection, name, value)
+    changed_checks = {}
+    if checks:
+        lines = {c.item_id: c for c in inspection.checks.all()}
+        for item_id, (result, note) in checks.items():
+            line = lines.get(int(item_id))
+            if line is None or result not in CheckResult.values:
+                raise DomainError(_("That checklist line does not exist."), field="checks")
+            if (line.result, line.note) != (result, note):
+                line.result, line.note = result, note
+                line.full_clean()
+                line.save(update_fields=["result", "note"])
+                changed_checks[str(item_id)] = [result, note]
+    inspection.version += 1
+    inspection.full_clean()
+    inspection.save()
+    audit_record(
+        actor=actor, verb="inspections.inspection.save", obj=inspection, before=before,
+        after=snapshot(inspection, RECORD_FIELDS) | {"checks": changed_checks,
+                                                     "version": inspection.version},
+        unit=inspection.unit,
+    )  # fmt: skip
+    return inspection
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    actor: Actor,
+    inspection: Inspection,
+    upload: Any,
+    name: str,
+    description: str = "",
+    finding: Finding | None = None,
+) -> Attachment:
+    """Store a photo or recording as hashed evidence of the inspection."""
+    policy.require(actor, "inspections.change_inspection", unit=inspection.unit)
+    inspection = lock_row(inspection)
+    if inspection.state not in (InspectionState.IN_PROGRESS, InspectionState.REINSPECTION):
+        raise Conflict(_("Evidence is added while the inspection is in progress."))
+    attachment = attachment_store(
+        actor=actor, upload=upload, name=name, unit=inspection.unit, role="evidence",
+        description=description,
+    )  # fmt: skip
+    inspection.evidence.add(attachment)
+    if finding is not None:
+        finding.evidence.add(attachment)
+    audit_record(
+        actor=actor, verb="inspections.inspection.evidence", obj=inspection,
+        after={"attachment": attachment.pk, "sha256": attachment.blob.sha256,
+               "finding": finding.pk if finding else None},
+        unit=inspection.unit,
+    )  # fmt: skip
+    return attachment
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@transaction.atomic
+def signature_save(*, actor: Actor, inspection: Inspection, signer: str, png: bytes) -> Inspection:
+    """Keep a signature drawn on the tablet (a PNG) for the officers or the entity."""
+    policy.require(actor, "inspections.change_inspection", unit=inspection.unit)
+    inspection = lock_row(inspection)
+    if inspection.state != InspectionState.IN_PROGRESS:
+        raise Conflict(_("Signatures are taken while the inspection is in progress."))
+    if signer not in ("officer", "representative"):
+        raise DomainError(_("Unknown signer."), field="signer")
+    if not png.startswith(PNG_MAGIC) or len(png) < 100:
+        raise DomainError(_("The signature is empty."), field="signature")
+    attachment = attachment_store(
+        actor=actor, upload=io.BytesIO(png), name=f"signature-{signer}-{inspection.pk}.png",
+        unit=inspection.unit, role="evidence", description=_("Signature"),
+    )  # fmt: skip
+    setattr(inspection, f"{signer}_signature", attachment)
+    inspection.version += 1
+    inspection.save()
+    audit_record(
+        actor=actor, verb="inspections.inspection.sign", obj=inspection,
+        after={"signer": signer, "sha256": attachment.blob.sha256}, unit=inspection.unit,
+    )  # fmt: skip
+    return inspection
+
+
+FINDING_FIELDS = ["description", "severity", "article", "provision", "item", "rectified"]
+
+
+@transaction.atomic
+def finding_add(
+    *,
+    actor: Actor,
+    inspection: Inspection,
+    description: str,
+    severity: str,
+    article: Article | None = None,
+    provision: str = "",
+    item: CheckItem | None = None,
+) -> Finding:
+    """Record a hazard (隐患) with the provision it violates."""
+    policy.require(actor, "inspections.change_inspection", unit=inspection.unit)
+    inspection = lock_row(inspection)
+    if inspection.state != InspectionState.IN_PROGRESS:
+        raise Conflict(_("Hazards are recorded while the inspection is in progress."))
+    if article is not None and not provision:
+        provision = str(article)
+    finding = Finding(
+        inspection=inspection,
+        description=description,
+        severity=severity,
+        article=article,
+        provision=provision,
+        item=item,
+    )
+    finding.full_clean()
+    finding.save()
+    audit_record(
+        actor=actor, verb="inspections.finding.add", obj=finding,
+        after=snapshot(finding, FINDING_FIELDS), unit=inspection.unit,
+    )  # fmt: skip
+    return finding
+
+
+@transaction.atomic
+def finding_set_rectified(*, actor: Actor, finding: Finding, rectified: bool) -> Finding:
+    """Record at re-inspection whether a hazard was rectified."""
+    inspection = finding.inspection
+    policy.require(actor, "inspections.change_inspection", unit=inspection.unit)
+    inspection = lock_row(inspection)
+    if inspection.state not in (InspectionState.REINSPECTION, InspectionState.IN_PROGRESS):
+        raise Conflict(_("Rectification is recorded at the re-inspection."))
+    finding = lock_row(finding)
+    before = snapshot(finding, ["rectified"])
+    finding.rectified = rectified
+    finding.save(update_fields=["rectified"])
+    audit_record(
+        actor=actor, verb="inspections.finding.rectified", obj=finding, before=before,
+        after=snapshot(finding, ["rectified"]), unit=inspection.unit,
+    )  # fmt: skip
+    return finding
+
+
+def inspection_transition(
+    *, actor: Actor, inspection: Inspection, name: str, **data: Any
+) -> Inspection:
+    """Move an inspection along its procedure; 文书 follow the steps that need them."""
+    on = data.get("on") or timezone.localdate()
+
+    def apply(obj: Inspection, values: Mapping[str, Any]) -> None:
+        if name == "start":
+            obj.started_at = timezone.now()
+        if name in workflow.FINISHING:
+            workflow.inspection_ended(obj, {"on": on})
+        if name == "order_rectification":
+            obj.rectify_by = values["rectify_by"]
+            if obj.rectify_by < on:
+                raise DomainError(_("The deadline is in the past."), field="rectify_by")
+        if name == "close_rectified" or name == "escalate":
+            obj.reinspected_on = on
+            obj.reinspection_note = values.get("note", obj.reinspection_note)
+        obj.version += 1
+
+    with transaction.atomic():
+        moved = transition(
+            inspection, name, actor=actor, workflow=workflow.INSPECTION, on_apply=apply, **data
+        )
+        _documents_after(actor=actor, inspection=moved, name=name)
+    return moved
+
+
+def _documents_after(*, actor: Actor, inspection: Inspection, name: str) -> None:
+    from fazhi.inspections import documents
+
+    if name in workflow.FINISHING:
+        documents.record_render(actor=actor, inspection=inspection)
+    elif name == "order_rectification":
+        documents.order_render(actor=actor, inspection=inspection)
+
+
+def inspection_publish_results(
+    *, actor: Actor, inspection: Inspection, on: datetime.date | None = None
+) -> Inspection:
+    """Record that the results were published (stops the 20-working-day clock)."""
+    day = on or timezone.localdate()
+
+    def apply(obj: Inspection, data: Mapping[str, Any]) -> None:
+        obj.results_published_on = day
+
+    return transition(
+        inspection,
+        "publish_results",
+        actor=actor,
+        workflow=workflow.PUBLICATION,
+        on_apply=apply,
+        on=day,
+    )
+
+
+@transaction.atomic
+def finding_refer_to_case(*, actor: Actor, finding: Finding, note: str = "") -> Referral:
+    """Send a hazard on to open a penalty case; until cases exist, record the referral.
+
+    The cases app replaces the recording step with ``case_open_from_finding``
+    and fills ``case_reference``.
+    """
+    inspection = finding.inspection
+    policy.require(actor, "inspections.refer_finding", unit=inspection.unit)
+    finding = lock_row(finding)
+    if Referral.objects.filter(finding=finding).exists():
+        raise Conflict(_("This hazard has already been referred."))
+    if inspection.state in (InspectionState.PLANNED, InspectionState.IN_PROGRESS):
+        raise Conflict(_("Refer a hazard once the inspection has ended."))
+    referral = Referral(finding=finding, note=note, referred_by=_user(actor))
+    referral.full_clean()
+    referral.save()
+    audit_record(
+        actor=actor, verb="inspections.finding.refer", obj=referral,
+        after={"finding": finding.pk, "note": note}, unit=inspection.unit,
+    )  # fmt: skip
+    return referral

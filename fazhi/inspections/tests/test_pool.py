@@ -1,0 +1,154 @@
+"""Freezing a task's pools from the database (SQLite and PostgreSQL alike)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from fazhi.core.tests.factories import SYSTEM
+from fazhi.inspections import draw, pool
+from fazhi.inspections.choices import InspectionState
+from fazhi.inspections.drawing import task_freeze, task_params
+from fazhi.inspections.models import Inspection, InspectionTask
+from fazhi.inspections.rules import ratio_matrix, rule_value
+from fazhi.registry import services as registry
+from fazhi.registry.tests import factories as rf
+
+DAY = datetime.date(2026, 12, 8)
+
+
+def make_task(unit: Any, **fields: Any) -> InspectionTask:
+    values: dict[str, Any] = {
+        "unit": unit,
+        "number": f"T{InspectionTask.objects.count() + 1}",
+        "title": "危化品经营单位抽查",
+        "reference_date": DAY,
+        "seed_rule": "福彩3D 2026-12-07 开奖号码",
+    }
+    values.update(fields)
+    return InspectionTask.objects.create(**values)
+
+
+@pytest.fixture
+def world(personas: Any) -> dict[str, Any]:
+    a, b = personas.county_a, personas.county_b
+    entities = {
+        "plain": rf.entity(a, credit_class="A", risk_level="low"),
+        "blank": rf.entity(a),
+        "closed": rf.entity(a, status="cancelled", credit_class="B", risk_level="high"),
+        "key": rf.entity(a, key_supervision=True, credit_class="C", risk_level="major"),
+        "recent": rf.entity(a, credit_class="D", risk_level="moderate"),
+        "old": rf.entity(a, credit_class="B", risk_level="low"),
+        "other_county": rf.entity(b, credit_class="A", risk_level="low"),
+    }
+    staff = {
+        "o1": rf.officer(personas.county_a_brigade),
+        "o2": rf.officer(personas.county_a_brigade),
+        "uncertified": rf.officer(personas.county_a_brigade, certified=False),
+        "expired": rf.officer(
+            personas.county_a_brigade,
+            valid_from=datetime.date(2020, 1, 1),
+            valid_to=datetime.date(2025, 12, 31),
+        ),
+        "b": rf.officer(personas.county_b_brigade),
+    }
+    recent = Inspection.objects.create(
+        unit=a,
+        entity=entities["recent"],
+        source="complaint",
+        planned_on=DAY - datetime.timedelta(days=40),
+        ended_on=DAY - datetime.timedelta(days=40),
+        state=InspectionState.CLOSED,
+    )
+    recent.officers.add(staff["o1"])
+    Inspection.objects.create(
+        unit=a,
+        entity=entities["old"],
+        source="complaint",
+        planned_on=datetime.date(2025, 3, 1),
+        ended_on=datetime.date(2025, 3, 1),
+        state=InspectionState.CLOSED,
+    )
+    registry.conflict_record(
+        actor=SYSTEM,
+        officer=staff["o2"],
+        entity=entities["plain"],
+        kind="relative",
+        source="declared",
+        valid_from=datetime.date(2025, 1, 1),
+    )
+    return {"unit": a, **entities, **staff}
+
+
+def test_rules_seeded_by_the_migration_give_a_full_matrix(personas: Any) -> None:
+    matrix = ratio_matrix(unit=personas.county_a, on=DAY)
+    assert set(matrix) == set(draw.STRATA)
+    assert matrix["B/major"] == 300_000
+    assert matrix["B/low"] == 10_000
+    assert ratio_matrix(unit=personas.county_a, on=DAY, scale_pct=200)["B/major"] == 600_000
+    assert rule_value("yearly_cap", unit=personas.county_a, on=DAY) == 2
+
+
+def test_pool_text_lists_the_scope_with_exclusion_codes(world: dict[str, Any]) -> None:
+    task = make_task(world["unit"])
+    text = pool.pool_text(task).decode()
+    lines = {int(line.split("\t")[0]): line for line in text.splitlines()}
+    assert set(lines) == {
+        world[k].pk for k in ("plain", "blank", "closed", "key", "recent", "old")
+    }
+    assert lines[world["plain"].pk] == f"{world['plain'].pk}\t{world['plain'].uscc}\tA\tlow\t-"
+    assert lines[world["blank"].pk].endswith("\t-\t-\t-")
+    assert lines[world["closed"].pk].endswith("\tstatus")
+    assert lines[world["key"].pk].endswith("\tkey_plan")
+    assert lines[world["recent"].pk].endswith("\trecent")
+    assert lines[world["old"].pk].endswith("\t-")  # 21 months ago: outside the window
+    assert sorted(lines) == list(lines)  # ascending ids
+
+
+def test_pool_text_equals_the_canonical_text_built_from_the_rows(world: dict[str, Any]) -> None:
+    """Whatever the database, the SQL writes the lines the specification defines."""
+    task = make_task(world["unit"], scope={"region_codes": [world["unit"].region_code]})
+    rows = []
+    for key in ("plain", "blank", "closed", "key", "recent", "old"):
+        e = world[key]
+        exclusion = {"closed": "status", "key": "key_plan", "recent": "recent"}.get(key, "")
+        rows.append((e.pk, e.uscc, e.credit_class, e.risk_level, exclusion))
+    assert pool.pool_text(task) == draw.pool_from_rows(sorted(rows)).data
+
+
+def test_officer_pool_holds_only_certified_officers_in_scope(world: dict[str, Any]) -> None:
+    task = make_task(world["unit"])
+    rows = pool.officers_rows(task)
+    assert [r[0] for r in rows] == sorted([world["o1"].pk, world["o2"].pk])
+    assert {r[2] for r in rows} == {"own"}
+    pairs = pool.pair_rows(task, [r[0] for r in rows])
+    assert ("conflict", world["o2"].pk, world["plain"].pk) in pairs
+    assert ("previous", world["o1"].pk, world["recent"].pk) in pairs
+
+
+def test_joint_agency_officers_form_their_own_group(world: dict[str, Any], personas: Any) -> None:
+    agency = rf.external_agency(personas.city)
+    guest = rf.officer(external_agency=agency)
+    task = make_task(world["unit"])
+    task.joint_agencies.add(agency)
+    rows = pool.officers_rows(task)
+    assert (guest.pk, guest.certificates.get().number, f"ext-{agency.pk}") in rows
+    assert task_params(task).team == ((f"ext-{agency.pk}", 1), ("own", 2))
+
+
+def test_frozen_snapshot_reads_back_the_same_bytes(world: dict[str, Any]) -> None:
+    task = make_task(world["unit"])
+    frozen = task_freeze(task)
+    task.save()
+    pool.snapshot_save(task, frozen)
+    again = pool.snapshot_load(task)
+    assert again.commitment == frozen.commitment == task.commitment
+    assert again.pool.data == frozen.pool.data
+    assert task.pool_size == 6
+    assert task.eligible_size == 3
+    # A later change to the registry does not touch the frozen pool.
+    registry.entity_update(actor=SYSTEM, entity=world["old"], risk_level="major")
+    assert pool.snapshot_load(task).pool.data == frozen.pool.data
+    assert task_freeze(task).commitment != frozen.commitment

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "fazhi.laws",
     "fazhi.powers",
     "fazhi.registry",
+    "fazhi.cases",
 ]
 
 MIDDLEWARE = [

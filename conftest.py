@@ -56,6 +56,12 @@ def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> Non
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep files that tests store (attachments, 文书) out of var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     city = factories.agency("示范市应急管理局", "370800", "city")

@@ -42,12 +42,14 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def _add_routers() -> None:
     from fazhi.core.api import router as core_router
     from fazhi.core.api_clock import router as clock_router
+    from fazhi.core.api_documents import router as documents_router
     from fazhi.laws.api import router as laws_router
     from fazhi.powers.api import router as powers_router
     from fazhi.registry.api import router as registry_router
 
     api.add_router("/", core_router)
     api.add_router("/clock", clock_router)
+    api.add_router("/", documents_router)
     api.add_router("/", laws_router)
     api.add_router("/", powers_router)
     api.add_router("/", registry_router)

@@ -113,6 +113,7 @@ def personas(db: None) -> Personas:
 SEEDS = [
     ("fazhi.core.migrations.0002_seed_clock_rules", "seed"),
     ("fazhi.registry.migrations.0002_seed", "seed"),
+    ("fazhi.cases.migrations.0001_initial", "seed"),
 ]
 
 

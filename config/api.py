@@ -44,6 +44,7 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 
 def _add_routers() -> None:
+    from fazhi.cases.api import router as cases_router
     from fazhi.core.api import router as core_router
     from fazhi.core.api_clock import router as clock_router
     from fazhi.core.api_documents import router as documents_router
@@ -59,6 +60,7 @@ def _add_routers() -> None:
     api.add_router("/", powers_router)
     api.add_router("/", discretion_router)
     api.add_router("/", registry_router)
+    api.add_router("/", cases_router)
 
 
 _add_routers()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("powers/", include("fazhi.powers.urls")),
     path("discretion/", include("fazhi.discretion.urls")),
     path("registry/", include("fazhi.registry.urls")),
+    path("cases/", include("fazhi.cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -469,3 +469,10 @@ def guard_served(case: Case, ctx: Context) -> str | None:
     if case.fine and case.paid_on is None and not ctx.data.get("paid_on"):
         return _("Record the payment of the fine first.")
     return None
+
+
+def guard_record(case: Case, ctx: Context) -> str | None:
+    """A record (transcript, opinion, minutes) must be written."""
+    if not str(ctx.data.get("text", "")).strip():
+        return _("Write the record: what was said, found or concluded.")
+    return None

@@ -225,6 +225,10 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number or self.title
 
+    def penalty_labels(self) -> list[str]:
+        """The intended (or decided) penalty kinds, in words."""
+        return [str(PenaltyKind(k).label) for k in self.penalty_kinds if k in PenaltyKind.values]
+
     def clean(self) -> None:
         unknown = set(self.penalty_kinds) - set(PenaltyKind.values)
         if unknown:

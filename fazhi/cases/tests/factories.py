@@ -8,7 +8,7 @@ from typing import Any
 
 from fazhi.cases.choices import CaseSource, OfficerRole, PartyKind
 from fazhi.cases.models import Case, CaseOfficer, CaseViolation
-from fazhi.core.models import OrgUnit
+from fazhi.core.models import OrgUnit, User
 from fazhi.registry.models import Officer
 from fazhi.registry.tests import factories as registry_factories
 
@@ -17,6 +17,9 @@ D = datetime.date
 
 def case(unit: OrgUnit, *, officers: int = 2, **fields: Any) -> Case:
     """A case in 案源登记 with ``officers`` certified officers and one violation."""
+    agency = unit.agency()
+    if not agency.doc_abbr:  # numbers (案号, 文书号) need the agency's 机关代字
+        OrgUnit.objects.filter(pk=agency.pk).update(doc_abbr=agency.name[:2])
     entity = fields.pop("entity", None) or registry_factories.entity(unit.agency())
     values: dict[str, Any] = {
         "unit": unit,
@@ -49,6 +52,13 @@ def add_officer(target: Case, officer: Officer, *, lead: bool = False) -> CaseOf
     return CaseOfficer.objects.create(
         case=target, officer=officer, role=OfficerRole.LEAD if lead else OfficerRole.ASSIST
     )
+
+
+def superuser(unit: OrgUnit) -> User:
+    """A user who may do everything (the kit stores 文书 under a user, not a SystemActor)."""
+    from fazhi.core.tests.factories import user
+
+    return user("cases_root", unit, "system_admin", is_superuser=True, full_name="办案系统测试员")
 
 
 def money(value: int | str) -> Decimal:

@@ -17,15 +17,19 @@ from typing import Any
 
 from django.utils import timezone
 
+from fazhi.cases import permissions as p
 from fazhi.cases import services
 from fazhi.cases.choices import CaseFlag, CaseSource, PartyKind, PenaltyKind, Procedure
 from fazhi.cases.models import Case
-from fazhi.core.demo import INSTALLER
+from fazhi.cases.workflow import workflow_of
 from fazhi.core.demo_context import DemoContext
 from fazhi.core.models import OrgUnit
 from fazhi.registry.models import Entity, Officer
 
 MARK = "演示案件"
+# The demo logins who act, by permission (filled by ``load``): 文书 are stored
+# under a user, and each step is done by the role that does it in a bureau.
+PEOPLE: dict[str, Any] = {}
 BASIS = "《中华人民共和国安全生产法》第九十九条第（一）项"
 VIOLATION = "未在有较大危险因素的生产经营场所和有关设施、设备上设置明显的安全警示标志"
 
@@ -69,22 +73,35 @@ def _case(
     }
     fields.update(kw)
     case = services.case_create(
-        actor=INSTALLER, unit=unit, entity=entity, officers=_team(unit, today), **fields
+        actor=PEOPLE[p.ADD], unit=unit, entity=entity, officers=_team(unit, today), **fields
     )
     services.case_violation_add(
-        actor=INSTALLER,
+        actor=PEOPLE[p.CHANGE],
         case=case,
         description=VIOLATION,
         basis=BASIS,
+        discretion_code="AQ099-01",
         law_in_force_from=datetime.date(2021, 9, 1),
     )
     return case
 
 
+def _people(ctx: DemoContext) -> dict[str, Any]:
+    """Who acts for each permission: the demo logins, as in the bureau."""
+    return {
+        p.FILE: ctx.users["leader"],
+        p.DECIDE: ctx.users["leader"],
+        p.REVIEW: ctx.users["reviewer"],
+        p.CHANGE: ctx.users["officer"],
+        p.ADD: ctx.users["officer"],
+    }
+
+
 def _walk(case: Case, today: datetime.date, steps: list[tuple[str, int, dict[str, Any]]]) -> Case:
     for name, days_ago, data in steps:
+        permission = workflow_of(case).get(name).permission
         case = services.case_transition(
-            actor=INSTALLER,
+            actor=PEOPLE[permission],
             case=case,
             name=name,
             on=today - datetime.timedelta(days=days_ago),
@@ -95,7 +112,7 @@ def _walk(case: Case, today: datetime.date, steps: list[tuple[str, int, dict[str
 
 def _propose(case: Case, fine: int, *flags: str) -> Case:
     return services.case_update(
-        actor=INSTALLER,
+        actor=PEOPLE[p.CHANGE],
         case=case,
         penalty_kinds=[PenaltyKind.FINE],
         proposed_fine=Decimal(fine),
@@ -107,6 +124,8 @@ def load(ctx: DemoContext) -> list[str]:
     if Case.objects.filter(source_ref__startswith=MARK).exists():
         return []
     today = timezone.localdate()
+    PEOPLE.clear()
+    PEOPLE.update(_people(ctx))
     city_unit = ctx.units.get("执法一大队") or ctx.city
     county_unit = ctx.units.get("任城区应急管理局/综合行政执法大队") or ctx.counties[0]
     made = []

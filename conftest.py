@@ -114,6 +114,7 @@ SEEDS = [
     ("fazhi.core.migrations.0002_seed_clock_rules", "seed"),
     ("fazhi.registry.migrations.0002_seed", "seed"),
     ("fazhi.inspections.migrations.0002_rules", "seed"),
+    ("fazhi.cases.migrations.0001_initial", "seed"),
 ]
 
 

@@ -104,6 +104,7 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 
 def _add_routers() -> None:
+    from fazhi.cases.api import router as cases_router
     from fazhi.core.api import router as core_router
     from fazhi.core.api_audit import router as audit_router
     from fazhi.core.api_clock import router as clock_router
@@ -123,6 +124,7 @@ def _add_routers() -> None:
     api.add_router("/", discretion_router)
     api.add_router("/", registry_router)
     api.add_router("/", inspections_router)
+    api.add_router("/", cases_router)
 
 
 _add_routers()

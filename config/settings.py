@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "fazhi.discretion",
     "fazhi.registry",
     "fazhi.inspections",
+    "fazhi.cases",
 ]
 
 MIDDLEWARE = [

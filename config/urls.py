@@ -15,6 +15,7 @@ urlpatterns = [
     path("discretion/", include("fazhi.discretion.urls")),
     path("registry/", include("fazhi.registry.urls")),
     path("inspections/", include("fazhi.inspections.urls")),
+    path("cases/", include("fazhi.cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

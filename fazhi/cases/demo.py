@@ -1,0 +1,273 @@
+"""Demo cases for the demo bureau, one in each state of both procedures.
+
+Idempotent (the cases carry a 演示 source reference) and deterministic. Each
+case walks its procedure through the same services a user would call, with
+dates set in the past (``on=``) so that the clocks, 文书 and the deadline
+board show a realistic history: one case from an inspection finding through
+a hearing and legal review to a served and paid decision, a 简易程序 fine, a
+首违不罚 decision with its education record, a referral to the judicial
+organs, and open cases near and past their time limits.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from fazhi.cases import permissions as p
+from fazhi.cases import services
+from fazhi.cases.choices import CaseFlag, CaseSource, PartyKind, PenaltyKind, Procedure
+from fazhi.cases.models import Case
+from fazhi.cases.workflow import workflow_of
+from fazhi.core.demo_context import DemoContext
+from fazhi.core.models import OrgUnit
+from fazhi.registry.models import Entity, Officer
+
+MARK = "演示案件"
+# The demo logins who act, by permission (filled by ``load``): 文书 are stored
+# under a user, and each step is done by the role that does it in a bureau.
+PEOPLE: dict[str, Any] = {}
+BASIS = "《中华人民共和国安全生产法》第九十九条第（一）项"
+VIOLATION = "未在有较大危险因素的生产经营场所和有关设施、设备上设置明显的安全警示标志"
+
+
+def _team(unit: OrgUnit, today: datetime.date) -> list[Officer]:
+    """Two certified officers of ``unit``'s agency, the unit's login first."""
+    agency = unit.agency()
+    officers = list(
+        Officer.objects.filter(
+            unit__path__startswith=agency.path,
+            certificates__valid_from__lte=today - datetime.timedelta(days=120),
+            certificates__valid_to__gte=today,
+            conflicts__isnull=True,
+        )
+        .distinct()
+        .order_by("-user_id", "pk")[:2]
+    )
+    return officers
+
+
+def _case(
+    ctx: DemoContext, n: int, unit: OrgUnit, today: datetime.date, *, days_ago: int, **kw: Any
+) -> Case:
+    entity = (
+        Entity.objects.filter(supervising_agency=unit.agency(), status="active")
+        .order_by("pk")[n : n + 1]
+        .first()
+    )
+    fields: dict[str, Any] = {
+        "procedure": Procedure.ORDINARY,
+        "title": VIOLATION,
+        "source": CaseSource.INSPECTION,
+        "source_ref": f"{MARK}{n:02d}",
+        "party_kind": PartyKind.ORGANISATION,
+        "party_name": entity.name if entity else "济宁市演示化工有限公司",
+        "facts": (
+            "执法人员现场检查发现，该单位液氨储罐区、危化品仓库入口未设置明显的安全警示标志。"
+        ),
+        "act_ended_on": today - datetime.timedelta(days=days_ago + 2),
+        "discovered_on": today - datetime.timedelta(days=days_ago + 1),
+    }
+    fields.update(kw)
+    case = services.case_create(
+        actor=PEOPLE[p.ADD], unit=unit, entity=entity, officers=_team(unit, today), **fields
+    )
+    services.case_violation_add(
+        actor=PEOPLE[p.CHANGE],
+        case=case,
+        description=VIOLATION,
+        basis=BASIS,
+        discretion_code="AQ099-01",
+        law_in_force_from=datetime.date(2021, 9, 1),
+    )
+    return case
+
+
+def _people(ctx: DemoContext) -> dict[str, Any]:
+    """Who acts for each permission: the demo logins, as in the bureau."""
+    return {
+        p.FILE: ctx.users["leader"],
+        p.DECIDE: ctx.users["leader"],
+        p.REVIEW: ctx.users["reviewer"],
+        p.CHANGE: ctx.users["officer"],
+        p.ADD: ctx.users["officer"],
+    }
+
+
+def _walk(case: Case, today: datetime.date, steps: list[tuple[str, int, dict[str, Any]]]) -> Case:
+    for name, days_ago, data in steps:
+        permission = workflow_of(case).get(name).permission
+        case = services.case_transition(
+            actor=PEOPLE[permission],
+            case=case,
+            name=name,
+            on=today - datetime.timedelta(days=days_ago),
+            **data,
+        )
+    return case
+
+
+def _propose(case: Case, fine: int, *flags: str) -> Case:
+    return services.case_update(
+        actor=PEOPLE[p.CHANGE],
+        case=case,
+        penalty_kinds=[PenaltyKind.FINE],
+        proposed_fine=Decimal(fine),
+        flags=list(flags),
+    )
+
+
+def load(ctx: DemoContext) -> list[str]:
+    if Case.objects.filter(source_ref__startswith=MARK).exists():
+        return []
+    today = timezone.localdate()
+    PEOPLE.clear()
+    PEOPLE.update(_people(ctx))
+    city_unit = ctx.units.get("执法一大队") or ctx.city
+    county_unit = ctx.units.get("任城区应急管理局/综合行政执法大队") or ctx.counties[0]
+    made = []
+
+    made.append(_case(ctx, 1, city_unit, today, days_ago=1, source=CaseSource.COMPLAINT))
+
+    case = _case(ctx, 2, city_unit, today, days_ago=20)
+    made.append(_walk(case, today, [("file", 18, {})]))
+
+    # From an inspection finding through a hearing, legal review and collective
+    # discussion to a served, paid and closed decision.
+    case = _case(ctx, 3, city_unit, today, days_ago=70)
+    case = _walk(case, today, [("file", 68, {}), ("end_investigation", 50, {})])
+    case = _propose(case, 50000, CaseFlag.SERIOUS)
+    case = _walk(
+        case,
+        today,
+        [
+            ("give_notice_hearing", 45, {}),
+            ("request_hearing", 43, {"requested_on": today - datetime.timedelta(days=43)}),
+            (
+                "hold_hearing",
+                33,
+                {
+                    "held_on": today - datetime.timedelta(days=33),
+                    "text": "当事人对违法事实无异议，请求从轻处罚；承办人员认为拟处罚款适当。",
+                },
+            ),
+            ("send_review", 32, {}),
+            ("pass_review", 30, {"text": "事实清楚，证据确凿，适用依据正确，程序合法，同意。"}),
+            ("record_discussion", 29, {"text": "局长办公会集体讨论，同意罚款五万元。"}),
+            (
+                "decide",
+                28,
+                {
+                    "penalty_kinds": [PenaltyKind.FINE],
+                    "fine": Decimal(50000),
+                    "fine_reason": "涉及两处场所，依裁量基准较重情形。",
+                },
+            ),
+            (
+                "serve",
+                27,
+                {"served_on": today - datetime.timedelta(days=27), "method": "直接送达"},
+            ),
+            ("record_payment", 15, {"paid_on": today - datetime.timedelta(days=15)}),
+            ("close", 10, {}),
+        ],
+    )
+    made.append(case)
+
+    # Waiting for the legal review after a notice without hearing rights.
+    case = _case(ctx, 4, city_unit, today, days_ago=40)
+    case = _walk(case, today, [("file", 38, {}), ("end_investigation", 20, {})])
+    case = _propose(case, 8000, CaseFlag.COMPLEX)
+    made.append(
+        _walk(
+            case,
+            today,
+            [
+                ("give_notice", 15, {}),
+                ("close_statement", 10, {"text": "当事人书面陈述：已整改完毕。"}),
+                ("send_review", 3, {}),
+            ],
+        )
+    )
+
+    # 首违不罚: first violation, minor, corrected at once.
+    case = _case(ctx, 5, city_unit, today, days_ago=30)
+    case = _walk(case, today, [("file", 28, {}), ("end_investigation", 20, {})])
+    made.append(
+        _walk(
+            case,
+            today,
+            [
+                (
+                    "decide_no_penalty",
+                    18,
+                    {
+                        "reason": (
+                            "初次违法且危害后果轻微并及时改正（《行政处罚法》第三十三条第一款）"
+                        ),
+                        "education": (
+                            "向当事人宣讲安全警示标志设置要求，当事人当场承诺并完成整改。"
+                        ),
+                    },
+                ),
+                (
+                    "serve_no_fine",
+                    17,
+                    {"served_on": today - datetime.timedelta(days=17), "method": "直接送达"},
+                ),
+                ("close", 15, {}),
+            ],
+        )
+    )
+
+    # Referred: suspected crime.
+    case = _case(ctx, 6, city_unit, today, days_ago=25, flags=[CaseFlag.CRIME_SUSPECTED])
+    made.append(
+        _walk(
+            case,
+            today,
+            [
+                ("file", 24, {}),
+                (
+                    "refer",
+                    10,
+                    {
+                        "reason": "涉嫌重大责任事故罪，依法移送。",
+                        "receiver": "济宁市公安局任城分局",
+                    },
+                ),
+            ],
+        )
+    )
+
+    # 简易程序: a fine on the spot, paid.
+    case = _case(ctx, 7, city_unit, today, days_ago=5, procedure=Procedure.SUMMARY)
+    made.append(
+        _walk(
+            case,
+            today,
+            [
+                (
+                    "decide_on_spot",
+                    4,
+                    {
+                        "penalty_kinds": [PenaltyKind.FINE],
+                        "fine": Decimal(2000),
+                        "party_informed": True,
+                    },
+                ),
+                ("record_payment", 2, {"paid_on": today - datetime.timedelta(days=2)}),
+            ],
+        )
+    )
+
+    # A county case near its 90-day limit (yellow), and one in investigation.
+    case = _case(ctx, 8, county_unit, today, days_ago=88)
+    made.append(_walk(case, today, [("file", 87, {})]))
+    case = _case(ctx, 9, county_unit, today, days_ago=12)
+    made.append(_walk(case, today, [("file", 10, {}), ("end_investigation", 2, {})]))
+    states = sorted({c.get_state_display() for c in made})
+    return [f"{len(made)} demo cases ({'、'.join(str(s) for s in states)})"]

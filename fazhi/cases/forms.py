@@ -1,0 +1,208 @@
+"""Forms: the case intake, the proposal, and the data each transition needs.
+
+Transition forms are attached to the workflow tables, so the web page and
+the API validate a transition's data the same way.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fazhi.cases.choices import CaseFlag, CaseSource, CaseState, PartyKind, PenaltyKind, Procedure
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class RecordForm(forms.Form):
+    """A written record: transcript, opinion, minutes or statement."""
+
+    text = forms.CharField(label=_("Record"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OptionalRecordForm(forms.Form):
+    text = forms.CharField(
+        label=_("Record"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StatementForm(forms.Form):
+    text = forms.CharField(
+        label=_("Statement and defence (or the waiver)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    hearing_waived = forms.BooleanField(
+        label=_("The party waived the hearing in writing"), required=False
+    )
+
+
+class HearingRequestForm(forms.Form):
+    requested_on = forms.DateField(label=_("Requested on"), widget=_DATE)
+
+
+class HearingForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=_DATE)
+    text = forms.CharField(label=_("Transcript summary"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    """The penalty decided (Art. 59), with the amount's reasons (discretion)."""
+
+    penalty_kinds = forms.MultipleChoiceField(
+        label=_("Penalty"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    fine = forms.DecimalField(
+        label=_("Fine (yuan)"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    fine_reason = forms.CharField(
+        label=_("Reasons for the amount"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoPenaltyForm(forms.Form):
+    reason = forms.CharField(label=_("Legal ground"), widget=forms.Textarea(attrs={"rows": 2}))
+    education = forms.CharField(
+        label=_("Education given to the party"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReferralForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    receiver = forms.CharField(label=_("Receiving organ"), max_length=200)
+
+
+class ServiceForm(forms.Form):
+    served_on = forms.DateField(label=_("Served on"), widget=_DATE)
+    method = forms.CharField(label=_("Method of service"), max_length=60)
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=_DATE)
+    receipt = forms.CharField(label=_("Receipt number"), max_length=60, required=False)
+
+
+class OnSpotForm(forms.Form):
+    """简易程序: the penalty decided on the spot, after informing the party (Art. 52)."""
+
+    penalty_kinds = forms.MultipleChoiceField(
+        label=_("Penalty"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    fine = forms.DecimalField(
+        label=_("Fine (yuan)"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    party_informed = forms.BooleanField(
+        label=_("The party was told the facts, reasons, basis and their rights"), required=False
+    )
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("Days"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CaseForm(forms.Form):
+    """案源登记 — a new case."""
+
+    procedure = forms.ChoiceField(label=_("Procedure"), choices=Procedure.choices)
+    title = forms.CharField(label=_("Cause of action"), max_length=200)
+    source = forms.ChoiceField(label=_("Case source"), choices=CaseSource.choices)
+    source_ref = forms.CharField(label=_("Source reference"), max_length=200, required=False)
+    entity = forms.IntegerField(label=_("Regulated entity (ID)"), required=False)
+    party_kind = forms.ChoiceField(label=_("Party kind"), choices=PartyKind.choices)
+    party_name = forms.CharField(label=_("Party"), max_length=200)
+    party_code = forms.CharField(label=_("Party identifier"), max_length=18, required=False)
+    party_address = forms.CharField(label=_("Party address"), max_length=255, required=False)
+    facts = forms.CharField(
+        label=_("Facts"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    act_ended_on = forms.DateField(label=_("Violation ended on"), widget=_DATE)
+    discovered_on = forms.DateField(label=_("Discovered on"), widget=_DATE)
+    life_health_harm = forms.BooleanField(
+        label=_("Life, health or financial safety harmed"), required=False
+    )
+    officers = forms.CharField(label=_("Officers (registry IDs, comma-separated)"), max_length=200)
+
+    def clean_officers(self) -> list[int]:
+        raw = self.cleaned_data["officers"]
+        try:
+            return [int(x) for x in raw.replace("，", ",").split(",") if x.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("Give officer IDs separated by commas.")) from None
+
+
+class ProposalForm(forms.Form):
+    """Facts, circumstances and the intended penalty (案件审理)."""
+
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}))
+    flags = forms.MultipleChoiceField(
+        label=_("Case circumstances"),
+        choices=CaseFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    penalty_kinds = forms.MultipleChoiceField(
+        label=_("Intended penalty"),
+        choices=PenaltyKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    proposed_fine = forms.DecimalField(
+        label=_("Intended fine (yuan)"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    confiscation = forms.DecimalField(
+        label=_("Confiscation (yuan)"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+
+
+class ViolationForm(forms.Form):
+    description = forms.CharField(label=_("Violation"), max_length=255)
+    basis = forms.CharField(label=_("Penalty basis"), max_length=255)
+    discretion_code = forms.CharField(
+        label=_("Discretion entry code"), max_length=60, required=False
+    )
+    law_in_force_from = forms.DateField(label=_("Provision in force from"), widget=_DATE)
+    law_in_force_to = forms.DateField(
+        label=_("Provision in force until"), widget=_DATE, required=False
+    )
+    lighter_law_reason = forms.CharField(
+        label=_("Why the newer law is lighter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", "—"), *CaseState.choices]
+    )
+    procedure = forms.ChoiceField(
+        label=_("Procedure"), required=False, choices=[("", "—"), *Procedure.choices]
+    )
+
+    def filters(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_valid() else {}

@@ -1,0 +1,269 @@
+"""Pages of penalty cases: list, intake, the case page with its actions, 待办, deadlines."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fazhi.cases import forms, selectors, services
+from fazhi.cases import permissions as p
+from fazhi.cases.choices import CaseState
+from fazhi.cases.discretion import amount_advice
+from fazhi.cases.workflow import workflow_of
+from fazhi.core.actors import Actor
+from fazhi.core.errors import DomainError
+from fazhi.core.models import OrgUnit
+from fazhi.core.policy import view_requires
+from fazhi.registry.models import Entity, Officer
+
+PER_PAGE = 50
+
+
+def _actor(request: HttpRequest) -> Actor:
+    """The signed-in user (every page here requires a login)."""
+    return cast("Actor", request.user)
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@view_requires(p.VIEW)
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = forms.CaseFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    cases = selectors.case_list(
+        actor=_actor(request),
+        q=filters.get("q", ""),
+        state=filters.get("state", ""),
+        procedure=filters.get("procedure", ""),
+    )
+    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page_obj": page, "querystring": _querystring(request)},
+    )
+
+
+@view_requires(p.ADD)
+def case_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        entity_id = data.pop("entity")
+        officer_ids = data.pop("officers")
+        officers = list(Officer.objects.filter(pk__in=officer_ids))
+        unit: OrgUnit | None = request.user.unit  # type: ignore[union-attr]
+        try:
+            if unit is None:
+                raise DomainError(_("Your account belongs to no unit."))
+            if len(officers) != len(set(officer_ids)):
+                raise DomainError(_("Some officer IDs do not exist."), field="officers")
+            entity = Entity.objects.get(pk=entity_id) if entity_id else None
+            case = services.case_create(
+                actor=_actor(request), unit=unit, entity=entity, officers=officers, **data
+            )
+        except Entity.DoesNotExist:
+            form.add_error("entity", _("No such entity."))
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("The case was registered."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form})
+
+
+def _action_forms(case: Any, actions: list[Any]) -> list[dict[str, Any]]:
+    flow = workflow_of(case)
+    rows = []
+    for action in actions:
+        t = flow.get(action.name)
+        rows.append(
+            {
+                "action": action,
+                "form": t.form(prefix=action.name) if t.form else None,
+            }
+        )
+    return rows
+
+
+@view_requires(p.VIEW)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(actor=_actor(request), pk=pk)
+    actions = selectors.case_actions(actor=_actor(request), case=case)
+    editable = case.state in services.EDITABLE and request.user.has_perm(p.CHANGE)
+    context: dict[str, Any] = {
+        "case": case,
+        "flow": workflow_of(case),
+        "actions": _action_forms(case, actions),
+        "officers": case.officers.select_related("officer"),
+        "violations": case.violations.all(),
+        "events": selectors.case_events(case),
+        "clocks": selectors.case_clocks(case),
+        "documents": selectors.case_documents(case),
+        "editable": editable,
+        "today": timezone.localdate(),
+    }
+    if editable:
+        context["proposal_form"] = forms.ProposalForm(
+            initial={
+                "facts": case.facts,
+                "flags": case.flags,
+                "penalty_kinds": case.penalty_kinds,
+                "proposed_fine": case.proposed_fine,
+                "confiscation": case.confiscation,
+            }
+        )
+        context["violation_form"] = forms.ViolationForm()
+    if case.state == CaseState.PENDING_DECISION:
+        context["advice"] = amount_advice(actor=_actor(request), case=case)
+        if request.user.has_perm(p.DECIDE):
+            context["extension_form"] = forms.ExtensionForm()
+    elif case.state in (
+        CaseState.INVESTIGATING,
+        CaseState.REVIEW,
+        CaseState.NOTIFIED,
+    ) and request.user.has_perm(p.DECIDE):
+        context["extension_form"] = forms.ExtensionForm()
+    if case.discretion.get("advice"):
+        context["decided_advice"] = case.discretion["advice"]
+    return render(request, "cases/case_detail.html", context)
+
+
+@require_POST
+@view_requires(p.VIEW)
+def case_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    case = selectors.case_get(actor=_actor(request), pk=pk)
+    t = workflow_of(case).get(name)
+    data: dict[str, Any] = {}
+    if t.form is not None:
+        form = t.form(request.POST, prefix=name)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}：{errors[0]}" if label else str(errors[0]))
+            return redirect("cases:case_detail", pk=case.pk)
+        data = form.cleaned_data
+    try:
+        services.case_transition(actor=_actor(request), case=case, name=name, **data)
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": t.label})
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@require_POST
+@view_requires(p.CHANGE)
+def case_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(actor=_actor(request), pk=pk)
+    form = forms.ProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_update(actor=_actor(request), case=case, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Check the entries: %(e)s") % {"e": form.errors.as_text()})
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@require_POST
+@view_requires(p.CHANGE)
+def violation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(actor=_actor(request), pk=pk)
+    form = forms.ViolationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_violation_add(actor=_actor(request), case=case, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Check the entries: %(e)s") % {"e": form.errors.as_text()})
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@require_POST
+@view_requires(p.DECIDE)
+def case_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(actor=_actor(request), pk=pk)
+    form = forms.ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_extend(actor=_actor(request), case=case, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The time limit was extended."))
+    else:
+        messages.error(request, _("Check the entries: %(e)s") % {"e": form.errors.as_text()})
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@require_POST
+@view_requires(p.CHANGE)
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(actor=_actor(request), pk=pk)
+    try:
+        services.case_note_add(actor=_actor(request), case=case, text=request.POST.get("text", ""))
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        messages.error(request, str(exc.message))
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@view_requires(p.VIEW)
+def inbox(request: HttpRequest) -> HttpResponse:
+    cases = selectors.case_inbox(actor=_actor(request))
+    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/inbox.html", {"page_obj": page, "querystring": ""})
+
+
+@view_requires(p.VIEW)
+def board(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    mine = request.GET.get("mine") == "1"
+    clocks = selectors.deadline_board(actor=_actor(request), today=today, mine=mine)
+    page = Paginator(clocks, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/board.html",
+        {
+            "rows": selectors.board_rows(page.object_list, today),
+            "page_obj": page,
+            "querystring": "mine=1" if mine else "",
+            "mine": mine,
+            "today": today,
+            "warning_days": selectors.WARNING_DAYS,
+        },
+    )
+
+
+@view_requires(p.VIEW)
+def procedure(request: HttpRequest) -> HttpResponse:
+    from fazhi.cases.workflow import ORDINARY, SUMMARY
+
+    return render(request, "cases/procedure.html", {"flows": [ORDINARY, SUMMARY]})

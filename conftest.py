@@ -112,6 +112,7 @@ def personas(db: None) -> Personas:
 # connection wrapper. So a test that finds the seed gone puts it back.
 SEEDS = [
     ("fazhi.core.migrations.0002_seed_clock_rules", "seed"),
+    ("fazhi.core.migrations.0006_clock_rule_dates", "forward"),
     ("fazhi.registry.migrations.0002_seed", "seed"),
     ("fazhi.inspections.migrations.0002_rules", "seed"),
     ("fazhi.cases.migrations.0001_initial", "seed"),

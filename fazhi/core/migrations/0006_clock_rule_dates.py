@@ -263,6 +263,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_seed_clock_rules")]
+    dependencies = [("core", "0005_password_history_login_failures")]
 
     operations = [migrations.RunPython(forward, backward)]

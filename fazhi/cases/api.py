@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from fazhi.cases import selectors, services
 from fazhi.cases.models import Case
 from fazhi.core.actors import Actor
+from fazhi.core.api_types import Id
 from fazhi.core.models import OrgUnit
 from fazhi.registry.models import Entity, Officer
 
@@ -154,7 +155,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> Any:
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
-def case_get(request: HttpRequest, case_id: int) -> Any:
+def case_get(request: HttpRequest, case_id: Id) -> Any:
     return _detail(request, selectors.case_get(actor=_actor(request), pk=case_id))
 
 
@@ -176,7 +177,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Any:
 
 @router.post("/cases/{case_id}/transitions/{name}", response=CaseDetailOut)
 def case_transition(
-    request: HttpRequest, case_id: int, name: str, payload: Body[dict[str, Any]]
+    request: HttpRequest, case_id: Id, name: str, payload: Body[dict[str, Any]]
 ) -> Any:
     """Fire a transition; the body is the transition's data (reason, record, fine …)."""
     case = selectors.case_get(actor=_actor(request), pk=case_id)
@@ -186,7 +187,7 @@ def case_transition(
 
 
 @router.post("/cases/{case_id}/extend", response=CaseDetailOut)
-def case_extend(request: HttpRequest, case_id: int, payload: ExtendIn) -> Any:
+def case_extend(request: HttpRequest, case_id: Id, payload: ExtendIn) -> Any:
     case = selectors.case_get(actor=_actor(request), pk=case_id)
     case = services.case_extend(
         actor=_actor(request), case=case, days=payload.days, reason=payload.reason

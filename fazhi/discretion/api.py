@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from fazhi.core.api_types import Id
 from fazhi.discretion import selectors
 from fazhi.discretion.engine import Calculation, Facts, Range
 from fazhi.discretion.models import DiscretionEntry
@@ -124,7 +125,7 @@ def entries(request: HttpRequest, filters: Query[EntryFilter]) -> Any:
 
 
 @router.get("/discretion/entries/{entry_id}", response=EntryDetailOut)
-def entry(request: HttpRequest, entry_id: int) -> Any:
+def entry(request: HttpRequest, entry_id: Id) -> Any:
     _need(request, "discretion.view_discretionentry")
     return selectors.discretion_entry_get(actor=request.user, pk=entry_id)
 

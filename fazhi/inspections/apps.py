@@ -8,16 +8,10 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections")
 
     def ready(self) -> None:
-        from fazhi.core.context_processors import NAV_GROUPS, NavItem, register_nav
+        from fazhi.core.context_processors import NavItem, register_nav
         from fazhi.core.roles import ROLE_PERMISSIONS
         from fazhi.inspections.permissions import GRANTS
 
-        if "inspections" not in NAV_GROUPS:
-            groups = list(NAV_GROUPS.items())
-            at = next((i for i, (k, _v) in enumerate(groups) if k == "deadlines"), len(groups))
-            groups.insert(at, ("inspections", _("Inspections")))
-            NAV_GROUPS.clear()
-            NAV_GROUPS.update(groups)
         register_nav(
             NavItem(
                 _("Inspections"), "inspections:inspection_list", "inspections.view_inspection"

@@ -236,7 +236,7 @@ class HeadingsIn(Schema):
 
 
 @router.post("/laws/{law_id}/headings", response=LawDetailOut)
-def law_headings(request: HttpRequest, law_id: int, payload: HeadingsIn) -> Any:
+def law_headings(request: HttpRequest, law_id: Id, payload: HeadingsIn) -> Any:
     """Mark lines the importer warned about as chapter headings (re-reads the text)."""
     _require(request, "laws.change_law")
     law = selectors.law_get(actor=request.user, pk=law_id)
@@ -293,7 +293,7 @@ def term_list(request: HttpRequest, filters: Query[TermFilter]) -> Any:
 
 
 @router.get("/law-terms/{term_id}", response=TermOut)
-def term_detail(request: HttpRequest, term_id: int) -> Any:
+def term_detail(request: HttpRequest, term_id: Id) -> Any:
     _require(request, "laws.view_lawterm")
     return selectors.term_list(actor=request.user).get(pk=term_id)
 
@@ -316,14 +316,14 @@ def term_create(request: HttpRequest, payload: TermIn) -> Any:
 
 
 @router.put("/law-terms/{term_id}", response=TermOut)
-def term_update(request: HttpRequest, term_id: int, payload: TermIn) -> Any:
+def term_update(request: HttpRequest, term_id: Id, payload: TermIn) -> Any:
     _require(request, "laws.change_lawterm")
     term = selectors.term_list(actor=request.user).get(pk=term_id)
     return terms.term_save(actor=request.user, term=term, **_term_fields(payload))
 
 
 @router.delete("/law-terms/{term_id}", response={204: None})
-def term_delete(request: HttpRequest, term_id: int) -> Any:
+def term_delete(request: HttpRequest, term_id: Id) -> Any:
     _require(request, "laws.delete_lawterm")
     term: LawTerm = selectors.term_list(actor=request.user).get(pk=term_id)
     terms.term_delete(actor=request.user, term=term)

@@ -477,7 +477,7 @@ def officer(request: HttpRequest, officer_id: Id) -> Any:
 
 @router.get("/officers/{officer_id}/certified", response=CertifiedOut)
 def officer_certified(
-    request: HttpRequest, officer_id: int, on: datetime.date | None = None
+    request: HttpRequest, officer_id: Id, on: datetime.date | None = None
 ) -> Any:
     """May this officer carry out enforcement on ``on`` (持证上岗)?"""
     _require(request, "registry.view_officer")

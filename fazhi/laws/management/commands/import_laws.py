@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.WARNING(f"  {result.source_name}:{problem.line}: {problem.message}")
                 )
-        terms = terms_load_defaults(actor=SystemActor())
+        terms = terms_load_defaults(actor=SystemActor("import_laws"))
         if terms:
             self.stdout.write(f"{len(terms)} terms of the term table loaded or completed")
         elapsed = time.perf_counter() - started

@@ -13,22 +13,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fazhi.core.actors import SystemActor
 from fazhi.laws.choices import ImportOutcome
 from fazhi.laws.services import law_import_paths
 from fazhi.laws.terms import terms_load_defaults
-
-
-class SystemActor:
-    """The command acts as the system (no logged-in user)."""
-
-    pk = None
-    is_authenticated = True
-    is_superuser = True
-    unit = None
-    role = None
-
-    def get_username(self) -> str:
-        return "import_laws"
 
 
 class Command(BaseCommand):
@@ -39,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        results = law_import_paths(actor=SystemActor(), paths=options["paths"])
+        results = law_import_paths(actor=SystemActor("import_laws"), paths=options["paths"])
         if not results:
             raise CommandError("No law files found.")
         failed = 0
@@ -57,7 +45,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.WARNING(f"  {result.source_name}:{problem.line}: {problem.message}")
                 )
-        terms = terms_load_defaults(actor=SystemActor())
+        terms = terms_load_defaults(actor=SystemActor("import_laws"))
         if terms:
             self.stdout.write(f"{len(terms)} terms of the term table loaded or completed")
         elapsed = time.perf_counter() - started

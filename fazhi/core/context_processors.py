@@ -156,6 +156,7 @@ def site(request: HttpRequest) -> dict[str, object]:
     ``settings.FAZHI_BUREAU_NAME``, else the top agency of the org tree.
     """
     from django.conf import settings
+    from django.db import DatabaseError, transaction
 
     from fazhi.core.choices import UnitKind
     from fazhi.core.models import OrgUnit
@@ -168,11 +169,17 @@ def site(request: HttpRequest) -> dict[str, object]:
     if not bureau:
         bureau = settings.FAZHI_BUREAU_NAME
     if not bureau:
-        top = (
-            OrgUnit.objects.filter(kind=UnitKind.AGENCY, parent__isnull=True)
-            .order_by("pk")
-            .values_list("name", flat=True)
-            .first()
-        )
+        # The login page must render before the org tree exists (a fresh
+        # install, a health check): no name then.
+        try:
+            with transaction.atomic():
+                top = (
+                    OrgUnit.objects.filter(kind=UnitKind.AGENCY, parent__isnull=True)
+                    .order_by("pk")
+                    .values_list("name", flat=True)
+                    .first()
+                )
+        except DatabaseError:
+            top = None
         bureau = top or ""
     return {"system_name": _("Rule-of-law administration system"), "bureau_name": bureau}

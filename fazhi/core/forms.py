@@ -14,7 +14,7 @@ from fazhi.core.choices import AttachmentRole
 from fazhi.core.codes import VALIDATORS
 from fazhi.core.errors import DomainError
 from fazhi.core.formfields import UnitChoiceField
-from fazhi.core.models import OrgUnit, Role, User
+from fazhi.core.models import AuditEvent, OrgUnit, Role, User
 from fazhi.core.request_context import client_ip_of
 from fazhi.core.throttle import login_wait
 from fazhi.core.widgets import DateTimeInput
@@ -153,15 +153,18 @@ class AttachmentForm(StyledMixin, forms.Form):
             self.fields["unit"].initial = actor.unit_id
 
 
-def _audited_models() -> list[tuple[str, str]]:
-    """The product's models, as (``app.model``, name) for the object type picker."""
+def _audited_types() -> list[tuple[str, str]]:
+    """The object types the log holds, as (``app.model``, name), by name."""
     from django.apps import apps
 
-    found = [
-        (model._meta.label_lower, str(model._meta.verbose_name))
-        for model in apps.get_models()
-        if model._meta.app_config.name.startswith("fazhi.")
-    ]
+    found = []
+    recorded = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
+    for label in recorded:
+        try:
+            name = str(apps.get_model(label)._meta.verbose_name)
+        except (LookupError, ValueError):
+            continue
+        found.append((label, name))
     return sorted(found, key=lambda pair: pair[1])
 
 
@@ -180,7 +183,7 @@ class AuditFilterForm(StyledMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("All")), *_audited_models()]
+        self.fields["object_type"].choices = [("", _("All")), *_audited_types()]
 
 
 class CodeCheckForm(StyledMixin, forms.Form):

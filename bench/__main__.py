@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _prepare_database(kind: str) -> str:
     if kind == "postgres":
-        name = "fazhi_bench"
+        # Helpers sharing one server each name their own database.
+        name = os.environ.get("FAZHI_BENCH_PG_NAME", "fazhi_bench")
         subprocess.run(
             ["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", name], check=True
         )

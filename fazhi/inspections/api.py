@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -373,7 +373,7 @@ def item_create(request: HttpRequest, data: ItemIn) -> Any:
         basis=list(Article.objects.filter(pk__in=data.basis)),
         **fields,
     )
-    return 201, _item_out(item)
+    return Status(201, _item_out(item))
 
 
 # --- plans ---------------------------------------------------------------------------
@@ -393,7 +393,7 @@ def plan_create(request: HttpRequest, data: PlanIn) -> Any:
     plan = services.plan_create(
         actor=_actor(request), unit=_unit(request, data.unit_id), **data.dict(exclude={"unit_id"})
     )
-    return 201, _plan_out(plan)
+    return Status(201, _plan_out(plan))
 
 
 @router.get("/inspections/plans/{pk}", response=PlanOut)
@@ -406,7 +406,7 @@ def plan_detail(request: HttpRequest, pk: int) -> Any:
 def plan_group_add(request: HttpRequest, pk: int, data: GroupIn) -> Any:
     plan = selectors.plan_get(actor=_actor(request), pk=pk)
     services.plan_group_add(actor=_actor(request), plan=plan, **data.dict())
-    return 201, _plan_out(plan)
+    return Status(201, _plan_out(plan))
 
 
 @router.post("/inspections/plans/{pk}/actions/{name}", response=PlanOut)
@@ -447,7 +447,7 @@ def task_create(request: HttpRequest, data: TaskIn) -> Any:
         ratio_scale_pct=data.ratio_scale_pct,
         plan=selectors.plan_get(actor=_actor(request), pk=data.plan_id) if data.plan_id else None,
     )
-    return 201, _task_out(task)
+    return Status(201, _task_out(task))
 
 
 @router.get("/inspections/tasks/{pk}", response=TaskOut)
@@ -486,13 +486,15 @@ def task_replace(request: HttpRequest, pk: int, data: ReplacementIn) -> Any:
     else:
         event["skipped"] = [list(s) for s in data.skipped]
     record = services.task_replace(actor=_actor(request), task=task, event=event)
-    return 201, record.event
+    return Status(201, record.event)
 
 
 @router.post("/inspections/tasks/{pk}/inspections", response={201: dict[str, int]})
 def task_inspections(request: HttpRequest, pk: int) -> Any:
     task = selectors.task_get(actor=_actor(request), pk=pk)
-    return 201, {"created": services.task_inspections_create(actor=_actor(request), task=task)}
+    return Status(
+        201, {"created": services.task_inspections_create(actor=_actor(request), task=task)}
+    )
 
 
 @router.get("/inspections/tasks/{pk}/selections", response=list[SelectionOut])
@@ -571,7 +573,7 @@ def inspection_create(request: HttpRequest, data: InspectionIn) -> Any:
         officers=list(Officer.objects.filter(pk__in=data.officers)),
         items=list(CheckItem.objects.filter(pk__in=data.items)),
     )
-    return 201, _inspection_out(request, inspection)
+    return Status(201, _inspection_out(request, inspection))
 
 
 @router.get("/inspections/overdue-publication", response=list[OverdueOut])
@@ -631,15 +633,18 @@ def finding_add(request: HttpRequest, pk: int, data: FindingIn) -> Any:
         provision=data.provision,
         item=get_object_or_404(CheckItem, pk=data.item_id) if data.item_id else None,
     )
-    return 201, {
-        "id": finding.pk,
-        "description": finding.description,
-        "severity": finding.severity,
-        "article_id": finding.article_id,
-        "provision": finding.provision,
-        "rectified": finding.rectified,
-        "referred": False,
-    }
+    return Status(
+        201,
+        {
+            "id": finding.pk,
+            "description": finding.description,
+            "severity": finding.severity,
+            "article_id": finding.article_id,
+            "provision": finding.provision,
+            "rectified": finding.rectified,
+            "referred": False,
+        },
+    )
 
 
 @router.post("/inspections/{pk}/evidence", response={201: dict[str, Any]})
@@ -662,7 +667,7 @@ def evidence_add(
         description=description,
         finding=finding,
     )
-    return 201, {"id": attachment.pk, "sha256": attachment.blob.sha256}
+    return Status(201, {"id": attachment.pk, "sha256": attachment.blob.sha256})
 
 
 @router.post("/inspections/{pk}/signatures", response=InspectionOut)
@@ -711,9 +716,12 @@ def finding_refer(request: HttpRequest, pk: int, data: ReferralIn) -> Any:
     referral = services.finding_refer_to_case(
         actor=_actor(request), finding=finding, note=data.note
     )
-    return 201, {
-        "id": referral.pk,
-        "finding_id": finding.pk,
-        "note": referral.note,
-        "case_reference": referral.case_reference,
-    }
+    return Status(
+        201,
+        {
+            "id": referral.pk,
+            "finding_id": finding.pk,
+            "note": referral.note,
+            "case_reference": referral.case_reference,
+        },
+    )

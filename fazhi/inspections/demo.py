@@ -16,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core.actors import SystemActor
 from fazhi.core.demo_context import DemoContext
 from fazhi.inspections import services
 from fazhi.inspections.choices import CheckResult, InspectionSource
@@ -24,7 +23,9 @@ from fazhi.inspections.models import AnnualPlan, CheckItem, Inspection
 from fazhi.laws.models import Article
 from fazhi.registry.models import Entity, Officer
 
-ACTOR = SystemActor("demo_load")
+# The demo's system administrator acts: evidence and 文书 are files, which
+# are stored with the user who uploaded them.
+ACTOR: Any = None
 
 ITEMS = [
     (
@@ -278,6 +279,8 @@ def _team(agency: Any, entity: Entity | None) -> list[Officer]:
 
 
 def load(ctx: DemoContext) -> list[str]:
+    global ACTOR
+    ACTOR = ctx.admin
     today = timezone.localdate()
     if AnnualPlan.objects.filter(unit=ctx.city, year=today.year).exists():
         return ["already loaded"]

@@ -85,7 +85,7 @@ def pool_text(task: InspectionTask) -> bytes:
     where, params = _scope_sql(task)
     table = Inspection._meta.db_table
     sql = f"""
-        SELECT CAST(e.id AS TEXT) || %s || e.uscc || %s
+        SELECT e.id AS id, CAST(e.id AS TEXT) || %s || e.uscc || %s
             || CASE WHEN e.credit_class = '' THEN '-' ELSE e.credit_class END || %s
             || CASE WHEN e.risk_level = '' THEN '-' ELSE e.risk_level END || %s
             || CASE
@@ -93,7 +93,7 @@ def pool_text(task: InspectionTask) -> bytes:
                 WHEN e.key_supervision THEN %s
                 WHEN COALESCE(h.in_year, 0) >= %s THEN %s
                 WHEN h.last_ended IS NOT NULL AND h.last_ended >= %s THEN %s
-                ELSE '-' END || %s
+                ELSE '-' END || %s AS line
         FROM registry_entity e
         JOIN core_orgunit u ON u.id = e.supervising_agency_id
         LEFT JOIN (
@@ -110,11 +110,15 @@ def pool_text(task: InspectionTask) -> bytes:
     args += [EntityStatus.ACTIVE, Exclusion.STATUS, Exclusion.KEY_PLAN, cap, Exclusion.CAP]
     args += [since, Exclusion.RECENT, "\n", year_start, InspectionState.PLANNED, *params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        chunks: list[str] = []
-        while rows := cursor.fetchmany(50_000):
-            chunks.append("".join([row[0] for row in rows]))
-    return "".join(chunks).encode("utf-8")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT string_agg(line, '' ORDER BY id) FROM ({sql}) p", args)
+        else:
+            # SQLite keeps the subquery's order in group_concat (one string,
+            # no million Python tuples); pool_parse checks the ids ascend, so
+            # a different order would be refused, never silently committed.
+            cursor.execute(f"SELECT group_concat(line, '') FROM ({sql}) p", args)
+        row = cursor.fetchone()
+    return (row[0] or "").encode("utf-8") if row else b""
 
 
 def officers_rows(task: InspectionTask) -> list[tuple[int, str, str]]:

@@ -119,10 +119,10 @@ def build_workbook(rows: int, units: list[Any], *, seed: int = 7) -> bytes:
 
 def build(rows: int = ROWS) -> dict[str, Any]:
     """Build the benchmark data; return what the cases need."""
+    from fazhi.discretion.seed import discretion_seed, ensure_laws
     from fazhi.powers import services
     from fazhi.powers.importing import catalog_import_check
     from fazhi.powers.models import PowerCatalog
-    from fazhi.powers.seed import discretion_seed, ensure_laws
 
     ensure_laws(
         actor=ACTOR,
@@ -168,16 +168,13 @@ def build(rows: int = ROWS) -> dict[str, Any]:
 def run(bench: Bench) -> None:
     from python_calamine import CalamineWorkbook
 
-    from fazhi.powers.discretion import Facts, calculate
+    from fazhi.discretion.engine import Facts, calculate
+    from fazhi.discretion.models import DiscretionEntry
+    from fazhi.discretion.selectors import discretion_calculate, entry_data, rulebook_load
     from fazhi.powers.excel import write_catalog
     from fazhi.powers.importing import catalog_import_check
-    from fazhi.powers.models import DiscretionEntry, PowerItem
-    from fazhi.powers.selectors import (
-        catalog_diff,
-        discretion_calculate,
-        entry_data,
-        rulebook_load,
-    )
+    from fazhi.powers.models import PowerItem
+    from fazhi.powers.selectors import catalog_diff
 
     data = build(ROWS)
     workbook, old, new, target = data["workbook"], data["old"], data["new"], data["target"]

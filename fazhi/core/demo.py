@@ -16,25 +16,13 @@ from django.conf import settings
 from django.db import transaction
 
 from fazhi.core import services
+from fazhi.core.actors import SystemActor
 from fazhi.core.codes import ric_check_char, uscc_check_char
 from fazhi.core.demo_context import DemoContext
 from fazhi.core.models import OrgUnit, Role, User
 
-
-class _Installer:
-    """The actor behind demo data: recorded in the audit trail as "demo"."""
-
-    pk = None
-    is_authenticated = True
-    is_superuser = True
-    unit = None
-    role = None
-
-    def get_username(self) -> str:
-        return "demo"
-
-
-INSTALLER = _Installer()
+# The actor behind demo data: recorded in the audit trail as "demo".
+INSTALLER = SystemActor("demo")
 
 CITY = ("济宁市应急管理局", "370800", "济")
 COUNTIES = [

@@ -37,13 +37,14 @@ from docx.shared import Pt
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
-from fazhi.core import files, gbt9704
+from fazhi.core import files, gbt9704, policy
+from fazhi.core.actors import SystemActor
 from fazhi.core.audit import audit_record
-from fazhi.core.errors import DomainError, NotAllowed
+from fazhi.core.errors import DomainError
 from fazhi.core.formats import cn_date, wan_yuan
 from fazhi.core.models import Document, DocumentTemplate, OrgUnit, User
 from fazhi.core.numbering import number_next
-from fazhi.core.selectors import scope_q, unit_in_scope
+from fazhi.core.policy import scope_q
 from fazhi.core.services import attachment_store
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -85,13 +86,8 @@ def template_active(code: str) -> DocumentTemplate:
     return template
 
 
-def _require_template_admin(actor: Any) -> None:
-    if not actor.has_perm("core.add_documenttemplate"):
-        raise NotAllowed(_("You may not change document templates."))
-
-
 def _template_add(
-    *, actor: User | None, code: str, name: str, data: bytes, note: str = "", label: str = ""
+    *, actor: Any, code: str, name: str, data: bytes, note: str = ""
 ) -> DocumentTemplate:
     variables = template_variables(data)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -104,13 +100,12 @@ def _template_add(
         sha256=sha256,
         variables=variables,
         note=note,
-        uploaded_by=actor,
+        uploaded_by=actor if isinstance(actor, User) else None,
     )
     template.full_clean()
     template.save()
     audit_record(
         actor=actor,
-        actor_label=label,
         verb="core.documenttemplate.upload",
         obj=template,
         after={
@@ -128,7 +123,7 @@ def document_template_upload(
     *, actor: Any, code: str, upload: IO[bytes], name: str = "", note: str = ""
 ) -> DocumentTemplate:
     """Add the next version of template ``code`` from a .docx edited in Word."""
-    _require_template_admin(actor)
+    policy.require(actor, "core.add_documenttemplate")
     data = upload.read(MAX_TEMPLATE_BYTES + 1)
     if len(data) > MAX_TEMPLATE_BYTES:
         raise DomainError(_("The template is larger than 10 MB."), field="file")
@@ -159,7 +154,7 @@ def document_template_set_active(
     *, actor: Any, template: DocumentTemplate, active: bool
 ) -> DocumentTemplate:
     """Switch one version on or off (the newest active version is used)."""
-    _require_template_admin(actor)
+    policy.require(actor, "core.add_documenttemplate")
     template.is_active = active
     template.save(update_fields=["is_active"])
     audit_record(
@@ -223,8 +218,7 @@ def document_render(
     returns it); the template sees it as ``number``. The document is stored as
     an attachment of ``unit`` and listed in ``obj``'s timeline.
     """
-    if not unit_in_scope(actor, unit):
-        raise NotAllowed(_("You may not act for a unit outside your own scope."))
+    policy.require(actor, "core.add_document", unit=unit)
     template = template_active(template_code)
     values = _context_dict(context)
     number = ""
@@ -254,8 +248,7 @@ def document_render(
     document.full_clean()
     document.save()
     audit_record(
-        actor=actor if isinstance(actor, User) else None,
-        actor_label="" if isinstance(actor, User) else str(actor),
+        actor=actor,
         verb="core.document.render",
         obj=document,
         after={
@@ -358,8 +351,7 @@ def document_templates_load(**kwargs: Any) -> None:
             continue
         with transaction.atomic():
             _template_add(
-                actor=None,
-                label="system:document_templates_load",
+                actor=SystemActor("document_templates_load"),
                 code=spec["code"],
                 name=spec["name"],
                 data=template_build(spec),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, Permission
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,12 +17,14 @@ from fazhi.core import codes
 from fazhi.core.choices import (
     AgencyLevel,
     AttachmentRole,
+    ClockState,
     ClockUnit,
     DayKind,
     RoleCode,
     Scope,
     UnitKind,
 )
+from fazhi.core.effective import Effective, EffectiveQuerySet
 
 PATH_STEP = 6  # digits per tree level in OrgUnit.path
 
@@ -292,7 +294,7 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
-class ClockRule(models.Model):
+class ClockRule(Effective):
     """期限规则 — a statutory time limit stored as data, with its source."""
 
     code = models.SlugField(_("code"), max_length=60)
@@ -314,9 +316,9 @@ class ClockRule(models.Model):
     verified = models.BooleanField(
         _("verified"), default=True, help_text=_("Unverified defaults are flagged in the UI.")
     )
-    effective_from = models.DateField(_("effective from"))
-    effective_to = models.DateField(_("effective to"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = EffectiveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("clock rule")
@@ -330,15 +332,59 @@ class ClockRule(models.Model):
         return f"{self.name} ({self.length} {self.get_unit_display()})"
 
     def clean(self) -> None:
-        if self.effective_to and self.effective_to < self.effective_from:
-            raise ValidationError({"effective_to": _("The end date is before the start date.")})
+        super().clean()
         if self.length == 0:
             raise ValidationError({"length": _("A time limit must be at least 1.")})
 
-    def in_force_on(self, day: datetime.date) -> bool:
-        return self.effective_from <= day and (
-            self.effective_to is None or day <= self.effective_to
-        )
+
+class ObjectClock(models.Model):
+    """法定期限 — one statutory clock running on one object (a case, an inspection …).
+
+    Started, paused, resumed and stopped by workflow transitions; ``due_on``
+    and ``derivation`` always come from the clock engine and the rule version
+    in force on ``started_on``. ``pauses`` keeps every pause with its reason
+    ({"from", "to", "reason"}, both days included; "to" is null while paused).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    target = GenericForeignKey("content_type", "object_id")
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rule = models.ForeignKey(
+        ClockRule, verbose_name=_("rule version"), on_delete=models.PROTECT, related_name="+"
+    )
+    rule_code = models.SlugField(_("rule"), max_length=60)
+    key = models.CharField(_("key"), max_length=60, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING
+    )
+    started_on = models.DateField(_("started on"))
+    due_on = models.DateField(_("due on"), db_index=True)
+    pauses = models.JSONField(_("pauses"), default=list, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    derivation = models.JSONField(_("derivation"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("statutory clock")
+        verbose_name_plural = _("statutory clocks")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "rule_code", "key"], name="objectclock_one"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="objectclock_target")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} {self.due_on}"
 
 
 class Blob(models.Model):

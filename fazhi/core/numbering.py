@@ -25,10 +25,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from fazhi.core import policy
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import IssuedNumber, NumberPattern, NumberSequence, OrgUnit
-from fazhi.core.selectors import scope_paths, scope_q, unit_in_scope
+from fazhi.core.policy import scope_paths, scope_q
 
 FIELDS = {"agency_abbr", "year", "seq"}
 PATTERN_FIELDS = ["kind", "agency", "label", "pattern"]
@@ -134,13 +135,11 @@ def number_pattern_save(
     instance: NumberPattern | None = None,
 ) -> NumberPattern:
     """Create or change a numbering pattern (an agency's own, or the default)."""
-    perm = "core.change_numberpattern" if instance else "core.add_numberpattern"
-    if not actor.has_perm(perm):
-        raise NotAllowed(_("You may not change numbering patterns."))
-    if agency is None and scope_paths(actor) is not None:
+    policy.require(actor, "core.change_numberpattern" if instance else "core.add_numberpattern")
+    if agency is None and not policy.is_system_admin(actor):
         raise NotAllowed(_("Only a system administrator may change the default patterns."))
-    if agency is not None and not unit_in_scope(actor, agency):
-        raise NotAllowed(_("You may not act for a unit outside your own scope."))
+    if agency is not None:
+        policy.require_in_scope(actor, agency)
     before = snapshot(instance, PATTERN_FIELDS) if instance else None
     row = instance or NumberPattern()
     row.kind, row.label, row.pattern, row.agency = kind, label, pattern, agency

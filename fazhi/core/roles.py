@@ -32,6 +32,7 @@ _STAFF_VIEW = [
     "core.view_calendarday",
     "core.view_calendaryear",
     "core.view_document",
+    "core.add_document",
 ]
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -62,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "core.view_documenttemplate",
         "core.add_documenttemplate",
         "core.view_document",
+        "core.add_document",
     },
     RoleCode.LEADER: {*_STAFF_VIEW, "core.view_auditevent"},
     RoleCode.LEGAL_REVIEWER: {

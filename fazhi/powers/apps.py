@@ -5,9 +5,6 @@ VIEW = [
     "powers.view_powercatalog",
     "powers.view_poweritem",
     "powers.view_catalogtemplate",
-    "powers.view_discretionentry",
-    "powers.view_nopenaltyitem",
-    "powers.view_discretionrule",
 ]
 EDIT_CATALOG = [
     "powers.add_powercatalog",
@@ -16,14 +13,6 @@ EDIT_CATALOG = [
     "powers.change_poweritem",
     "powers.delete_poweritem",
     "powers.add_catalogtemplate",
-]
-EDIT_DISCRETION = [
-    "powers.add_discretionentry",
-    "powers.change_discretionentry",
-    "powers.add_nopenaltyitem",
-    "powers.change_nopenaltyitem",
-    "powers.change_discretionrule",
-    "powers.add_discretionrule",
 ]
 PUBLISH = ["powers.publish_powercatalog"]
 
@@ -40,18 +29,13 @@ class PowersConfig(AppConfig):
         from fazhi.core.views import HOME_PANELS
         from fazhi.powers.views import home_panel
 
-        ROLE_PERMISSIONS[RoleCode.SYSTEM_ADMIN].update(
-            VIEW + EDIT_CATALOG + EDIT_DISCRETION + PUBLISH
-        )
-        ROLE_PERMISSIONS[RoleCode.LEGAL_REVIEWER].update(
-            VIEW + EDIT_CATALOG + EDIT_DISCRETION + PUBLISH
-        )
+        ROLE_PERMISSIONS[RoleCode.SYSTEM_ADMIN].update(VIEW + EDIT_CATALOG + PUBLISH)
+        ROLE_PERMISSIONS[RoleCode.LEGAL_REVIEWER].update(VIEW + EDIT_CATALOG + PUBLISH)
         ROLE_PERMISSIONS[RoleCode.LEADER].update(VIEW + PUBLISH)
         for role in (RoleCode.OFFICER, RoleCode.SUPERVISOR, RoleCode.LICENSING_CLERK):
             ROLE_PERMISSIONS[role].update(VIEW)
         register_nav(
             NavItem(_("Power catalogs"), "powers:catalog_list", "powers.view_powercatalog"),
-            NavItem(_("Discretion"), "powers:discretion_list", "powers.view_discretionentry"),
             before="core:unit_list",
         )
         HOME_PANELS.append(home_panel)

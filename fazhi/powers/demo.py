@@ -1,5 +1,5 @@
 """Demo data: the city's 2025 and 2026 power catalogs, the county general catalog
-adopted by the four counties, and the discretion seed.
+adopted by the four counties.
 
 Idempotent: each catalog is looked up by agency and year, the general catalog
 by its source catalog, before anything is created. Bases are the real
@@ -10,6 +10,7 @@ articles of 安全生产法, 危险化学品安全管理条例, 烟花爆竹安�
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +21,6 @@ from fazhi.laws.citations import citation_resolve
 from fazhi.powers import services
 from fazhi.powers.choices import RESPONSIBILITY_FROM_CN, CatalogStatus, ExerciseLevel, PowerType
 from fazhi.powers.models import CatalogTemplate, PowerCatalog, PowerItem
-from fazhi.powers.seed import discretion_seed, ensure_laws
 
 AQ = "《中华人民共和国安全生产法》"
 WH = "《危险化学品安全管理条例》"
@@ -35,6 +35,22 @@ LAWS = [
     "烟花爆竹安全管理条例(2016-02-06).md",
     "安全生产许可证条例(2014-07-29).md",
 ]
+
+LAW_DIR = Path(__file__).resolve().parent.parent / "laws" / "data" / "laws"
+
+
+def ensure_laws(*, actor: Any, names: list[str]) -> list[str]:
+    """Import the law texts the demo cites, unless they are already stored."""
+    from fazhi.laws.models import Law
+    from fazhi.laws.services import law_import_paths
+
+    missing = [
+        LAW_DIR / name for name in names if not Law.objects.filter(source_name=name).exists()
+    ]
+    if not missing:
+        return []
+    return [result.summary() for result in law_import_paths(actor=actor, paths=missing)]
+
 
 HAZCHEM = "危险化学品安全监督管理科"
 BASIC = "安全生产基础科"
@@ -703,9 +719,8 @@ def _local_changes(ctx: DemoContext, county: OrgUnit, catalog: PowerCatalog) -> 
 
 @transaction.atomic
 def load(ctx: DemoContext) -> list[str]:
-    """Build (or find) the demo catalogs and the discretion seed; return summary lines."""
+    """Build (or find) the demo catalogs; return summary lines."""
     lines = ensure_laws(actor=ctx.admin, names=LAWS)
-    lines += discretion_seed(actor=ctx.admin)
     city_catalog = _city_catalogs(ctx, lines)
     if city_catalog.status == CatalogStatus.PUBLISHED:
         _county_catalogs(ctx, city_catalog, lines)

@@ -1,44 +1,23 @@
-"""Reads for power catalogs and discretion baselines, scoped once here.
+"""Reads for power catalogs, scoped once here.
 
 Catalog visibility: an actor sees the catalogs of the agencies in their
 scope (any status) and the *published* catalogs of the agencies above them
-(a county sees the city's published catalog). Discretion entries, rules and
-the no-penalty list are rule data that every staff member may read.
+(a county sees the city's published catalog).
 """
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 
 from fazhi.core.choices import AgencyLevel, UnitKind
 from fazhi.core.models import PATH_STEP, OrgUnit
 from fazhi.core.selectors import scope_paths, scope_q, unit_in_scope
 from fazhi.powers.choices import CatalogStatus
 from fazhi.powers.diff import CatalogDiff, ItemChange, LocalChanges, compare_items, diff_items
-from fazhi.powers.discretion import (
-    BoundsData,
-    Calculation,
-    CircumstanceValue,
-    EntryData,
-    Facts,
-    NoPenaltyValue,
-    RuleBook,
-    RuleValue,
-    TierData,
-    calculate,
-)
 from fazhi.powers.models import (
     CatalogTemplate,
-    DiscretionCircumstance,
-    DiscretionEntry,
-    DiscretionRule,
-    DiscretionTier,
-    NoPenaltyItem,
     PowerCatalog,
     PowerItem,
     TemplateItem,
@@ -306,220 +285,3 @@ def adoptable_agencies(*, actor: Any, template: CatalogTemplate) -> QuerySet[Org
         .exclude(pk__in=taken)
         .order_by("path")
     )
-
-
-# --- discretion -------------------------------------------------------------------
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _entries() -> QuerySet[DiscretionEntry]:
-    return DiscretionEntry.objects.select_related(
-        "penalty_basis__law", "legal_provision__law"
-    ).prefetch_related(
-        "ranges", Prefetch("tiers", queryset=DiscretionTier.objects.prefetch_related("fines"))
-    )
-
-
-def discretion_entry_list(
-    *,
-    actor: Any,
-    q: str = "",
-    article: int | None = None,
-    law: int | None = None,
-    on: datetime.date | None = None,
-    unverified: bool | None = None,
-) -> QuerySet[DiscretionEntry]:
-    if not getattr(actor, "is_authenticated", False):
-        return DiscretionEntry.objects.none()
-    entries = _entries()
-    if q:
-        entries = entries.filter(
-            Q(code__icontains=q)
-            | Q(violation__icontains=q)
-            | Q(penalty_basis_text__icontains=q)
-            | Q(legal_provision_text__icontains=q)
-        )
-    if article:
-        entries = entries.filter(Q(penalty_basis_id=article) | Q(legal_provision_id=article))
-    if law:
-        entries = entries.filter(Q(penalty_basis__law_id=law) | Q(legal_provision__law_id=law))
-    if on:
-        entries = entries.filter(effective_from__lte=on).filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gte=on)
-        )
-    if unverified is not None:
-        flagged = DiscretionTier.objects.filter(verified=False).values("entry_id")
-        entries = entries.filter(pk__in=flagged) if unverified else entries.exclude(pk__in=flagged)
-    return entries.order_by("code", "-effective_from")
-
-
-def discretion_entry_get(*, actor: Any, pk: int) -> DiscretionEntry:
-    return discretion_entry_list(actor=actor).get(pk=pk)
-
-
-def discretion_entry_find(
-    *, actor: Any, ref: str | int, on: datetime.date | None = None
-) -> DiscretionEntry:
-    """Find an entry by id, or by code (the version in force on ``on``)."""
-    entries = discretion_entry_list(actor=actor)
-    if isinstance(ref, int) or str(ref).isdigit():
-        by_id = entries.filter(pk=int(ref)).first()
-        if by_id is not None:
-            return by_id
-    return discretion_entry_list(actor=actor, on=on or _today()).filter(code=str(ref)).get()
-
-
-def entry_versions(entry: DiscretionEntry) -> QuerySet[DiscretionEntry]:
-    return DiscretionEntry.objects.filter(code=entry.code).order_by("-effective_from")
-
-
-def entry_data(entry: DiscretionEntry) -> EntryData:
-    """Convert a stored entry (ranges, tiers, fines) to plain data."""
-
-    def bounds(row: Any) -> BoundsData:
-        return BoundsData(
-            target=row.target,
-            stage=row.stage,
-            min_amount=row.min_amount,
-            max_amount=row.max_amount,
-            min_inclusive=row.min_inclusive,
-            max_inclusive=row.max_inclusive,
-            measure=row.measure,
-            extra_measures=list(row.extra_measures),
-            ref=row.pk,
-        )
-
-    tiers = [
-        TierData(
-            order=tier.order,
-            name=tier.name,
-            condition_kind=tier.condition_kind,
-            condition_text=tier.condition_text,
-            condition_fact=tier.condition_fact,
-            condition_fact_label=tier.condition_fact_label,
-            condition_lower=tier.condition_lower,
-            condition_lower_inclusive=tier.condition_lower_inclusive,
-            condition_upper=tier.condition_upper,
-            condition_upper_inclusive=tier.condition_upper_inclusive,
-            condition_circumstance=tier.condition_circumstance,
-            mitigated=tier.mitigated,
-            mitigation_ground=tier.mitigation_ground,
-            verified=tier.verified,
-            source=tier.source,
-            notes=tier.notes,
-            fines=[bounds(fine) for fine in tier.fines.all()],
-            ref=tier.pk,
-        )
-        for tier in entry.tiers.all()
-    ]
-    return EntryData(
-        code=entry.code,
-        violation=entry.violation,
-        penalty_basis_text=entry.penalty_basis_text,
-        effective_from=entry.effective_from,
-        effective_to=entry.effective_to,
-        legal_provision_text=entry.legal_provision_text,
-        penalty_clause=entry.penalty_clause,
-        no_discretion=entry.no_discretion,
-        issuing_document=entry.issuing_document,
-        notes=entry.notes,
-        ranges=[bounds(row) for row in entry.ranges.all()],
-        tiers=sorted(tiers, key=lambda t: t.order),
-    )
-
-
-def _in_force(queryset: QuerySet[Any], on: datetime.date) -> QuerySet[Any]:
-    return queryset.filter(effective_from__lte=on).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gte=on)
-    )
-
-
-def rulebook_load(on: datetime.date | None = None) -> RuleBook:
-    """Load the rules, circumstances and no-penalty rows in force on ``on``."""
-    day = on or _today()
-    rules: dict[str, RuleValue] = {}
-    for rule in _in_force(DiscretionRule.objects.all(), day).order_by("code", "effective_from"):
-        rules[rule.code] = RuleValue(rule.code, rule.lower, rule.upper, rule.source, rule.verified)
-    circumstances: dict[str, CircumstanceValue] = {}
-    for row in _in_force(DiscretionCircumstance.objects.all(), day).order_by("effective_from"):
-        circumstances[row.code] = CircumstanceValue(
-            row.code, row.name, row.effect, row.source, row.verified
-        )
-    no_penalty = [
-        NoPenaltyValue(
-            code=row.code,
-            entry_code=row.entry_code,
-            matter=row.matter,
-            circumstance_text=row.circumstance_text,
-            no_penalty_basis_text=row.no_penalty_basis_text,
-            decision=row.decision,
-            requires_first_violation=row.requires_first_violation,
-            requires_corrected_in_time=row.requires_corrected_in_time,
-            max_harm=row.max_harm,
-            condition_fact=row.condition_fact,
-            condition_upper=row.condition_upper,
-            condition_upper_inclusive=row.condition_upper_inclusive,
-            verified=row.verified,
-        )
-        for row in _in_force(NoPenaltyItem.objects.all(), day).order_by("code")
-    ]
-    return RuleBook(on=day, rules=rules, circumstances=circumstances, no_penalty=no_penalty)
-
-
-def discretion_calculate(
-    *,
-    entry: DiscretionEntry,
-    facts: Facts,
-    on: datetime.date | None = None,
-    rules: RuleBook | None = None,
-) -> Calculation:
-    """Return the decision class, recommended range and trace for ``facts``."""
-    return calculate(entry_data(entry), facts, rules or rulebook_load(on))
-
-
-def circumstance_list(*, on: datetime.date | None = None) -> QuerySet[DiscretionCircumstance]:
-    return _in_force(DiscretionCircumstance.objects.all(), on or _today()).order_by(
-        "sort_order", "code"
-    )
-
-
-def rule_list() -> QuerySet[DiscretionRule]:
-    return DiscretionRule.objects.order_by("code", "-effective_from")
-
-
-def no_penalty_list(
-    *, actor: Any, q: str = "", decision: str = "", on: datetime.date | None = None
-) -> QuerySet[NoPenaltyItem]:
-    if not getattr(actor, "is_authenticated", False):
-        return NoPenaltyItem.objects.none()
-    items = NoPenaltyItem.objects.all()
-    if q:
-        items = items.filter(
-            Q(code__icontains=q)
-            | Q(matter__icontains=q)
-            | Q(basis_text__icontains=q)
-            | Q(entry_code__icontains=q)
-        )
-    if decision:
-        items = items.filter(decision=decision)
-    if on:
-        items = _in_force(items, on)
-    return items.order_by("code", "-effective_from")
-
-
-def entry_facts(entry: DiscretionEntry) -> list[tuple[str, str]]:
-    """The counted facts an entry's tiers test: (name, label)."""
-    seen: dict[str, str] = {}
-    for tier in entry.tiers.all():
-        if tier.condition_fact and tier.condition_fact not in seen:
-            seen[tier.condition_fact] = tier.condition_fact_label or tier.condition_fact
-    return list(seen.items())
-
-
-def decimal_or_none(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    return Decimal(str(value))

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fazhi.core import codes
+from fazhi.core import codes, policy
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.errors import DomainError, NotAllowed
+from fazhi.core.locks import lock_rows
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_in_scope
 from fazhi.registry import industries, selectors
@@ -277,20 +278,22 @@ def entity_merge(*, actor: Any, survivor: Entity, duplicates: Iterable[Entity]) 
     leaves the lists; its conflicts of interest move to the survivor so that
     recusal still holds.
     """
-    survivor = Entity.objects.select_for_update().get(pk=survivor.pk)
-    if survivor.merged_into_id is not None:
-        raise DomainError(_("The entity to keep has itself been merged."))
-    if not unit_in_scope(actor, survivor.supervising_agency):
-        raise NotAllowed(_("This entity is outside your scope."))
+    policy.require(actor, "registry.merge_entity")
     ids = sorted({d.pk for d in duplicates} - {survivor.pk})
     if not ids:
         raise DomainError(_("Choose at least one duplicate to merge."), field="duplicates")
+    # Survivor and duplicates are locked together in primary-key order, so two
+    # merges naming the same entities the other way round cannot deadlock.
+    rows = {row.pk: row for row in lock_rows(Entity, [survivor.pk, *ids])}
+    survivor = rows[survivor.pk]
+    policy.require_in_scope(actor, survivor.supervising_agency)
+    if survivor.merged_into_id is not None:
+        raise DomainError(_("The entity to keep has itself been merged."))
     now = timezone.now()
-    for duplicate in Entity.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+    for duplicate in (rows[pk] for pk in ids):
+        policy.require_in_scope(actor, duplicate.supervising_agency)
         if duplicate.merged_into_id is not None:
             raise DomainError(_("“%(name)s” was already merged.") % {"name": duplicate.name})
-        if not unit_in_scope(actor, duplicate.supervising_agency):
-            raise NotAllowed(_("“%(name)s” is outside your scope.") % {"name": duplicate.name})
         moved = list(
             ConflictOfInterest.objects.filter(entity=duplicate).values_list("pk", flat=True)
         )

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from fazhi.core.tests.factories import SYSTEM
-from fazhi.powers.seed import discretion_seed, ensure_laws
+from fazhi.discretion.seed import discretion_seed, ensure_laws
 from tests.browser.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_officer_calculates_a_fine_and_follows_the_trace(
     discretion_seed(actor=SYSTEM, codes={"AQ099-01"})
     page = browser_page
     login(page, live_server.url, personas.county_a_officer)
-    page.goto(f"{live_server.url}/powers/discretion/")
+    page.goto(f"{live_server.url}/discretion/")
     page.fill("input[name=q]", "警示标志")
     page.click("main form button[type=submit]")
     page.locator("[data-testid=entry-table] a", has_text="AQ099-01").click()

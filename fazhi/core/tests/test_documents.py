@@ -14,7 +14,8 @@ from django.urls import reverse
 from docx import Document as read_docx
 
 from fazhi.core import documents
-from fazhi.core.errors import DomainError, NotAllowed
+from fazhi.core.actors import SystemActor
+from fazhi.core.errors import DomainError, NotAllowed, OutOfScope
 from fazhi.core.formats import cn_date, wan_yuan
 from fazhi.core.models import AuditEvent, DocumentTemplate, IssuedNumber, NumberPattern, OrgUnit
 
@@ -53,8 +54,7 @@ def template(personas):
         kind="test_decision", label="处罚决定书", pattern="{agency_abbr}应急罚〔{year}〕{seq}号"
     )
     return documents._template_add(
-        actor=None,
-        label="test",
+        actor=SystemActor("test"),
         code=SPEC["code"],
         name=SPEC["name"],
         data=documents.template_build(SPEC),
@@ -158,7 +158,10 @@ def test_a_missing_variable_is_named_and_no_number_is_used(template, personas) -
 def test_a_missing_attribute_deep_in_the_context_is_named(personas) -> None:
     spec = {**SPEC, "code": "test_nested", "paragraphs": ["{{ party.address }}"], "number": False}
     documents._template_add(
-        actor=None, label="test", code="test_nested", name="n", data=documents.template_build(spec)
+        actor=SystemActor("test"),
+        code="test_nested",
+        name="n",
+        data=documents.template_build(spec),
     )
     with pytest.raises(DomainError, match="address"):
         documents.document_render(
@@ -183,7 +186,7 @@ def test_hostile_values_are_escaped_not_injected(template, personas) -> None:
 
 
 def test_rendering_for_a_unit_outside_the_scope_is_refused(template, personas) -> None:
-    with pytest.raises(NotAllowed):
+    with pytest.raises(OutOfScope):
         documents.document_render(
             actor=personas.county_a_officer,
             template_code="test_decision",

@@ -20,7 +20,7 @@ from typing import Any
 from fazhi.core import services
 from fazhi.core.models import AuditEvent
 
-PUBLIC_URLS = {"login"}
+PUBLIC_URLS = {"login", "health"}
 
 ADMIN_ONLY = ("admin",)
 AUDIT_READERS = ("city_reviewer", "admin")

@@ -1,4 +1,4 @@
-"""Fixtures of the powers tests: the real law texts and the discretion seed."""
+"""Fixtures of the powers tests: the real law texts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 from fazhi.core.tests.factories import SYSTEM
-from fazhi.powers.seed import discretion_seed, ensure_laws
+from fazhi.powers.demo import ensure_laws
 
 CATALOG_LAWS = [
     "安全生产法(2021-06-10).md",
@@ -46,20 +46,3 @@ def _english(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 def laws(db: None) -> None:
     """The law texts powers cite, imported through the laws app."""
     ensure_laws(actor=SYSTEM, names=CATALOG_LAWS)
-
-
-# The entries most tests need: DOMAIN §6.4's three, a fixed-percentage one, a
-# circumstance-tiered one and those with no-penalty rows.
-FEW = {"AQ092-01", "AQ095", "AQ097-04", "AQ097-05", "AQ097-06", "AQ099-01", "AQ101-02", "AQ114"}
-
-
-@pytest.fixture
-def seeded(laws: None) -> None:
-    """Rules, circumstances, the ``FEW`` entries and their no-penalty rows."""
-    discretion_seed(actor=SYSTEM, codes=FEW)
-
-
-@pytest.fixture
-def seeded_all(laws: None) -> None:
-    """The whole discretion seed: 38 entries."""
-    discretion_seed(actor=SYSTEM)

@@ -54,7 +54,6 @@ def test_county_a_cannot_see_county_b_objects(personas, name: str) -> None:
     [
         "/api/v1/powers/catalogs",
         "/api/v1/powers/items",
-        "/api/v1/discretion/entries",
     ],
 )
 def test_api_refuses_anonymous_callers(personas, path: str) -> None:
@@ -64,7 +63,6 @@ def test_api_refuses_anonymous_callers(personas, path: str) -> None:
 def test_enterprise_users_see_no_powers_pages(personas) -> None:
     client = personas.client(personas.enterprise)
     assert client.get(reverse("powers:catalog_list")).status_code == 403
-    assert client.get(reverse("powers:discretion_calculator")).status_code == 403
     assert client.get("/api/v1/powers/catalogs").status_code == 403
 
 

@@ -2,8 +2,8 @@
 
 Each function builds (through the services) an object the URL needs and
 returns ``(kwargs, scoped)``; ``scoped`` objects belong to county B, so county
-A's officer must get a 404. The city's published catalog, its general
-catalog and the discretion rule data are visible to every county.
+A's officer must get a 404. The city's published catalog and its general
+catalog are visible to every county.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from fazhi.core import services as core_services
 from fazhi.core.choices import AttachmentRole
 from fazhi.core.tests.factories import SYSTEM
 from fazhi.powers import services
+from fazhi.powers.demo import ensure_laws
 from fazhi.powers.models import CatalogTemplate, PowerCatalog
-from fazhi.powers.seed import discretion_seed, ensure_laws
 
 LAWS = [
     "安全生产法(2021-06-10).md",
@@ -89,28 +89,6 @@ def _upload(personas: Any) -> dict[str, int]:
     return {"pk": catalog.pk, "upload": attachment.pk}
 
 
-def _entry(personas: Any) -> Any:
-    from fazhi.powers.models import DiscretionEntry
-
-    ensure_laws(actor=SYSTEM, names=LAWS)
-    discretion_seed(actor=SYSTEM, codes={"AQ099-01"})
-    return DiscretionEntry.objects.get(code="AQ099-01")
-
-
-def _no_penalty(personas: Any) -> Any:
-    from fazhi.powers.models import NoPenaltyItem
-
-    _entry(personas)
-    return NoPenaltyItem.objects.get(entry_code="AQ099-01")
-
-
-def _rule(personas: Any) -> Any:
-    from fazhi.powers.models import DiscretionRule
-
-    _entry(personas)
-    return DiscretionRule.objects.get(code="lenient_band")
-
-
 URL_ARGS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "powers:catalog_detail": lambda p: ({"pk": _county_b_catalog(p).pk}, True),
     "powers:catalog_publish": lambda p: ({"pk": _county_b_catalog(p).pk}, True),
@@ -127,10 +105,6 @@ URL_ARGS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "powers:item_remove": lambda p: ({"pk": _county_b_catalog(p).items.get().pk}, True, EDITORS),
     "powers:template_detail": lambda p: ({"pk": _template(p).pk}, False),
     "powers:template_adopt": lambda p: ({"pk": _template(p).pk}, False),
-    "powers:discretion_detail": lambda p: ({"pk": _entry(p).pk}, False),
-    "powers:discretion_edit": lambda p: ({"pk": _entry(p).pk}, False),
-    "powers:no_penalty_edit": lambda p: ({"pk": _no_penalty(p).pk}, False),
-    "powers:rule_edit": lambda p: ({"pk": _rule(p).pk}, False),
 }
 
 PUBLIC_URLS: set[str] = set()

@@ -1,0 +1,102 @@
+"""Choices of the discretion baselines (裁量基准)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FineTarget(models.TextChoices):
+    """Who a fine is imposed on."""
+
+    UNIT = "unit", _("Business unit")  # 生产经营单位
+    PRINCIPAL = "principal", _("Person in charge")  # 主要负责人 / 其他负责人 / 投资人
+    RESPONSIBLE_PERSON = "responsible_person", _("Directly responsible persons")
+    # 直接负责的主管人员和其他直接责任人员
+
+
+class Stage(models.TextChoices):
+    """The stage of the violation a fine belongs to."""
+
+    INITIAL = "initial", _("Initial violation")  # 初次 (责令限期改正并处罚款)
+    UNCORRECTED = "uncorrected", _("Not corrected in time")  # 逾期未改正 / 拒不改正
+
+
+class FineMeasure(models.TextChoices):
+    """What the numbers of a fine range count."""
+
+    AMOUNT = "amount", _("Yuan")  # 元
+    INCOME_PERCENT = "income_percent", _("Percentage of last year's income")  # 上一年年收入百分比
+
+
+class ExtraMeasure(models.TextChoices):
+    """Measures that come with a fine (or replace it)."""
+
+    ORDER_CORRECTION = "order_correction", _("Order to correct within a time limit")
+    # 责令限期改正
+    ORDER_ELIMINATION = "order_elimination", _("Order to eliminate the hazard")  # 责令立即消除
+    SUSPEND_PRODUCTION = "suspend_production", _("Suspend production for rectification")
+    # 责令停产停业整顿
+    STOP_CONSTRUCTION = "stop_construction", _("Stop construction")  # 责令停止建设
+    SUSPEND_BUSINESS = "suspend_business", _("Suspend business for rectification")  # 责令停业整顿
+    CONFISCATE_GAINS = "confiscate_gains", _("Confiscate illegal gains")  # 没收违法所得
+    REVOKE_QUALIFICATION = "revoke_qualification", _("Suspend or revoke qualification")
+    # 暂停或者吊销有关资格
+    REQUEST_CLOSURE = "request_closure", _("Request closure by the government")  # 提请关闭
+
+
+class ConditionKind(models.TextChoices):
+    """How a tier's condition (适用条件) is tested."""
+
+    NUMERIC = "numeric", _("A counted fact within bounds")
+    CIRCUMSTANCE = "circumstance", _("A named circumstance applies")
+    ALWAYS = "always", _("Always (chosen by the officer)")
+
+
+class CircumstanceEffect(models.TextChoices):
+    """The legal effect of a circumstance (情节) on the fine."""
+
+    MUST_MITIGATE = "must_mitigate", _("Must be lenient or mitigated")  # 应当从轻或者减轻
+    MAY_MITIGATE = "may_mitigate", _("May be lenient or mitigated")  # 可以从轻或者减轻
+    AGGRAVATE = "aggravate", _("Severe")  # 从重
+    TIER = "tier", _("Selects a tier only")
+
+
+class HarmLevel(models.TextChoices):
+    """危害后果 — the harm a violation caused."""
+
+    NONE = "none", _("No harm")  # 没有造成危害后果
+    MINOR = "minor", _("Minor harm")  # 危害后果轻微
+    GENERAL = "general", _("Harm")  # 造成一定危害后果
+    SERIOUS = "serious", _("Serious harm")  # 危害后果严重
+
+
+class DecisionClass(models.TextChoices):
+    """The outcome classes of the discretion calculator (GLOSSARY)."""
+
+    NO_PENALTY = "no_penalty", _("No penalty")  # 不予处罚
+    MAY_WAIVE = "may_waive", _("Penalty may be waived")  # 可不予处罚
+    LENIENT = "lenient", _("Lenient")  # 从轻
+    STANDARD = "standard", _("Standard")  # 一般
+    SEVERE = "severe", _("Severe")  # 从重
+    MITIGATED = "mitigated", _("Mitigated")  # 减轻
+
+
+class RuleCode(models.TextChoices):
+    """Numbers the discretion calculator uses; each is versioned rule data."""
+
+    LENIENT_BAND = "lenient_band", _("Lenient band (percent of the range)")
+    STANDARD_BAND = "standard_band", _("Standard band (percent of the range)")
+    SEVERE_BAND = "severe_band", _("Severe band (percent of the range)")
+    MIN_AGE = "min_age", _("Age below which no penalty is imposed")
+    ADULT_AGE = "adult_age", _("Age below which the penalty must be mitigated")
+    LIMITATION_YEARS = "limitation_years", _("Limitation period (years)")
+    EXTENDED_LIMITATION_YEARS = (
+        "extended_limitation_years",
+        _("Limitation period where life, health or financial security was harmed (years)"),
+    )
+
+
+BAND_RULES: dict[str, str] = {
+    DecisionClass.LENIENT: RuleCode.LENIENT_BAND,
+    DecisionClass.STANDARD: RuleCode.STANDARD_BAND,
+    DecisionClass.SEVERE: RuleCode.SEVERE_BAND,
+}

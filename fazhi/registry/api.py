@@ -198,6 +198,13 @@ def _entity_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]
     return fields
 
 
+class ProblemOut(Schema):
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
 class ImportJobOut(Schema):
     id: int
     kind: str
@@ -221,6 +228,9 @@ class ImportJobOut(Schema):
     report_url: str | None
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
+    problems: list[ProblemOut] = Field(
+        default=[], description="The first problems the check found (GET /imports/{id} only)."
+    )
 
 
 def job_out(job: ImportJob) -> dict[str, Any]:
@@ -412,7 +422,10 @@ def import_create(
 @router.get("/imports/{job_id}", response=ImportJobOut)
 def import_status(request: HttpRequest, job_id: Id) -> Any:
     _require(request, "registry.view_importjob")
-    return job_out(selectors.import_job_get(actor=request.user, pk=job_id))
+    job = selectors.import_job_get(actor=request.user, pk=job_id)
+    data = job_out(job)
+    data["problems"] = [p._asdict() for p in selectors.import_job_problems(job)]
+    return data
 
 
 @router.post("/imports/{job_id}/confirm", response={202: ImportJobOut})

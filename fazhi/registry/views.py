@@ -302,14 +302,16 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    return render(request, "registry/import_detail.html", {"job": job})
+    problems = selectors.import_job_problems(job)
+    return render(request, "registry/import_detail.html", {"job": job, "problems": problems})
 
 
 @login_required
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The status card alone: htmx polls it while the job runs."""
     job = _job(request, pk)
-    return render(request, "registry/_import_status.html", {"job": job})
+    problems = [] if job.running else selectors.import_job_problems(job)
+    return render(request, "registry/_import_status.html", {"job": job, "problems": problems})
 
 
 @login_required

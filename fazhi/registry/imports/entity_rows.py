@@ -27,6 +27,19 @@ from fazhi.registry.imports.spec import ImportSpec
 from fazhi.registry.models import RegulatoryCategory, dedupe_key
 
 
+def territory_prefix(region_code: str) -> str:
+    """The prefix every region code in a unit's territory starts with:
+    370811 (a county) itself, 3708 for a city (370800), 37 for a province."""
+    code = region_code.strip()
+    if len(code) != 6 or not code.isdigit():
+        return ""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
 class EntityRowCheck(ImportSpec):
     """Checks entity rows one chunk at a time (``clean_chunk``)."""
 
@@ -53,6 +66,10 @@ class EntityRowCheck(ImportSpec):
         self.category_memo: dict[str, tuple[int, list[Problem]]] = {}
         self.agency_memo: dict[str, tuple[int | None, list[Problem]]] = {}
         self.agencies = self._agency_lookup()
+        # Rows must lie in the importing agency's territory (issue 14): a
+        # county imports its own county's entities, a city its counties'.
+        agency = self.job.unit.agency()
+        self.territory = territory_prefix(agency.region_code)
         self.messages = {
             "required": _("This column is required."),
             "too_long": _("Longer than %(n)d characters."),
@@ -69,6 +86,11 @@ class EntityRowCheck(ImportSpec):
             "mismatch": _("Division %(d)s belongs to section %(s)s."),
             "category": _("Unknown regulatory category: %(names)s."),
             "agency": _("No unit by this name in your scope."),
+            "territory": _(
+                "Outside the territory of %(agency)s (%(code)s); the unit that covers "
+                "this region imports it."
+            )
+            % {"agency": agency.name, "code": agency.region_code},
             "agency_ambiguous": _(
                 "Several units in your scope have this name; use the unit's id."
             ),
@@ -89,7 +111,11 @@ class EntityRowCheck(ImportSpec):
         if not value:
             return [("region_code", "", self.messages["required"])]
         check = codes.validate_region(value)
-        return [] if check.valid else [("region_code", value, str(check.reason))]
+        if not check.valid:
+            return [("region_code", value, str(check.reason))]
+        if self.territory and not value.startswith(self.territory):
+            return [("region_code", value, self.messages["territory"])]
+        return []
 
     def _industry(self, section_value: str, division_value: str) -> tuple[str, str, list[Problem]]:
         """Resolve a section/division pair; a division names its own section."""

@@ -7,6 +7,7 @@ bad rows streams to disk instead of building a workbook in memory.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 from typing import IO, Any, NamedTuple
 
 from django.utils.translation import gettext as _
@@ -61,3 +62,17 @@ def write_report(
         sheet.write_string(line, 3, error.reason)
         line += 1
     workbook.close()
+
+
+def read_problems(source: IO[bytes], limit: int) -> list[RowError]:
+    """The first ``limit`` problems of a report (for the import page)."""
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_filelike(source)
+    if len(workbook.sheet_names) < 2:
+        return []
+    found = []
+    for cells in islice(workbook.get_sheet_by_index(1).iter_rows(), 1, limit + 1):
+        row, column, value, reason = [*cells, "", "", "", ""][:4]
+        found.append(RowError(int(float(str(row or 0))), str(column), str(value), str(reason)))
+    return found

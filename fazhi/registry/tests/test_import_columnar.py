@@ -42,7 +42,7 @@ def awkward_rows(count: int, seed: int, agencies: list[str]) -> list[list[str]]:
         return choices[0] if rng.random() < 0.85 else choices[rng.randrange(len(choices))]
 
     for n in range(count):
-        region = ("370811", "370812", "370826")[n % 3]
+        region = ("370811", "370811", "370811", "370826")[n % 4]  # one in 4 another county's
         uscc = f.make_uscc(region, body=f"MA{n:07d}")
         name = f"济宁{pick('宏达', '鲁源', 'ABC', 'abc')}化工有限公司{n}"
         address = f"任城区{pick('导入', '运河')}路{n}号"

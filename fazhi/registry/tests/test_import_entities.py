@@ -545,3 +545,44 @@ def test_a_twin_of_another_countys_entity_does_not_reveal_its_code(personas, tmp
     assert column == "单位名称"
     assert reason == "Already registered by another unit; ask the city to transfer it."
     assert theirs.uscc not in reason
+
+
+def test_a_bureaus_own_headers_are_understood(personas, tmp_path):
+    # Issue 14: 详细地址, 单位类型, 行业代码 as a GB/T 4754 class (C2614) …
+    variants = {"地址": "详细地址", "主体类型": "单位类型", "行业大类": "行业代码"}
+    headers = [variants.get(h, h) for h in f.ENTITY_HEADERS if h != "行业门类"]
+    row = {variants.get(k, k): v for k, v in f.entity_row(1).items() if k != "行业门类"}
+    row["行业代码"] = "C2614"
+    job = run(
+        personas.county_a_officer,
+        personas.county_a,
+        f.write_csv(tmp_path / "e.csv", headers, [row]),
+        valid_only=True,
+    )
+    assert (job.status, job.error_rows, job.created_count) == (ImportStatus.DONE, 0, 1)
+    entity = Entity.objects.get()
+    assert (entity.industry_section, entity.industry_division) == ("C", "26")
+    assert entity.address == row["详细地址"]
+
+
+def test_rows_outside_the_importing_units_territory_are_refused(personas, tmp_path):
+    # Issue 14: a county imported another county's entity and it became its own.
+    rows = [f.entity_row(1), f.entity_row(2, region="370826")]
+    path = f.write_csv(tmp_path / "e.csv", f.ENTITY_HEADERS, rows)
+    job = run(personas.county_a_officer, personas.county_a, path, valid_only=True)
+    ((row_no, column, value, reason),) = report_rows(job)
+    assert (row_no, column, value) == (3, "行政区划代码", "370826")
+    assert "Outside the territory of 任城区应急管理局 (370811)" in reason
+    assert list(Entity.objects.values_list("region_code", flat=True)) == ["370811"]
+    # The city's territory holds both counties.
+    city = run(personas.admin, personas.city, path, valid_only=True)
+    assert (city.error_rows, city.valid_rows) == (0, 2)
+
+
+def test_territory_prefixes():
+    from fazhi.registry.imports.entity_rows import territory_prefix
+
+    assert territory_prefix("370811") == "370811"
+    assert territory_prefix("370800") == "3708"
+    assert territory_prefix("370000") == "37"
+    assert territory_prefix("") == ""

@@ -43,6 +43,12 @@ def test_upload_check_then_import_valid_rows(
     assert "hx-get" not in page
     assert 'data-testid="report-link"' in page
     assert "Import the 1 valid row" in page
+    # The problem rows and their reasons are on the page, not only counted (issue 14).
+    assert 'data-testid="import-problems"' in page
+    assert "极高" in page
+    assert "is not one of" in page
+    api = client.get(f"/api/v1/imports/{job.pk}").json()
+    assert [(p["row"], p["value"]) for p in api["problems"]] == [(3, "极高")]
     assert Entity.objects.count() == 0
     report = client.get(reverse("registry:import_report", kwargs={"pk": job.pk}))
     assert report.status_code == 200
@@ -53,6 +59,9 @@ def test_upload_check_then_import_valid_rows(
     assert Entity.objects.count() == 1
     done = client.get(reverse("registry:import_progress", kwargs={"pk": job.pk})).content.decode()
     assert 'data-testid="created-count">1<' in done
+    # After the import: created/updated only, not also the check's new/changed.
+    assert ">New<" not in done
+    assert ">Changed<" not in done
     event = AuditEvent.objects.filter(verb="entity.import", object_id=str(job.pk)).get()
     assert (event.after or {})["created"] == 1
     listing = client.get(reverse("registry:import_list")).content.decode()

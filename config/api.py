@@ -42,7 +42,8 @@ class FazhiAPI(NinjaAPI):
                     errors[401] = "Not logged in, or the token is invalid or expired."
                     errors[403] = "Logged in, but not allowed (or the password expired)."
                 parameters = operation.get("parameters", [])
-                if any(p.get("in") == "path" for p in parameters):
+                if any(p.get("in") == "path" for p in parameters) or "requestBody" in operation:
+                    # A body may name objects too (an entry to calculate with).
                     errors[404] = "No such object within your scope."
                 if parameters or "requestBody" in operation:
                     errors[422] = "Invalid input: the fields and what is wrong with them."

@@ -1,0 +1,168 @@
+"""The production server under load: gunicorn + whitenoise, 20 concurrent clients.
+
+Measures requests per second and p95 latency of the entity API list and the
+HTML entity list against a hello-world view served by the same server in the
+same run (targets: API ≥ 40 % and HTML ≥ 20 % of hello-world, p95 ≤ 150 ms).
+The registry holds what bench_registry left (FAZHI_BENCH_ROWS, 1M by default),
+or is loaded here when empty.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.harness import Bench
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = int(os.environ.get("FAZHI_BENCH_CLIENTS", "20"))
+SECONDS = float(os.environ.get("FAZHI_BENCH_SERVER_SECONDS", "15"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_server(port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "false",
+        "LOG_REQUESTS": "false",
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:config.gunicorn"]
+    server = subprocess.Popen(
+        [*command, "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(600):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/bench/hello")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _load(port: int, path: str, headers: dict[str, str]) -> tuple[float, list[float]]:
+    """CLIENTS keep-alive clients for SECONDS; return (requests/s, latencies)."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + SECONDS
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        while time.perf_counter() < stop:
+            started = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - started)
+            if response.status != 200:
+                errors.append(f"{path}: {response.status}")
+                break
+        with lock:
+            latencies.extend(mine)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(errors[0])
+    return len(latencies) / elapsed, latencies
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18]
+
+
+def _ensure_entities() -> str:
+    from bench import bench_registry
+    from fazhi.registry.models import Entity
+
+    org = bench_registry.setup_org()
+    count = Entity.objects.count()
+    if count == 0:
+        with tempfile.TemporaryDirectory() as folder:
+            path = bench_registry.write_csv(Path(folder) / "e.csv", bench_registry.CSV_ROWS)
+            bench_registry.import_file(path, org)
+        count = Entity.objects.count()
+    return f"{count:,} entities"
+
+
+def _credentials() -> tuple[dict[str, str], dict[str, str]]:
+    from django.test import Client
+
+    from fazhi.core import services
+    from fazhi.core.models import User
+
+    user = User.objects.get(username="bench_city")
+    _token, key = services.token_issue(actor=user, user=user, name="bench")
+    browser = Client()
+    browser.force_login(user)
+    session = browser.cookies["sessionid"].value
+    return {"Authorization": f"Bearer {key}"}, {"Cookie": f"sessionid={session}"}
+
+
+def run(bench: Bench) -> None:
+    from django.db import connection
+
+    size = _ensure_entities()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE registry_entity")
+    api_headers, page_headers = _credentials()
+    port = _free_port()
+    server = _start_server(port)
+    cases: list[tuple[str, str, dict[str, str], str]] = [
+        ("hello world", "/bench/hello", {}, ""),
+        ("API entity list", "/api/v1/entities?per_page=50", api_headers, "≥ 40% of hello"),
+        ("HTML entity list", "/registry/entities/", page_headers, "≥ 20% of hello"),
+    ]
+    results: dict[str, Any] = {}
+    try:
+        for name, path, headers, target in cases:
+            _load(port, path, headers)  # warm up every worker
+            rate, latencies = _load(port, path, headers)
+            results[name] = rate
+            bench.record(
+                f"{name} req/s ({CLIENTS} clients)",
+                rate,
+                size=size,
+                unit="req/s",
+                baseline=f"hello world req/s ({CLIENTS} clients)" if target else None,
+                target=target,
+            )
+            bench.record(
+                f"{name} p95 ({CLIENTS} clients)",
+                _p95(latencies),
+                size=size,
+                target="≤ 150 ms" if target else "",
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

@@ -56,6 +56,25 @@ def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> Non
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep files that tests store (attachments, 文书) out of var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    """Run tasks in the test process; production's default is the database worker."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor(settings: Any, tmp_path: Any) -> None:
+    """Each test anchors its audit chain in a file of its own."""
+    settings.AUDIT_ANCHOR_KEY = "test-anchor-key-" + "k" * 32
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit" / "checkpoints.log"
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     city = factories.agency("示范市应急管理局", "370800", "city")

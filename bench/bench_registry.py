@@ -214,10 +214,9 @@ def clear_entities() -> None:
 
 def import_file(path: Path, org: dict[str, Any]) -> Any:
     """Check and import a file as the city's legal reviewer (valid rows)."""
-    from fazhi.registry import services
-    from fazhi.registry.imports import base
+    from fazhi.registry.imports import jobs, runner
 
-    job = services.import_job_create(
+    job = jobs.import_job_create(
         actor=org["bench_city"],
         kind="entity",
         unit=org["city"],
@@ -227,13 +226,13 @@ def import_file(path: Path, org: dict[str, Any]) -> Any:
         run=False,
     )
     watcher = _CommitWatcher()
-    log = logging.getLogger("fazhi.registry.imports.entities")
+    log = logging.getLogger("fazhi.registry.imports.entity_apply")
     level = log.level
     log.setLevel(logging.INFO)
     log.addHandler(watcher)
     started = time.perf_counter()
     try:
-        job = base.job_validate(job.pk)
+        job = runner.job_validate(job.pk)
     finally:
         log.removeHandler(watcher)
         log.setLevel(level)

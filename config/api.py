@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from fazhi.core.auth import api_auth
-from fazhi.core.errors import DomainError
+from fazhi.core.errors import DomainError, OutOfScope
 
 api = NinjaAPI(
     title="Fazhi API",
@@ -18,6 +18,10 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """Answer a refused action; the policy's errors answer as pages do (403/404)."""
+    if isinstance(exc, OutOfScope):
+        # Outside the caller's scope looks exactly like a row that does not exist.
+        return api.create_response(request, {"detail": "Not found"}, status=404)
     return api.create_response(
         request, {"detail": str(exc.message), "field": exc.field}, status=exc.status_code
     )
@@ -42,6 +46,7 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def _add_routers() -> None:
     from fazhi.core.api import router as core_router
     from fazhi.core.api_clock import router as clock_router
+    from fazhi.core.api_documents import router as documents_router
     from fazhi.discretion.api import router as discretion_router
     from fazhi.laws.api import router as laws_router
     from fazhi.powers.api import router as powers_router
@@ -49,6 +54,7 @@ def _add_routers() -> None:
 
     api.add_router("/", core_router)
     api.add_router("/clock", clock_router)
+    api.add_router("/", documents_router)
     api.add_router("/", laws_router)
     api.add_router("/", powers_router)
     api.add_router("/", discretion_router)

@@ -40,6 +40,31 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_anchor_key() -> str:
+    """Key of the audit checkpoints: from the environment, never from the database.
+
+    Outside production a generated key is kept under var/ (beside the database,
+    so it proves nothing there: it only exercises the mechanism).
+    """
+    key = env_str("AUDIT_ANCHOR_KEY", "")
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured("AUDIT_ANCHOR_KEY must be at least 32 characters long")
+        return key
+    if FAZHI_ENV == "production":
+        raise ImproperlyConfigured("AUDIT_ANCHOR_KEY must be set when FAZHI_ENV=production")
+    path = VAR_DIR / "audit_anchor_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+AUDIT_ANCHOR_KEY = _audit_anchor_key()
+# Append-only checkpoint file (chattr +a, or a mount the database host cannot write).
+AUDIT_ANCHOR_FILE = Path(env_str("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit" / "checkpoints.log")))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -60,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fazhi.core.middleware.RequestLogMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fazhi.core.middleware.DefaultLanguageMiddleware",
@@ -101,6 +128,11 @@ DATABASES = {
         BASE_DIR,
     )
 }
+if FAZHI_ENV == "production" and "sqlite3" in str(DATABASES["default"]["ENGINE"]):
+    # One writer at a time and no server-side dumps: SQLite is for a demo or a laptop.
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be postgres://… when FAZHI_ENV=production (SQLite is refused)"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -134,8 +166,22 @@ SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", FAZHI_ENV == "production")
+_production = FAZHI_ENV == "production"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _production)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# TLS is terminated in front of Fazhi (nginx, a load balancer). Requests from these
+# addresses are trusted for X-Forwarded-For (the client address used by audit and
+# login throttling) and X-Forwarded-Proto (is the request HTTPS?). Bind the server
+# where only the proxy can reach it.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _production)
+# A load balancer's probe speaks plain HTTP to the backend.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if _production else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", _production)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", _production)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
@@ -158,16 +204,25 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 STATICFILES_DIRS = [BASE_DIR / "fazhi" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed names (served for a year by whitenoise) once collected;
+    # tests and runserver use the plain storage that needs no collectstatic.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST", _production)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 50, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-_task_backend = env_choice("TASK_BACKEND", "immediate", ("immediate", "database"))
+# The database worker by default (./dev serve and ./dev demo start it): a check
+# or an import never runs inside the web request. Tests run tasks immediately.
+_task_backend = env_choice("TASK_BACKEND", "database", ("immediate", "database"))
 TASKS = {
     "default": {
         "BACKEND": {
@@ -177,11 +232,25 @@ TASKS = {
     }
 }
 
+# One JSON object per line in production (for journald, Loki, ELK), plain text otherwise.
+_log_format = env_choice("LOG_FORMAT", "json" if _production else "text", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": _log_format}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request (method, path, status, duration, user, client).
+        "fazhi.request": {"level": "INFO" if env_bool("LOG_REQUESTS", _production) else "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -6,6 +6,7 @@ from fazhi.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", core_views.health, name="health"),
     path("accounts/", include("fazhi.core.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("fazhi.core.urls")),

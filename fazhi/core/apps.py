@@ -11,6 +11,12 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from fazhi.core import signals  # noqa: F401  (connects login auditing)
+        from fazhi.core.documents import document_templates_load
+        from fazhi.core.numbering import number_patterns_load
         from fazhi.core.roles import ensure_roles
 
         post_migrate.connect(ensure_roles, dispatch_uid="fazhi_ensure_roles")
+        post_migrate.connect(number_patterns_load, sender=self, dispatch_uid="fazhi_numbering")
+        post_migrate.connect(
+            document_templates_load, sender=self, dispatch_uid="fazhi_doc_templates"
+        )

@@ -15,13 +15,17 @@ import json
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
+from fazhi.core.anchor import anchor_read, checkpoint_after_commit
 from fazhi.core.models import AuditChainHead, AuditEvent, OrgUnit, User
 from fazhi.core.request_context import current_client_ip
+
+if TYPE_CHECKING:
+    from fazhi.core.actors import Actor
 
 GENESIS = "0" * 64
 
@@ -100,7 +104,7 @@ def event_hash(event: AuditEvent) -> str:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     verb: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -127,7 +131,7 @@ def audit_record(
         event = AuditEvent(
             seq=head.last_seq + 1,
             occurred_at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
+            actor=actor if isinstance(actor, User) and actor.pk else None,
             actor_label=actor_label
             or (
                 actor.get_username() if actor is not None and actor.is_authenticated else "system"
@@ -155,6 +159,8 @@ def audit_record(
         head.last_seq = event.seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+        # Anchor the head outside the database once (and only if) it commits.
+        transaction.on_commit(checkpoint_after_commit)
     return event
 
 
@@ -200,4 +206,26 @@ def audit_verify() -> tuple[int, Break | None]:
         return count, Break(count + 1, "missing: the chain head was removed")
     if head is not None and (head.last_seq != count or head.last_hash != expected_prev):
         return count, Break(count + 1, f"missing: the chain head records {head.last_seq} events")
-    return count, None
+    return count, _check_anchor(count)
+
+
+def _check_anchor(count: int) -> Break | None:
+    """Hold the chain against the last checkpoint written outside the database."""
+    state = anchor_read()
+    if state is None:
+        return None
+    if state.problem:
+        return Break(state.last.seq if state.last else 0, f"anchor file: {state.problem}")
+    last = state.last
+    if last is None:
+        return None
+    if count < last.seq:
+        return Break(
+            count + 1, f"missing: the checkpoint of {last.time} records {last.seq} events"
+        )
+    stored = AuditEvent.objects.filter(seq=last.seq).values_list("hash", flat=True).first()
+    if stored != last.hash:
+        return Break(
+            last.seq, f"differs from the checkpoint of {last.time}: the chain was rewritten"
+        )
+    return None

@@ -70,3 +70,9 @@ class AttachmentRole(models.TextChoices):
     DOCUMENT = "document", _("Document")
     IMPORT = "import", _("Import file")
     OTHER = "other", _("Other")
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+    STOPPED = "stopped", _("Stopped")

@@ -33,6 +33,7 @@ from django.utils.translation import ngettext
 
 from fazhi.core.calendar import DayInfo, WorkCalendar
 from fazhi.core.choices import CalendarKind, ClockUnit
+from fazhi.core.effective import in_force_q
 from fazhi.core.errors import DomainError
 from fazhi.core.models import ClockRule
 
@@ -199,10 +200,6 @@ class DeadlineResult:
 RULE_STATUSES = ("in_force", "ended", "future")
 
 
-def _in_force_q(on: datetime.date) -> Q:
-    return Q(effective_from__lte=on) & (Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-
-
 def clock_rule_list(
     *,
     on: datetime.date | None = None,
@@ -219,11 +216,11 @@ def clock_rule_list(
     """
     rules = ClockRule.objects.all()
     if on is not None:
-        rules = rules.filter(_in_force_q(on))
+        rules = rules.filter(in_force_q(on))
     if status:
         today = today or timezone.localdate()
         if status == "in_force":
-            rules = rules.filter(_in_force_q(today))
+            rules = rules.filter(in_force_q(today))
         elif status == "ended":
             rules = rules.filter(effective_to__lt=today)
         elif status == "future":

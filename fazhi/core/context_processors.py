@@ -40,6 +40,19 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Attachments"), "core:attachment_list", "core.view_attachment", group="system"),
     NavItem(_("Check a code"), "core:code_check", group="system"),
     NavItem(_("Audit log"), "core:audit_list", "core.view_auditevent", group="system"),
+    NavItem(_("Documents issued"), "core:document_list", "core.view_document", group="system"),
+    NavItem(
+        _("Document templates"),
+        "core:doctemplate_list",
+        "core.view_documenttemplate",
+        group="system",
+    ),
+    NavItem(
+        _("Numbering patterns"),
+        "core:numberpattern_list",
+        "core.view_numberpattern",
+        group="system",
+    ),
 ]
 
 

@@ -16,32 +16,20 @@ from django.conf import settings
 from django.db import transaction
 
 from fazhi.core import services
+from fazhi.core.actors import SystemActor
 from fazhi.core.codes import ric_check_char, uscc_check_char
 from fazhi.core.demo_context import DemoContext
 from fazhi.core.models import OrgUnit, Role, User
 
+# The actor behind demo data: recorded in the audit trail as "demo".
+INSTALLER = SystemActor("demo")
 
-class _Installer:
-    """The actor behind demo data: recorded in the audit trail as "demo"."""
-
-    pk = None
-    is_authenticated = True
-    is_superuser = True
-    unit = None
-    role = None
-
-    def get_username(self) -> str:
-        return "demo"
-
-
-INSTALLER = _Installer()
-
-CITY = ("济宁市应急管理局", "370800")
+CITY = ("济宁市应急管理局", "370800", "济")
 COUNTIES = [
-    ("任城区应急管理局", "370811"),
-    ("微山县应急管理局", "370826"),
-    ("鱼台县应急管理局", "370827"),
-    ("金乡县应急管理局", "370828"),
+    ("任城区应急管理局", "370811", "任"),
+    ("微山县应急管理局", "370826", "微"),
+    ("鱼台县应急管理局", "370827", "鱼"),
+    ("金乡县应急管理局", "370828", "金"),
 ]
 CITY_UNITS = [
     ("办公室", "section"),
@@ -85,6 +73,8 @@ def _logins_file() -> Path:
 def _unit(name: str, kind: str, parent: OrgUnit | None, **extra: str) -> OrgUnit:
     existing = OrgUnit.objects.filter(name=name, parent=parent).first()
     if existing is not None:
+        if extra.get("doc_abbr") and not existing.doc_abbr:  # a demo made before numbering
+            services.orgunit_update(actor=INSTALLER, unit=existing, doc_abbr=extra["doc_abbr"])
         return existing
     return services.orgunit_create(actor=INSTALLER, name=name, kind=kind, parent=parent, **extra)
 
@@ -112,7 +102,13 @@ def load(seed: int = 2026) -> tuple[DemoContext, dict[str, str]]:
     """Build (or find) the demo bureau; return the context and the logins."""
     rng = random.Random(seed)
     city = _unit(
-        CITY[0], "agency", None, level="city", region_code=CITY[1], uscc=_agency_uscc(CITY[1], 1)
+        CITY[0],
+        "agency",
+        None,
+        level="city",
+        region_code=CITY[1],
+        uscc=_agency_uscc(CITY[1], 1),
+        doc_abbr=CITY[2],
     )
     units: dict[str, OrgUnit] = {"city": city}
     for name, kind in CITY_UNITS:
@@ -120,7 +116,7 @@ def load(seed: int = 2026) -> tuple[DemoContext, dict[str, str]]:
     for brigade in DETACHMENT_BRIGADES:
         units[brigade] = _unit(brigade, "brigade", units["应急管理综合行政执法支队"])
     counties = []
-    for index, (name, region) in enumerate(COUNTIES, start=2):
+    for index, (name, region, abbr) in enumerate(COUNTIES, start=2):
         county = _unit(
             name,
             "agency",
@@ -128,6 +124,7 @@ def load(seed: int = 2026) -> tuple[DemoContext, dict[str, str]]:
             level="county",
             region_code=region,
             uscc=_agency_uscc(region, index),
+            doc_abbr=abbr,
         )
         counties.append(county)
         units[name] = county

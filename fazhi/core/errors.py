@@ -17,12 +17,24 @@ class DomainError(Exception):
 
 
 class NotAllowed(DomainError):
-    """The actor may not act on this object (outside their scope or role)."""
+    """The actor's role does not grant the permission the action needs (403)."""
 
     status_code = 403
 
 
+class OutOfScope(NotAllowed):
+    """The object lies outside the actor's org scope: answered as "not found" (404)."""
+
+    status_code = 404
+
+
 class Conflict(DomainError):
     """The object is not in a state that allows this action."""
+
+    status_code = 409
+
+
+class Refused(DomainError):
+    """A workflow guard refused a transition; ``message`` says why."""
 
     status_code = 409

@@ -70,6 +70,7 @@ class OrgUnitForm(StyledMixin, forms.ModelForm):
             "parent",
             "region_code",
             "uscc",
+            "doc_abbr",
             "sort_order",
             "is_active",
         ]

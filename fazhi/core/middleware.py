@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import time
 from collections.abc import Callable
 
@@ -16,6 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fazhi.core.request_context import client_ip_of, reset_client_ip, set_client_ip
+
+request_log = logging.getLogger("fazhi.request")
 
 LAST_SEEN_KEY = "fazhi_last_seen"
 LAST_SEEN_RESOLUTION = 30  # seconds
@@ -98,4 +101,30 @@ class DefaultLanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
+
+
+class RequestLogMiddleware:
+    """Log one structured line per request (a JSON object in production)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request_log.isEnabledFor(logging.INFO):
+            return self.get_response(request)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        request_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "client_ip": client_ip_of(request),
+            },
+        )
         return response

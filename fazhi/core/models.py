@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, Permission
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
@@ -16,12 +17,14 @@ from fazhi.core import codes
 from fazhi.core.choices import (
     AgencyLevel,
     AttachmentRole,
+    ClockState,
     ClockUnit,
     DayKind,
     RoleCode,
     Scope,
     UnitKind,
 )
+from fazhi.core.effective import Effective, EffectiveQuerySet
 
 PATH_STEP = 6  # digits per tree level in OrgUnit.path
 
@@ -50,6 +53,12 @@ class OrgUnit(models.Model):
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     region_code = models.CharField(_("region code"), max_length=6, blank=True)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    doc_abbr = models.CharField(
+        _("document abbreviation"),
+        max_length=10,
+        blank=True,
+        help_text=_("机关代字 used in 文书号 and 案号, e.g. 济 or 任."),
+    )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -285,7 +294,7 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
-class ClockRule(models.Model):
+class ClockRule(Effective):
     """期限规则 — a statutory time limit stored as data, with its source."""
 
     code = models.SlugField(_("code"), max_length=60)
@@ -307,9 +316,9 @@ class ClockRule(models.Model):
     verified = models.BooleanField(
         _("verified"), default=True, help_text=_("Unverified defaults are flagged in the UI.")
     )
-    effective_from = models.DateField(_("effective from"))
-    effective_to = models.DateField(_("effective to"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = EffectiveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("clock rule")
@@ -323,15 +332,59 @@ class ClockRule(models.Model):
         return f"{self.name} ({self.length} {self.get_unit_display()})"
 
     def clean(self) -> None:
-        if self.effective_to and self.effective_to < self.effective_from:
-            raise ValidationError({"effective_to": _("The end date is before the start date.")})
+        super().clean()
         if self.length == 0:
             raise ValidationError({"length": _("A time limit must be at least 1.")})
 
-    def in_force_on(self, day: datetime.date) -> bool:
-        return self.effective_from <= day and (
-            self.effective_to is None or day <= self.effective_to
-        )
+
+class ObjectClock(models.Model):
+    """法定期限 — one statutory clock running on one object (a case, an inspection …).
+
+    Started, paused, resumed and stopped by workflow transitions; ``due_on``
+    and ``derivation`` always come from the clock engine and the rule version
+    in force on ``started_on``. ``pauses`` keeps every pause with its reason
+    ({"from", "to", "reason"}, both days included; "to" is null while paused).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    target = GenericForeignKey("content_type", "object_id")
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rule = models.ForeignKey(
+        ClockRule, verbose_name=_("rule version"), on_delete=models.PROTECT, related_name="+"
+    )
+    rule_code = models.SlugField(_("rule"), max_length=60)
+    key = models.CharField(_("key"), max_length=60, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING
+    )
+    started_on = models.DateField(_("started on"))
+    due_on = models.DateField(_("due on"), db_index=True)
+    pauses = models.JSONField(_("pauses"), default=list, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    derivation = models.JSONField(_("derivation"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("statutory clock")
+        verbose_name_plural = _("statutory clocks")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "rule_code", "key"], name="objectclock_one"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="objectclock_target")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} {self.due_on}"
 
 
 class Blob(models.Model):
@@ -370,3 +423,150 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class NumberPattern(models.Model):
+    """文书号 / 案号 pattern — how one agency writes the numbers of one kind.
+
+    A row without an agency is the default for every agency. The pattern is a
+    Python format string over ``agency_abbr``, ``year`` and ``seq`` (which may
+    carry a width, ``{seq:04d}``), e.g. ``{agency_abbr}应急罚〔{year}〕{seq}号``.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)
+    agency = models.ForeignKey(
+        OrgUnit, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    label = models.CharField(_("name"), max_length=100)
+    pattern = models.CharField(_("pattern"), max_length=120)
+
+    class Meta:
+        verbose_name = _("numbering pattern")
+        verbose_name_plural = _("numbering patterns")
+        ordering = ["kind", "agency__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "agency"], name="numberpattern_unique_kind_agency"
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(agency__isnull=True),
+                name="numberpattern_unique_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.pattern}"
+
+    def clean(self) -> None:
+        from fazhi.core.numbering import pattern_problem
+
+        problem = pattern_problem(self.pattern)
+        if problem:
+            raise ValidationError({"pattern": problem})
+
+
+class NumberSequence(models.Model):
+    """The counter behind one agency's numbers of one kind in one year."""
+
+    agency = models.ForeignKey(OrgUnit, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=60)
+    year = models.PositiveIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind", "year"], name="numbersequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.kind}/{self.year}: {self.last_value}"
+
+
+class IssuedNumber(models.Model):
+    """A number handed out; the constraints make a duplicate impossible."""
+
+    agency = models.ForeignKey(OrgUnit, verbose_name=_("agency"), on_delete=models.PROTECT)
+    kind = models.CharField(_("kind"), max_length=60)
+    year = models.PositiveIntegerField(_("year"))
+    seq = models.PositiveIntegerField(_("sequence number"))
+    text = models.CharField(_("number"), max_length=160)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issued number")
+        verbose_name_plural = _("issued numbers")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind", "year", "seq"], name="issuednumber_unique_seq"
+            ),
+            models.UniqueConstraint(fields=["agency", "text"], name="issuednumber_unique_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DocumentTemplate(models.Model):
+    """文书模板 — one version of a Word template, rendered with docxtpl.
+
+    Versions are never edited: an administrator downloads the active version,
+    edits it in Word and uploads it as the next version. Templates are small
+    and few, so their bytes live in the database with their hash.
+    """
+
+    code = models.CharField(_("code"), max_length=60)
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=100)
+    content = models.BinaryField(_("file"))
+    sha256 = models.CharField(max_length=64)
+    variables = models.JSONField(_("variables"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="doctemplate_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Document(models.Model):
+    """文书 — a rendered, numbered and hashed document about one object."""
+
+    template = models.ForeignKey(
+        DocumentTemplate, verbose_name=_("template"), on_delete=models.PROTECT
+    )
+    title = models.CharField(_("title"), max_length=200)
+    number = models.CharField(_("document number"), max_length=160, blank=True)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=40)
+    attachment = models.ForeignKey(
+        Attachment, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}".strip()

@@ -31,6 +31,8 @@ _STAFF_VIEW = [
     "core.view_clockrule",
     "core.view_calendarday",
     "core.view_calendaryear",
+    "core.view_document",
+    "core.add_document",
 ]
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -55,6 +57,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "core.delete_calendarday",
         "core.add_calendaryear",
         "core.view_calendaryear",
+        "core.view_numberpattern",
+        "core.add_numberpattern",
+        "core.change_numberpattern",
+        "core.view_documenttemplate",
+        "core.add_documenttemplate",
+        "core.view_document",
+        "core.add_document",
     },
     RoleCode.LEADER: {*_STAFF_VIEW, "core.view_auditevent"},
     RoleCode.LEGAL_REVIEWER: {
@@ -68,6 +77,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "core.change_calendarday",
         "core.add_calendaryear",
         "core.view_calendaryear",
+        "core.view_numberpattern",
+        "core.add_numberpattern",
+        "core.change_numberpattern",
+        "core.view_documenttemplate",
     },
     RoleCode.OFFICER: set(_STAFF_VIEW),
     RoleCode.LICENSING_CLERK: set(_STAFF_VIEW),

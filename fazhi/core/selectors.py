@@ -7,46 +7,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from fazhi.core.choices import Scope
 from fazhi.core.models import ApiToken, Attachment, AuditEvent, OrgUnit, User
 
-
-def scope_paths(actor: Any) -> list[str] | None:
-    """Return the unit-path prefixes the actor sees; None means everything."""
-    if actor is None or not actor.is_authenticated:
-        return []
-    if actor.is_superuser:
-        return None
-    role = actor.role
-    if role is None or actor.unit is None:
-        return []
-    if role.scope == Scope.ALL:
-        return None
-    if role.scope == Scope.UNIT:
-        return [actor.unit.path]
-    if role.scope == Scope.AGENCY:
-        return [actor.unit.agency().path]
-    return []
-
-
-def scope_q(actor: Any, path_field: str = "unit__path") -> Q:
-    """A Q object limiting rows to the actor's subtree (by a path field)."""
-    paths = scope_paths(actor)
-    if paths is None:
-        return Q()
-    if not paths:
-        return Q(pk__in=[])
-    q = Q()
-    for path in paths:
-        q |= Q(**{f"{path_field}__startswith": path})
-    return q
-
-
-def unit_in_scope(actor: Any, unit: OrgUnit | None) -> bool:
-    if unit is None:
-        return scope_paths(actor) is None
-    paths = scope_paths(actor)
-    return paths is None or any(unit.path.startswith(p) for p in paths)
+# Scope is decided by the policy; re-exported here, where the apps' selectors import it.
+from fazhi.core.policy import scope_paths as scope_paths
+from fazhi.core.policy import scope_q as scope_q
+from fazhi.core.policy import unit_in_scope as unit_in_scope
 
 
 def unit_list(*, actor: Any, q: str = "", kind: str = "") -> QuerySet[OrgUnit]:

@@ -35,6 +35,7 @@ UNIT_FIELDS = [
     "parent",
     "region_code",
     "uscc",
+    "doc_abbr",
     "sort_order",
     "is_active",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.core import clock_views, views
+from fazhi.core import clock_views, document_views, views
 
 app_name = "core"
 
@@ -24,4 +24,20 @@ urlpatterns = [
     path("clock/rules/new/", clock_views.clockrule_version_create, name="clockrule_create"),
     path("clock/rules/<int:pk>/edit/", clock_views.clockrule_edit, name="clockrule_edit"),
     path("calendar/", clock_views.calendar, name="calendar"),
+    path("numbering/", document_views.numberpattern_list, name="numberpattern_list"),
+    path("numbering/new/", document_views.numberpattern_edit, name="numberpattern_create"),
+    path("numbering/<int:pk>/edit/", document_views.numberpattern_edit, name="numberpattern_edit"),
+    path("doc-templates/", document_views.doctemplate_list, name="doctemplate_list"),
+    path("doc-templates/upload/", document_views.doctemplate_upload, name="doctemplate_upload"),
+    path(
+        "doc-templates/<int:pk>/download/",
+        document_views.doctemplate_download,
+        name="doctemplate_download",
+    ),
+    path(
+        "doc-templates/<int:pk>/toggle/",
+        document_views.doctemplate_toggle,
+        name="doctemplate_toggle",
+    ),
+    path("documents/", document_views.document_list, name="document_list"),
 ]

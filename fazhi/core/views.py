@@ -10,9 +10,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db import DatabaseError, connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fazhi.core import selectors, services
@@ -28,6 +30,18 @@ from fazhi.core.forms import (
 )
 from fazhi.core.listing import paginate
 from fazhi.core.models import ApiToken
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Answer a load balancer or systemd probe: 200 when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def _activity_panel(request: HttpRequest) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_list
 from fazhi.registry import exports, selectors, services
 from fazhi.registry.choices import ImportKind
+from fazhi.registry.imports import jobs as import_jobs
 from fazhi.registry.keyset import Cursor, keyset_page, with_count
 from fazhi.registry.models import (
     EnforcementCertificate,
@@ -396,7 +397,7 @@ def import_create(
         unit = unit_list(actor=request.user).filter(pk=unit_id).first()
     if not isinstance(unit, OrgUnit):
         raise ValidationError({"unit_id": [_("This unit is outside your scope.")]})
-    job = services.import_job_create(
+    job = import_jobs.import_job_create(
         actor=request.user,
         kind=kind,
         unit=unit,
@@ -421,7 +422,7 @@ def import_confirm(request: HttpRequest, job_id: int) -> Any:
     _require(request, "registry.view_importjob")
     job = selectors.import_job_get(actor=request.user, pk=job_id)
     _require(request, *_IMPORT_PERMS[job.kind])
-    services.import_job_confirm(actor=request.user, job=job)
+    import_jobs.import_job_confirm(actor=request.user, job=job)
     job.refresh_from_db()
     return Status(202, job_out(job))
 

@@ -21,7 +21,7 @@ from fazhi.core.codes import uscc_check_char
 from fazhi.core.demo import INSTALLER, citizen_id, person_name
 from fazhi.core.demo_context import DemoContext
 from fazhi.registry import services
-from fazhi.registry.imports import base
+from fazhi.registry.imports import jobs, runner
 from fazhi.registry.imports.entities import COLUMNS
 from fazhi.registry.models import ConflictOfInterest, Entity, ExternalAgency, Officer
 
@@ -152,7 +152,7 @@ def _load_entities(ctx: DemoContext) -> list[str]:
             writer = csv.writer(fh)
             writer.writerow([c.header for c in COLUMNS])
             writer.writerows(rows)
-        job = services.import_job_create(
+        job = jobs.import_job_create(
             actor=ctx.admin,
             kind="entity",
             unit=ctx.city,
@@ -161,7 +161,7 @@ def _load_entities(ctx: DemoContext) -> list[str]:
             valid_only=True,
             run=False,
         )
-        job = base.job_validate(job.pk)
+        job = runner.job_validate(job.pk)
         # The file is gone once the job ran; keep the record honest about it.
         job.source_path = ""
         job.save(update_fields=["source_path"])

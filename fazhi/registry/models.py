@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core.models import Attachment, OrgUnit, User
+from fazhi.registry import workflow
 from fazhi.registry.choices import (
     CertificateStatus,
     ChangeKind,
@@ -206,12 +207,7 @@ class ImportJob(models.Model):
 
     @property
     def running(self) -> bool:
-        return self.status in (
-            ImportStatus.PENDING,
-            ImportStatus.VALIDATING,
-            ImportStatus.QUEUED,
-            ImportStatus.IMPORTING,
-        )
+        return self.status in workflow.RUNNING | workflow.WAITING
 
 
 class Entity(models.Model):

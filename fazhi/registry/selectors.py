@@ -386,3 +386,13 @@ def conflict_list(
 
 def conflict_get(*, actor: Any, pk: int) -> ConflictOfInterest:
     return conflict_list(actor=actor).get(pk=pk)
+
+
+def entity_resolve(entity: Entity) -> Entity:
+    """Follow ``merged_into`` (as stored now) to the live entity a record stands for."""
+    current = Entity.objects.get(pk=entity.pk)
+    seen = {current.pk}
+    while current.merged_into_id is not None and current.merged_into_id not in seen:
+        current = Entity.objects.get(pk=current.merged_into_id)
+        seen.add(current.pk)
+    return current

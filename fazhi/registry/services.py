@@ -1,4 +1,5 @@
-"""Writes for the registry, and the 持证上岗 / 回避 guards other apps call.
+"""Writes for the registry. The 持证上岗 / 回避 guards other apps call live in
+``eligibility`` and are re-exported here; import jobs are ``imports.jobs``.
 
 Every service is keyword-only, takes the actor, validates before saving,
 keeps the actor inside their scope, and records an audit event (and, for an
@@ -8,50 +9,49 @@ entity, a field-level change row) in the same transaction.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import os
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from fazhi.core import codes
-from fazhi.core import services as core_services
+from fazhi.core import codes, policy
 from fazhi.core.audit import audit_record, snapshot
-from fazhi.core.choices import AttachmentRole
-from fazhi.core.errors import Conflict, DomainError, NotAllowed
+from fazhi.core.errors import DomainError, NotAllowed
+from fazhi.core.locks import lock_rows
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_in_scope
-from fazhi.registry import industries, selectors, tasks
+from fazhi.registry import industries, selectors
 from fazhi.registry.choices import (
     CertificateStatus,
     ChangeKind,
     EnforcementDomain,
-    ImportKind,
-    ImportStatus,
-    OfficerStatus,
-    RuleCode,
 )
+from fazhi.registry.eligibility import (
+    officer_assert_certified as officer_assert_certified,
+)
+from fazhi.registry.eligibility import (
+    officer_certification_problem as officer_certification_problem,
+)
+from fazhi.registry.eligibility import officer_conflicts as officer_conflicts
+from fazhi.registry.eligibility import team_assert_valid as team_assert_valid
+from fazhi.registry.eligibility import team_min_officers as team_min_officers
 from fazhi.registry.models import (
     ConflictOfInterest,
     EnforcementCertificate,
     Entity,
     EntityChange,
-    EntityStaging,
     ExternalAgency,
-    ImportJob,
     Officer,
-    OfficerStaging,
     OfficerTraining,
     RegistryRule,
     RegulatoryCategory,
     dedupe_key,
 )
+from fazhi.registry.selectors import entity_resolve as entity_resolve
 
 ENTITY_FIELDS = list(Entity.DATA_FIELDS)
 OFFICER_FIELDS = [
@@ -268,20 +268,22 @@ def entity_merge(*, actor: Any, survivor: Entity, duplicates: Iterable[Entity]) 
     leaves the lists; its conflicts of interest move to the survivor so that
     recusal still holds.
     """
-    survivor = Entity.objects.select_for_update().get(pk=survivor.pk)
-    if survivor.merged_into_id is not None:
-        raise DomainError(_("The entity to keep has itself been merged."))
-    if not unit_in_scope(actor, survivor.supervising_agency):
-        raise NotAllowed(_("This entity is outside your scope."))
+    policy.require(actor, "registry.merge_entity")
     ids = sorted({d.pk for d in duplicates} - {survivor.pk})
     if not ids:
         raise DomainError(_("Choose at least one duplicate to merge."), field="duplicates")
+    # Survivor and duplicates are locked together in primary-key order, so two
+    # merges naming the same entities the other way round cannot deadlock.
+    rows = {row.pk: row for row in lock_rows(Entity, [survivor.pk, *ids])}
+    survivor = rows[survivor.pk]
+    policy.require_in_scope(actor, survivor.supervising_agency)
+    if survivor.merged_into_id is not None:
+        raise DomainError(_("The entity to keep has itself been merged."))
     now = timezone.now()
-    for duplicate in Entity.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+    for duplicate in (rows[pk] for pk in ids):
+        policy.require_in_scope(actor, duplicate.supervising_agency)
         if duplicate.merged_into_id is not None:
             raise DomainError(_("“%(name)s” was already merged.") % {"name": duplicate.name})
-        if not unit_in_scope(actor, duplicate.supervising_agency):
-            raise NotAllowed(_("“%(name)s” is outside your scope.") % {"name": duplicate.name})
         moved = list(
             ConflictOfInterest.objects.filter(entity=duplicate).values_list("pk", flat=True)
         )
@@ -318,16 +320,6 @@ def entity_merge(*, actor: Any, survivor: Entity, duplicates: Iterable[Entity]) 
             unit=duplicate.supervising_agency,
         )
     return survivor
-
-
-def entity_resolve(entity: Entity) -> Entity:
-    """Follow ``merged_into`` (as stored now) to the live entity a record stands for."""
-    current = Entity.objects.get(pk=entity.pk)
-    seen = {current.pk}
-    while current.merged_into_id is not None and current.merged_into_id not in seen:
-        current = Entity.objects.get(pk=current.merged_into_id)
-        seen.add(current.pk)
-    return current
 
 
 # --- external agencies ----------------------------------------------------
@@ -719,122 +711,6 @@ def conflict_end(
     return conflict
 
 
-def officer_conflicts(
-    *, officer: Officer, entity: Entity, on: datetime.date
-) -> list[ConflictOfInterest]:
-    """Return the officer's conflicts with ``entity`` active on ``on``."""
-    target = entity_resolve(entity)
-    return [
-        c
-        for c in ConflictOfInterest.objects.filter(officer=officer, entity=target).order_by(
-            "valid_from"
-        )
-        if c.active_on(on)
-    ]
-
-
-# --- 持证上岗: who may act on a given day ------------------------------------
-
-
-def _day(on: datetime.date) -> str:
-    return date_format(on, "Y-m-d")
-
-
-def officer_certification_problem(*, officer: Officer, on: datetime.date) -> str | None:
-    """Return why ``officer`` may not enforce on ``on`` (None if they may)."""
-    status = (
-        Officer.objects.filter(pk=officer.pk).values_list("status", flat=True).first()
-        or officer.status
-    )
-    if status != OfficerStatus.ACTIVE:
-        return _("%(name)s is not in service (%(status)s).") % {
-            "name": officer.full_name,
-            "status": OfficerStatus(status).label,
-        }
-    certificates = list(officer.certificates.all())
-    if any(c.valid_on(on) for c in certificates):
-        return None
-    if not certificates:
-        return _("%(name)s holds no enforcement certificate.") % {"name": officer.full_name}
-    relevant = [c for c in certificates if c.valid_from <= on] or certificates
-    latest = max(relevant, key=lambda c: (c.valid_from, c.pk))
-    values = {"name": officer.full_name, "number": latest.number, "day": _day(on)}
-    if latest.status == CertificateStatus.REVOKED:
-        return _("%(name)s's certificate %(number)s was revoked.") % values
-    if latest.status == CertificateStatus.SUSPENDED:
-        return _("%(name)s's certificate %(number)s is suspended.") % values
-    if latest.valid_from > on:
-        return _("%(name)s's certificate %(number)s is valid only from %(start)s.") % {
-            **values,
-            "start": _day(latest.valid_from),
-        }
-    return _("%(name)s's certificate %(number)s expired on %(end)s.") % {
-        **values,
-        "end": _day(latest.valid_to),
-    }
-
-
-def officer_assert_certified(*, officer: Officer, on: datetime.date) -> EnforcementCertificate:
-    """Refuse an enforcement act by an officer without a valid certificate that day.
-
-    持证上岗 (行政处罚法 Art. 42: officers must hold 执法资格). Returns the
-    certificate that makes the officer eligible.
-    """
-    problem = officer_certification_problem(officer=officer, on=on)
-    if problem is not None:
-        raise DomainError(
-            _("No enforcement without a valid certificate: %(problem)s") % {"problem": problem},
-            field="officers",
-        )
-    return max((c for c in officer.certificates.all() if c.valid_on(on)), key=lambda c: c.valid_to)
-
-
-def team_min_officers(on: datetime.date) -> RegistryRule:
-    rule = selectors.rule_in_force(RuleCode.TEAM_MIN_OFFICERS, on)
-    if rule is None:
-        raise DomainError(
-            _("No rule for the minimum team size is in force on %(day)s; ask an administrator.")
-            % {"day": _day(on)}
-        )
-    return rule
-
-
-def team_assert_valid(
-    *, officers: Iterable[Officer], on: datetime.date, entity: Entity | None = None
-) -> RegistryRule:
-    """Refuse a team that breaks 持证上岗 or 回避, or is too small.
-
-    Every officer must be certified on ``on`` and free of any conflict with
-    ``entity``; the team needs at least the number of officers the rule in
-    force sets (行政处罚法 Art. 42: 不得少于两人). Returns that rule.
-    """
-    rule = team_min_officers(on)
-    team = list({o.pk: o for o in officers}.values())
-    problems: list[str] = []
-    for officer in team:
-        problem = officer_certification_problem(officer=officer, on=on)
-        if problem is not None:
-            problems.append(problem)
-        if entity is not None:
-            for conflict in officer_conflicts(officer=officer, entity=entity, on=on):
-                problems.append(
-                    _("%(name)s must recuse: %(kind)s (%(entity)s).")
-                    % {
-                        "name": officer.full_name,
-                        "kind": conflict.get_kind_display(),
-                        "entity": conflict.entity.name,
-                    }
-                )
-    if len(team) < rule.value:
-        problems.append(
-            _("A team needs at least %(n)d certified officers (%(source)s); this one has %(k)d.")
-            % {"n": rule.value, "source": rule.source, "k": len(team)}
-        )
-    if problems:
-        raise DomainError(" ".join(problems), field="officers")
-    return rule
-
-
 # --- rules ----------------------------------------------------------------
 
 
@@ -861,137 +737,3 @@ def rule_save(*, actor: Any, rule: RegistryRule | None = None, **fields: Any) ->
         after=snapshot(target, RULE_FIELDS),
     )
     return target
-
-
-# --- import jobs ----------------------------------------------------------
-
-IMPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
-
-
-def _file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _enqueue(task: Any, job_id: int) -> None:
-    result = task.enqueue(job_id)
-    ImportJob.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
-
-
-@transaction.atomic
-def import_job_create(
-    *,
-    actor: Any,
-    kind: str,
-    unit: OrgUnit,
-    filename: str,
-    upload: IO[bytes] | None = None,
-    path: str | None = None,
-    valid_only: bool = False,
-    import_if_clean: bool = False,
-    run: bool = True,
-) -> ImportJob:
-    """Accept a file for import and queue its check; nothing is imported yet.
-
-    After the check the job waits for the user's choice, unless it is to
-    import the valid rows at once (``valid_only``) or, when no row is bad,
-    all of them (``import_if_clean``; with a bad row nothing is imported).
-
-    An upload is stored by its hash (the audit trail records it); a local
-    ``path`` (command line) is read where it lies. With ``run`` the check is
-    queued as a background task once the transaction commits.
-    """
-    if kind not in ImportKind.values:
-        raise DomainError(_("Unknown kind of import."), field="kind")
-    if not unit_in_scope(actor, unit):
-        raise ValidationError({"unit": _("This unit is outside your scope.")})
-    if not filename.lower().endswith(IMPORT_SUFFIXES):
-        raise DomainError(_("Upload an Excel workbook (.xlsx, .xls) or a CSV file."), field="file")
-    attachment = None
-    if upload is not None:
-        attachment = core_services.attachment_store(
-            actor=actor, upload=upload, name=filename, unit=unit, role=AttachmentRole.IMPORT
-        )
-        sha256 = attachment.blob.sha256
-    elif path is not None:
-        if not os.path.isfile(path):
-            raise DomainError(_("No such file: %(path)s") % {"path": path}, field="file")
-        sha256 = _file_sha256(path)
-    else:
-        raise DomainError(_("Choose a file."), field="file")
-    job = ImportJob.objects.create(
-        kind=kind,
-        unit=unit,
-        created_by=_actor_user(actor),
-        attachment=attachment,
-        source_path=os.path.abspath(path) if path and upload is None else "",
-        source_name=os.path.basename(filename)[:255],
-        source_sha256=sha256,
-        valid_only=valid_only,
-        import_if_clean=import_if_clean,
-    )
-    audit_record(
-        actor=actor,
-        verb="import.create",
-        obj=job,
-        after={
-            "kind": kind,
-            "file": job.source_name,
-            "sha256": sha256,
-            "valid_only": valid_only,
-            "import_if_clean": import_if_clean,
-        },
-        unit=unit,
-    )
-    if run:
-        job_id = job.pk
-        transaction.on_commit(lambda: _enqueue(tasks.import_validate, job_id))
-    return job
-
-
-@transaction.atomic
-def import_job_confirm(*, actor: Any, job: ImportJob, run: bool = True) -> ImportJob:
-    """Import the valid rows of a checked file (the user's explicit choice)."""
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if not unit_in_scope(actor, job.unit):
-        raise NotAllowed(_("This import is outside your scope."))
-    if job.status != ImportStatus.VALIDATED:
-        raise Conflict(
-            _("Only a checked file can be imported (this one is: %(s)s).")
-            % {"s": job.get_status_display()}
-        )
-    if not job.valid_rows:
-        raise Conflict(_("The file has no valid rows to import."))
-    job.status = ImportStatus.QUEUED
-    job.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        verb="import.confirm",
-        obj=job,
-        after={"valid_rows": job.valid_rows},
-        unit=job.unit,
-    )
-    if run:
-        job_id = job.pk
-        transaction.on_commit(lambda: _enqueue(tasks.import_apply, job_id))
-    return job
-
-
-@transaction.atomic
-def import_job_discard(*, actor: Any, job: ImportJob) -> ImportJob:
-    """Drop a checked file without importing anything."""
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if not unit_in_scope(actor, job.unit):
-        raise NotAllowed(_("This import is outside your scope."))
-    if job.status not in (ImportStatus.VALIDATED, ImportStatus.FAILED):
-        raise Conflict(_("This import can no longer be discarded."))
-    model = EntityStaging if job.kind == ImportKind.ENTITY else OfficerStaging
-    model.objects.filter(job_id=job.pk).delete()
-    job.status = ImportStatus.DISCARDED
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "finished_at"])
-    audit_record(actor=actor, verb="import.discard", obj=job, unit=job.unit)
-    return job

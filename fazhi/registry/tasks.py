@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from fazhi.registry.imports import base
+from fazhi.registry.imports import runner
 
 
 @task
 def import_validate(job_id: int) -> str:
     """Check every row of an uploaded file and write its error report."""
-    return base.job_validate(job_id).status
+    return runner.job_validate(job_id).status
 
 
 @task
 def import_apply(job_id: int) -> str:
     """Import the checked valid rows of a file."""
-    return base.job_apply(job_id).status
+    return runner.job_apply(job_id).status

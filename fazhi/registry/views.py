@@ -35,6 +35,7 @@ from fazhi.registry.forms import (
     RuleForm,
     TrainingForm,
 )
+from fazhi.registry.imports import jobs as import_jobs
 from fazhi.registry.keyset import Cursor, keyset_page, with_count
 from fazhi.registry.models import Entity, ImportJob, Officer
 
@@ -225,7 +226,7 @@ def _import_start(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = services.import_job_create(
+            job = import_jobs.import_job_create(
                 actor=request.user,
                 kind=kind,
                 unit=form.cleaned_data["unit"],
@@ -330,7 +331,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     _require(request, *_IMPORT_PERMS[job.kind])  # type: ignore[index]
     try:
-        services.import_job_confirm(actor=request.user, job=job)
+        import_jobs.import_job_confirm(actor=request.user, job=job)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("registry:import_detail", pk=job.pk)
@@ -342,7 +343,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     _require(request, *_IMPORT_PERMS[job.kind])  # type: ignore[index]
     try:
-        services.import_job_discard(actor=request.user, job=job)
+        import_jobs.import_job_discard(actor=request.user, job=job)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

@@ -61,13 +61,12 @@ def test_officer_imports_entities_reads_the_report_and_finds_them(
 def test_the_progress_card_follows_a_background_job(
     browser_page, live_server, personas, tmp_path: Path
 ) -> None:
-    from fazhi.registry import services
-    from fazhi.registry.imports import base
+    from fazhi.registry.imports import jobs, runner
 
     page = browser_page
     rows = [f.entity_row(n) for n in range(1, 6)]
     path = f.write_csv(tmp_path / "e.csv", f.ENTITY_HEADERS, rows)
-    job = services.import_job_create(
+    job = jobs.import_job_create(
         actor=personas.county_a_officer,
         kind="entity",
         unit=personas.county_a,
@@ -80,7 +79,7 @@ def test_the_progress_card_follows_a_background_job(
     page.locator("[data-testid=import-status][data-status=pending]").wait_for()
     assert page.locator("[data-testid=import-progress]").count() == 1
     # A worker picks the job up; htmx polling shows the result without a reload.
-    base.job_validate(job.pk)
+    runner.job_validate(job.pk)
     page.locator("[data-testid=import-status][data-status=validated]").wait_for()
     assert page.locator("[data-testid=valid-rows]").inner_text() == "5"
     assert page.locator("[data-testid=import-progress]").count() == 0

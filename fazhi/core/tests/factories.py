@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from fazhi.core import services
+from fazhi.core.actors import SystemActor
 from fazhi.core.codes import uscc_check_char
 from fazhi.core.models import OrgUnit, Role, User
 
@@ -19,20 +20,8 @@ def make_uscc(region: str = "370800", kind: str = "91", body: str | None = None)
     return first17 + uscc_check_char(first17)
 
 
-class _System:
-    """Stands in for a system administrator when building fixtures."""
-
-    pk = None
-    is_authenticated = True
-    is_superuser = True
-    unit = None
-    role = None
-
-    def get_username(self) -> str:
-        return "fixture"
-
-
-SYSTEM = _System()
+# Stands in for a system administrator when building fixtures.
+SYSTEM = SystemActor("fixture")
 
 
 def agency(name: str, region: str, level: str, parent: OrgUnit | None = None) -> OrgUnit:

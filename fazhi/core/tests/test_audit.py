@@ -217,7 +217,7 @@ def test_an_empty_chain_verifies():
 def test_audit_verify_command_reports_ok(chain):
     out = StringIO()
     call_command("audit_verify", stdout=out)
-    assert out.getvalue().strip() == f"OK ({AuditEvent.objects.count()} events)"
+    assert out.getvalue().strip().startswith(f"OK ({AuditEvent.objects.count()} events;")
 
 
 def test_audit_verify_command_fails_naming_the_first_break(chain):

@@ -188,7 +188,7 @@ def _import_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "FAZHI_ENV", "DATABASE_URL"}
+        if k not in {"SECRET_KEY", "DEBUG", "FAZHI_ENV", "DATABASE_URL", "AUDIT_ANCHOR_KEY"}
     }
     clean.update({"FAZHI_VAR_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}, **env)
     return subprocess.run(
@@ -229,7 +229,13 @@ def test_short_secret_key_fails(tmp_path):
 
 
 def test_production_with_a_secret_key_starts(tmp_path):
-    result = _import_settings(tmp_path, FAZHI_ENV="production", SECRET_KEY="k" * 50)
+    result = _import_settings(
+        tmp_path,
+        FAZHI_ENV="production",
+        SECRET_KEY="k" * 50,
+        DATABASE_URL="postgres://h/fazhi",
+        AUDIT_ANCHOR_KEY="a" * 40,
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from fazhi.core import services
 from fazhi.core.models import AuditEvent
 
-PUBLIC_URLS = {"login"}
+PUBLIC_URLS = {"login", "health"}
 
 ADMIN_ONLY = ("admin",)
 AUDIT_READERS = ("city_reviewer", "admin")
@@ -66,6 +66,37 @@ def _token(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": token.pk}, True
 
 
+def _pattern(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
+    from fazhi.core.numbering import number_pattern_save
+
+    row = number_pattern_save(
+        actor=personas.admin,
+        kind="matrix",
+        label="matrix",
+        pattern="{agency_abbr}〔{year}〕{seq}号",
+        agency=personas.county_b,
+    )
+    return {"pk": row.pk}, True, AUDIT_READERS
+
+
+def _doc_template(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
+    from fazhi.core import documents
+
+    spec = {"code": "matrix", "name": "matrix", "title": "matrix", "paragraphs": ["{{ x }}"]}
+    template = documents.document_template_upload(
+        actor=personas.admin,
+        code="matrix",
+        name="matrix",
+        upload=io.BytesIO(documents.template_build(spec)),
+    )
+    return {"pk": template.pk}, False, AUDIT_READERS
+
+
+def _doc_template_toggle(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
+    kwargs, _scoped, _who = _doc_template(personas)
+    return kwargs, False, ADMIN_ONLY
+
+
 URL_ARGS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "core:unit_detail": _unit,
     "core:unit_edit": _unit_edit,
@@ -75,4 +106,7 @@ URL_ARGS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "core:audit_detail": _audit_event,
     "core:attachment_download": _attachment,
     "token_revoke": _token,
+    "core:numberpattern_edit": _pattern,
+    "core:doctemplate_download": _doc_template,
+    "core:doctemplate_toggle": _doc_template_toggle,
 }

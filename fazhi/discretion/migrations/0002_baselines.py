@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_clock_rule_dates'),
+        ('core', '0001_initial'),
         ('discretion', '0001_initial'),
         ('laws', '0002_fulltext'),
     ]

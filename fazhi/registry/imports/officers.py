@@ -21,9 +21,9 @@ from fazhi.core.models import OrgUnit
 from fazhi.registry import selectors, services
 from fazhi.registry.choices import ImportKind
 from fazhi.registry.imports import labels
-from fazhi.registry.imports.base import Column, ImportSpec
 from fazhi.registry.imports.readers import cell_text
 from fazhi.registry.imports.report import RowError
+from fazhi.registry.imports.spec import Column, ImportSpec
 from fazhi.registry.models import EnforcementCertificate, ExternalAgency, Officer, OfficerStaging
 
 COLUMNS = (

@@ -121,10 +121,10 @@ postgres_only = pytest.mark.skipif(
 def test_a_big_first_load_from_the_command_line_skips_staging(
     personas, tmp_path, monkeypatch, bad
 ):
-    from fazhi.registry.imports import base, entities
+    from fazhi.registry.imports import entities, pgbulk, streams
 
-    monkeypatch.setattr(base, "STREAM_ROWS", 1)
-    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    monkeypatch.setattr(streams, "STREAM_ROWS", 1)
+    monkeypatch.setattr(pgbulk, "BULK_ROWS", 1)
     loads: list[bool] = []
     real_begin = entities.EntityLoad.begin
 

@@ -314,7 +314,7 @@ def test_the_list_page_query_count_does_not_grow_with_rows(
 
 
 def test_an_export_re_imports_without_changes(personas, tmp_path):
-    from fazhi.registry.imports import base
+    from fazhi.registry.imports import jobs, runner
 
     for _ in range(4):
         f.entity(
@@ -334,7 +334,7 @@ def test_an_export_re_imports_without_changes(personas, tmp_path):
     assert sheet[0][0] == "统一社会信用代码"
     path = tmp_path / "export.xlsx"
     path.write_bytes(content)
-    job = services.import_job_create(
+    job = jobs.import_job_create(
         actor=personas.county_a_officer,
         kind="entity",
         unit=personas.county_a,
@@ -342,7 +342,7 @@ def test_an_export_re_imports_without_changes(personas, tmp_path):
         path=str(path),
         run=False,
     )
-    job = base.job_validate(job.pk)
+    job = runner.job_validate(job.pk)
     assert (job.error_rows, job.unchanged_rows, job.new_rows, job.changed_rows) == (0, 4, 0, 0)
 
 

@@ -20,9 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fazhi.core.models import AuditEvent
-from fazhi.registry import services
 from fazhi.registry.choices import ImportStatus
-from fazhi.registry.imports import base, columnar, entities, readers
+from fazhi.registry.imports import columnar, entities, jobs, pgbulk, readers, runner, streams
 from fazhi.registry.imports.entities import STAGING_FIELDS, EntitySpec
 from fazhi.registry.models import Entity, EntityStaging, ImportJob, normalize_text
 from fazhi.registry.tests import factories as f
@@ -117,7 +116,7 @@ def write_plain(path: Path, rows: list[list[str]], *, newline: str = "\n") -> Pa
 
 
 def new_spec(personas: Any, path: Path) -> tuple[EntitySpec, readers.Table]:
-    job = services.import_job_create(
+    job = jobs.import_job_create(
         actor=personas.county_a_officer,
         kind="entity",
         unit=personas.county_a,
@@ -137,7 +136,7 @@ def row_check(personas: Any, path: Path) -> tuple[list[tuple[Any, ...]], list[An
     staged: list[tuple[Any, ...]] = []
     errors: list[Any] = []
     rows = 0
-    for chunk in base._chunks(table.rows, 7):
+    for chunk in runner._chunks(table.rows, 7):
         staged += [row[1:] for row in spec.clean_chunk(chunk, errors)]
         rows += len(chunk)
     return staged, errors, rows
@@ -323,8 +322,8 @@ def test_blank_cells_are_what_str_strip_empties():
 
 
 def _big_file(monkeypatch: Any, personas: Any, tmp_path: Path) -> Path:
-    monkeypatch.setattr(base, "STREAM_ROWS", 1)
-    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    monkeypatch.setattr(streams, "STREAM_ROWS", 1)
+    monkeypatch.setattr(pgbulk, "BULK_ROWS", 1)
     agencies = ["", "任城区执法大队", "不存在的单位"]
     return write_plain(tmp_path / "big.csv", awkward_rows(300, 5, agencies))
 
@@ -418,7 +417,8 @@ def test_a_load_that_fails_midway_writes_nothing(personas, tmp_path, monkeypatch
         return real_clean(self, *args)
 
     monkeypatch.setattr(EntitySpec, "clean_block", clean_block)
-    monkeypatch.setattr(base, "csv_blocks", lambda plain: readers.csv_blocks(plain, 2000))
+    blocks = readers.csv_blocks
+    monkeypatch.setattr(readers, "csv_blocks", lambda plain: blocks(plain, 2000))
     with pytest.raises(RuntimeError):
         run(personas.county_a_officer, personas.county_a, path, valid_only=True)
     assert not Entity.objects.exists()

@@ -10,9 +10,8 @@ import pytest
 from django.db import connection
 from python_calamine import CalamineWorkbook
 
-from fazhi.registry import services
 from fazhi.registry.choices import ChangeKind, ImportStatus
-from fazhi.registry.imports import base
+from fazhi.registry.imports import jobs, runner, streams
 from fazhi.registry.models import Entity, EntityChange, EntityStaging, ImportJob
 from fazhi.registry.tests import factories as f
 
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def run(
     actor: Any, unit: Any, path: Path, *, valid_only: bool = False, confirm: bool = False
 ) -> ImportJob:
-    job = services.import_job_create(
+    job = jobs.import_job_create(
         actor=actor,
         kind="entity",
         unit=unit,
@@ -31,10 +30,10 @@ def run(
         valid_only=valid_only,
         run=False,
     )
-    job = base.job_validate(job.pk)
+    job = runner.job_validate(job.pk)
     if confirm:
-        services.import_job_confirm(actor=actor, job=job, run=False)
-        job = base.job_apply(job.pk)
+        jobs.import_job_confirm(actor=actor, job=job, run=False)
+        job = runner.job_apply(job.pk)
     job.refresh_from_db()
     return job
 
@@ -124,7 +123,7 @@ def test_excel_number_cell_for_a_credit_code_is_explained(personas, tmp_path):
 def test_discarding_a_checked_file_writes_nothing(personas, tmp_path):
     path = f.write_csv(tmp_path / "e.csv", f.ENTITY_HEADERS, bad_file_rows())
     job = run(personas.county_a_officer, personas.county_a, path)
-    services.import_job_discard(actor=personas.county_a_officer, job=job)
+    jobs.import_job_discard(actor=personas.county_a_officer, job=job)
     job.refresh_from_db()
     assert job.status == ImportStatus.DISCARDED
     assert not EntityStaging.objects.filter(job_id=job.pk).exists()
@@ -290,7 +289,7 @@ def test_the_background_task_runs_the_check_after_commit(
 ):
     path = f.write_csv(tmp_path / "e.csv", f.ENTITY_HEADERS, [f.entity_row(1), f.entity_row(2)])
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.import_job_create(
+        job = jobs.import_job_create(
             actor=personas.county_a_officer,
             kind="entity",
             unit=personas.county_a,
@@ -302,16 +301,16 @@ def test_the_background_task_runs_the_check_after_commit(
     assert job.task_id
     assert (job.processed_rows, job.total_rows, job.percent) == (2, 2, 100)
     with django_capture_on_commit_callbacks(execute=True):
-        services.import_job_confirm(actor=personas.county_a_officer, job=job)
+        jobs.import_job_confirm(actor=personas.county_a_officer, job=job)
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
     assert Entity.objects.count() == 2
 
 
 def test_the_bulk_plan_gives_the_same_result(personas, tmp_path, monkeypatch):
-    from fazhi.registry.imports import entities
+    from fazhi.registry.imports import pgbulk
 
-    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    monkeypatch.setattr(pgbulk, "BULK_ROWS", 1)
     rows = [f.entity_row(n) for n in range(1, 4)]
     path = f.write_csv(tmp_path / "a.csv", f.ENTITY_HEADERS, rows)
     first = run(personas.county_a_officer, personas.county_a, path, confirm=True)
@@ -345,19 +344,19 @@ postgres_only = pytest.mark.skipif(
 
 @postgres_only
 def test_a_bulk_load_rebuilds_every_index_and_foreign_key(personas, tmp_path, monkeypatch):
-    from fazhi.registry.imports import entities
+    from fazhi.registry.imports import pgbulk
 
     before = _table_structure()
     assert "registry_entity_name_trgm" in dict(before)
-    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    monkeypatch.setattr(pgbulk, "BULK_ROWS", 1)
     detached: list[tuple[list[str], list[str]]] = []
-    real_detach = entities.bulk_detach
+    real_detach = pgbulk.bulk_detach
 
     def spy(table: str) -> tuple[list[str], list[str]]:
         detached.append(real_detach(table))
         return detached[-1]
 
-    monkeypatch.setattr(entities, "bulk_detach", spy)
+    monkeypatch.setattr(pgbulk, "bulk_detach", spy)
     rows = [f.entity_row(n) for n in range(1, 4)]
     job = run(
         personas.county_a_officer,
@@ -377,10 +376,10 @@ def test_a_bulk_load_rebuilds_every_index_and_foreign_key(personas, tmp_path, mo
 
 @postgres_only
 def test_a_bulk_load_that_fails_keeps_the_indexes(personas, tmp_path, monkeypatch):
-    from fazhi.registry.imports import entities
+    from fazhi.registry.imports import entities, pgbulk
 
     before = _table_structure()
-    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    monkeypatch.setattr(pgbulk, "BULK_ROWS", 1)
 
     def broken(self: Any, lo: int, hi: int) -> int:
         raise RuntimeError("disk full")
@@ -400,28 +399,28 @@ def test_a_bulk_load_that_fails_keeps_the_indexes(personas, tmp_path, monkeypatc
 
 @postgres_only
 def test_indexes_are_built_again_when_a_load_stopped_before_them(personas):
-    from fazhi.registry.imports import entities
+    from fazhi.registry.imports import pgbulk
 
     before = _table_structure()
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX {entities.SEARCH_INDEX}")
+        cursor.execute(f"DROP INDEX {pgbulk.SEARCH_INDEX}")
         cursor.execute("DROP INDEX registry_entity_dedupe")
-    entities.indexes_ensure()
+    pgbulk.indexes_ensure()
     assert _table_structure() == before
 
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_big_file_is_staged_by_a_thread_on_its_own_connection(personas, tmp_path, monkeypatch):
-    monkeypatch.setattr(base, "STREAM_ROWS", 1)
+    monkeypatch.setattr(streams, "STREAM_ROWS", 1)
     threads: list[str] = []
-    real_run = base.StagingStream._run
+    real_run = streams.StagingStream._run
 
-    def spy(self: base.StagingStream) -> None:
+    def spy(self: streams.StagingStream) -> None:
         threads.append(threading.current_thread().name)
         real_run(self)
 
-    monkeypatch.setattr(base.StagingStream, "_run", spy)
+    monkeypatch.setattr(streams.StagingStream, "_run", spy)
     rows = [f.entity_row(n) for n in range(1, 4)]
     rows.append({**f.entity_row(4), "行政区划代码": "999999"})
     job = run(
@@ -433,20 +432,20 @@ def test_a_big_file_is_staged_by_a_thread_on_its_own_connection(personas, tmp_pa
     assert (job.status, job.valid_rows, job.error_rows) == (ImportStatus.VALIDATED, 3, 1)
     assert EntityStaging.objects.filter(job_id=job.pk).count() == 3
     # A bulk load then builds its plain indexes on two connections after the commit.
-    from fazhi.registry.imports import entities
+    from fazhi.registry.imports import pgbulk
 
     before = _table_structure()
-    monkeypatch.setattr(entities, "BULK_ROWS", 1)
+    monkeypatch.setattr(pgbulk, "BULK_ROWS", 1)
     builders: list[str] = []
-    real_restore = entities.bulk_restore
+    real_restore = pgbulk.bulk_restore
 
     def restore(statements: Any) -> None:
         builders.append(threading.current_thread().name)
         real_restore(statements)
 
-    monkeypatch.setattr(entities, "bulk_restore", restore)
-    services.import_job_confirm(actor=personas.county_a_officer, job=job, run=False)
-    job = base.job_apply(job.pk)
+    monkeypatch.setattr(pgbulk, "bulk_restore", restore)
+    jobs.import_job_confirm(actor=personas.county_a_officer, job=job, run=False)
+    job = runner.job_apply(job.pk)
     assert job.created_count == 3
     assert len(builders) == 3
     assert builders[0] == "MainThread"
@@ -457,7 +456,7 @@ def test_a_big_file_is_staged_by_a_thread_on_its_own_connection(personas, tmp_pa
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_staging_copy_is_reported_in_the_main_thread():
-    stream = base.StagingStream(1, EntityStaging, ("uscc",))
+    stream = streams.StagingStream(1, EntityStaging, ("uscc",))
     stream.write([(1, 2, "x" * 19)])  # longer than the column
     with pytest.raises(Exception, match="too long"):
         stream.close()
@@ -469,18 +468,18 @@ def test_a_failed_staging_copy_is_reported_in_the_main_thread():
 def test_an_index_build_failing_after_the_commit_keeps_the_import(
     personas, tmp_path, monkeypatch, caplog
 ):
-    from fazhi.registry.imports import entities
+    from fazhi.registry.imports import pgbulk
 
     before = _table_structure()
-    monkeypatch.setattr(entities, "BULK_ROWS", 1)
-    real_restore = entities.bulk_restore
+    monkeypatch.setattr(pgbulk, "BULK_ROWS", 1)
+    real_restore = pgbulk.bulk_restore
 
     def restore(statements: Any) -> None:
         if any("USING gin" in s for s in statements):
             raise RuntimeError("no space left on device")
         real_restore(statements)
 
-    monkeypatch.setattr(entities, "bulk_restore", restore)
+    monkeypatch.setattr(pgbulk, "bulk_restore", restore)
     rows = [f.entity_row(n) for n in range(1, 4)]
     job = run(
         personas.county_a_officer,
@@ -490,8 +489,8 @@ def test_an_index_build_failing_after_the_commit_keeps_the_import(
     )
     assert (job.status, job.created_count) == (ImportStatus.DONE, 3)
     assert "no space left on device" in caplog.text
-    assert entities.SEARCH_INDEX not in dict(_table_structure())
-    entities.indexes_ensure()  # what the next import does first
+    assert pgbulk.SEARCH_INDEX not in dict(_table_structure())
+    pgbulk.indexes_ensure()  # what the next import does first
     assert _table_structure() == before
 
 
@@ -500,10 +499,10 @@ def test_an_index_build_failing_after_the_commit_keeps_the_import(
 def test_others_see_a_bulk_loads_progress_before_it_commits(personas, tmp_path, monkeypatch):
     from django.db import connection as own
 
-    from fazhi.registry.imports import entities
+    from fazhi.registry.imports import entities, entity_apply, pgbulk
 
-    monkeypatch.setattr(entities, "BULK_ROWS", 1)
-    monkeypatch.setattr(entities, "APPLY_CHUNK", {"postgresql": 1})
+    monkeypatch.setattr(pgbulk, "BULK_ROWS", 1)
+    monkeypatch.setattr(entity_apply, "APPLY_CHUNK", {"postgresql": 1})
     rows = [f.entity_row(n) for n in range(1, 4)]
     job = run(
         personas.county_a_officer,
@@ -526,7 +525,7 @@ def test_others_see_a_bulk_loads_progress_before_it_commits(personas, tmp_path, 
         return real_insert(self, lo, hi)
 
     monkeypatch.setattr(entities.EntitySpec, "_insert", insert)
-    services.import_job_confirm(actor=personas.county_a_officer, job=job, run=False)
-    job = base.job_apply(job.pk)
+    jobs.import_job_confirm(actor=personas.county_a_officer, job=job, run=False)
+    job = runner.job_apply(job.pk)
     assert job.created_count == 3
     assert seen == [0, 1, 2]

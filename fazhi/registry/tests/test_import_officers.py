@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from fazhi.registry import services
 from fazhi.registry.choices import ImportStatus
-from fazhi.registry.imports import base
+from fazhi.registry.imports import jobs, runner
 from fazhi.registry.models import EnforcementCertificate, Officer
 from fazhi.registry.tests import factories as f
 from fazhi.registry.tests.test_import_entities import report_rows
@@ -38,7 +37,7 @@ def row(n: int, **overrides: Any) -> dict[str, Any]:
 
 
 def run(personas: Any, path: Any, **kwargs: Any) -> Any:
-    job = services.import_job_create(
+    job = jobs.import_job_create(
         actor=personas.county_a_officer
         if kwargs.pop("as_officer", False)
         else personas.city_reviewer,
@@ -49,7 +48,7 @@ def run(personas: Any, path: Any, **kwargs: Any) -> Any:
         run=False,
         **kwargs,
     )
-    job = base.job_validate(job.pk)
+    job = runner.job_validate(job.pk)
     job.refresh_from_db()
     return job
 

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from fazhi.core.models import Attachment, AuditEvent
-from fazhi.registry import services
 from fazhi.registry.choices import ImportStatus
+from fazhi.registry.imports import jobs
 from fazhi.registry.models import Entity, ImportJob
 from fazhi.registry.tests import factories as f
 
@@ -61,7 +61,7 @@ def test_upload_check_then_import_valid_rows(
 
 def test_a_running_job_is_polled_with_htmx(personas, tmp_path):
     path = f.write_csv(tmp_path / "e.csv", f.ENTITY_HEADERS, [f.entity_row(1)])
-    job = services.import_job_create(
+    job = jobs.import_job_create(
         actor=personas.county_a_officer,
         kind="entity",
         unit=personas.county_a,

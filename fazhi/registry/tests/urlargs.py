@@ -14,7 +14,7 @@ from typing import Any
 
 from fazhi.core.tests.factories import SYSTEM
 from fazhi.registry import services
-from fazhi.registry.imports import base
+from fazhi.registry.imports import jobs, runner
 from fazhi.registry.models import RegistryRule
 from fazhi.registry.tests import factories as f
 
@@ -67,7 +67,7 @@ def _job(personas: Any) -> tuple[dict[str, Any], bool]:
     path = f.write_csv(
         folder / "b.csv", f.ENTITY_HEADERS, [f.entity_row(1, region="370826"), {"单位名称": "x"}]
     )
-    job = services.import_job_create(
+    job = jobs.import_job_create(
         actor=personas.county_b_officer,
         kind="entity",
         unit=personas.county_b,
@@ -75,7 +75,7 @@ def _job(personas: Any) -> tuple[dict[str, Any], bool]:
         path=str(path),
         run=False,
     )
-    base.job_validate(job.pk)
+    runner.job_validate(job.pk)
     return {"pk": job.pk}, True
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fazhi.core.anchor import anchor_read
 from fazhi.core.audit import audit_verify
 
 
@@ -16,4 +17,13 @@ class Command(BaseCommand):
         count, broken = audit_verify()
         if broken is not None:
             raise CommandError(f"BROKEN at {broken} ({count} events verified before it)")
-        self.stdout.write(f"OK ({count} events)")
+        state = anchor_read()
+        if state is None:
+            self.stdout.write(f"OK ({count} events; not anchored: AUDIT_ANCHOR_KEY is not set)")
+        elif state.last is None:
+            self.stdout.write(f"OK ({count} events; no checkpoint yet)")
+        else:
+            self.stdout.write(
+                f"OK ({count} events; anchored up to #{state.last.seq} "
+                f"by the checkpoint of {state.last.time})"
+            )

@@ -11,21 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fazhi.core.actors import SystemActor
 from fazhi.laws.choices import ImportOutcome
 from fazhi.laws.services import law_import_paths
-
-
-class SystemActor:
-    """The command acts as the system (no logged-in user)."""
-
-    pk = None
-    is_authenticated = True
-    is_superuser = True
-    unit = None
-    role = None
-
-    def get_username(self) -> str:
-        return "import_laws"
 
 
 class Command(BaseCommand):
@@ -36,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        results = law_import_paths(actor=SystemActor(), paths=options["paths"])
+        results = law_import_paths(actor=SystemActor("import_laws"), paths=options["paths"])
         if not results:
             raise CommandError("No law files found.")
         failed = 0

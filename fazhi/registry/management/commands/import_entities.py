@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgUnit, User
-from fazhi.registry import services
 from fazhi.registry.choices import ImportKind, ImportStatus
-from fazhi.registry.imports import base
+from fazhi.registry.imports import jobs, runner, spec
 from fazhi.registry.models import ImportJob
 
 
@@ -45,7 +44,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        actor: Any = base.SystemActor()
+        actor: Any = spec.SystemActor()
         if options["user"]:
             actor = User.objects.filter(username=options["user"], is_active=True).first()
             if actor is None:
@@ -55,7 +54,7 @@ class Command(BaseCommand):
         # the valid rows (--valid-only), or all rows if none is bad (default).
         check_only = options["check"]
         try:
-            job = services.import_job_create(
+            job = jobs.import_job_create(
                 actor=actor,
                 kind=self.kind,
                 unit=unit,
@@ -68,7 +67,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         self.importing, self.started = False, time.monotonic()
-        job = base.job_validate(job.pk, on_progress=self._progress)
+        job = runner.job_validate(job.pk, on_progress=self._progress)
         self._end_line()
         self._summary(job)
         if options["report"]:
@@ -100,7 +99,7 @@ class Command(BaseCommand):
                     )
                 )
             if job.status == ImportStatus.VALIDATED:
-                services.import_job_discard(actor=actor, job=job)
+                jobs.import_job_discard(actor=actor, job=job)
         if not clean:
             sys.exit(1)
 

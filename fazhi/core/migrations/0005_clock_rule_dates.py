@@ -263,6 +263,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_seed_clock_rules")]
+    dependencies = [("core", "0004_object_clock")]
 
     operations = [migrations.RunPython(forward, backward)]

@@ -1,4 +1,5 @@
-"""The validate-first import pipeline shared by the entity and officer lists.
+"""Running an import job: the validate-first pipeline shared by the entity
+and officer lists.
 
 1. ``job_validate`` reads the file in chunks, checks every row (codes, code
    tables, required fields, duplicates in the file), stages the valid rows,
@@ -6,7 +7,7 @@
    changed and unchanged, and writes the XLSX error report. Nothing in the
    registry changes.
 2. Only when the user chooses to import the valid rows does ``job_apply``
-   write them, chunk by chunk, each chunk in its own transaction.
+   write them.
 
 Both steps store their progress on the ``ImportJob`` row, so they run the
 same under the immediate task backend (tests, development), the database
@@ -16,33 +17,30 @@ backend (a worker process) and the command line.
 from __future__ import annotations
 
 import contextlib
-import csv
 import gc
-import io
 import logging
-import queue
 import tempfile
 import threading
-import unicodedata
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import polars as pl
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fazhi.core.audit import audit_record
 from fazhi.core.errors import DomainError
-from fazhi.registry.choices import ImportStatus
-from fazhi.registry.imports.readers import PlainCsv, SourceError, Table, csv_blocks, open_table
+from fazhi.registry import workflow
+from fazhi.registry.imports import kinds, streams
+from fazhi.registry.imports.readers import PlainCsv, SourceError, Table, open_table
 from fazhi.registry.imports.report import RowError, write_report
+from fazhi.registry.imports.spec import ColumnarSpec, ImportSpec, Step, SystemActor
+from fazhi.registry.imports.streams import CopyStream, StagingStream, stage_rows
 from fazhi.registry.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -51,327 +49,12 @@ CHUNK_ROWS = 5000
 Progress = Callable[[ImportJob], None]
 
 
-class SystemActor:
-    """Acts for imports started from the command line without a user."""
-
-    pk = None
-    is_authenticated = True
-    is_superuser = True
-    unit = None
-    role = None
-
-    def get_username(self) -> str:
-        return "system"
-
-    def has_perm(self, perm: str) -> bool:
-        return True
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an import file (the header is file format, not UI text)."""
-
-    key: str
-    header: str
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-    help: str = ""
-
-
-def normalize_header(text: str) -> str:
-    text = unicodedata.normalize("NFKC", str(text)).strip().lstrip("*").strip()
-    for suffix in ("(必填)", "(选填)"):
-        text = text.removesuffix(suffix)
-    return "".join(text.split()).lower()
-
-
-class ImportSpec(ABC):
-    """What one kind of list needs from the pipeline."""
-
-    kind: ClassVar[str]
-    columns: ClassVar[tuple[Column, ...]]
-    staging_model: ClassVar[type[models.Model]]
-    staging_fields: ClassVar[tuple[str, ...]]
-
-    def __init__(self, job: ImportJob, actor: Any) -> None:
-        self.job = job
-        self.actor = actor
-        self.index: dict[str, int] = {}
-        self.headers: list[str] = []
-
-    def bind(self, headers: list[str]) -> list[RowError]:
-        """Map the file's header to columns; report missing required ones."""
-        self.headers = headers
-        wanted: dict[str, str] = {}
-        for column in self.columns:
-            for name in (column.header, column.key, *column.aliases):
-                wanted[normalize_header(name)] = column.key
-        for position, header in enumerate(headers):
-            key = wanted.get(normalize_header(header))
-            if key is not None and key not in self.index:
-                self.index[key] = position
-        errors = []
-        for column in self.columns:
-            if column.required and column.key not in self.index:
-                errors.append(
-                    RowError(
-                        1,
-                        column.header,
-                        "",
-                        _("The required column “%(c)s” is missing.") % {"c": column.header},
-                    )
-                )
-        return errors
-
-    def header_of(self, key: str) -> str:
-        for column in self.columns:
-            if column.key == key:
-                return self.headers[self.index[key]] if key in self.index else column.header
-        return key
-
-    @abstractmethod
-    def prepare(self) -> None:
-        """Load the lookups the row checks need (code tables, units …)."""
-
-    @abstractmethod
-    def clean_chunk(
-        self, chunk: Sequence[tuple[int, list[Any]]], errors: list[RowError]
-    ) -> list[tuple[Any, ...]]:
-        """Check rows; append errors; return staging tuples for the valid rows."""
-
-    @abstractmethod
-    def check_database(self) -> list[RowError]:
-        """Check staged rows against the database; drop the ones that fail."""
-
-    @abstractmethod
-    def classify(self) -> tuple[int, int, int]:
-        """Count staged rows that are (new, changed, unchanged)."""
-
-    @abstractmethod
-    def apply(self, progress: Callable[[int], None]) -> tuple[int, int, int]:
-        """Write staged rows; return (created, updated, skipped)."""
-
-    def direct_load(self, rows: int) -> CopyStream | None:
-        """A stream that writes checked rows straight into the registry, for
-        imports of ``rows`` rows on PostgreSQL that need no choice after the
-        check (``valid_only``, ``import_if_clean``), or None (stage them).
-        It may still decline in ``begin``; its transaction commits only if
-        the rows are to be imported."""
-        return None
-
-    def staged(self) -> models.QuerySet[Any]:
-        return self.staging_model.objects.filter(job_id=self.job.pk)  # type: ignore[attr-defined]
-
-    def discard(self) -> None:
-        self.staged().delete()
-
-    def drop_rows(self, rows: set[int]) -> None:
-        ordered = sorted(rows)
-        for start in range(0, len(ordered), 900):
-            self.staged().filter(row_no__in=ordered[start : start + 900]).delete()
-
-
-# --- staging writes --------------------------------------------------------
-
-STREAM_ROWS = 20_000  # from this many rows on, PostgreSQL stages in a thread
-
-
-def stage_rows(
-    model: type[models.Model], fields: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """Bulk-write staging rows: COPY on PostgreSQL, executemany elsewhere."""
-    if not rows:
-        return
-    table = model._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(c) for c in ("job_id", "row_no", *fields))
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * (len(fields) + 2))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-
-
-Step = tuple[pl.DataFrame, list[tuple[Any, ...]], int]  # checked frame, tuples, rows read
-
-
-class ColumnarSpec(ImportSpec):
-    """A spec that can also check big plain CSV files column by column."""
-
-    @abstractmethod
-    def prescan(self, plain: PlainCsv) -> bool:
-        """Prepare a columnar check of the file; False: it cannot have one."""
-
-    @abstractmethod
-    def clean_block(
-        self, plain: PlainCsv, row_no: int, block: bytes, errors: list[RowError]
-    ) -> Step:
-        """Check a block of a plain CSV column-wise, after ``prescan``."""
-
-    def blocks(self, plain: PlainCsv, errors: list[RowError]) -> Iterator[Step]:
-        for row_no, block in csv_blocks(plain):
-            yield self.clean_block(plain, row_no, block, errors)
-
-
-class CopyStream(ABC):
-    """Rows the main thread checks, sent by a thread through one COPY.
-
-    The main thread queues each checked chunk and goes on checking the next
-    one while the thread, on its own connection, sends it: PostgreSQL parses
-    and stores rows on the second core. Everything happens in one
-    transaction of the thread's: ``close`` commits it, ``abort`` (or any
-    error) rolls it back, so a failed check writes nothing.
-
-    ``begin`` runs first in that transaction and may decline the stream
-    (``started`` then returns False); ``end`` runs last, before the commit.
-    """
-
-    table: str
-    columns: tuple[str, ...]
-
-    def __init__(self) -> None:
-        self.chunks: queue.Queue[Any] = queue.Queue(maxsize=4)
-        self.error: BaseException | None = None
-        self.accepted = False
-        self.rows = 0
-        self._ready = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="import-staging", daemon=True)
-        self.thread.start()
-
-    def begin(self) -> bool:
-        return True
-
-    def end(self) -> None:  # noqa: B027 - an optional hook
-        """Run last in the stream's transaction, before the commit."""
-
-    def convert(self, rows: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-        return iter(rows)
-
-    @abstractmethod
-    def frame_csv(self, frame: pl.DataFrame) -> bytes:
-        """A frame of checked rows (``row_no`` and the staging fields) as CSV."""
-
-    def after_commit(self) -> None:  # noqa: B027 - an optional hook
-        """Run by the caller after ``close`` committed."""
-
-    def _run(self) -> None:
-        from django.db import connections
-
-        connection = connections["default"]
-        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        finished = False
-        try:
-            with transaction.atomic():
-                self.accepted = self.begin()
-                self._ready.set()
-                if not self.accepted:
-                    return
-                with (
-                    connection.cursor() as cursor,
-                    cursor.cursor.copy(
-                        f"COPY {self.table} ({columns}) FROM STDIN (FORMAT csv)"
-                    ) as copy,
-                ):
-                    while isinstance(rows := self.chunks.get(), list | pl.DataFrame):
-                        if isinstance(rows, pl.DataFrame):
-                            copy.write(self.frame_csv(rows))
-                        else:
-                            copy.write(_csv_text(self.convert(rows)))
-                    finished = True
-                    if rows is _ABORT:
-                        raise _Aborted
-                self.end()
-        except _Aborted:
-            pass
-        except BaseException as exc:  # raised again by write() or close()
-            self.error = exc
-            if self.accepted and not finished:  # let the producer end
-                while isinstance(self.chunks.get(), list | pl.DataFrame):
-                    pass
-        finally:
-            self._ready.set()
-            connection.close()
-
-    def started(self) -> bool:
-        """Wait for ``begin``; is the stream taking rows?"""
-        self._ready.wait()
-        if self.error is not None:
-            raise self.error
-        return self.accepted
-
-    def write(self, rows: list[tuple[Any, ...]] | pl.DataFrame) -> None:
-        if self.error is not None:
-            raise self.error
-        if len(rows):
-            self.rows += len(rows)
-            self.chunks.put(rows)
-
-    def close(self) -> None:
-        """Send the rest and commit."""
-        self.chunks.put(None)
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-
-    def abort(self) -> None:
-        """Roll back everything sent (the caller is already failing)."""
-        if self.thread.is_alive():
-            self.chunks.put(_ABORT)
-            self.thread.join()
-        if self.error is not None:
-            logger.warning("an aborted import stream had failed: %s", self.error)
-
-
-_ABORT = object()
-
-
-class _Aborted(Exception):
-    pass
-
-
-def _csv_text(rows: Iterator[tuple[Any, ...]]) -> bytes:
-    """Rows as COPY's CSV: strings quoted, None as an unquoted empty field (NULL)."""
-    out = io.StringIO()
-    csv.writer(out, quoting=csv.QUOTE_STRINGS, lineterminator="\n").writerows(rows)
-    return out.getvalue().encode()
-
-
-class StagingStream(CopyStream):
-    """Stage checked rows of a big file on PostgreSQL (see ``CopyStream``)."""
-
-    def __init__(self, job_id: int, model: type[models.Model], fields: Sequence[str]) -> None:
-        self.job_id = job_id
-        self.table = model._meta.db_table
-        self.fields = tuple(fields)
-        self.columns = ("job_id", "row_no", *self.fields)
-        super().__init__()
-
-    def frame_csv(self, frame: pl.DataFrame) -> bytes:
-        out = io.BytesIO()
-        frame.select(pl.lit(self.job_id).alias("job_id"), "row_no", *self.fields).write_csv(
-            out, include_header=False
-        )
-        return out.getvalue()
-
-
-# --- running a job ---------------------------------------------------------
-
-
 def job_actor(job: ImportJob) -> Any:
     return job.created_by if job.created_by_id is not None else SystemActor()
 
 
 def spec_for(job: ImportJob, actor: Any) -> ImportSpec:
-    from fazhi.registry.imports.entities import EntitySpec
-    from fazhi.registry.imports.officers import OfficerSpec
-
-    specs: dict[str, type[ImportSpec]] = {
-        EntitySpec.kind: EntitySpec,
-        OfficerSpec.kind: OfficerSpec,
-    }
-    return specs[job.kind](job, actor)
+    return kinds.SPECS[job.kind](job, actor)
 
 
 @contextlib.contextmanager
@@ -485,12 +168,8 @@ def _write_report(job: ImportJob, errors: list[RowError]) -> None:
 def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJob:
     """Check every row of the job's file; stage the valid ones; write the report."""
     job = ImportJob.objects.select_related("attachment__blob", "unit", "created_by").get(pk=job_id)
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PENDING).update(
-        status=ImportStatus.VALIDATING
-    )
-    if not claimed:
+    if not workflow.move(job, "check"):
         return job
-    job.status = ImportStatus.VALIDATING
     actor = job_actor(job)
     spec = spec_for(job, actor)
     stream: CopyStream | None = None
@@ -548,31 +227,31 @@ def job_validate(job_id: int, *, on_progress: Progress | None = None) -> ImportJ
         )
         _write_report(job, errors)
         if header_errors:
-            _save(
+            workflow.move(
                 job,
-                status=ImportStatus.FAILED,
+                "fail",
                 message="; ".join(e.reason for e in header_errors),
                 finished_at=timezone.now(),
             )
         elif job.valid_rows and (job.valid_only or (job.import_if_clean and not job.error_rows)):
             if direct:
                 assert stream is not None
-                _save(job, status=ImportStatus.IMPORTING)
+                workflow.move(job, "load")
                 stream.close()
                 stream.after_commit()
                 _done(job, actor, spec, created=new, updated=0, skipped=0)
             else:
-                _save(job, status=ImportStatus.QUEUED)
+                workflow.move(job, "queue")
                 return job_apply(job.pk, on_progress=on_progress)
         else:
             if stream is not None:
                 stream.abort()
             if job.import_if_clean and job.error_rows:  # refused: nothing is imported
                 spec.discard()
-                _save(job, status=ImportStatus.DISCARDED, finished_at=timezone.now())
+                workflow.move(job, "refuse", finished_at=timezone.now())
                 _audit(job, actor, "import.discard")
             else:
-                _save(job, status=ImportStatus.VALIDATED)
+                workflow.move(job, "checked")
     except DomainError as exc:
         if stream is not None:
             stream.abort()
@@ -610,7 +289,11 @@ def _stream_for(
     stage chunk by chunk, checked row by row.
     """
     total = table.total
-    if connection.vendor != "postgresql" or connection.in_atomic_block or total < STREAM_ROWS:
+    if (
+        connection.vendor != "postgresql"
+        or connection.in_atomic_block
+        or total < streams.STREAM_ROWS
+    ):
         return None, None
     columnar = isinstance(spec, ColumnarSpec) and table.plain and spec.prescan(table.plain)
     plain = table.plain if columnar else None
@@ -624,18 +307,14 @@ def _stream_for(
 def _fail(job: ImportJob, spec: ImportSpec, message: str) -> None:
     with contextlib.suppress(Exception):
         spec.discard()
-    _save(job, status=ImportStatus.FAILED, message=message, finished_at=timezone.now())
+    workflow.move(job, "fail", message=message, finished_at=timezone.now())
 
 
 def job_apply(job_id: int, *, on_progress: Progress | None = None) -> ImportJob:
     """Write the staged valid rows of a checked job (the user chose to import)."""
     job = ImportJob.objects.select_related("unit", "created_by", "attachment").get(pk=job_id)
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.IMPORTING
-    )
-    if not claimed:
+    if not workflow.move(job, "import"):
         return job
-    job.status = ImportStatus.IMPORTING
     _save(job, processed_rows=0, total_rows=job.total_rows)
     actor = job_actor(job)
     spec = spec_for(job, actor)
@@ -671,9 +350,9 @@ def _done(
 ) -> None:
     """Record a finished import on the job and in the audit log."""
     spec.discard()
-    _save(
+    workflow.move(
         job,
-        status=ImportStatus.DONE,
+        "done",
         created_count=created,
         updated_count=updated,
         skipped_count=skipped,

@@ -1,0 +1,44 @@
+"""Gunicorn settings for ``./dev serve --prod``, ``./dev demo`` and deploy/.
+
+Read from the environment like the Django settings: WEB_WORKERS (default
+2 x CPUs + 1), WEB_THREADS (default 4), WEB_TIMEOUT seconds (default 60),
+TRUSTED_PROXIES (addresses whose X-Forwarded-* headers are believed).
+Requests are logged by Django (``fazhi.request``), so gunicorn's own access
+log stays off; its error log follows LOG_FORMAT like the rest.
+"""
+
+import multiprocessing
+import os
+
+from config.env import env_choice, env_int, env_list
+
+wsgi_app = "config.wsgi:application"
+workers = env_int("WEB_WORKERS", multiprocessing.cpu_count() * 2 + 1, minimum=1)
+threads = env_int("WEB_THREADS", 4, minimum=1)
+worker_class = "gthread"
+timeout = env_int("WEB_TIMEOUT", 60, minimum=5)
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that a slow leak cannot grow without bound.
+max_requests = env_int("WEB_MAX_REQUESTS", 5000, minimum=0)
+max_requests_jitter = max_requests // 10
+forwarded_allow_ips = ",".join(env_list("TRUSTED_PROXIES", ["127.0.0.1"]))
+accesslog = None
+errorlog = "-"
+_production = os.environ.get("FAZHI_ENV") == "production"
+if env_choice("LOG_FORMAT", "json" if _production else "text", ("json", "text")) == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            }
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}
+        },
+    }

@@ -1,0 +1,201 @@
+"""Every permission decision: role (403), org scope (404) and rule ownership.
+
+A service calls ``require`` first, so that a view, the API, a management
+command or another app cannot skip the check. Pages use ``view_requires``; the
+API maps the same errors in ``config/api.py``. Both answer "missing
+permission" with 403 and "outside your scope" with 404, so that an object in
+another county looks like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from fazhi.core.choices import AgencyLevel, RoleCode, Scope
+from fazhi.core.errors import NotAllowed, OutOfScope
+
+if TYPE_CHECKING:
+    from fazhi.core.actors import Actor
+    from fazhi.core.models import OrgUnit
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+# -- scope ----------------------------------------------------------------------
+
+
+def scope_paths(actor: Actor | Any) -> list[str] | None:
+    """Return the unit-path prefixes the actor sees; None means everything."""
+    if actor is None or not actor.is_authenticated:
+        return []
+    if actor.is_superuser:
+        return None
+    role = actor.role
+    if role is None or actor.unit is None:
+        return []
+    if role.scope == Scope.ALL:
+        return None
+    if role.scope == Scope.UNIT:
+        return [actor.unit.path]
+    if role.scope == Scope.AGENCY:
+        return [actor.unit.agency().path]
+    return []
+
+
+def scope_q(actor: Actor | Any, path_field: str = "unit__path") -> Q:
+    """Return a Q object limiting rows to the actor's subtree (by a path field)."""
+    paths = scope_paths(actor)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{path_field}__startswith": path})
+    return q
+
+
+def unit_in_scope(actor: Actor | Any, unit: OrgUnit | None) -> bool:
+    """Say whether ``unit`` lies in the actor's scope (None: only for "see all")."""
+    if unit is None:
+        return scope_paths(actor) is None
+    paths = scope_paths(actor)
+    return paths is None or any(unit.path.startswith(p) for p in paths)
+
+
+# -- roles ----------------------------------------------------------------------
+
+
+def is_system_admin(actor: Actor | Any) -> bool:
+    """Say whether the actor administers the whole system (or is code run by one)."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if actor.is_superuser:
+        return True
+    role = actor.role
+    return role is not None and role.code == RoleCode.SYSTEM_ADMIN
+
+
+def has_permission(actor: Actor | Any, perm: str) -> bool:
+    """Say whether the actor's role grants ``perm`` ("app.codename")."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if actor.is_superuser:
+        return True
+    return bool(actor.has_perm(perm))
+
+
+def require(actor: Actor | Any, perm: str, *, unit: OrgUnit | None = None) -> None:
+    """Raise ``NotAllowed`` without ``perm``, ``OutOfScope`` if ``unit`` is not in scope."""
+    if not has_permission(actor, perm):
+        raise NotAllowed(_("You do not have permission to do this."))
+    if unit is not None:
+        require_in_scope(actor, unit)
+
+
+def require_in_scope(actor: Actor | Any, unit: OrgUnit | None) -> None:
+    """Raise ``OutOfScope`` (shown as "not found") if ``unit`` is outside the scope."""
+    if not unit_in_scope(actor, unit):
+        raise OutOfScope(_("Not found."))
+
+
+def allowed(actor: Actor | Any, perm: str, *, unit: OrgUnit | None = None) -> bool:
+    """Answer ``require`` as a boolean, for menus and buttons."""
+    try:
+        require(actor, perm, unit=unit)
+    except NotAllowed:
+        return False
+    return True
+
+
+# -- rule data --------------------------------------------------------------------
+
+
+def rule_level_unit(unit: OrgUnit | None) -> OrgUnit | None:
+    """Return the agency that owns rule data issued at ``unit`` (None: national).
+
+    Provincial rule data counts as national here: no provincial user works in
+    the system, so only system administrators keep it.
+    """
+    if unit is None:
+        return None
+    agency = unit.agency()
+    if agency.level == AgencyLevel.PROVINCE:
+        return None
+    return agency
+
+
+def require_rule_owner(actor: Actor | Any, *, level_unit: OrgUnit | None) -> None:
+    """Refuse a change to rule data issued at a level the actor does not own.
+
+    National and provincial rows (``level_unit`` None) belong to the system
+    administrators; a city's rows to the city's legal section (its legal
+    reviewers); a county's own additions to the county's legal reviewers.
+    """
+    if is_system_admin(actor):
+        return
+    owner = rule_level_unit(level_unit)
+    if owner is None:
+        raise NotAllowed(
+            _("Only a system administrator may change national or provincial rule data.")
+        )
+    role = actor.role if actor is not None and actor.is_authenticated else None
+    unit = actor.unit if role is not None else None
+    if role is None or unit is None or role.code != RoleCode.LEGAL_REVIEWER:
+        raise NotAllowed(
+            _("Only the legal section of %(unit)s may change its rule data.")
+            % {"unit": owner.name}
+        )
+    if unit.agency().pk != owner.pk:
+        raise NotAllowed(
+            _("Only the legal section of %(unit)s may change its rule data.")
+            % {"unit": owner.name}
+        )
+
+
+def may_own_rules(actor: Actor | Any, level_unit: OrgUnit | None) -> bool:
+    """Answer ``require_rule_owner`` as a boolean, for buttons."""
+    try:
+        require_rule_owner(actor, level_unit=level_unit)
+    except NotAllowed:
+        return False
+    return True
+
+
+# -- pages ----------------------------------------------------------------------
+
+
+def view_requires(*perms: str) -> Callable[[View], View]:
+    """Guard a page: login, then every perm in ``perms`` (403), then scope (404).
+
+    The view may raise the services' ``OutOfScope`` (→ 404), ``NotAllowed``
+    (→ 403) or a selector's ``DoesNotExist`` (→ 404); other domain errors are
+    the view's to show.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            for perm in perms:
+                if not has_permission(request.user, perm):
+                    raise PermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except OutOfScope as exc:
+                raise Http404 from exc
+            except NotAllowed as exc:
+                raise PermissionDenied(str(exc.message)) from exc
+            except ObjectDoesNotExist as exc:
+                raise Http404 from exc
+
+        return login_required(wrapped)  # type: ignore[return-value]
+
+    return decorator

@@ -10,11 +10,15 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from fazhi.core.api_types import Id
-from fazhi.discretion import selectors
+from fazhi.core.errors import DomainError
+from fazhi.core.models import OrgUnit
+from fazhi.discretion import selectors, services
 from fazhi.discretion.engine import Calculation, Facts, Range
 from fazhi.discretion.models import DiscretionEntry
 
@@ -86,6 +90,17 @@ class EntryOut(Schema):
     effective_from: datetime.date
     effective_to: datetime.date | None
     verified: bool
+    document: str = Field(description="The baseline document the entry belongs to")
+    is_example: bool = Field(description="The document is another jurisdiction's example")
+    tier_required: bool
+
+    @staticmethod
+    def resolve_document(obj: DiscretionEntry) -> str:
+        return obj.baseline.citation if obj.baseline else ""
+
+    @staticmethod
+    def resolve_is_example(obj: DiscretionEntry) -> bool:
+        return bool(obj.baseline and obj.baseline.is_example)
 
 
 class EntryDetailOut(EntryOut):
@@ -157,6 +172,9 @@ class CalculateIn(Schema):
         ..., description="The entry's id, or its code (version in force on `on`)"
     )
     on: datetime.date | None = None
+    agency: int | None = Field(
+        None, description="The acting agency's id; the caller's own agency if omitted"
+    )
     facts: FactsIn | None = None
 
 
@@ -174,6 +192,7 @@ class TraceOut(Schema):
     article: str
     detail: str
     verified: bool
+    document: str
 
 
 class CalculateOut(Schema):
@@ -190,6 +209,7 @@ class CalculateOut(Schema):
     discretion_applies: bool
     measures: list[str]
     unverified: bool
+    document: str
     trace: list[TraceOut]
 
 
@@ -197,10 +217,10 @@ def _range(value: Range | None) -> dict[str, Any] | None:
     return value.as_dict() if value is not None else None
 
 
-def calculation_dict(entry: DiscretionEntry, result: Calculation) -> dict[str, Any]:
+def calculation_dict(result: Calculation) -> dict[str, Any]:
     return {
-        "entry_id": entry.pk,
-        "entry_code": entry.code,
+        "entry_id": result.entry_id,
+        "entry_code": result.entry_code,
         "decision_class": result.decision_class,
         "decision_label": result.decision_label,
         "range": _range(result.range),
@@ -212,8 +232,15 @@ def calculation_dict(entry: DiscretionEntry, result: Calculation) -> dict[str, A
         "discretion_applies": result.discretion_applies,
         "measures": result.measures,
         "unverified": result.unverified,
+        "document": result.document,
         "trace": [
-            {"rule": s.rule, "article": s.article, "detail": s.detail, "verified": s.verified}
+            {
+                "rule": s.rule,
+                "article": s.article,
+                "detail": s.detail,
+                "verified": s.verified,
+                "document": s.document,
+            }
             for s in result.trace
         ],
     }
@@ -223,7 +250,19 @@ def calculation_dict(entry: DiscretionEntry, result: Calculation) -> dict[str, A
 def calculate(request: HttpRequest, payload: CalculateIn) -> Any:
     """Decision class, recommended range and the trace of every rule applied."""
     _need(request, "discretion.view_discretionentry")
-    found = selectors.discretion_entry_find(actor=request.user, ref=payload.entry, on=payload.on)
+    user: Any = request.user
+    day = payload.on or timezone.localdate()
+    if payload.agency is not None:
+        agency = OrgUnit.objects.filter(pk=payload.agency).first()
+        if agency is None:
+            raise DomainError(_("There is no agency %(id)s.") % {"id": payload.agency})
+    elif user.unit is not None:
+        agency = user.unit.agency()
+    else:
+        raise DomainError(_("Name the acting agency."), field="agency")
+    by_id = None
+    if isinstance(payload.entry, int) or str(payload.entry).isdigit():
+        by_id = selectors.discretion_entry_list(actor=user).filter(pk=int(payload.entry)).first()
     data = payload.facts or FactsIn.model_validate({})
     facts = Facts(
         target=data.target,
@@ -246,5 +285,12 @@ def calculate(request: HttpRequest, payload: CalculateIn) -> Any:
         mitigate=data.mitigate,
         annual_income=data.annual_income,
     )
-    result = selectors.discretion_calculate(entry=found, facts=facts, on=payload.on)
-    return calculation_dict(found, result)
+    result = services.discretion_calculate(
+        actor=user,
+        agency=agency,
+        entry=by_id,
+        entry_code="" if by_id else str(payload.entry),
+        facts=facts,
+        on=day,
+    )
+    return calculation_dict(result)

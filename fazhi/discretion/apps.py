@@ -5,6 +5,8 @@ VIEW = [
     "discretion.view_discretionentry",
     "discretion.view_nopenaltyitem",
     "discretion.view_discretionrule",
+    "discretion.view_baseline",
+    "discretion.view_baselineadoption",
 ]
 EDIT = [
     "discretion.add_discretionentry",
@@ -13,6 +15,8 @@ EDIT = [
     "discretion.change_nopenaltyitem",
     "discretion.change_discretionrule",
     "discretion.add_discretionrule",
+    "discretion.add_baselineadoption",
+    "discretion.delete_baselineadoption",
 ]
 
 

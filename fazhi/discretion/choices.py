@@ -11,6 +11,8 @@ class FineTarget(models.TextChoices):
     PRINCIPAL = "principal", _("Person in charge")  # 主要负责人 / 其他负责人 / 投资人
     RESPONSIBLE_PERSON = "responsible_person", _("Directly responsible persons")
     # 直接负责的主管人员和其他直接责任人员
+    OTHER_MANAGER = "other_manager", _("Other persons in charge and safety managers")
+    # 其他负责人和安全生产管理人员 (安全生产法 Art. 96)
 
 
 class Stage(models.TextChoices):
@@ -18,6 +20,7 @@ class Stage(models.TextChoices):
 
     INITIAL = "initial", _("Initial violation")  # 初次 (责令限期改正并处罚款)
     UNCORRECTED = "uncorrected", _("Not corrected in time")  # 逾期未改正 / 拒不改正
+    ACCIDENT = "accident", _("Caused a production safety accident")  # 导致发生生产安全事故
 
 
 class FineMeasure(models.TextChoices):
@@ -37,6 +40,7 @@ class ExtraMeasure(models.TextChoices):
     # 责令停产停业整顿
     STOP_CONSTRUCTION = "stop_construction", _("Stop construction")  # 责令停止建设
     SUSPEND_BUSINESS = "suspend_business", _("Suspend business for rectification")  # 责令停业整顿
+    STOP_PRODUCTION = "stop_production", _("Order to stop production or business")  # 责令停产停业
     CONFISCATE_GAINS = "confiscate_gains", _("Confiscate illegal gains")  # 没收违法所得
     REVOKE_QUALIFICATION = "revoke_qualification", _("Suspend or revoke qualification")
     # 暂停或者吊销有关资格
@@ -100,3 +104,20 @@ BAND_RULES: dict[str, str] = {
     DecisionClass.STANDARD: RuleCode.STANDARD_BAND,
     DecisionClass.SEVERE: RuleCode.SEVERE_BAND,
 }
+
+
+class BaselineLevel(models.TextChoices):
+    """The level of the body that issued a discretion baseline (裁量基准)."""
+
+    NATIONAL = "national", _("National")  # 国务院部门（应急管理部）
+    PROVINCE = "province", _("Province")  # 省级
+    CITY = "city", _("City")  # 设区的市级
+    COUNTY = "county", _("County")  # 县级
+
+
+BASELINE_LEVEL_ORDER = [
+    BaselineLevel.NATIONAL,
+    BaselineLevel.PROVINCE,
+    BaselineLevel.CITY,
+    BaselineLevel.COUNTY,
+]

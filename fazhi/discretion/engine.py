@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -171,6 +171,10 @@ class EntryData:
     notes: str = ""
     ranges: list[BoundsData] = field(default_factory=list)
     tiers: list[TierData] = field(default_factory=list)
+    tier_required: bool = False
+    # Measures other than fines: {"target": …, "stage": …, "measure": …}.
+    measures: list[dict[str, str]] = field(default_factory=list)
+    baseline_id: int | None = None
 
     def range_for(self, target: str, stage: str) -> BoundsData | None:
         return next((r for r in self.ranges if r.target == target and r.stage == stage), None)
@@ -615,6 +619,8 @@ class TraceStep:
     article: str
     detail: str = ""
     verified: bool = True
+    # The baseline document the calculation was made under (裁量基准文件).
+    document: str = ""
 
 
 @dataclass
@@ -633,6 +639,19 @@ class Calculation:
     amount_range: Range | None = None
     measures: list[str] = field(default_factory=list)
     trace: list[TraceStep] = field(default_factory=list)
+    # The baseline document (citation) the entry belongs to, and the stored
+    # entry's id (set by ``services.discretion_calculate``).
+    document: str = ""
+    entry_id: int | None = None
+    # Measures other than fines at this stage, as (target, measure), e.g. the
+    # unit's 责令停产停业整顿 when its person in charge is fined.
+    other_measures: list[tuple[str, str]] = field(default_factory=list)
+
+    def under(self, document: str) -> Calculation:
+        """Name ``document`` on the calculation and on every trace line."""
+        self.document = document
+        self.trace = [replace(step, document=document) for step in self.trace]
+        return self
 
     @property
     def decision_label(self) -> str:
@@ -644,7 +663,11 @@ class Calculation:
 
     @property
     def measure_labels(self) -> list[str]:
-        return [str(ExtraMeasure(m).label) for m in self.measures if m in ExtraMeasure.values]
+        labels = [str(ExtraMeasure(m).label) for m in self.measures if m in ExtraMeasure.values]
+        for target, measure in self.other_measures:
+            if measure in ExtraMeasure.values and target in FineTarget.values:
+                labels.append(f"{FineTarget(target).label}：{ExtraMeasure(measure).label}")
+        return labels
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
@@ -673,7 +696,7 @@ def _band(base: Range, rule: RuleValue) -> Range:
 
 def _choose_tier(entry: EntryData, facts: Facts, trace: list[TraceStep]) -> TierData | None:
     tiers = sorted(entry.tiers, key=lambda t: t.order)
-    if not tiers:
+    if not tiers and facts.tier is None:
         return None
     if facts.tier is not None:
         chosen = next((t for t in tiers if t.order == facts.tier), None)
@@ -907,6 +930,12 @@ def calculate(entry: EntryData, facts: Facts, rules: RuleBook) -> Calculation:
         trace.append(waiver)
 
     tier = _choose_tier(entry, facts, trace)
+    if tier is None and entry.tier_required:
+        raise DomainError(
+            _("The statute sets the fine by %(options)s: state which applies.")
+            % {"options": "、".join(t.condition_label() for t in entry.tiers)},
+            field="tier",
+        )
     fine = tier.fine_for(facts.target, facts.stage) if tier is not None else None
     base = fine.as_range() if fine is not None else law_range
     result.base_range = base
@@ -923,6 +952,9 @@ def calculate(entry: EntryData, facts: Facts, rules: RuleBook) -> Calculation:
             )
         )
     result.measures = list((fine or statutory).extra_measures)
+    result.other_measures = [
+        (row["target"], row["measure"]) for row in entry.measures if row["stage"] == facts.stage
+    ]
 
     if entry.no_discretion:
         trace.append(

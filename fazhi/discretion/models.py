@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.discretion.choices import (
+    BaselineLevel,
     CircumstanceEffect,
     ConditionKind,
     DecisionClass,
@@ -51,9 +52,98 @@ class Effective(models.Model):
             raise ValidationError({"effective_to": _("The end date is before the start date.")})
 
 
+class Baseline(Effective):
+    """裁量基准文件 — a published baseline document: who issued it, where it applies.
+
+    An agency applies only the baselines it has adopted (``BaselineAdoption``):
+    the national one, its province's refinement, its own. A document kept only
+    as an example of another province's style has ``is_example`` set and is
+    never offered for adoption.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issuing_authority = models.CharField(_("issuing authority"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=BaselineLevel.choices)
+    jurisdiction = models.CharField(
+        _("jurisdiction"), max_length=100, help_text=_("e.g. 全国, 山东省, 济宁市")
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    legal_basis = models.CharField(
+        _("made under"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. 《应急管理行政裁量权基准暂行规定》（应急管理部令第12号）"),
+    )
+    source = models.CharField(_("where the text was read"), max_length=300, blank=True)
+    verified = models.BooleanField(_("verified"), default=False)
+    is_example = models.BooleanField(
+        _("example only"),
+        default=False,
+        help_text=_("Another jurisdiction's document kept as an example; it cannot be adopted."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("discretion baseline")
+        verbose_name_plural = _("discretion baselines")
+        ordering = ["level", "jurisdiction", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "document_number"], name="discretion_baseline_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.citation
+
+    @property
+    def citation(self) -> str:
+        """《应急管理行政处罚裁量权基准》（应急〔2024〕90号）"""
+        title = self.title if self.title.startswith("《") else f"《{self.title}》"
+        return f"{title}（{self.document_number}）" if self.document_number else title
+
+
+class BaselineAdoption(models.Model):
+    """采用 — an agency applies a baseline document from a date."""
+
+    agency = models.ForeignKey(
+        "core.OrgUnit",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="discretion_adoptions",
+    )
+    baseline = models.ForeignKey(
+        Baseline, verbose_name=_("baseline"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+    adopted_on = models.DateField(_("adopted on"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("baseline adoption")
+        verbose_name_plural = _("baseline adoptions")
+        ordering = ["agency__path", "baseline__level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "baseline"], name="discretion_adoption_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.baseline}"
+
+
 class DiscretionEntry(Effective):
     """裁量基准 — how the fine for one violation is set."""
 
+    baseline = models.ForeignKey(
+        Baseline,
+        verbose_name=_("baseline document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
     code = models.CharField(_("code"), max_length=40)
     violation = models.CharField(_("violation"), max_length=500)
     legal_provision_text = models.CharField(
@@ -87,6 +177,20 @@ class DiscretionEntry(Effective):
         help_text=_("The statute fixes the fine, e.g. a percentage of income; no bands apply."),
     )
     issuing_document = models.CharField(_("issuing document"), max_length=200, blank=True)
+    tier_required = models.BooleanField(
+        _("a tier must be chosen"),
+        default=False,
+        help_text=_(
+            "The statute sets the range by a class (e.g. the accident class); "
+            "without it there is no range."
+        ),
+    )
+    measures = models.JSONField(
+        _("measures other than fines"),
+        default=list,
+        blank=True,
+        help_text=_("A list of {target, stage, measure}: 责令停产停业整顿 of the unit …"),
+    )
     supersedes = models.ForeignKey(
         "self",
         verbose_name=_("previous version"),
@@ -106,7 +210,7 @@ class DiscretionEntry(Effective):
         ordering = ["code", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code", "effective_from"], name="discretionentry_version"
+                fields=["baseline", "code", "effective_from"], name="discretionentry_version"
             )
         ]
 
@@ -301,6 +405,14 @@ class NoPenaltyItem(Effective):
     The conditions the calculator tests are structured beside the text.
     """
 
+    baseline = models.ForeignKey(
+        Baseline,
+        verbose_name=_("baseline document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="no_penalty_items",
+    )
     code = models.CharField(_("code"), max_length=40)
     entry_code = models.CharField(
         _("discretion entry code"),

@@ -7,12 +7,15 @@ staff member may read.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from fazhi.core.models import OrgUnit
+from fazhi.discretion.choices import BASELINE_LEVEL_ORDER, BaselineLevel
 from fazhi.discretion.engine import (
     BoundsData,
     Calculation,
@@ -26,6 +29,8 @@ from fazhi.discretion.engine import (
     calculate,
 )
 from fazhi.discretion.models import (
+    Baseline,
+    BaselineAdoption,
     DiscretionCircumstance,
     DiscretionEntry,
     DiscretionRule,
@@ -40,7 +45,7 @@ def _today() -> datetime.date:
 
 def _entries() -> QuerySet[DiscretionEntry]:
     return DiscretionEntry.objects.select_related(
-        "penalty_basis__law", "legal_provision__law"
+        "baseline", "penalty_basis__law", "legal_provision__law"
     ).prefetch_related(
         "ranges", Prefetch("tiers", queryset=DiscretionTier.objects.prefetch_related("fines"))
     )
@@ -70,8 +75,14 @@ def discretion_entry_list(
     if law:
         entries = entries.filter(Q(penalty_basis__law_id=law) | Q(legal_provision__law_id=law))
     if on:
-        entries = entries.filter(effective_from__lte=on).filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+        # The entry and its document must both be in force.
+        entries = entries.filter(
+            Q(effective_from__lte=on),
+            Q(effective_to__isnull=True) | Q(effective_to__gte=on),
+            Q(baseline__isnull=True) | Q(baseline__effective_from__lte=on),
+            Q(baseline__isnull=True)
+            | Q(baseline__effective_to__isnull=True)
+            | Q(baseline__effective_to__gte=on),
         )
     if unverified is not None:
         flagged = DiscretionTier.objects.filter(verified=False).values("entry_id")
@@ -96,7 +107,10 @@ def discretion_entry_find(
 
 
 def entry_versions(entry: DiscretionEntry) -> QuerySet[DiscretionEntry]:
-    return DiscretionEntry.objects.filter(code=entry.code).order_by("-effective_from")
+    return DiscretionEntry.objects.filter(
+        Q(baseline__isnull=True) if entry.baseline_id is None else Q(baseline=entry.baseline_id),
+        code=entry.code,
+    ).order_by("-effective_from")
 
 
 def entry_data(entry: DiscretionEntry) -> EntryData:
@@ -148,6 +162,9 @@ def entry_data(entry: DiscretionEntry) -> EntryData:
         penalty_clause=entry.penalty_clause,
         no_discretion=entry.no_discretion,
         issuing_document=entry.issuing_document,
+        tier_required=entry.tier_required,
+        measures=list(entry.measures),
+        baseline_id=entry.baseline_id,
         notes=entry.notes,
         ranges=[bounds(row) for row in entry.ranges.all()],
         tiers=sorted(tiers, key=lambda t: t.order),
@@ -160,9 +177,17 @@ def _in_force(queryset: QuerySet[Any], on: datetime.date) -> QuerySet[Any]:
     )
 
 
-def rulebook_load(on: datetime.date | None = None) -> RuleBook:
-    """Load the rules, circumstances and no-penalty rows in force on ``on``."""
+def rulebook_load(
+    on: datetime.date | None = None, *, baselines: Collection[int] | None = None
+) -> RuleBook:
+    """Load the rules, circumstances and no-penalty rows in force on ``on``.
+
+    ``baselines`` (ids) limits the no-penalty rows to those documents.
+    """
     day = on or _today()
+    rows = _in_force(NoPenaltyItem.objects.all(), day)
+    if baselines is not None:
+        rows = rows.filter(baseline_id__in=baselines)
     rules: dict[str, RuleValue] = {}
     for rule in _in_force(DiscretionRule.objects.all(), day).order_by("code", "effective_from"):
         rules[rule.code] = RuleValue(rule.code, rule.lower, rule.upper, rule.source, rule.verified)
@@ -187,12 +212,12 @@ def rulebook_load(on: datetime.date | None = None) -> RuleBook:
             condition_upper_inclusive=row.condition_upper_inclusive,
             verified=row.verified,
         )
-        for row in _in_force(NoPenaltyItem.objects.all(), day).order_by("code")
+        for row in rows.order_by("code")
     ]
     return RuleBook(on=day, rules=rules, circumstances=circumstances, no_penalty=no_penalty)
 
 
-def discretion_calculate(
+def entry_calculate(
     *,
     entry: DiscretionEntry,
     facts: Facts,
@@ -246,3 +271,26 @@ def decimal_or_none(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
     return Decimal(str(value))
+
+
+def baseline_list(*, include_examples: bool = True) -> QuerySet[Baseline]:
+    """Every baseline document; examples of other jurisdictions last."""
+    baselines = Baseline.objects.annotate(entry_count=Count("entries"))
+    if not include_examples:
+        baselines = baselines.filter(is_example=False)
+    return baselines.order_by("is_example", "level", "jurisdiction", "-effective_from")
+
+
+def adoptions_for(agency: OrgUnit) -> QuerySet[BaselineAdoption]:
+    return BaselineAdoption.objects.filter(agency=agency).select_related("baseline")
+
+
+def adopted_baselines(*, agency: OrgUnit, on: datetime.date) -> list[Baseline]:
+    """The documents ``agency`` applies on ``on``: adopted by then and in force.
+
+    Ordered from the most general (national) to the most local, so that a
+    later document's entry replaces an earlier one's.
+    """
+    rows = adoptions_for(agency).filter(adopted_on__lte=on, baseline__is_example=False)
+    baselines = [row.baseline for row in rows if row.baseline.in_force_on(on)]
+    return sorted(baselines, key=lambda b: BASELINE_LEVEL_ORDER.index(BaselineLevel(b.level)))

@@ -1,9 +1,32 @@
-"""Writes for discretion baselines: entries, rules, circumstances, no-penalty rows.
+"""Discretion services: the calculator for other apps, and the writes.
 
-Every service is keyword-only, takes the actor, validates with
-``full_clean()`` and records an audit event in the same transaction.
-Permissions (``discretion.change_discretionentry`` …) are checked by the
-views and the API.
+The calculator — the one entry point other apps (cases, inspections) use::
+
+    from fazhi.discretion.services import discretion_calculate
+
+    result = discretion_calculate(
+        actor=request.user,           # needs discretion.view_discretionentry
+        agency=case.agency,           # the acting agency (an OrgUnit in scope)
+        entry_code="AQ099-01",        # or entry=<DiscretionEntry>
+        facts=Facts(target="unit", stage="initial", values={...}, ...),
+        on=case.violation_date,       # the day whose rules apply
+    )
+    result.decision_class             # no_penalty / may_waive / lenient / …
+    result.range, result.amount_range # Range (lower/upper with 含本数 flags)
+    result.document                   # 《应急管理行政处罚裁量权基准》（应急〔2024〕90号）
+    for step in result.trace:         # TraceStep(rule, article, detail,
+        ...                           #           verified, document)
+
+It uses only the baseline documents the agency has adopted
+(``BaselineAdoption``) and that are in force on ``on``; the most local
+adopted document that has the entry wins. It raises ``NotAllowed`` without
+the permission or outside the actor's scope, and ``DomainError`` (field
+``entry``) when no adopted document has the entry — never a guess from
+another jurisdiction's table. ``Facts`` and ``Calculation`` live in
+``fazhi.discretion.engine``; both are plain dataclasses and stable.
+
+Writes are keyword-only, take the actor, validate with ``full_clean()`` and
+record an audit event in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,15 +41,23 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from fazhi.core.audit import audit_record, snapshot
-from fazhi.core.errors import DomainError
+from fazhi.core.errors import Conflict, DomainError, NotAllowed
+from fazhi.core.models import OrgUnit
+from fazhi.core.selectors import unit_in_scope
+from fazhi.discretion import selectors
 from fazhi.discretion.engine import (
     BoundsData,
+    Calculation,
     EntryData,
+    Facts,
     Problem,
     TierData,
+    calculate,
     discretion_validate,
 )
 from fazhi.discretion.models import (
+    Baseline,
+    BaselineAdoption,
     DiscretionCircumstance,
     DiscretionEntry,
     DiscretionRule,
@@ -63,6 +94,9 @@ ENTRY_FIELDS = [
     "penalty_clause",
     "no_discretion",
     "issuing_document",
+    "baseline",
+    "tier_required",
+    "measures",
     "effective_from",
     "effective_to",
     "supersedes",
@@ -154,6 +188,10 @@ def _apply_entry_fields(entry: DiscretionEntry, data: EntryData) -> None:
     entry.penalty_clause = data.penalty_clause
     entry.no_discretion = data.no_discretion
     entry.issuing_document = data.issuing_document
+    entry.tier_required = data.tier_required
+    entry.measures = list(data.measures)
+    if data.baseline_id is not None:
+        entry.baseline_id = data.baseline_id
     entry.effective_from = data.effective_from
     entry.effective_to = data.effective_to
     entry.notes = data.notes
@@ -250,7 +288,7 @@ def discretion_entry_revise(
         before=before,
         after=snapshot(entry, ["effective_to"]),
     )
-    revised = DiscretionEntry(supersedes=entry)
+    revised = DiscretionEntry(supersedes=entry, baseline_id=entry.baseline_id)
     _apply_entry_fields(revised, data)
     try:
         revised.full_clean()
@@ -280,6 +318,7 @@ RULE_FIELDS = [
 
 
 NO_PENALTY_FIELDS = [
+    "baseline",
     "code",
     "entry_code",
     "matter",
@@ -413,3 +452,165 @@ def tiers_from_rows(rows: Iterable[dict[str, Any]]) -> list[TierData]:
             TierData(**{**{k: v for k, v in row.items() if k != "fines"}, "fines": fines})
         )
     return tiers
+
+
+# --- the calculator -------------------------------------------------------------
+
+
+def _may(actor: Any, perm: str) -> bool:
+    # System actors (seed, demo loader, fixtures) are superusers without has_perm.
+    return bool(getattr(actor, "is_superuser", False) or actor.has_perm(perm))
+
+
+def discretion_calculate(
+    *,
+    actor: Any,
+    agency: OrgUnit,
+    facts: Facts,
+    on: datetime.date,
+    entry_code: str = "",
+    entry: DiscretionEntry | None = None,
+) -> Calculation:
+    """Return the decision class, range and trace under the agency's adopted baselines."""
+    if not _may(actor, "discretion.view_discretionentry"):
+        raise NotAllowed(_("You may not use the discretion calculator."))
+    if not unit_in_scope(actor, agency):
+        raise NotAllowed(_("This agency is outside your scope."), field="agency")
+    agency = agency.agency()
+    adopted = selectors.adopted_baselines(agency=agency, on=on)
+    if not adopted:
+        raise DomainError(
+            _("%(agency)s has adopted no discretion baseline in force on %(day)s.")
+            % {"agency": agency.name, "day": on.isoformat()},
+            field="entry",
+        )
+    ids = [b.pk for b in adopted]
+    if entry is not None:
+        if entry.baseline_id not in ids or not entry.in_force_on(on):
+            raise DomainError(
+                _(
+                    "Entry %(code)s is not part of a baseline %(agency)s has adopted "
+                    "and in force on %(day)s."
+                )
+                % {"code": entry.code, "agency": agency.name, "day": on.isoformat()},
+                field="entry",
+            )
+        chosen = entry
+    else:
+        candidates = {
+            e.baseline_id: e
+            for e in selectors.discretion_entry_list(actor=actor, on=on).filter(
+                code=entry_code, baseline_id__in=ids
+            )
+        }
+        found = [candidates[b.pk] for b in adopted if b.pk in candidates]
+        if not found:
+            raise DomainError(
+                _("No baseline adopted by %(agency)s has the entry %(code)s on %(day)s.")
+                % {"agency": agency.name, "code": entry_code, "day": on.isoformat()},
+                field="entry",
+            )
+        chosen = found[-1]
+    baseline = next(b for b in adopted if b.pk == chosen.baseline_id)
+    rules = selectors.rulebook_load(on, baselines=ids)
+    result = calculate(selectors.entry_data(chosen), facts, rules).under(baseline.citation)
+    result.entry_id = chosen.pk
+    return result
+
+
+# --- baselines and adoption --------------------------------------------------------
+
+BASELINE_FIELDS = [
+    "title",
+    "document_number",
+    "issuing_authority",
+    "level",
+    "jurisdiction",
+    "issued_on",
+    "legal_basis",
+    "source",
+    "verified",
+    "is_example",
+    "notes",
+    "effective_from",
+    "effective_to",
+]
+
+
+@transaction.atomic
+def baseline_save(*, actor: Any, baseline: Baseline | None = None, **fields: Any) -> Baseline:
+    """Create or correct a baseline document's particulars (文号, authority, dates …)."""
+    return _rule_row_save(
+        actor=actor,
+        model=Baseline,
+        row=baseline,
+        allowed=BASELINE_FIELDS,
+        verb="discretion.baseline",
+        fields=fields,
+    )
+
+
+ADOPTION_FIELDS = ["agency", "baseline", "adopted_on", "notes"]
+
+
+@transaction.atomic
+def baseline_adopt(
+    *,
+    actor: Any,
+    agency: OrgUnit,
+    baseline: Baseline,
+    adopted_on: datetime.date,
+    notes: str = "",
+) -> BaselineAdoption:
+    """Record that ``agency`` applies ``baseline`` from ``adopted_on``."""
+    if not _may(actor, "discretion.add_baselineadoption"):
+        raise NotAllowed(_("You may not change which baselines an agency applies."))
+    if not unit_in_scope(actor, agency):
+        raise NotAllowed(_("This agency is outside your scope."), field="agency")
+    if baseline.is_example:
+        raise DomainError(
+            _("%(baseline)s is kept only as an example and cannot be adopted.")
+            % {"baseline": baseline.citation},
+            field="baseline",
+        )
+    agency = agency.agency()
+    if BaselineAdoption.objects.filter(agency=agency, baseline=baseline).exists():
+        raise Conflict(
+            _("%(agency)s has already adopted %(baseline)s.")
+            % {"agency": agency.name, "baseline": baseline.citation},
+            field="baseline",
+        )
+    adoption = BaselineAdoption(
+        agency=agency, baseline=baseline, adopted_on=adopted_on, notes=notes
+    )
+    try:
+        adoption.full_clean()
+    except ValidationError as exc:
+        raise _validation_to_domain(exc) from exc
+    adoption.save()
+    audit_record(
+        actor=actor,
+        verb="discretion.adoption.create",
+        obj=adoption,
+        after=snapshot(adoption, ADOPTION_FIELDS),
+        unit=agency,
+    )
+    return adoption
+
+
+@transaction.atomic
+def baseline_adoption_end(*, actor: Any, adoption: BaselineAdoption) -> None:
+    """Stop applying a baseline (the adoption row is removed, the audit keeps it)."""
+    if not _may(actor, "discretion.delete_baselineadoption"):
+        raise NotAllowed(_("You may not change which baselines an agency applies."))
+    if not unit_in_scope(actor, adoption.agency):
+        raise NotAllowed(_("This agency is outside your scope."), field="agency")
+    before = snapshot(adoption, ADOPTION_FIELDS)
+    audit_record(
+        actor=actor,
+        verb="discretion.adoption.delete",
+        obj=adoption,
+        before=before,
+        unit=adoption.agency,
+    )
+    adoption.delete()

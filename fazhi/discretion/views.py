@@ -207,7 +207,11 @@ def _place_problems(problems: list[Any], form: Any, ranges: Any, tiers: Any, fin
 @login_required
 def discretion_calculator(request: HttpRequest) -> HttpResponse:
     _need(request, "discretion.view_discretionentry")
-    entries = selectors.discretion_entry_list(actor=request.user, on=timezone.localdate())
+    user: Any = request.user
+    agency = user.unit.agency() if user.unit is not None else None
+    today = timezone.localdate()
+    adopted = selectors.adopted_baselines(agency=agency, on=today) if agency else []
+    entries = selectors.discretion_entry_list(actor=user, on=today).filter(baseline__in=adopted)
     entry = None
     entry_id = _int(request.GET.get("entry"))
     if entry_id:
@@ -226,10 +230,17 @@ def discretion_calculator(request: HttpRequest) -> HttpResponse:
     )
     result = None
     links: list[str] = []
-    if submitted and form.is_valid():
+    if submitted and form.is_valid() and agency is None:
+        form.add_error(None, _("Your account belongs to no agency, so no baseline applies."))
+    elif submitted and form.is_valid():
+        assert agency is not None
         try:
-            result = selectors.discretion_calculate(
-                entry=form.cleaned_data["entry"], facts=form.facts(), on=form.day
+            result = services.discretion_calculate(
+                actor=request.user,
+                agency=agency,
+                entry=form.cleaned_data["entry"],
+                facts=form.facts(),
+                on=form.day,
             )
         except DomainError as exc:
             apply_errors(form, exc)
@@ -243,6 +254,8 @@ def discretion_calculator(request: HttpRequest) -> HttpResponse:
             "entry": entry,
             "result": result,
             "trace": list(zip(result.trace, links, strict=True)) if result else [],
+            "agency": agency,
+            "adopted": adopted,
             "money": money,
         },
     )

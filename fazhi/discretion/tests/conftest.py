@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 from fazhi.core.tests.factories import SYSTEM
-from fazhi.discretion.seed import discretion_seed, ensure_laws
+from fazhi.discretion.seed import NATIONAL, discretion_seed, ensure_laws
 
 SEED_LAWS = ["安全生产法(2021-06-10).md", "行政处罚法(2021-01-22).md"]
 
@@ -44,13 +44,43 @@ def laws(db: None) -> None:
 
 # The entries most tests need: DOMAIN §6.4's three, a fixed-percentage one, a
 # circumstance-tiered one and those with no-penalty rows.
-FEW = {"AQ092-01", "AQ095", "AQ097-04", "AQ097-05", "AQ097-06", "AQ099-01", "AQ101-02", "AQ114"}
+FEW = {
+    "AQ092-01",
+    "AQ095",
+    "AQ096",
+    "AQ097-04",
+    "AQ097-05",
+    "AQ097-06",
+    "AQ099-01",
+    "AQ101-02",
+    "AQ104",
+    "AQ114",
+}
+
+
+def adopt_national(*agencies: Any) -> None:
+    """Let ``agencies`` apply the national baseline (应急〔2024〕90号)."""
+    from fazhi.discretion import services
+    from fazhi.discretion.models import Baseline
+
+    national = Baseline.objects.get(document_number=NATIONAL)
+    for agency in agencies:
+        services.baseline_adopt(
+            actor=SYSTEM, agency=agency, baseline=national, adopted_on=national.effective_from
+        )
 
 
 @pytest.fixture
-def seeded(laws: None) -> None:
-    """Rules, circumstances, the ``FEW`` entries and their no-penalty rows."""
+def seeded(request: pytest.FixtureRequest, laws: None) -> None:
+    """Rules, circumstances, the ``FEW`` entries and their no-penalty rows.
+
+    With the ``personas`` fixture, the city and both counties adopt the
+    national baseline.
+    """
     discretion_seed(actor=SYSTEM, codes=FEW)
+    if "personas" in request.fixturenames:
+        personas = request.getfixturevalue("personas")
+        adopt_national(personas.city, personas.county_a, personas.county_b)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from fazhi.core.errors import DomainError
-from fazhi.discretion.choices import ConditionKind, DecisionClass, FineMeasure, HarmLevel
+from fazhi.discretion.choices import DecisionClass, FineMeasure, HarmLevel
 from fazhi.discretion.engine import (
     ART_30,
     ART_33_1,
@@ -32,11 +32,15 @@ from fazhi.discretion.engine import (
     calculate,
     discretion_validate,
 )
-from fazhi.discretion.seed import CIRCUMSTANCES, NO_PENALTY_ITEMS, RULES, seed_entries
+from fazhi.discretion.seed import circumstances, no_penalty_items, rules, seed_entries
 
 ENTRIES = seed_entries()
 BY_CODE = {entry.code: entry for entry in ENTRIES}
+TIERED = [entry for entry in ENTRIES if len(entry.tiers) > 1]
 ON = datetime.date(2026, 6, 1)
+CIRCUMSTANCES = circumstances()
+RULES = rules()
+NO_PENALTY_ITEMS = no_penalty_items()
 MITIGATING = [c["code"] for c in CIRCUMSTANCES if c["effect"] == "must_mitigate"]
 AGGRAVATING = [c["code"] for c in CIRCUMSTANCES if c["effect"] == "aggravate"]
 TIER_ONLY = [c["code"] for c in CIRCUMSTANCES if c["effect"] == "tier"]
@@ -91,13 +95,15 @@ def bounds_of(result: Calculation) -> tuple[Decimal, Decimal]:
 
 
 @st.composite
-def cases(draw: st.DrawFn, *, plain: bool = False) -> tuple[EntryData, Facts]:
+def cases(
+    draw: st.DrawFn, *, plain: bool = False, tiered: bool = False
+) -> tuple[EntryData, Facts]:
     """An entry and facts for one of its statutory ranges.
 
     ``plain`` leaves out everything that decides the class (no-penalty and
     waiver grounds, circumstances, minors, mitigation).
     """
-    entry = draw(st.sampled_from(ENTRIES))
+    entry = draw(st.sampled_from(TIERED if tiered else ENTRIES))
     bounds = draw(st.sampled_from(entry.ranges))
     facts_names = sorted({t.condition_fact for t in entry.tiers if t.condition_fact})
     values = {
@@ -106,7 +112,10 @@ def cases(draw: st.DrawFn, *, plain: bool = False) -> tuple[EntryData, Facts]:
         if draw(st.booleans())
     }
     orders = [t.order for t in entry.tiers]
-    tier = draw(st.one_of(st.none(), st.sampled_from(orders))) if orders else None
+    if entry.tier_required:  # e.g. 安全生产法 Art. 114: no range without the accident class
+        tier: int | None = draw(st.sampled_from(orders))
+    else:
+        tier = draw(st.one_of(st.none(), st.sampled_from(orders))) if orders else None
     accident = draw(st.lists(st.sampled_from(TIER_ONLY), max_size=1))
     if plain:
         return entry, Facts(
@@ -161,7 +170,7 @@ def test_result_stays_inside_the_statutory_range_unless_mitigated(
         assert result.range.within(result.statutory_range), (entry.code, facts, result.range)
 
 
-@given(cases(plain=True), st.sampled_from(["", "confessed", "repeat_within_year"]))
+@given(cases(plain=True, tiered=True), st.sampled_from(["", "confessed", "repeat_within_year"]))
 @settings(max_examples=300, deadline=None)
 def test_a_higher_tier_never_recommends_a_lower_range(
     case: tuple[EntryData, Facts], extra: str
@@ -310,11 +319,18 @@ def test_shanxi_tiers_pick_the_tier_by_the_number_of_places() -> None:
     assert result.unverified  # the bands are [U], and tier 3 was corrected
 
 
-def test_exclusive_tier_bounds_follow_the_counting_convention() -> None:
+def test_yishang_yixia_include_the_number() -> None:
+    # 《立法技术规范（试行）（一）》: “以上、以下、以内”均含本数 — so the published row
+    # “未如实记录的人员占从业人员10%以上30%以下” includes 10 % and 30 %.
     entry = BY_CODE["AQ097-04"]
-    at_ten = calculate(entry, Facts(values={"unrecorded_share": Decimal(10)}), RULEBOOK)
-    above_ten = calculate(entry, Facts(values={"unrecorded_share": Decimal("10.01")}), RULEBOOK)
-    assert (at_ten.tier, above_ten.tier) == (1, 2)
+    tier_2 = next(t for t in entry.tiers if t.order == 2)
+    assert tier_2.condition_text == "未如实记录的人员占从业人员10%以上30%以下"
+    ten, thirty = Decimal(10), Decimal(30)
+    assert tier_2.matches(Facts(values={"unrecorded_share": ten})) is True
+    assert tier_2.matches(Facts(values={"unrecorded_share": thirty})) is True
+    assert tier_2.matches(Facts(values={"unrecorded_share": Decimal("9.99")})) is False
+    tier_3 = next(t for t in entry.tiers if t.order == 3)
+    assert tier_3.condition_lower_inclusive
 
 
 def test_missing_fact_falls_back_to_the_statutory_range() -> None:
@@ -432,9 +448,8 @@ def test_trace_names_every_article_applied() -> None:
 
 
 def test_officer_chosen_tier_is_traced() -> None:
-    entry = BY_CODE["AQ098-01"]
-    assert all(t.condition_kind == ConditionKind.ALWAYS for t in entry.tiers)
-    result = calculate(entry, Facts(tier=2), RULEBOOK)
+    entry = BY_CODE["AQ099-01"]
+    result = calculate(entry, Facts(tier=2, values={"places_missing_sign": Decimal(5)}), RULEBOOK)
     assert result.tier == 2
     assert "officer" in result.trace[1].rule
 
@@ -442,16 +457,16 @@ def test_officer_chosen_tier_is_traced() -> None:
 @pytest.mark.django_db
 def test_calculator_db_uses_the_stored_rules(seeded: None) -> None:
     from fazhi.discretion.models import DiscretionEntry, DiscretionRule
-    from fazhi.discretion.selectors import discretion_calculate
+    from fazhi.discretion.selectors import entry_calculate
 
-    entry = DiscretionEntry.objects.get(code="AQ099-01")
+    entry = DiscretionEntry.objects.get(code="AQ099-01", baseline__is_example=True)
     facts = Facts(values={"places_missing_sign": Decimal(3)})
     assert (
-        discretion_calculate(entry=entry, facts=facts).range
+        entry_calculate(entry=entry, facts=facts).range
         == calculate(BY_CODE["AQ099-01"], facts, RULEBOOK).range
     )
     DiscretionRule.objects.filter(code="standard_band").update(lower=40, upper=60)
-    result = discretion_calculate(entry=entry, facts=facts)
+    result = entry_calculate(entry=entry, facts=facts)
     assert bounds_of(result) == (Decimal(24000), Decimal(26000))
 
 
@@ -460,7 +475,7 @@ def test_calculator_db_applies_rule_versions_by_date(seeded: None) -> None:
     from fazhi.core.tests.factories import SYSTEM
     from fazhi.discretion import services
     from fazhi.discretion.models import DiscretionEntry, DiscretionRule
-    from fazhi.discretion.selectors import discretion_calculate
+    from fazhi.discretion.selectors import entry_calculate
 
     old = DiscretionRule.objects.get(code="lenient_band")
     services.discretion_rule_save(actor=SYSTEM, rule=old, effective_to=datetime.date(2025, 12, 31))
@@ -473,11 +488,11 @@ def test_calculator_db_applies_rule_versions_by_date(seeded: None) -> None:
         verified=True,
         effective_from=datetime.date(2026, 1, 1),
     )
-    entry = DiscretionEntry.objects.get(code="AQ099-01")
+    entry = DiscretionEntry.objects.get(code="AQ099-01", baseline__is_example=True)
     facts = Facts(
         values={"places_missing_sign": Decimal(5)}, circumstances=frozenset({"confessed"})
     )
-    before = discretion_calculate(entry=entry, facts=facts, on=datetime.date(2025, 6, 1))
-    after = discretion_calculate(entry=entry, facts=facts, on=datetime.date(2026, 6, 1))
+    before = entry_calculate(entry=entry, facts=facts, on=datetime.date(2025, 6, 1))
+    after = entry_calculate(entry=entry, facts=facts, on=datetime.date(2026, 6, 1))
     assert bounds_of(before)[1] == Decimal(36000)
     assert bounds_of(after)[1] == Decimal(34000)

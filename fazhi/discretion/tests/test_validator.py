@@ -12,8 +12,15 @@ from fazhi.discretion import services
 from fazhi.discretion.choices import ConditionKind, FineTarget, Stage
 from fazhi.discretion.engine import BoundsData, EntryData, TierData, discretion_validate
 from fazhi.discretion.models import DiscretionEntry
-from fazhi.discretion.seed import CF, R99, SHANXI_99_1_PUBLISHED, cite, rng, shanxi_99_1_tiers
 from fazhi.discretion.services import DiscretionInvalid
+from fazhi.discretion.tests.tables import (
+    CF,
+    R99,
+    SHANXI_99_1_PUBLISHED,
+    cite,
+    rng,
+    shanxi_99_1_tiers,
+)
 
 PERSON, UNCORRECTED = FineTarget.RESPONSIBLE_PERSON, Stage.UNCORRECTED
 
@@ -157,7 +164,7 @@ def test_structural_problems_are_reported_with_their_fields() -> None:
 def test_service_update_validates_and_keeps_the_old_rows(seeded: None) -> None:
     from fazhi.discretion.selectors import entry_data
 
-    entry = DiscretionEntry.objects.get(code="AQ099-01")
+    entry = DiscretionEntry.objects.get(code="AQ099-01", baseline__is_example=True)
     data = entry_data(entry)
     data.tiers[0].fines[2].min_amount = Decimal(5_000)
     with pytest.raises(DiscretionInvalid):
@@ -169,31 +176,31 @@ def test_service_update_validates_and_keeps_the_old_rows(seeded: None) -> None:
 def test_revise_starts_a_new_version_and_ends_the_old(seeded: None) -> None:
     from fazhi.discretion.selectors import discretion_entry_find, entry_data, entry_versions
 
-    entry = DiscretionEntry.objects.get(code="AQ099-01")
+    entry = DiscretionEntry.objects.get(code="AQ099-01", baseline__is_example=False)
     data = entry_data(entry)
     data.effective_from = datetime.date(2026, 2, 1)
-    data.issuing_document = "应急〔2024〕90号"
     revised = services.discretion_entry_revise(actor=SYSTEM, entry=entry, data=data)
     entry.refresh_from_db()
     assert entry.effective_to == datetime.date(2026, 1, 31)
     assert revised.supersedes == entry
+    assert revised.baseline_id == entry.baseline_id
     assert list(entry_versions(revised)) == [revised, entry]
     actor = type("Actor", (), {"is_authenticated": True})()
     assert (
-        discretion_entry_find(actor=actor, ref="AQ099-01", on=datetime.date(2026, 1, 31)) == entry
+        discretion_entry_find(actor=actor, ref=str(entry.pk), on=datetime.date(2026, 1, 31))
+        == entry
     )
-    assert (
-        discretion_entry_find(actor=actor, ref="AQ099-01", on=datetime.date(2026, 2, 1)) == revised
-    )
+    assert entry.in_force_on(datetime.date(2026, 1, 31))
+    assert revised.in_force_on(datetime.date(2026, 2, 1))
     with pytest.raises(Exception, match="must start after"):
         services.discretion_entry_revise(actor=SYSTEM, entry=revised, data=data)
 
 
 def test_full_seed_stores_every_entry_with_linked_articles(seeded_all: None) -> None:
-    assert DiscretionEntry.objects.count() == 38
+    assert DiscretionEntry.objects.count() == 41  # 38 national entries and 3 examples
     assert not DiscretionEntry.objects.filter(penalty_basis__isnull=True).exists()
     assert not DiscretionEntry.objects.filter(legal_provision__isnull=True).exists()
-    entry = DiscretionEntry.objects.get(code="AQ099-01")
+    entry = DiscretionEntry.objects.get(code="AQ099-01", baseline__is_example=True)
     assert entry.penalty_basis is not None
     assert entry.legal_provision is not None
     assert entry.penalty_basis.number == 99

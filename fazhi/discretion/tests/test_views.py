@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from fazhi.discretion.models import DiscretionEntry, DiscretionRule, NoPenaltyItem
-from fazhi.discretion.seed import SHANXI_99_1_PUBLISHED
+from fazhi.discretion.tests.tables import SHANXI_99_1_PUBLISHED
 
 pytestmark = pytest.mark.usefixtures("laws")
 
@@ -135,7 +135,7 @@ def test_entry_form_saves_a_valid_entry_and_edits_it(personas, seeded) -> None:
 
 
 def test_entry_detail_badges_unverified_tiers(personas, seeded) -> None:
-    entry = DiscretionEntry.objects.get(code="AQ099-01")
+    entry = DiscretionEntry.objects.get(code="AQ099-01", baseline__is_example=True)
     page = personas.client(personas.city_officer).get(
         reverse("discretion:discretion_detail", args=[entry.pk])
     )
@@ -144,10 +144,10 @@ def test_entry_detail_badges_unverified_tiers(personas, seeded) -> None:
 
 
 def test_calculator_page_shows_class_range_and_trace(personas, seeded) -> None:
-    entry = DiscretionEntry.objects.get(code="AQ099-01")
+    entry = DiscretionEntry.objects.get(code="AQ099-01", baseline__is_example=False)
     client = personas.client(personas.county_a_officer)
     blank = client.get(reverse("discretion:discretion_calculator"), {"entry": entry.pk})
-    assert "fact_places_missing_sign" in blank.context["form"].fields
+    assert "应急〔2024〕90号" in blank.content.decode()
     page = client.get(
         reverse("discretion:discretion_calculator"),
         {
@@ -155,7 +155,6 @@ def test_calculator_page_shows_class_range_and_trace(personas, seeded) -> None:
             "target": "unit",
             "stage": "initial",
             "harm": "general",
-            "fact_places_missing_sign": "5",
             "circumstances": "repeat_within_year",
         },
     )
@@ -163,12 +162,24 @@ def test_calculator_page_shows_class_range_and_trace(personas, seeded) -> None:
     assert b'data-class="severe"' in page.content
     links = [link for _step, link in page.context["trace"] if link]
     assert any(link.startswith("/laws/") for link in links)
+    documents = {step.document for step, _link in page.context["trace"]}
+    assert documents == {"《应急管理行政处罚裁量权基准》（应急〔2024〕90号）"}
     bad = client.get(
         reverse("discretion:discretion_calculator"),
         {"entry": entry.pk, "target": "principal", "stage": "initial", "harm": "general"},
     )
     assert bad.status_code == 200
     assert bad.context["form"].errors
+
+
+def test_calculator_page_refuses_another_provinces_table(personas, seeded) -> None:
+    example = DiscretionEntry.objects.get(code="AQ099-01", baseline__is_example=True)
+    page = personas.client(personas.county_a_officer).get(
+        reverse("discretion:discretion_calculator"),
+        {"entry": example.pk, "target": "unit", "stage": "initial", "harm": "general"},
+    )
+    assert page.context["result"] is None
+    assert page.context["form"].errors
 
 
 def test_no_penalty_list_and_rule_pages(personas, seeded) -> None:

@@ -19,7 +19,7 @@ def _entry(personas: Any) -> Any:
 
     ensure_laws(actor=SYSTEM, names=LAWS)
     discretion_seed(actor=SYSTEM, codes={"AQ099-01"})
-    return DiscretionEntry.objects.get(code="AQ099-01")
+    return DiscretionEntry.objects.get(code="AQ099-01", baseline__is_example=False)
 
 
 def _no_penalty(personas: Any) -> Any:

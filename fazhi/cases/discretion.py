@@ -13,12 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 
 from fazhi.cases.choices import PartyKind
 from fazhi.cases.models import Case
 from fazhi.core.actors import Actor
+from fazhi.core.errors import DomainError
 from fazhi.discretion import engine  # the calculator's home
 from fazhi.discretion import selectors as source
+from fazhi.discretion import services as calculator
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,16 @@ def amount_advice(
             )
         except ObjectDoesNotExist:
             continue
-        result = source.discretion_calculate(entry=entry, facts=facts, on=on)
+        try:
+            result = calculator.discretion_calculate(
+                actor=actor,
+                agency=case.unit,
+                entry=entry,
+                facts=facts,
+                on=on or case.act_ended_on or timezone.localdate(),
+            )
+        except DomainError:
+            continue  # no adopted baseline covers it: the decision shows no advice
         rng = result.amount_range or result.range
         advice.append(
             Advice(

@@ -87,7 +87,7 @@ def template_active(code: str) -> DocumentTemplate:
 
 
 def _template_add(
-    *, actor: Any, code: str, name: str, data: bytes, note: str = ""
+    *, actor: Any, code: str, name: str, data: bytes, note: str = "", audit: bool = True
 ) -> DocumentTemplate:
     variables = template_variables(data)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -104,6 +104,8 @@ def _template_add(
     )
     template.full_clean()
     template.save()
+    if not audit:  # shipped defaults are seed data, like the clock rules' seed
+        return template
     audit_record(
         actor=actor,
         verb="core.documenttemplate.upload",
@@ -356,4 +358,5 @@ def document_templates_load(**kwargs: Any) -> None:
                 name=spec["name"],
                 data=template_build(spec),
                 note=_("Shipped default"),
+                audit=False,
             )

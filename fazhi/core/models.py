@@ -220,6 +220,8 @@ class PasswordHistory(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("password history")
+        verbose_name_plural = _("password histories")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -232,6 +234,10 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("login failure")
+        verbose_name_plural = _("login failures")
 
     def __str__(self) -> str:
         return f"{self.username} {self.client_ip} {self.at:%Y-%m-%d %H:%M}"
@@ -305,6 +311,10 @@ class AuditChainHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash}"
@@ -445,6 +455,10 @@ class Blob(models.Model):
     storage_name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("stored file content")
+        verbose_name_plural = _("stored file contents")
+
     def __str__(self) -> str:
         return self.sha256
 
@@ -460,7 +474,7 @@ class Attachment(models.Model):
     description = models.CharField(_("description"), max_length=255, blank=True)
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
     uploaded_by = models.ForeignKey(
-        User, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL
+        User, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -523,6 +537,8 @@ class NumberSequence(models.Model):
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "kind", "year"], name="numbersequence_unique"

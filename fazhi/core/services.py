@@ -338,7 +338,7 @@ def attachment_store(
         role=role,
         description=description,
         unit=unit,
-        uploaded_by=actor,
+        uploaded_by=actor if isinstance(actor, User) else None,
     )
     attachment.full_clean()
     attachment.save()

@@ -273,6 +273,8 @@ class CompilationEntry(models.Model):
     position = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("compilation entry")
+        verbose_name_plural = _("compilation entries")
         ordering = ["compilation", "position"]
         constraints = [
             models.UniqueConstraint(fields=["compilation", "law"], name="compilation_law_once")

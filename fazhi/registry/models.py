@@ -424,7 +424,8 @@ class EntityStaging(models.Model):
     dedupe_key = models.CharField(max_length=16)
 
     class Meta:
-        verbose_name = "entity staging row"
+        verbose_name = _("entity staging row")
+        verbose_name_plural = _("entity staging rows")
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.row_no} {self.uscc}"
@@ -451,7 +452,8 @@ class OfficerStaging(models.Model):
     cert_valid_to = models.DateField(null=True)
 
     class Meta:
-        verbose_name = "officer staging row"
+        verbose_name = _("officer staging row")
+        verbose_name_plural = _("officer staging rows")
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.row_no} {self.full_name}"

@@ -38,6 +38,12 @@ def _compare(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": old.pk, "other": new.pk}, False
 
 
+def _term(personas: Any) -> tuple[dict[str, Any], bool]:
+    from fazhi.laws.models import LawTerm
+
+    return {"pk": LawTerm.objects.create(term="矩阵测试术语").pk}, False
+
+
 URL_ARGS: dict[str, Callable[[Any], tuple[dict[str, Any], bool]]] = {
     "laws:law_detail": lambda personas: ({"pk": _law().pk}, False),
     "laws:law_edit": lambda personas: ({"pk": _law().pk}, False),
@@ -47,6 +53,9 @@ URL_ARGS: dict[str, Callable[[Any], tuple[dict[str, Any], bool]]] = {
     "laws:work_article": lambda personas: ({"key": _law().work.key, "anchor": "1"}, False),
     "laws:compilation_detail": _compilation,
     "laws:compilation_download": _compilation,
+    "laws:law_headings": lambda personas: ({"pk": _law().pk}, False),
+    "laws:term_edit": _term,
+    "laws:term_delete": _term,
 }
 
 PUBLIC_URLS: set[str] = set()

@@ -11,7 +11,7 @@ fewer than N events, and forging a new checkpoint needs the key.
 A checkpoint is written after every transaction that appended events
 (``checkpoint_after_commit``) and by ``./dev manage audit_checkpoint`` (for a
 timer that also copies the file off the host). Appends are serialized with an
-exclusive ``flock`` on the file. See docs/decisions/0103-audit-anchor.md.
+exclusive ``flock`` on the file. See docs/decisions/0008-audit-anchor.md.
 """
 
 from __future__ import annotations

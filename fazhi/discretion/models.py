@@ -7,7 +7,7 @@ their conditions and fines. The numbers the calculator applies on top
 no-penalty list are rule data with their sources, never literals in code.
 
 The tables were created by the ``powers`` app and keep their names
-(``db_table``): see docs/decisions/0102-discretion-app.md.
+(``db_table``): see docs/decisions/0007-discretion-app.md.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ items marked 市县同权 become a ``CatalogTemplate`` (通用目录) that each 
 adopts, making its own catalog whose local changes are tracked against the
 template items.
 
-Discretion baselines (裁量基准) are the ``discretion`` app (decision 0102).
+Discretion baselines (裁量基准) are the ``discretion`` app (decision 0007).
 """
 
 from __future__ import annotations

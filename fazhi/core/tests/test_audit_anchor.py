@@ -1,4 +1,4 @@
-"""The audit chain anchored outside the database (docs/decisions/0103-audit-anchor.md).
+"""The audit chain anchored outside the database (docs/decisions/0008-audit-anchor.md).
 
 Each attack below leaves a chain that verifies on its own (it is consistent in
 the database), and is found only by holding it against the checkpoints.

@@ -3,7 +3,7 @@
 ``powers`` 0001 created the tables (``powers_discretionentry`` …); this
 migration adds the models to the ``discretion`` app's state only, and moves
 their content types, so that permissions granted to roles and the audit
-viewer's links keep working (decision 0102).
+viewer's links keep working (decision 0007).
 """
 
 import django.db.models.deletion

@@ -1,7 +1,7 @@
 """Hand the discretion models to the ``discretion`` app (state only).
 
 The tables stay where they are: ``fazhi.discretion.models`` names them with
-``db_table`` (decision 0102). Nothing in the database changes here.
+``db_table`` (decision 0007). Nothing in the database changes here.
 """
 
 from django.db import migrations

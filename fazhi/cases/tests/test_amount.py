@@ -25,6 +25,13 @@ def pending(personas: Any) -> tuple[Case, Any]:
 
     root = factories.superuser(personas.city)
     discretion_seed(actor=root)
+    from fazhi.discretion.models import Baseline
+    from fazhi.discretion.services import baseline_adopt
+
+    national = Baseline.objects.get(document_number="应急〔2024〕90号")
+    baseline_adopt(
+        actor=root, agency=personas.county_a, baseline=national, adopted_on=D(2024, 11, 1)
+    )
     case = factories.case(personas.county_a_brigade)
     case.violations.update(discretion_code="AQ099-01")
 

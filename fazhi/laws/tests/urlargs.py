@@ -41,7 +41,7 @@ def _compare(personas: Any) -> tuple[dict[str, Any], bool]:
 def _term(personas: Any) -> tuple[dict[str, Any], bool]:
     from fazhi.laws.models import LawTerm
 
-    return {"pk": LawTerm.objects.create(term="矩阵测试术语").pk}, False
+    return {"pk": LawTerm.objects.get_or_create(term="矩阵测试术语")[0].pk}, False
 
 
 URL_ARGS: dict[str, Callable[[Any], tuple[dict[str, Any], bool]]] = {

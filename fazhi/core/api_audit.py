@@ -25,7 +25,7 @@ def _require(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-class EventOut(Schema):
+class AuditEventOut(Schema):
     seq: int
     occurred_at: datetime.datetime
     actor: str
@@ -86,7 +86,7 @@ class VerificationStarted(Schema):
     status: str
 
 
-@router.get("/audit/events", response=list[EventOut])
+@router.get("/audit/events", response=list[AuditEventOut])
 @paginate
 def audit_events(request: HttpRequest, filters: Query[EventFilter]) -> Any:
     """Audit events in scope, oldest first: the export of the log."""

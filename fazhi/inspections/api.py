@@ -4,8 +4,6 @@ Services decide permission and scope (403 / 404 through config/api.py); the
 endpoints parse, call one service or selector, and shape the answer.
 """
 
-from __future__ import annotations
-
 import datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -18,6 +16,7 @@ from ninja.pagination import paginate
 
 from fazhi.core import policy
 from fazhi.core.actors import Actor
+from fazhi.core.api_types import Id, Year
 from fazhi.core.workflow import available_actions
 from fazhi.inspections import drawing, selectors, services, workflow
 from fazhi.inspections.models import CheckItem, Finding, Inspection
@@ -45,7 +44,7 @@ def _unit(request: HttpRequest, unit_id: int | None) -> Any:
 
 
 class ItemIn(Schema):
-    unit_id: int | None = None
+    unit_id: Id | None = None
     code: str
     name: str
     kind: str
@@ -89,13 +88,13 @@ class GroupIn(Schema):
 
 
 class PlanIn(Schema):
-    unit_id: int | None = None
-    year: int
+    unit_id: Id | None = None
+    year: Year
     title: str
-    working_days: int
-    officers: int
-    other_enforcement_days: Decimal = Decimal(0)
-    non_enforcement_days: Decimal = Decimal(0)
+    working_days: int = Field(..., ge=1, le=366)
+    officers: int = Field(..., ge=1, le=100_000)
+    other_enforcement_days: Decimal = Field(Decimal(0), ge=0, le=10_000_000)
+    non_enforcement_days: Decimal = Field(Decimal(0), ge=0, le=10_000_000)
     notes: str = ""
 
 
@@ -143,7 +142,7 @@ class ActionIn(Schema):
 
 
 class TaskIn(Schema):
-    unit_id: int | None = None
+    unit_id: Id | None = None
     title: str
     reference_date: datetime.date
     seed_rule: str
@@ -155,7 +154,7 @@ class TaskIn(Schema):
     joint_officers: int = 1
     control_ppm: int = Field(0, ge=0, le=1_000_000)
     ratio_scale_pct: int = Field(100, ge=1, le=1000)
-    plan_id: int | None = None
+    plan_id: Id | None = None
 
 
 class TaskOut(Schema):
@@ -213,8 +212,8 @@ class SelectionOut(Schema):
 
 
 class InspectionIn(Schema):
-    unit_id: int | None = None
-    entity_id: int
+    unit_id: Id | None = None
+    entity_id: Id
     source: str
     source_note: str = ""
     planned_on: datetime.date
@@ -315,9 +314,9 @@ class RecordIn(Schema):
 class FindingIn(Schema):
     description: str
     severity: str
-    article_id: int | None = None
+    article_id: Id | None = None
     provision: str = ""
-    item_id: int | None = None
+    item_id: Id | None = None
 
 
 class SignatureIn(Schema):
@@ -381,7 +380,7 @@ def item_create(request: HttpRequest, data: ItemIn) -> Any:
 
 @router.get("/inspections/plans", response=list[PlanOut])
 @paginate
-def plan_list(request: HttpRequest, year: int | None = None, state: str = "") -> Any:
+def plan_list(request: HttpRequest, year: Year | None = None, state: str = "") -> Any:
     policy.require(request.user, "inspections.view_annualplan")
     return [
         _plan_out(p) for p in selectors.plan_list(actor=_actor(request), year=year, state=state)
@@ -397,20 +396,20 @@ def plan_create(request: HttpRequest, data: PlanIn) -> Any:
 
 
 @router.get("/inspections/plans/{pk}", response=PlanOut)
-def plan_detail(request: HttpRequest, pk: int) -> Any:
+def plan_detail(request: HttpRequest, pk: Id) -> Any:
     policy.require(request.user, "inspections.view_annualplan")
     return _plan_out(selectors.plan_get(actor=_actor(request), pk=pk))
 
 
 @router.post("/inspections/plans/{pk}/groups", response={201: PlanOut})
-def plan_group_add(request: HttpRequest, pk: int, data: GroupIn) -> Any:
+def plan_group_add(request: HttpRequest, pk: Id, data: GroupIn) -> Any:
     plan = selectors.plan_get(actor=_actor(request), pk=pk)
     services.plan_group_add(actor=_actor(request), plan=plan, **data.dict())
     return Status(201, _plan_out(plan))
 
 
 @router.post("/inspections/plans/{pk}/actions/{name}", response=PlanOut)
-def plan_action(request: HttpRequest, pk: int, name: str, data: ActionIn) -> Any:
+def plan_action(request: HttpRequest, pk: Id, name: str, data: ActionIn) -> Any:
     plan = selectors.plan_get(actor=_actor(request), pk=pk)
     extra = {"opinion": data.opinion} if data.opinion else {}
     plan = services.plan_transition(actor=_actor(request), plan=plan, name=name, **extra)
@@ -422,7 +421,7 @@ def plan_action(request: HttpRequest, pk: int, name: str, data: ActionIn) -> Any
 
 @router.get("/inspections/tasks", response=list[TaskOut])
 @paginate
-def task_list(request: HttpRequest, q: str = "", state: str = "", year: int | None = None) -> Any:
+def task_list(request: HttpRequest, q: str = "", state: str = "", year: Year | None = None) -> Any:
     policy.require(request.user, "inspections.view_inspectiontask")
     filters = selectors.TaskFilters(q=q, state=state, year=year)
     return [_task_out(t) for t in selectors.task_list(actor=_actor(request), filters=filters)]
@@ -451,19 +450,19 @@ def task_create(request: HttpRequest, data: TaskIn) -> Any:
 
 
 @router.get("/inspections/tasks/{pk}", response=TaskOut)
-def task_detail(request: HttpRequest, pk: int) -> Any:
+def task_detail(request: HttpRequest, pk: Id) -> Any:
     policy.require(request.user, "inspections.view_inspectiontask")
     return _task_out(selectors.task_get(actor=_actor(request), pk=pk))
 
 
 @router.post("/inspections/tasks/{pk}/commit", response=TaskOut)
-def task_commit(request: HttpRequest, pk: int) -> Any:
+def task_commit(request: HttpRequest, pk: Id) -> Any:
     task = selectors.task_get(actor=_actor(request), pk=pk)
     return _task_out(services.task_commit(actor=_actor(request), task=task))
 
 
 @router.post("/inspections/tasks/{pk}/seed", response=TaskOut)
-def task_seed(request: HttpRequest, pk: int, data: SeedIn) -> Any:
+def task_seed(request: HttpRequest, pk: Id, data: SeedIn) -> Any:
     task = selectors.task_get(actor=_actor(request), pk=pk)
     task = services.task_seed(
         actor=_actor(request), task=task, announced=data.announced, nonces=data.nonces
@@ -472,13 +471,13 @@ def task_seed(request: HttpRequest, pk: int, data: SeedIn) -> Any:
 
 
 @router.post("/inspections/tasks/{pk}/draw", response=TaskOut)
-def task_draw(request: HttpRequest, pk: int) -> Any:
+def task_draw(request: HttpRequest, pk: Id) -> Any:
     task = selectors.task_get(actor=_actor(request), pk=pk)
     return _task_out(services.task_draw(actor=_actor(request), task=task))
 
 
 @router.post("/inspections/tasks/{pk}/replacements", response={201: dict[str, Any]})
-def task_replace(request: HttpRequest, pk: int, data: ReplacementIn) -> Any:
+def task_replace(request: HttpRequest, pk: Id, data: ReplacementIn) -> Any:
     task = selectors.task_get(actor=_actor(request), pk=pk)
     event: dict[str, Any] = {"type": data.type, "reason": data.reason, "out": data.out}
     if data.type == "officer":
@@ -490,7 +489,7 @@ def task_replace(request: HttpRequest, pk: int, data: ReplacementIn) -> Any:
 
 
 @router.post("/inspections/tasks/{pk}/inspections", response={201: dict[str, int]})
-def task_inspections(request: HttpRequest, pk: int) -> Any:
+def task_inspections(request: HttpRequest, pk: Id) -> Any:
     task = selectors.task_get(actor=_actor(request), pk=pk)
     return Status(
         201, {"created": services.task_inspections_create(actor=_actor(request), task=task)}
@@ -499,7 +498,7 @@ def task_inspections(request: HttpRequest, pk: int) -> Any:
 
 @router.get("/inspections/tasks/{pk}/selections", response=list[SelectionOut])
 @paginate
-def task_selections(request: HttpRequest, pk: int, q: str = "", sample: str = "") -> Any:
+def task_selections(request: HttpRequest, pk: Id, q: str = "", sample: str = "") -> Any:
     policy.require(request.user, "inspections.view_inspectiontask")
     task = selectors.task_get(actor=_actor(request), pk=pk)
     return [
@@ -518,7 +517,7 @@ def task_selections(request: HttpRequest, pk: int, q: str = "", sample: str = ""
 
 
 @router.get("/inspections/tasks/{pk}/receipt", response={200: None})
-def task_receipt(request: HttpRequest, pk: int) -> Any:
+def task_receipt(request: HttpRequest, pk: Id) -> Any:
     policy.require(request.user, "inspections.view_inspectiontask")
     task = selectors.task_get(actor=_actor(request), pk=pk)
     if task.state != "drawn":
@@ -592,19 +591,19 @@ def publication_overdue(request: HttpRequest) -> Any:
 
 
 @router.get("/inspections/indicators", response=list[IndicatorOut])
-def indicators(request: HttpRequest, year: int) -> Any:
+def indicators(request: HttpRequest, year: Year) -> Any:
     policy.require(request.user, "inspections.view_inspection")
     return [i.__dict__ for i in selectors.indicators(actor=_actor(request), year=year)]
 
 
 @router.get("/inspections/{pk}", response=InspectionOut)
-def inspection_detail(request: HttpRequest, pk: int) -> Any:
+def inspection_detail(request: HttpRequest, pk: Id) -> Any:
     policy.require(request.user, "inspections.view_inspection")
     return _inspection_out(request, selectors.inspection_get(actor=_actor(request), pk=pk))
 
 
 @router.put("/inspections/{pk}/record", response=InspectionOut)
-def inspection_record(request: HttpRequest, pk: int, data: RecordIn) -> Any:
+def inspection_record(request: HttpRequest, pk: Id, data: RecordIn) -> Any:
     inspection = selectors.inspection_get(actor=_actor(request), pk=pk)
     fields = {
         k: v
@@ -622,7 +621,7 @@ def inspection_record(request: HttpRequest, pk: int, data: RecordIn) -> Any:
 
 
 @router.post("/inspections/{pk}/findings", response={201: FindingOut})
-def finding_add(request: HttpRequest, pk: int, data: FindingIn) -> Any:
+def finding_add(request: HttpRequest, pk: Id, data: FindingIn) -> Any:
     inspection = selectors.inspection_get(actor=_actor(request), pk=pk)
     finding = services.finding_add(
         actor=_actor(request),
@@ -671,7 +670,7 @@ def evidence_add(
 
 
 @router.post("/inspections/{pk}/signatures", response=InspectionOut)
-def signature_save(request: HttpRequest, pk: int, data: SignatureIn) -> Any:
+def signature_save(request: HttpRequest, pk: Id, data: SignatureIn) -> Any:
     import base64
     import binascii
 
@@ -689,7 +688,7 @@ def signature_save(request: HttpRequest, pk: int, data: SignatureIn) -> Any:
 
 
 @router.post("/inspections/{pk}/actions/{name}", response=InspectionOut)
-def inspection_action(request: HttpRequest, pk: int, name: str, data: ActionIn) -> Any:
+def inspection_action(request: HttpRequest, pk: Id, name: str, data: ActionIn) -> Any:
     inspection = selectors.inspection_get(actor=_actor(request), pk=pk)
     extra: dict[str, Any] = {}
     if data.rectify_by:
@@ -703,14 +702,14 @@ def inspection_action(request: HttpRequest, pk: int, name: str, data: ActionIn) 
 
 
 @router.post("/inspections/{pk}/publish", response=InspectionOut)
-def inspection_publish(request: HttpRequest, pk: int) -> Any:
+def inspection_publish(request: HttpRequest, pk: Id) -> Any:
     inspection = selectors.inspection_get(actor=_actor(request), pk=pk)
     services.inspection_publish_results(actor=_actor(request), inspection=inspection)
     return _inspection_out(request, selectors.inspection_get(actor=_actor(request), pk=pk))
 
 
 @router.post("/inspections/findings/{pk}/referral", response={201: ReferralOut})
-def finding_refer(request: HttpRequest, pk: int, data: ReferralIn) -> Any:
+def finding_refer(request: HttpRequest, pk: Id, data: ReferralIn) -> Any:
     finding = get_object_or_404(Finding.objects.select_related("inspection"), pk=pk)
     selectors.inspection_get(actor=_actor(request), pk=finding.inspection_id)
     referral = services.finding_refer_to_case(

@@ -125,8 +125,8 @@ class EntryDetailOut(EntryOut):
 
 class EntryFilter(Schema):
     q: str = ""
-    article: int | None = None
-    law: int | None = None
+    article: Id | None = None
+    law: Id | None = None
     on: datetime.date | None = None
     unverified: bool | None = None
 

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "fazhi.core.middleware.IdleTimeoutMiddleware",
     "fazhi.core.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A service's refusal a page did not catch: OutOfScope → 404, NotAllowed → 403.
+    "fazhi.core.policy.PolicyErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

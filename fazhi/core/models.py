@@ -27,6 +27,7 @@ from fazhi.core.choices import (
     UnitKind,
 )
 from fazhi.core.effective import Effective, EffectiveQuerySet
+from fazhi.core.number_patterns import number_format, pattern_problem
 
 PATH_STEP = 6  # digits per tree level in OrgUnit.path
 
@@ -522,8 +523,6 @@ class NumberPattern(models.Model):
 
     def example(self) -> str:
         """The first number of this year as the pattern writes it (济 for an unnamed agency)."""
-        from fazhi.core.numbering import number_format
-
         abbr = self.agency.doc_abbr if self.agency and self.agency.doc_abbr else "济"
         try:
             return number_format(
@@ -533,8 +532,6 @@ class NumberPattern(models.Model):
             return self.pattern
 
     def clean(self) -> None:
-        from fazhi.core.numbering import pattern_problem
-
         problem = pattern_problem(self.pattern)
         if problem:
             raise ValidationError({"pattern": problem})

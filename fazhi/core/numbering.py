@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import string
 from pathlib import Path
 from typing import Any
 
@@ -29,35 +28,11 @@ from fazhi.core import policy
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import IssuedNumber, NumberPattern, NumberSequence, OrgUnit
+from fazhi.core.number_patterns import number_format
+from fazhi.core.number_patterns import pattern_problem as pattern_problem
 from fazhi.core.policy import scope_paths, scope_q
 
-FIELDS = {"agency_abbr", "year", "seq"}
 PATTERN_FIELDS = ["kind", "agency", "label", "pattern"]
-
-
-def pattern_problem(pattern: str) -> str | None:
-    """Return why ``pattern`` cannot number documents, or None if it can."""
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
-    except ValueError:
-        return _("The pattern has an unbalanced brace.")
-    unknown = names - FIELDS
-    if unknown:
-        return _(
-            "Unknown field(s) in the pattern: %(names)s. Use {agency_abbr}, {year}, {seq}."
-        ) % {"names": ", ".join(sorted(unknown))}
-    if not {"year", "seq"} <= names:
-        return _("A pattern must contain {year} and {seq}: numbers restart every year.")
-    try:
-        number_format(pattern, agency_abbr="济", year=2026, seq=1)
-    except (ValueError, TypeError):
-        return _("The pattern's format of {seq} is not valid (e.g. {seq:04d}).")
-    return None
-
-
-def number_format(pattern: str, *, agency_abbr: str, year: int, seq: int) -> str:
-    """Write one number: ``{agency_abbr}应急罚〔{year}〕{seq}号`` → 济应急罚〔2026〕12号."""
-    return pattern.format(agency_abbr=agency_abbr, year=year, seq=seq)
 
 
 def number_pattern_list(*, actor: Any) -> QuerySet[NumberPattern]:

@@ -199,3 +199,55 @@ def view_requires(*perms: str) -> Callable[[View], View]:
         return login_required(wrapped)  # type: ignore[return-value]
 
     return decorator
+
+
+# -- services -------------------------------------------------------------------
+
+Service = TypeVar("Service", bound=Callable[..., Any])
+
+# "module.function" → the permission its decorator requires (read by the contract tests).
+SERVICES: dict[str, str] = {}
+
+
+def requires(perm: str) -> Callable[[Service], Service]:
+    """Guard a service: its ``actor`` keyword argument must hold ``perm`` (403).
+
+    Scope is the service's to check (``require_in_scope``) once it has read the
+    object. The decorated services are listed in ``SERVICES``; the service
+    contract test calls each one as every role the grants leave without ``perm``.
+    """
+
+    def decorator(service: Service) -> Service:
+        @wraps(service)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            require(kwargs.get("actor"), perm)
+            return service(*args, **kwargs)
+
+        wrapped.required_permission = perm  # type: ignore[attr-defined]
+        SERVICES[f"{service.__module__}.{service.__qualname__}"] = perm
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+class PolicyErrorMiddleware:
+    """Answer a page's uncaught ``OutOfScope`` with 404 and ``NotAllowed`` with 403.
+
+    The same mapping as ``view_requires`` and the API's handler, for pages
+    whose service refuses after the view's own checks.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.core.handlers.exception import response_for_exception
+
+        if isinstance(exception, OutOfScope):
+            return response_for_exception(request, Http404())
+        if isinstance(exception, NotAllowed):
+            return response_for_exception(request, PermissionDenied(str(exception.message)))
+        return None

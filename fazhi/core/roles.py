@@ -1,13 +1,16 @@
 """Default roles: scope and permissions, created after every migrate.
 
-Apps extend ``ROLE_PERMISSIONS`` from their AppConfig.ready(). Defaults are only
-ever added to a role, never removed, so an administrator's extra grants stay.
+Each app declares its grants as data (``GRANTS`` in ``fazhi/<app>/permissions.py``);
+``role_permissions()`` collects them. Defaults are only ever added to a role,
+never removed, so an administrator's extra grants stay.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import Permission
 
 from fazhi.core.choices import RoleCode, Scope
@@ -22,82 +25,35 @@ ROLE_SCOPES: dict[str, str] = {
     RoleCode.ENTERPRISE: Scope.OWN,
 }
 
-_STAFF_VIEW = [
-    "core.view_orgunit",
-    "core.view_user",
-    "core.view_attachment",
-    "core.add_attachment",
-    # Every officer works to statutory time limits: they may read the rules and calendar.
-    "core.view_clockrule",
-    "core.view_calendarday",
-    "core.view_calendaryear",
-    "core.view_document",
-    "core.add_document",
-]
 
-ROLE_PERMISSIONS: dict[str, set[str]] = {
-    RoleCode.SYSTEM_ADMIN: {
-        "core.view_orgunit",
-        "core.add_orgunit",
-        "core.change_orgunit",
-        "core.view_user",
-        "core.add_user",
-        "core.change_user",
-        "core.view_role",
-        "core.change_role",
-        "core.view_auditevent",
-        "core.view_attachment",
-        "core.add_attachment",
-        "core.view_clockrule",
-        "core.add_clockrule",
-        "core.change_clockrule",
-        "core.view_calendarday",
-        "core.add_calendarday",
-        "core.change_calendarday",
-        "core.delete_calendarday",
-        "core.add_calendaryear",
-        "core.view_calendaryear",
-        "core.view_numberpattern",
-        "core.add_numberpattern",
-        "core.change_numberpattern",
-        "core.view_documenttemplate",
-        "core.add_documenttemplate",
-        "core.view_document",
-        "core.add_document",
-    },
-    RoleCode.LEADER: {*_STAFF_VIEW, "core.view_auditevent"},
-    RoleCode.LEGAL_REVIEWER: {
-        *_STAFF_VIEW,
-        "core.view_auditevent",
-        "core.view_clockrule",
-        "core.add_clockrule",
-        "core.change_clockrule",
-        "core.view_calendarday",
-        "core.add_calendarday",
-        "core.change_calendarday",
-        "core.add_calendaryear",
-        "core.view_calendaryear",
-        "core.view_numberpattern",
-        "core.add_numberpattern",
-        "core.change_numberpattern",
-        "core.view_documenttemplate",
-    },
-    RoleCode.OFFICER: set(_STAFF_VIEW),
-    RoleCode.LICENSING_CLERK: set(_STAFF_VIEW),
-    RoleCode.SUPERVISOR: {*_STAFF_VIEW, "core.view_auditevent"},
-    RoleCode.ENTERPRISE: set(),
-}
+def role_permissions() -> dict[str, set[str]]:
+    """Collect the ``GRANTS`` of every installed fazhi app's ``permissions`` module."""
+    found: dict[str, set[str]] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fazhi."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.permissions")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.permissions":
+                raise
+            continue
+        for role, perms in getattr(module, "GRANTS", {}).items():
+            found.setdefault(str(role), set()).update(perms)
+    return found
 
 
 def ensure_roles(**kwargs: Any) -> None:
     """Create the default roles and add their default permissions."""
     from fazhi.core.models import Role
 
+    grants = role_permissions()
+
     for code, label in RoleCode.choices:
         role, _ = Role.objects.get_or_create(
             code=code, defaults={"name": str(label), "scope": ROLE_SCOPES[code]}
         )
-        wanted = ROLE_PERMISSIONS.get(code, set())
+        wanted = grants.get(code, set())
         perms = []
         for dotted in wanted:
             app_label, codename = dotted.split(".", 1)

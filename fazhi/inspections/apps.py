@@ -9,8 +9,6 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from fazhi.core.context_processors import NavItem, register_nav
-        from fazhi.core.roles import ROLE_PERMISSIONS
-        from fazhi.inspections.permissions import GRANTS
 
         register_nav(
             NavItem(
@@ -21,5 +19,3 @@ class InspectionsConfig(AppConfig):
             ),
             NavItem(_("Inspection plans"), "inspections:plan_list", "inspections.view_annualplan"),
         )
-        for role, granted in GRANTS.items():
-            ROLE_PERMISSIONS.setdefault(role, set()).update(granted)

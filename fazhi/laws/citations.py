@@ -164,7 +164,7 @@ class Lookups:
         return self._works[name]
 
     def law(self, work: LawWork, on: datetime.date) -> Law | None:
-        from fazhi.laws.selectors import law_in_force
+        from fazhi.laws.versions import law_in_force
 
         key = (work.pk, on)
         if key not in self._laws:

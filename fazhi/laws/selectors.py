@@ -105,17 +105,6 @@ def work_get(*, actor: Any, key: str) -> LawWork:
     return LawWork.objects.get(key=key)
 
 
-def law_in_force(*, work: LawWork, on: datetime.date | None = None) -> Law | None:
-    """Return the version of ``work`` in force on ``on`` (default today), if any."""
-    on = on or today()
-    return (
-        Law.objects.filter(work=work, effective_date__lte=on)
-        .filter(Q(repealed_on__isnull=True) | Q(repealed_on__gt=on))
-        .order_by("-effective_date", "-version_date")
-        .first()
-    )
-
-
 def article_list(*, actor: Any, law: Law) -> QuerySet[Article]:
     if not can_read(actor):
         return Article.objects.none()

@@ -111,7 +111,7 @@ def work_for_name(name: str) -> LawWork | None:
 
 
 def current_version(work: LawWork, on: datetime.date | None = None) -> Law | None:
-    from fazhi.laws.selectors import law_in_force
+    from fazhi.laws.versions import law_in_force
 
     return law_in_force(work=work, on=on) or (
         Law.objects.filter(work=work).order_by("-version_date").first()

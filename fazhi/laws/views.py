@@ -38,6 +38,7 @@ from fazhi.laws.forms import (
 from fazhi.laws.models import Article, Compilation, Law, LawTerm, LawWork
 from fazhi.laws.parser import work_key
 from fazhi.laws.terms import parse_reference_lines, reference_article, term_delete, term_save
+from fazhi.laws.versions import law_in_force
 
 VIEW = "laws.view_law"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -193,7 +194,7 @@ def _law_in_force_or_404(request: HttpRequest, key: str) -> Law:
             on = datetime.date.fromisoformat(request.GET["on"])
         except ValueError:
             raise Http404 from None
-    law = selectors.law_in_force(work=work, on=on)
+    law = law_in_force(work=work, on=on)
     if law is None:
         raise Http404
     return law

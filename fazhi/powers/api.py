@@ -7,21 +7,16 @@ annotations of a ``@paginate``-wrapped view in the wrong module.
 import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from fazhi.core import policy
 from fazhi.core.api_types import Id, Year
 from fazhi.powers import selectors
 from fazhi.powers.models import PowerCatalog, PowerItem
 
 router = Router(tags=["powers"])
-
-
-def _need(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 # --- schemas ------------------------------------------------------------------
@@ -165,7 +160,7 @@ class ItemFilter(Schema):
 @paginate
 def catalogs(request: HttpRequest, filters: Query[CatalogFilter]) -> Any:
     """Catalogs the caller sees: own scope, and published catalogs above it."""
-    _need(request, "powers.view_powercatalog")
+    policy.require(request.user, "powers.view_powercatalog")
     return selectors.catalog_list(
         actor=request.user,
         agency=filters.agency,
@@ -177,14 +172,14 @@ def catalogs(request: HttpRequest, filters: Query[CatalogFilter]) -> Any:
 
 @router.get("/powers/catalogs/{catalog_id}", response=CatalogOut)
 def catalog(request: HttpRequest, catalog_id: Id) -> Any:
-    _need(request, "powers.view_powercatalog")
+    policy.require(request.user, "powers.view_powercatalog")
     return selectors.catalog_list(actor=request.user).get(pk=catalog_id)
 
 
 @router.get("/powers/catalogs/{catalog_id}/diff", response=DiffOut)
 def catalog_diff(request: HttpRequest, catalog_id: Id, against: Id) -> Any:
     """Added, removed and changed items between two catalogs, and the report sentence."""
-    _need(request, "powers.view_powercatalog")
+    policy.require(request.user, "powers.view_powercatalog")
     this = selectors.catalog_get(actor=request.user, pk=catalog_id)
     other = selectors.catalog_get(actor=request.user, pk=against)
     old, new = (other, this) if (other.year, other.pk) <= (this.year, this.pk) else (this, other)
@@ -205,11 +200,11 @@ def catalog_diff(request: HttpRequest, catalog_id: Id, against: Id) -> Any:
 @paginate
 def items(request: HttpRequest, filters: Query[ItemFilter]) -> Any:
     """Power items, filtered by catalog, type, lead unit, 市县同权, basis or article."""
-    _need(request, "powers.view_poweritem")
+    policy.require(request.user, "powers.view_poweritem")
     return selectors.item_list(actor=request.user, **filters.dict())
 
 
 @router.get("/powers/items/{item_id}", response=ItemDetailOut)
 def item(request: HttpRequest, item_id: Id) -> Any:
-    _need(request, "powers.view_poweritem")
+    policy.require(request.user, "powers.view_poweritem")
     return selectors.item_get(actor=request.user, pk=item_id)

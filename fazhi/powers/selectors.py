@@ -11,9 +11,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from fazhi.core import policy
 from fazhi.core.choices import AgencyLevel, UnitKind
 from fazhi.core.models import PATH_STEP, OrgUnit
-from fazhi.core.selectors import scope_paths, scope_q, unit_in_scope
+from fazhi.core.selectors import scope_paths, scope_q
 from fazhi.powers.choices import CatalogStatus
 from fazhi.powers.diff import CatalogDiff, ItemChange, LocalChanges, compare_items, diff_items
 from fazhi.powers.models import (
@@ -85,10 +86,8 @@ def catalog_get(*, actor: Any, pk: int) -> PowerCatalog:
 
 def catalog_can_edit(actor: Any, catalog: PowerCatalog) -> bool:
     """Whether the actor may change the items of ``catalog`` now."""
-    return (
-        catalog.status == CatalogStatus.DRAFT
-        and actor.has_perm("powers.change_poweritem")
-        and unit_in_scope(actor, catalog.agency)
+    return catalog.status == CatalogStatus.DRAFT and policy.allowed(
+        actor, "powers.change_poweritem", unit=catalog.agency
     )
 
 

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fazhi.core import policy
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.choices import AgencyLevel, UnitKind
 from fazhi.core.errors import Conflict, DomainError, NotAllowed
 from fazhi.core.models import OrgUnit
-from fazhi.core.selectors import unit_in_scope
 from fazhi.laws.models import Article
 from fazhi.powers.choices import CatalogStatus
 from fazhi.powers.importing import BasisResolver, ImportReport, catalog_day
@@ -58,7 +58,7 @@ def _item_snapshot(item: PowerItem) -> dict[str, Any]:
 
 
 def _assert_scope(actor: Any, agency: OrgUnit) -> None:
-    if not unit_in_scope(actor, agency):
+    if not policy.unit_in_scope(actor, agency):
         raise NotAllowed(_("You may not act for an agency outside your own scope."))
 
 
@@ -118,6 +118,7 @@ def _copy_items(
     return rows
 
 
+@policy.requires("powers.add_powercatalog")
 @transaction.atomic
 def catalog_create(
     *,
@@ -179,6 +180,7 @@ def catalog_create(
     return catalog
 
 
+@policy.requires("powers.publish_powercatalog")
 @transaction.atomic
 def catalog_publish(*, actor: Any, catalog: PowerCatalog) -> PowerCatalog:
     """Publish a draft catalog; it cannot be edited afterwards."""
@@ -220,6 +222,7 @@ def _resolve_basis(catalog: PowerCatalog, text: str) -> list[Article]:
     return articles
 
 
+@policy.requires("powers.change_poweritem")
 @transaction.atomic
 def poweritem_create(
     *,
@@ -257,6 +260,7 @@ def poweritem_create(
     return item
 
 
+@policy.requires("powers.change_poweritem")
 @transaction.atomic
 def poweritem_update(*, actor: Any, item: PowerItem, **fields: Any) -> PowerItem:
     """Change an item of a draft catalog; a changed basis text is re-linked."""
@@ -293,6 +297,7 @@ def poweritem_update(*, actor: Any, item: PowerItem, **fields: Any) -> PowerItem
     return item
 
 
+@policy.requires("powers.change_poweritem")
 @transaction.atomic
 def poweritem_remove(*, actor: Any, item: PowerItem, reason: str) -> PowerItemRemoval | None:
     """Drop an item (and its sub-items) from a draft catalog, recording why.
@@ -339,6 +344,7 @@ def poweritem_remove(*, actor: Any, item: PowerItem, reason: str) -> PowerItemRe
     return removal
 
 
+@policy.requires("powers.change_poweritem")
 @transaction.atomic
 def catalog_import(
     *, actor: Any, catalog: PowerCatalog, report: ImportReport, valid_only: bool = False
@@ -411,6 +417,7 @@ def catalog_import(
 # --- general catalogs (通用目录) -------------------------------------------------
 
 
+@policy.requires("powers.add_catalogtemplate")
 @transaction.atomic
 def template_derive(*, actor: Any, catalog: PowerCatalog, name: str = "") -> CatalogTemplate:
     """Make the county general catalog from a published city catalog's 市县同权 items."""
@@ -474,6 +481,7 @@ def template_derive(*, actor: Any, catalog: PowerCatalog, name: str = "") -> Cat
     return template
 
 
+@policy.requires("powers.add_powercatalog")
 @transaction.atomic
 def template_adopt(
     *,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count
@@ -19,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fazhi.core import policy
 from fazhi.core import selectors as core_selectors
 from fazhi.core import services as core_services
 from fazhi.core.choices import AttachmentRole
@@ -26,6 +26,7 @@ from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
 from fazhi.core.listing import paginate
 from fazhi.core.models import Attachment
+from fazhi.core.policy import view_requires
 from fazhi.powers import selectors, services
 from fazhi.powers.choices import CatalogStatus, PowerType
 from fazhi.powers.diff import responsibilities_text
@@ -48,11 +49,6 @@ from fazhi.powers.models import PowerCatalog, PowerItem
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _need(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _get(getter: Any, **kwargs: Any) -> Any:
     try:
         return getter(**kwargs)
@@ -70,7 +66,7 @@ def _int(value: str | None) -> int | None:
 def home_panel(request: HttpRequest) -> dict[str, Any] | None:
     """Home card: draft catalogs to publish and unverified discretion tiers."""
     user = request.user
-    if not user.has_perm("powers.view_powercatalog"):
+    if not policy.allowed(user, "powers.view_powercatalog"):
         return None
     catalogs = selectors.catalog_list(actor=user)
     drafts = [
@@ -96,9 +92,8 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
 # --- catalogs -------------------------------------------------------------------
 
 
-@login_required
+@view_requires("powers.view_powercatalog")
 def catalog_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "powers.view_powercatalog")
     form = CatalogFilterForm(request.GET or None, actor=request.user)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -115,15 +110,14 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "templates": selectors.template_list(actor=request.user)[:5],
-            "can_create": request.user.has_perm("powers.add_powercatalog"),
+            "can_create": policy.allowed(request.user, "powers.add_powercatalog"),
         }
     )
     return render(request, "powers/catalog_list.html", context)
 
 
-@login_required
+@view_requires("powers.add_powercatalog")
 def catalog_create(request: HttpRequest) -> HttpResponse:
-    _need(request, "powers.add_powercatalog")
     form = CatalogCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -151,10 +145,9 @@ def catalog_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@view_requires("powers.view_powercatalog")
 def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
     catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
-    _need(request, "powers.view_powercatalog")
     units = selectors.agency_units(catalog.agency)
     form = ItemFilterForm(request.GET or None, units=units)
     items = selectors.item_list(actor=request.user, catalog=catalog, **form.filters())
@@ -168,11 +161,11 @@ def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": versions,
             "can_edit": selectors.catalog_can_edit(request.user, catalog),
             "can_publish": catalog.is_draft
-            and request.user.has_perm("powers.publish_powercatalog")
+            and policy.allowed(request.user, "powers.publish_powercatalog")
             and core_selectors.unit_in_scope(request.user, catalog.agency),
             "can_derive": catalog.status == CatalogStatus.PUBLISHED
             and catalog.agency.level == "city"
-            and request.user.has_perm("powers.add_catalogtemplate")
+            and policy.allowed(request.user, "powers.add_catalogtemplate")
             and core_selectors.unit_in_scope(request.user, catalog.agency)
             and not hasattr(catalog, "derived_template"),
             "type_counts": [
@@ -187,12 +180,11 @@ def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "powers/catalog_detail.html", context)
 
 
-@login_required
+@view_requires("powers.publish_powercatalog")
 def catalog_publish(request: HttpRequest, pk: int) -> HttpResponse:
     catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _need(request, "powers.publish_powercatalog")
     try:
         services.catalog_publish(actor=request.user, catalog=catalog)
     except DomainError as exc:
@@ -202,10 +194,9 @@ def catalog_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("powers:catalog_detail", pk=pk)
 
 
-@login_required
+@view_requires("powers.view_powercatalog")
 def catalog_diff(request: HttpRequest, pk: int) -> HttpResponse:
     catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
-    _need(request, "powers.view_powercatalog")
     candidates = selectors.catalog_list(actor=request.user).exclude(pk=catalog.pk)
     initial = {"against": catalog.previous_id} if catalog.previous_id else {}
     form = DiffForm(request.GET or initial, catalogs=candidates)
@@ -223,10 +214,9 @@ def catalog_diff(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@view_requires("powers.view_powercatalog")
 def catalog_export(request: HttpRequest, pk: int) -> HttpResponse:
     catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
-    _need(request, "powers.view_powercatalog")
     items = catalog.items.select_related("lead_unit", "parent").order_by("code")
     data = write_catalog(str(catalog), items)
     response = HttpResponse(data, content_type=XLSX)
@@ -236,14 +226,14 @@ def catalog_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable_catalog(request: HttpRequest, pk: int) -> PowerCatalog:
+    """A catalog the user sees (else 404) and may change (else 403: e.g. the city's)."""
     catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
-    _need(request, "powers.change_poweritem")
-    if not core_selectors.unit_in_scope(request.user, catalog.agency):
+    if not policy.allowed(request.user, "powers.change_poweritem", unit=catalog.agency):
         raise PermissionDenied
     return catalog
 
 
-@login_required
+@view_requires("powers.change_poweritem")
 def catalog_import(request: HttpRequest, pk: int) -> HttpResponse:
     catalog = _editable_catalog(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -287,7 +277,7 @@ def _import_report(
     return attachment, catalog_import_check(catalog=catalog, data=data)
 
 
-@login_required
+@view_requires("powers.change_poweritem")
 def catalog_import_review(request: HttpRequest, pk: int, upload: int) -> HttpResponse:
     catalog = _editable_catalog(request, pk)
     attachment, report = _import_report(request, catalog, upload)
@@ -317,7 +307,7 @@ def catalog_import_review(request: HttpRequest, pk: int, upload: int) -> HttpRes
     )
 
 
-@login_required
+@view_requires("powers.change_poweritem")
 def catalog_import_report(request: HttpRequest, pk: int, upload: int) -> HttpResponse:
     catalog = _editable_catalog(request, pk)
     attachment, report = _import_report(request, catalog, upload)
@@ -328,19 +318,17 @@ def catalog_import_report(request: HttpRequest, pk: int, upload: int) -> HttpRes
     return response
 
 
-@login_required
+@view_requires("powers.view_powercatalog")
 def catalog_local_changes(request: HttpRequest, pk: int) -> HttpResponse:
     catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
-    _need(request, "powers.view_powercatalog")
     changes = selectors.catalog_local_changes(catalog=catalog)
     if changes is None:
         raise Http404
     return render(request, "powers/local_changes.html", {"catalog": catalog, "changes": changes})
 
 
-@login_required
+@view_requires("powers.view_poweritem")
 def item_search(request: HttpRequest) -> HttpResponse:
-    _need(request, "powers.view_poweritem")
     form = ItemSearchForm(request.GET or None, actor=request.user)
     items = selectors.item_list(actor=request.user, **form.filters())
     context = paginate(request, items, per_page=50)
@@ -348,10 +336,9 @@ def item_search(request: HttpRequest) -> HttpResponse:
     return render(request, "powers/item_list.html", context)
 
 
-@login_required
+@view_requires("powers.view_poweritem")
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get(selectors.item_get, actor=request.user, pk=pk)
-    _need(request, "powers.view_poweritem")
     others = (
         selectors.item_list(actor=request.user, agency=item.catalog.agency_id)
         .filter(code=item.code)
@@ -373,7 +360,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@view_requires("powers.change_poweritem")
 def item_edit(
     request: HttpRequest, pk: int | None = None, catalog_pk: int | None = None
 ) -> HttpResponse:
@@ -383,7 +370,6 @@ def item_edit(
         if item is not None
         else _get(selectors.catalog_get, actor=request.user, pk=catalog_pk)
     )
-    _need(request, "powers.change_poweritem")
     if not selectors.catalog_can_edit(request.user, catalog):
         raise PermissionDenied
     form = PowerItemForm(
@@ -414,10 +400,9 @@ def item_edit(
     )
 
 
-@login_required
+@view_requires("powers.change_poweritem")
 def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get(selectors.item_get, actor=request.user, pk=pk)
-    _need(request, "powers.change_poweritem")
     if not selectors.catalog_can_edit(request.user, item.catalog):
         raise PermissionDenied
     form = ItemRemoveForm(request.POST or None)
@@ -448,19 +433,17 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- general catalogs --------------------------------------------------------------
 
 
-@login_required
+@view_requires("powers.view_catalogtemplate")
 def template_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "powers.view_catalogtemplate")
     templates = selectors.template_list(
         actor=request.user, q=request.GET.get("q", ""), year=_int(request.GET.get("year"))
     )
     return render(request, "powers/template_list.html", paginate(request, templates))
 
 
-@login_required
+@view_requires("powers.view_catalogtemplate")
 def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = _get(selectors.template_get, actor=request.user, pk=pk)
-    _need(request, "powers.view_catalogtemplate")
     items = selectors.template_items(template)
     q = request.GET.get("q", "").strip()
     if q:
@@ -470,17 +453,16 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "template": template,
             "adoptions": selectors.template_adoptions(actor=request.user, template=template),
-            "can_adopt": request.user.has_perm("powers.add_powercatalog")
+            "can_adopt": policy.allowed(request.user, "powers.add_powercatalog")
             and selectors.adoptable_agencies(actor=request.user, template=template).exists(),
         }
     )
     return render(request, "powers/template_detail.html", context)
 
 
-@login_required
+@view_requires("powers.add_catalogtemplate")
 def template_derive(request: HttpRequest, pk: int) -> HttpResponse:
     catalog = _get(selectors.catalog_get, actor=request.user, pk=pk)
-    _need(request, "powers.add_catalogtemplate")
     form = TemplateDeriveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -508,10 +490,9 @@ def template_derive(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@view_requires("powers.add_powercatalog")
 def template_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     template = _get(selectors.template_get, actor=request.user, pk=pk)
-    _need(request, "powers.add_powercatalog")
     form = TemplateAdoptForm(request.POST or None, actor=request.user, template=template)
     if request.method == "POST" and form.is_valid():
         try:

@@ -23,6 +23,7 @@ from fazhi.core.selectors import unit_list
 from fazhi.registry import exports, selectors, services
 from fazhi.registry.choices import ImportKind
 from fazhi.registry.imports import jobs as import_jobs
+from fazhi.registry.imports.report import job_problems
 from fazhi.registry.keyset import Cursor, keyset_page, with_count
 from fazhi.registry.models import (
     EnforcementCertificate,
@@ -424,7 +425,7 @@ def import_status(request: HttpRequest, job_id: Id) -> Any:
     _require(request, "registry.view_importjob")
     job = selectors.import_job_get(actor=request.user, pk=job_id)
     data = job_out(job)
-    data["problems"] = [p._asdict() for p in selectors.import_job_problems(job)]
+    data["problems"] = [p._asdict() for p in job_problems(job)]
     return data
 
 

@@ -8,9 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from fazhi.core.choices import RoleCode
         from fazhi.core.context_processors import NavItem, register_nav
-        from fazhi.core.roles import ROLE_PERMISSIONS
         from fazhi.core.views import HOME_PANELS
         from fazhi.registry.panels import certificate_expiry_panel
 
@@ -25,58 +23,3 @@ class RegistryConfig(AppConfig):
         )
         if certificate_expiry_panel not in HOME_PANELS:
             HOME_PANELS.append(certificate_expiry_panel)
-
-        def perms(*names: str) -> set[str]:
-            return {f"registry.{name}" for name in names}
-
-        view_all = perms(
-            "view_entity",
-            "view_entitychange",
-            "view_officer",
-            "view_enforcementcertificate",
-            "view_conflictofinterest",
-            "view_externalagency",
-            "view_registryrule",
-            "view_officertraining",
-        )
-        entity_write = perms("add_entity", "change_entity", "view_importjob", "add_importjob")
-        officer_write = perms(
-            "add_officer",
-            "change_officer",
-            "add_enforcementcertificate",
-            "change_enforcementcertificate",
-            "add_externalagency",
-            "change_externalagency",
-            "add_officertraining",
-            "change_officertraining",
-            "view_importjob",
-            "add_importjob",
-        )
-        conflicts = perms("add_conflictofinterest", "change_conflictofinterest")
-        grants = {
-            RoleCode.SYSTEM_ADMIN: view_all
-            | entity_write
-            | officer_write
-            | conflicts
-            | perms(
-                "merge_entity",
-                "view_officer_citizen_id",
-                "add_registryrule",
-                "change_registryrule",
-                "view_regulatorycategory",
-                "add_regulatorycategory",
-                "change_regulatorycategory",
-            ),
-            RoleCode.LEGAL_REVIEWER: view_all
-            | entity_write
-            | officer_write
-            | conflicts
-            | perms("merge_entity", "view_officer_citizen_id"),
-            RoleCode.LEADER: view_all,
-            RoleCode.OFFICER: view_all | entity_write | perms("add_conflictofinterest"),
-            RoleCode.SUPERVISOR: view_all | conflicts,
-            RoleCode.LICENSING_CLERK: perms("view_entity", "view_entitychange", "view_officer")
-            | entity_write,
-        }
-        for role, granted in grants.items():
-            ROLE_PERMISSIONS.setdefault(role, set()).update(granted)

@@ -17,7 +17,6 @@ from django.utils import timezone
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import scope_paths, scope_q
 from fazhi.registry.choices import CertificateStatus, OfficerStatus, RuleCode
-from fazhi.registry.imports.report import RowError, read_problems
 from fazhi.registry.models import (
     ConflictOfInterest,
     EnforcementCertificate,
@@ -227,17 +226,6 @@ def import_job_list(*, actor: Any, kind: str = "") -> QuerySet[ImportJob]:
 
 def import_job_get(*, actor: Any, pk: int) -> ImportJob:
     return import_job_list(actor=actor).get(pk=pk)
-
-
-PROBLEMS_SHOWN = 50  # problem rows shown on the import page; the report has all
-
-
-def import_job_problems(job: ImportJob, limit: int = PROBLEMS_SHOWN) -> list[RowError]:
-    """The first problems the check found (row, column, value, reason)."""
-    if not job.report or not job.error_count:
-        return []
-    with job.report.open("rb") as source:
-        return read_problems(source, limit)
 
 
 # --- officers -------------------------------------------------------------

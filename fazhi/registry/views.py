@@ -36,6 +36,7 @@ from fazhi.registry.forms import (
     TrainingForm,
 )
 from fazhi.registry.imports import jobs as import_jobs
+from fazhi.registry.imports.report import job_problems
 from fazhi.registry.keyset import Cursor, keyset_page, with_count
 from fazhi.registry.models import Entity, ImportJob, Officer
 
@@ -302,7 +303,7 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    problems = selectors.import_job_problems(job)
+    problems = job_problems(job)
     return render(request, "registry/import_detail.html", {"job": job, "problems": problems})
 
 
@@ -310,7 +311,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The status card alone: htmx polls it while the job runs."""
     job = _job(request, pk)
-    problems = [] if job.running else selectors.import_job_problems(job)
+    problems = [] if job.running else job_problems(job)
     return render(request, "registry/_import_status.html", {"job": job, "problems": problems})
 
 

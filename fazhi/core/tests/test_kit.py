@@ -15,10 +15,10 @@ from django.utils import translation
 
 from fazhi.core import policy
 from fazhi.core.actors import Actor, SystemActor, actor_label
-from fazhi.core.effective import rule_row_save, rule_rows_load
 from fazhi.core.errors import NotAllowed, OutOfScope
 from fazhi.core.locks import lock_row, lock_rows
 from fazhi.core.models import AuditEvent, ClockRule, OrgUnit
+from fazhi.core.rule_rows import rule_row_save, rule_rows_load
 from fazhi.core.tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,9 @@ def test_corpus_builder_and_queries_work_at_a_tiny_size(import_law: Callable[...
     assert Law.objects.filter(work__key__contains="#").exists()
     queries = sample_queries(10)
     assert len(queries) == 10
-    assert all(_search_once(q) >= 0 for q in queries)
+    # Each sampled query is a phrase of a real article (or a common search): it finds it.
+    assert all(_search_once(q) > 0 for q in queries), queries
     assert _search_once("安全生产许可证") > 0
     assert _like_once("安全生产许可证") > 0
-    assert p95([0.1, 0.2, 0.3]) >= 0.2
+    assert p95([0.1, 0.2, 0.3]) == pytest.approx(0.38)  # exclusive quantiles, 19th of 20
+    assert p95([0.5]) == 0.5

@@ -20,10 +20,11 @@ from fazhi.laws.choices import DateConfidence, LawStatus
 from fazhi.laws.citations import citation_resolve
 from fazhi.laws.models import Article, Law
 from fazhi.laws.parser import parse_law
-from fazhi.laws.selectors import article_search, law_in_force
+from fazhi.laws.selectors import article_search
 from fazhi.laws.services import law_headings_correct, law_import, law_import_paths, law_update
 from fazhi.laws.shipped import shipped_dates, shipped_headings
 from fazhi.laws.tests.conftest import ALL_FILES, law_file
+from fazhi.laws.versions import law_in_force
 
 pytestmark = pytest.mark.django_db
 

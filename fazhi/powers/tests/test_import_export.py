@@ -12,7 +12,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from fazhi.core.errors import DomainError
-from fazhi.core.tests.factories import SYSTEM
+from fazhi.core.tests.factories import SYSTEM, user
 from fazhi.powers import services
 from fazhi.powers.excel import (
     COLUMNS,
@@ -316,8 +316,15 @@ def test_import_needs_edit_rights_in_scope(personas) -> None:
     catalog = f.catalog(personas.city, 2026, personas.city_legal)
     officer = personas.client(personas.city_officer)
     assert officer.get(reverse("powers:catalog_import", args=[catalog.pk])).status_code == 403
+    # The role is checked before the object: county A's officer may not edit at all (403);
+    # county A's legal reviewer may edit, but not county B's catalog (404).
     county = personas.client(personas.county_a_officer)
-    assert county.get(reverse("powers:catalog_import", args=[catalog.pk])).status_code == 404
+    assert county.get(reverse("powers:catalog_import", args=[catalog.pk])).status_code == 403
+    county_b = f.catalog(personas.county_b, 2026, personas.county_b_brigade)
+    reviewer = personas.client(user("a_reviewer", personas.county_a, "legal_reviewer"))
+    assert reviewer.get(reverse("powers:catalog_import", args=[county_b.pk])).status_code == 404
+    own = f.catalog(personas.county_a, 2026, personas.county_a_brigade)
+    assert reviewer.get(reverse("powers:catalog_import", args=[own.pk])).status_code == 200
 
 
 def test_export_has_the_documented_headings(personas) -> None:

@@ -21,8 +21,9 @@ from fazhi.core.choices import AttachmentRole
 from fazhi.core.errors import Conflict, DomainError, NotAllowed
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_in_scope
-from fazhi.registry import tasks, workflow
+from fazhi.registry import workflow
 from fazhi.registry.choices import ImportKind
+from fazhi.registry.imports import tasks
 from fazhi.registry.models import EntityStaging, ImportJob, OfficerStaging
 
 

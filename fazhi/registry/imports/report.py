@@ -76,3 +76,14 @@ def read_problems(source: IO[bytes], limit: int) -> list[RowError]:
         row, column, value, reason = [*cells, "", "", "", ""][:4]
         found.append(RowError(int(float(str(row or 0))), str(column), str(value), str(reason)))
     return found
+
+
+PROBLEMS_SHOWN = 50  # problem rows shown on the import page; the report has all
+
+
+def job_problems(job: Any, limit: int = PROBLEMS_SHOWN) -> list[RowError]:
+    """The first problems an import job's check found (row, column, value, reason)."""
+    if not job.report or not job.error_count:
+        return []
+    with job.report.open("rb") as source:
+        return read_problems(source, limit)

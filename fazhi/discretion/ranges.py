@@ -36,7 +36,7 @@ def money(value: Decimal | None, measure: str = FineMeasure.AMOUNT) -> str:
     return wan_yuan(value)
 
 
-MEASURE_PREFIX = {
+MEASURE_PREFIX: dict[str, str] = {
     FineMeasure.INCOME_PERCENT: "上一年年收入",
     FineMeasure.GAINS_MULTIPLE: "违法所得",
     FineMeasure.FINE_MULTIPLE: "原罚款数额",

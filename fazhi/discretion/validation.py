@@ -34,7 +34,7 @@ def _who(bounds: BoundsData) -> dict[str, str]:
 
 
 def _check_bounds(bounds: BoundsData, section: str) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     if bounds.measure == FineMeasure.DAILY:
         return problems
     if bounds.max_amount is None:

@@ -171,6 +171,7 @@ def test_result_stays_inside_the_statutory_range_unless_mitigated(
         assert result.range is None
         return
     assert result.range is not None
+    assert result.statutory_range is not None
     if result.range_class == DecisionClass.MITIGATED:
         assert result.decision_class in (DecisionClass.MITIGATED, DecisionClass.MAY_WAIVE)
         law = result.statutory_range
@@ -274,6 +275,7 @@ def test_first_violation_with_minor_harm_corrected_in_time_may_be_waived(
     if expected == DecisionClass.MAY_WAIVE:
         assert any(step.article == ART_33_1 for step in result.trace)
         assert result.range is not None
+        assert result.statutory_range is not None
         assert result.range.within(result.statutory_range)
 
 

@@ -82,7 +82,7 @@ def test_multiple_of_gains_with_the_small_gains_alternative() -> None:
     assert (
         "违法所得在十万元以上的，并处违法所得二倍以上五倍以下的罚款，没有违法所得或者违法所得不足十万元的，单处或者并处十万元以上二十万元以下的罚款"
         in AQ
-    )  # noqa: E501
+    )
     for code in ("AQ092-02", "AQ103-K1", "AQ103-K3"):
         entry = ENTRIES[code]
         unit = entry.range_for("unit", "initial")
@@ -121,7 +121,8 @@ def test_income_share_of_art_110_2() -> None:
 
 
 def test_multiple_of_another_fine_art_114_2() -> None:
-    # Art. 114 ¶2: "情节特别严重、影响特别恶劣的，应急管理部门可以按照前款罚款数额的二倍以上五倍以下".
+    # Art. 114 ¶2: "情节特别严重、影响特别恶劣的，应急管理部门可以按照前款罚款数额的
+    # 二倍以上五倍以下对负有责任的生产经营单位处以罚款".
     assert "可以按照前款罚款数额的二倍以上五倍以下对负有责任的生产经营单位处以罚款" in AQ
     entry = ENTRIES["AQ114"]
     result = calculate(entry, Facts(stage=Stage.EXTREME, tier=1), RULEBOOK)
@@ -190,7 +191,8 @@ def test_not_corrected_stage_gives_its_measure(code: str, measure: str) -> None:
 
 
 def test_art_31_partial_incapacity_is_offered_not_applied() -> None:
-    # Art. 31: "尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，可以从轻或者减轻行政处罚".
+    # Art. 31: "尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，
+    # 可以从轻或者减轻行政处罚".
     assert "可以从轻或者减轻行政处罚" in PENALTY
     entry = ENTRIES["AQ099-01"]
     offered = calculate(entry, Facts(limited_capacity=True), RULEBOOK)
@@ -207,7 +209,8 @@ def test_art_31_partial_incapacity_is_offered_not_applied() -> None:
 
 
 def test_art_33_2_another_law_provides_otherwise() -> None:
-    # Art. 33 ¶2: "当事人有证据足以证明没有主观过错的，不予行政处罚。法律、行政法规另有规定的，从其规定。"
+    # Art. 33 ¶2: "当事人有证据足以证明没有主观过错的，不予行政处罚。
+    # 法律、行政法规另有规定的，从其规定。"
     assert "法律、行政法规另有规定的，从其规定" in PENALTY
     entry = ENTRIES["AQ099-01"]
     assert calculate(entry, Facts(no_fault=True), RULEBOOK).decision_class == "no_penalty"
@@ -242,8 +245,9 @@ def _version(personas: Any, max_amount: int, start: D, end: D | None) -> Discret
 
 
 def test_art_37_old_law_unless_the_new_is_lighter(personas, seeded) -> None:
-    # Art. 37: "实施行政处罚，适用违法行为发生时的法律、法规、规章的规定。但是，作出行政处罚决定时，
-    # 法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者不认为是违法的，适用新的规定。"
+    # Art. 37: "实施行政处罚，适用违法行为发生时的法律、法规、规章的规定。但是，
+    # 作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者
+    # 不认为是违法的，适用新的规定。"
     assert "适用违法行为发生时的法律、法规、规章的规定" in PENALTY
     from fazhi.discretion.services import discretion_calculate
 

@@ -30,8 +30,8 @@ def _need(request: HttpRequest, permission: str) -> None:
         raise PermissionDenied
 
 
-Target = Literal["unit", "principal", "responsible_person"]
-StageCode = Literal["initial", "uncorrected"]
+Target = Literal["unit", "principal", "responsible_person", "other_manager"]
+StageCode = Literal["initial", "uncorrected", "refused", "accident", "serious", "extreme"]
 Harm = Literal["none", "minor", "general", "serious"]
 
 
@@ -44,6 +44,10 @@ class BoundsOut(Schema):
     max_amount: Decimal | None
     max_inclusive: bool
     extra_measures: list[str]
+    gains_threshold: Decimal | None
+    alternative_min: Decimal | None
+    alternative_max: Decimal | None
+    base_stage: str
 
 
 class TierOut(Schema):
@@ -165,6 +169,18 @@ class FactsIn(Schema):
     life_or_finance_harm: bool = False
     mitigate: bool = False
     annual_income: Decimal | None = Field(None, ge=0)
+    gains: Decimal | None = Field(None, ge=0, description="违法所得 (0 if none)")
+    base_fine: Decimal | None = Field(
+        None, ge=0, description="The original fine (multiples, 按日连续处罚)"
+    )
+    ordered_on: datetime.date | None = Field(None, description="The day correction was ordered")
+    act_on: datetime.date | None = Field(
+        None, description="The day of the act (行政处罚法第三十七条 从旧兼从轻)"
+    )
+    apply_grounds: list[str] = Field(
+        default_factory=list,
+        description="The 可以 grounds to apply (limited_capacity, may-mitigate circumstances)",
+    )
 
 
 class CalculateIn(Schema):
@@ -195,6 +211,14 @@ class TraceOut(Schema):
     document: str
 
 
+class OfferedOut(Schema):
+    code: str
+    name: str
+    article: str
+    applied: bool
+    verified: bool
+
+
 class CalculateOut(Schema):
     entry_id: int
     entry_code: str
@@ -202,12 +226,14 @@ class CalculateOut(Schema):
     decision_label: str
     range: RangeOut | None
     amount_range: RangeOut | None
-    statutory_range: RangeOut
+    statutory_range: RangeOut | None
     base_range: RangeOut | None
     tier: int | None
     tier_name: str
     discretion_applies: bool
     measures: list[str]
+    other_measures: list[str]
+    offered: list[OfferedOut]
     unverified: bool
     document: str
     trace: list[TraceOut]
@@ -231,6 +257,17 @@ def calculation_dict(result: Calculation) -> dict[str, Any]:
         "tier_name": result.tier_name,
         "discretion_applies": result.discretion_applies,
         "measures": result.measures,
+        "other_measures": result.measure_labels,
+        "offered": [
+            {
+                "code": g.code,
+                "name": str(g.name),
+                "article": g.article,
+                "applied": g.applied,
+                "verified": g.verified,
+            }
+            for g in result.offered
+        ],
         "unverified": result.unverified,
         "document": result.document,
         "trace": [
@@ -284,6 +321,11 @@ def calculate(request: HttpRequest, payload: CalculateIn) -> Any:
         life_or_finance_harm=data.life_or_finance_harm,
         mitigate=data.mitigate,
         annual_income=data.annual_income,
+        gains=data.gains,
+        base_fine=data.base_fine,
+        ordered_on=data.ordered_on,
+        act_on=data.act_on,
+        apply_grounds=frozenset(data.apply_grounds),
     )
     result = services.discretion_calculate(
         actor=user,
@@ -294,3 +336,6 @@ def calculate(request: HttpRequest, payload: CalculateIn) -> Any:
         on=day,
     )
     return calculation_dict(result)
+
+
+from fazhi.discretion import api_baselines  # noqa: E402, F401  (registers its routes)

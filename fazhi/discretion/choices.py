@@ -20,7 +20,11 @@ class Stage(models.TextChoices):
 
     INITIAL = "initial", _("Initial violation")  # 初次 (责令限期改正并处罚款)
     UNCORRECTED = "uncorrected", _("Not corrected in time")  # 逾期未改正 / 拒不改正
+    REFUSED = "refused", _("Fined and still refused to correct")  # 受到罚款处罚，拒不改正
     ACCIDENT = "accident", _("Caused a production safety accident")  # 导致发生生产安全事故
+    SERIOUS = "serious", _("Serious circumstances")  # 情节严重
+    EXTREME = "extreme", _("Especially serious circumstances and impact")
+    # 情节特别严重、影响特别恶劣
 
 
 class FineMeasure(models.TextChoices):
@@ -28,6 +32,9 @@ class FineMeasure(models.TextChoices):
 
     AMOUNT = "amount", _("Yuan")  # 元
     INCOME_PERCENT = "income_percent", _("Percentage of last year's income")  # 上一年年收入百分比
+    GAINS_MULTIPLE = "gains_multiple", _("Multiple of the illegal gains")  # 违法所得的倍数
+    FINE_MULTIPLE = "fine_multiple", _("Multiple of another fine")  # 前款罚款数额的倍数
+    DAILY = "daily", _("The original fine for every day not corrected")  # 按日连续处罚
 
 
 class ExtraMeasure(models.TextChoices):
@@ -45,6 +52,11 @@ class ExtraMeasure(models.TextChoices):
     REVOKE_QUALIFICATION = "revoke_qualification", _("Suspend or revoke qualification")
     # 暂停或者吊销有关资格
     REQUEST_CLOSURE = "request_closure", _("Request closure by the government")  # 提请关闭
+    REVOKE_CERTIFICATES = "revoke_certificates", _("Revoke the qualification certificates")
+    # 吊销资质证书 / 吊销其有关证照
+    BAN_FIVE_YEARS = "ban_five_years", _("Barred for five years")
+    # 五年内不得从事…工作 / 五年内不得担任主要负责人
+    LIFETIME_BAN = "lifetime_ban", _("Barred for life")  # 终身行业和职业禁入 / 终身不得担任
 
 
 class ConditionKind(models.TextChoices):

@@ -86,6 +86,23 @@ class EntryForm(StyledMixin, forms.Form):
         label=_("Statutory penalty"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     no_discretion = forms.BooleanField(label=_("Fixed by statute (no discretion)"), required=False)
+    tier_required = forms.BooleanField(label=_("A tier must be chosen"), required=False)
+    no_fault_exception = forms.CharField(
+        label=_("Liability without fault"),
+        max_length=300,
+        required=False,
+        help_text=_("行政处罚法第三十三条第二款：法律、行政法规另有规定的，从其规定"),
+    )
+    measures = forms.JSONField(
+        label=_("Measures other than fines"),
+        required=False,
+        initial=list,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            '[{"target": "unit", "stage": "uncorrected", "measure": "suspend_production"}] — '
+            "an optional “condition” quotes the statute."
+        ),
+    )
     issuing_document = forms.CharField(label=_("Issuing document"), max_length=200, required=False)
     effective_from = forms.DateField(
         label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
@@ -124,6 +141,30 @@ class BoundsForm(StyledMixin, CheckboxesMixin, forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )
+    gains_threshold = forms.DecimalField(
+        label=_("Gains from"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    alternative_min = forms.DecimalField(
+        label=_("No or small gains: minimum"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    alternative_max = forms.DecimalField(
+        label=_("No or small gains: maximum"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    base_stage = forms.ChoiceField(
+        label=_("Multiple of the fine of"), choices=[("", "—"), *Stage.choices], required=False
+    )
 
     def bounds(self, ref: Any) -> BoundsData:
         data = self.cleaned_data
@@ -136,6 +177,10 @@ class BoundsForm(StyledMixin, CheckboxesMixin, forms.Form):
             max_inclusive=data["max_inclusive"],
             measure=data["measure"],
             extra_measures=list(data["extra_measures"]),
+            gains_threshold=data.get("gains_threshold"),
+            alternative_min=data.get("alternative_min"),
+            alternative_max=data.get("alternative_max"),
+            base_stage=data.get("base_stage") or "",
             ref=ref,
         )
 
@@ -219,6 +264,9 @@ def entry_initial(
             "penalty_basis_text",
             "penalty_clause",
             "no_discretion",
+            "tier_required",
+            "no_fault_exception",
+            "measures",
             "issuing_document",
             "effective_from",
             "effective_to",
@@ -234,6 +282,10 @@ def entry_initial(
         "max_amount",
         "max_inclusive",
         "extra_measures",
+        "gains_threshold",
+        "alternative_min",
+        "alternative_max",
+        "base_stage",
     ]
     ranges = [{n: getattr(r, n) for n in bounds_names} for r in entry.ranges.all()]
     tiers = []
@@ -276,6 +328,9 @@ def entry_from_forms(form: EntryForm, ranges: Any, tiers: Any, fines: Any) -> En
         legal_provision_text=head["legal_provision_text"],
         penalty_clause=head["penalty_clause"],
         no_discretion=head["no_discretion"],
+        tier_required=head["tier_required"],
+        no_fault_exception=head["no_fault_exception"],
+        measures=list(head["measures"] or []),
         issuing_document=head["issuing_document"],
         notes=head["notes"],
         ranges=[
@@ -341,6 +396,39 @@ class CalculatorForm(StyledMixin, CheckboxesMixin, forms.Form):
         max_digits=14,
         decimal_places=2,
     )
+    gains = forms.DecimalField(
+        label=_("Illegal gains (0 if none)"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    base_fine = forms.DecimalField(
+        label=_("The original fine (for multiples and daily fines)"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    ordered_on = forms.DateField(
+        label=_("Correction ordered on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    act_on = forms.DateField(
+        label=_("Violation committed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "行政处罚法第三十七条: the rules in force then apply unless the new are lighter."
+        ),
+    )
+    apply_grounds = forms.MultipleChoiceField(
+        label=_("Apply these “may” grounds"),
+        required=False,
+        widget=CheckboxList,
+        help_text=_("The law says 可以: the officer decides whether to be lenient."),
+    )
 
     def __init__(
         self,
@@ -348,11 +436,13 @@ class CalculatorForm(StyledMixin, CheckboxesMixin, forms.Form):
         entries: Any,
         circumstances: list[tuple[str, str]],
         entry: DiscretionEntry | None = None,
+        may_grounds: list[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = entries
         self.fields["circumstances"].choices = circumstances
+        self.fields["apply_grounds"].choices = may_grounds or []
         self.fact_names: list[tuple[str, str]] = []
         tier_choices: list[tuple[Any, Any]] = [("", _("By the facts"))]
         if entry is not None:
@@ -392,6 +482,11 @@ class CalculatorForm(StyledMixin, CheckboxesMixin, forms.Form):
             life_or_finance_harm=data["life_or_finance_harm"],
             mitigate=data["mitigate"],
             annual_income=data["annual_income"],
+            gains=data["gains"],
+            base_fine=data["base_fine"],
+            ordered_on=data["ordered_on"],
+            act_on=data["act_on"],
+            apply_grounds=frozenset(data["apply_grounds"]),
         )
 
     GRID = [
@@ -402,6 +497,10 @@ class CalculatorForm(StyledMixin, CheckboxesMixin, forms.Form):
         "harm",
         "age",
         "annual_income",
+        "gains",
+        "base_fine",
+        "ordered_on",
+        "act_on",
         "violation_ended_on",
         "discovered_on",
     ]

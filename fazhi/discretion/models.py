@@ -191,6 +191,15 @@ class DiscretionEntry(Effective):
         blank=True,
         help_text=_("A list of {target, stage, measure}: 责令停产停业整顿 of the unit …"),
     )
+    no_fault_exception = models.CharField(
+        _("liability without fault"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "行政处罚法第三十三条第二款：法律、行政法规另有规定的，从其规定 — "
+            "the provision that makes the party liable without fault, if any."
+        ),
+    )
     supersedes = models.ForeignKey(
         "self",
         verbose_name=_("previous version"),
@@ -242,6 +251,28 @@ class FineBounds(models.Model):
     )
     max_inclusive = models.BooleanField(_("maximum included"), default=True)
     extra_measures = models.JSONField(_("other measures"), default=list, blank=True)
+    gains_threshold = models.DecimalField(
+        _("gains from which the multiple applies"),
+        null=True,
+        blank=True,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("违法所得在…以上的，并处违法所得…倍的罚款"),
+    )
+    alternative_min = models.DecimalField(
+        _("no or small gains: minimum"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    alternative_max = models.DecimalField(
+        _("no or small gains: maximum"),
+        null=True,
+        blank=True,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("没有违法所得或者违法所得不足…的，单处或者并处…以上…以下的罚款"),
+    )
+    base_stage = models.CharField(
+        _("multiple of the fine of"), max_length=20, choices=Stage.choices, blank=True
+    )
 
     class Meta:
         abstract = True
@@ -381,6 +412,16 @@ class DiscretionCircumstance(Effective):
     source = models.CharField(_("source"), max_length=300)
     verified = models.BooleanField(_("verified"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    same_as_stage = models.CharField(
+        _("the statute's own stage"),
+        max_length=20,
+        choices=Stage.choices,
+        blank=True,
+        help_text=_(
+            "e.g. 逾期未改正: where the statute has this stage, the circumstance is not "
+            "counted again as 从重."
+        ),
+    )
 
     class Meta:
         db_table = "powers_discretioncircumstance"

@@ -43,6 +43,9 @@ DECIMAL_FIELDS = {
     "max_amount",
     "condition_lower",
     "condition_upper",
+    "gains_threshold",
+    "alternative_min",
+    "alternative_max",
 }
 
 

@@ -126,6 +126,10 @@ def entry_data(entry: DiscretionEntry) -> EntryData:
             max_inclusive=row.max_inclusive,
             measure=row.measure,
             extra_measures=list(row.extra_measures),
+            gains_threshold=row.gains_threshold,
+            alternative_min=row.alternative_min,
+            alternative_max=row.alternative_max,
+            base_stage=row.base_stage,
             ref=row.pk,
         )
 
@@ -163,6 +167,7 @@ def entry_data(entry: DiscretionEntry) -> EntryData:
         no_discretion=entry.no_discretion,
         issuing_document=entry.issuing_document,
         tier_required=entry.tier_required,
+        no_fault_exception=entry.no_fault_exception,
         measures=list(entry.measures),
         baseline_id=entry.baseline_id,
         notes=entry.notes,
@@ -194,7 +199,7 @@ def rulebook_load(
     circumstances: dict[str, CircumstanceValue] = {}
     for row in _in_force(DiscretionCircumstance.objects.all(), day).order_by("effective_from"):
         circumstances[row.code] = CircumstanceValue(
-            row.code, row.name, row.effect, row.source, row.verified
+            row.code, row.name, row.effect, row.source, row.verified, row.same_as_stage
         )
     no_penalty = [
         NoPenaltyValue(

@@ -44,15 +44,13 @@ from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.errors import Conflict, DomainError, NotAllowed
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_in_scope
-from fazhi.discretion import selectors
+from fazhi.discretion.calculator import _may
+from fazhi.discretion.calculator import discretion_calculate as discretion_calculate
 from fazhi.discretion.engine import (
     BoundsData,
-    Calculation,
     EntryData,
-    Facts,
     Problem,
     TierData,
-    calculate,
     discretion_validate,
 )
 from fazhi.discretion.models import (
@@ -96,6 +94,7 @@ ENTRY_FIELDS = [
     "issuing_document",
     "baseline",
     "tier_required",
+    "no_fault_exception",
     "measures",
     "effective_from",
     "effective_to",
@@ -139,6 +138,10 @@ def _write_children(entry: DiscretionEntry, data: EntryData) -> None:
         "max_amount",
         "max_inclusive",
         "extra_measures",
+        "gains_threshold",
+        "alternative_min",
+        "alternative_max",
+        "base_stage",
     ]
     for bounds in data.ranges:
         row = StatutoryRange(entry=entry, **{f: getattr(bounds, f) for f in bounds_fields})
@@ -189,6 +192,7 @@ def _apply_entry_fields(entry: DiscretionEntry, data: EntryData) -> None:
     entry.no_discretion = data.no_discretion
     entry.issuing_document = data.issuing_document
     entry.tier_required = data.tier_required
+    entry.no_fault_exception = data.no_fault_exception
     entry.measures = list(data.measures)
     if data.baseline_id is not None:
         entry.baseline_id = data.baseline_id
@@ -345,6 +349,7 @@ CIRCUMSTANCE_FIELDS = [
     "source",
     "verified",
     "sort_order",
+    "same_as_stage",
     "effective_from",
     "effective_to",
 ]
@@ -452,70 +457,6 @@ def tiers_from_rows(rows: Iterable[dict[str, Any]]) -> list[TierData]:
             TierData(**{**{k: v for k, v in row.items() if k != "fines"}, "fines": fines})
         )
     return tiers
-
-
-# --- the calculator -------------------------------------------------------------
-
-
-def _may(actor: Any, perm: str) -> bool:
-    # System actors (seed, demo loader, fixtures) are superusers without has_perm.
-    return bool(getattr(actor, "is_superuser", False) or actor.has_perm(perm))
-
-
-def discretion_calculate(
-    *,
-    actor: Any,
-    agency: OrgUnit,
-    facts: Facts,
-    on: datetime.date,
-    entry_code: str = "",
-    entry: DiscretionEntry | None = None,
-) -> Calculation:
-    """Return the decision class, range and trace under the agency's adopted baselines."""
-    if not _may(actor, "discretion.view_discretionentry"):
-        raise NotAllowed(_("You may not use the discretion calculator."))
-    if not unit_in_scope(actor, agency):
-        raise NotAllowed(_("This agency is outside your scope."), field="agency")
-    agency = agency.agency()
-    adopted = selectors.adopted_baselines(agency=agency, on=on)
-    if not adopted:
-        raise DomainError(
-            _("%(agency)s has adopted no discretion baseline in force on %(day)s.")
-            % {"agency": agency.name, "day": on.isoformat()},
-            field="entry",
-        )
-    ids = [b.pk for b in adopted]
-    if entry is not None:
-        if entry.baseline_id not in ids or not entry.in_force_on(on):
-            raise DomainError(
-                _(
-                    "Entry %(code)s is not part of a baseline %(agency)s has adopted "
-                    "and in force on %(day)s."
-                )
-                % {"code": entry.code, "agency": agency.name, "day": on.isoformat()},
-                field="entry",
-            )
-        chosen = entry
-    else:
-        candidates = {
-            e.baseline_id: e
-            for e in selectors.discretion_entry_list(actor=actor, on=on).filter(
-                code=entry_code, baseline_id__in=ids
-            )
-        }
-        found = [candidates[b.pk] for b in adopted if b.pk in candidates]
-        if not found:
-            raise DomainError(
-                _("No baseline adopted by %(agency)s has the entry %(code)s on %(day)s.")
-                % {"agency": agency.name, "code": entry_code, "day": on.isoformat()},
-                field="entry",
-            )
-        chosen = found[-1]
-    baseline = next(b for b in adopted if b.pk == chosen.baseline_id)
-    rules = selectors.rulebook_load(on, baselines=ids)
-    result = calculate(selectors.entry_data(chosen), facts, rules).under(baseline.citation)
-    result.entry_id = chosen.pk
-    return result
 
 
 # --- baselines and adoption --------------------------------------------------------

@@ -21,7 +21,7 @@ from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
 from fazhi.core.listing import paginate
 from fazhi.discretion import selectors, services
-from fazhi.discretion.choices import FineTarget, Stage
+from fazhi.discretion.choices import CircumstanceEffect, FineTarget, Stage
 from fazhi.discretion.engine import money
 from fazhi.discretion.forms import (
     CalculatorForm,
@@ -35,6 +35,7 @@ from fazhi.discretion.forms import (
     entry_from_forms,
     entry_initial,
 )
+from fazhi.discretion.grounds import LIMITED_CAPACITY
 from fazhi.discretion.models import DiscretionTier
 from fazhi.discretion.services import DiscretionInvalid
 from fazhi.laws.citations import citation_resolve
@@ -120,7 +121,21 @@ def _column_label(target: str, stage: str) -> str:
 
 
 def _circumstance_choices() -> list[tuple[str, str]]:
-    return [(c.code, c.name) for c in selectors.circumstance_list()]
+    unverified = _("(unverified source)")
+    return [
+        (c.code, c.name if c.verified else f"{c.name} {unverified}")
+        for c in selectors.circumstance_list()
+    ]
+
+
+def _may_grounds() -> list[tuple[str, str]]:
+    """The 可以 grounds the officer may choose to apply (Art. 31, may-mitigate circumstances)."""
+    rows = [
+        (c.code, c.name)
+        for c in selectors.circumstance_list()
+        if c.effect == CircumstanceEffect.MAY_MITIGATE
+    ]
+    return [(LIMITED_CAPACITY, str(_("Limited capacity (行政处罚法第三十一条)"))), *rows]
 
 
 @login_required
@@ -225,6 +240,7 @@ def discretion_calculator(request: HttpRequest) -> HttpResponse:
         request.GET if submitted else None,
         entries=entries,
         circumstances=_circumstance_choices(),
+        may_grounds=_may_grounds(),
         entry=entry,
         initial={"entry": entry.pk} if entry else {},
     )

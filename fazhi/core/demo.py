@@ -8,6 +8,7 @@ them again; production installs never call this.
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 from pathlib import Path
@@ -79,6 +80,40 @@ def _unit(name: str, kind: str, parent: OrgUnit | None, **extra: str) -> OrgUnit
             services.orgunit_update(actor=INSTALLER, unit=existing, doc_abbr=extra["doc_abbr"])
         return existing
     return services.orgunit_create(actor=INSTALLER, name=name, kind=kind, parent=parent, **extra)
+
+
+def totp_secrets() -> dict[str, str]:
+    """Return the base32 secrets of the demo's authenticators, by user name."""
+    path = _logins_file()
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    return {
+        key.removeprefix("totp:"): base64.b32encode(bytes.fromhex(value)).decode().rstrip("=")
+        for key, value in stored.items()
+        if key.startswith("totp:")
+    }
+
+
+def _demo_authenticator(user: User, stored: dict[str, str]) -> None:
+    """Give a demo user whose role requires two-factor login an authenticator.
+
+    Its key is kept beside the passwords (``totp:USER``), so every run prints the
+    same base32 secret to type into an authenticator app; ``./dev manage
+    demo_totp USER`` prints the current code instead.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from fazhi.core import two_factor
+
+    if not two_factor.required_for(user):
+        return
+    entry = f"totp:{user.username}"
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or (entry in stored and device.key != stored[entry]):
+        if device is not None:  # enrolled by hand since: keep it, print nothing
+            stored.pop(entry, None)
+            return
+        device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+    stored[entry] = device.key
 
 
 def _agency_uscc(region: str, index: int) -> str:
@@ -158,6 +193,8 @@ def load(seed: int = 2026) -> tuple[DemoContext, dict[str, str]]:
             stored[username] = password
         users[username] = user
         logins[username] = stored.get(username, "(set before; see var/demo_logins.txt)")
+    for user in users.values():
+        _demo_authenticator(user, stored)
     path.write_text(json.dumps(stored, ensure_ascii=False, indent=1))
     path.chmod(0o600)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from urllib.parse import urlencode
 from collections.abc import Callable
 
 from django.conf import settings
@@ -48,6 +49,35 @@ class IdleTimeoutMiddleware:
             return self.get_response(request)
         finally:
             reset_client_ip(token)
+
+
+class TwoFactorMiddleware:
+    """Hold a password-only session at the second factor (fazhi/core/two_factor.py).
+
+    A user with an authenticator proves a code; a user whose role requires one
+    and has none enrols first. The API answers 403 instead (core/auth.py).
+    """
+
+    ALLOWED = ("two_factor_verify", "two_factor_enrol", "logout", "set_language")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._allowed_paths: set[str] | None = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and not request.path.startswith(
+            ("/api/", "/static/", "/healthz")
+        ):
+            from fazhi.core import two_factor
+
+            if self._allowed_paths is None:
+                self._allowed_paths = {reverse(name) for name in self.ALLOWED}
+            if request.path not in self._allowed_paths:
+                state = two_factor.session_state(request)
+                if state in ("verify", "enrol"):
+                    target = reverse(f"two_factor_{state}")
+                    return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
 
 
 class PasswordExpiryMiddleware:

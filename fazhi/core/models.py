@@ -272,6 +272,26 @@ class ApiToken(models.Model):
         return "fz_" + secrets.token_urlsafe(32)
 
 
+class RecoveryCode(models.Model):
+    """恢复码 — a one-time second factor for a lost authenticator, kept as a hash."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+    @staticmethod
+    def hash_code(code: str) -> str:
+        return hashlib.sha256(code.encode()).hexdigest()
+
+
 class AuditEvent(models.Model):
     """审计日志 — one state change, chained to the previous event by hash."""
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.core import audit_views, clock_views, document_views, views
+from fazhi.core import audit_views, clock_views, document_views, two_factor_views, views
 
 app_name = "core"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path(
+        "users/<int:pk>/two-factor/reset/", two_factor_views.reset, name="user_two_factor_reset"
+    ),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/<int:seq>/", views.audit_detail, name="audit_detail"),
     path("audit/verify/", audit_views.audit_verify_page, name="audit_verify"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fazhi.core import selectors, services
+from fazhi.core import selectors, services, two_factor
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import (
     AttachmentForm,
@@ -159,7 +159,16 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events = selectors.audit_list(
         actor=request.user, object_type="core.user", object_id=str(user.pk)
     )[:20]
-    return render(request, "core/user_detail.html", {"subject": user, "events": events})
+    return render(
+        request,
+        "core/user_detail.html",
+        {
+            "subject": user,
+            "events": events,
+            "two_factor_enrolled": two_factor.is_enrolled(user),
+            "two_factor_required": two_factor.required_for(user),
+        },
+    )
 
 
 @login_required

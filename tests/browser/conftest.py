@@ -70,10 +70,39 @@ def browser_page(_browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]
     context.close()
 
 
+def totp_code(key_hex: str, offset: int = 0) -> str:
+    """The code an authenticator app shows for a device key (``offset`` seconds ahead)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    generator = TOTP(bytes.fromhex(key_hex))
+    generator.time = time.time() + offset
+    return f"{generator.token():06d}"
+
+
 def login(page: Any, base_url: str, user: Any, password: str = PASSWORD) -> None:
-    """Log ``user`` in through the real login form."""
+    """Log ``user`` in through the real login form (and the second factor if needed).
+
+    A user whose role requires two-factor login gets a fresh authenticator
+    here; the code typed is the one a phone would show.
+    """
+    from fazhi.core import two_factor
+
+    key_hex = ""
+    if two_factor.required_for(user) or two_factor.is_enrolled(user):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="browser", confirmed=True)
+        key_hex = device.key
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
+    if key_hex:
+        page.wait_for_url(re.compile(r".*/accounts/two-factor/verify/.*"))
+        page.fill("input[name=token]", totp_code(key_hex))
+        page.click("main button[type=submit]")
+        page.wait_for_url(re.compile(r"^(?!.*/accounts/two-factor/).*$"))

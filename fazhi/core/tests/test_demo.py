@@ -39,14 +39,31 @@ def test_demo_load_command_is_idempotent_and_prints_one_login_per_role(tmp_path)
     stored = json.loads((tmp_path / "demo_logins.txt").read_text())
     assert oct((tmp_path / "demo_logins.txt").stat().st_mode & 0o777) == "0o600"
     for output in (first.getvalue(), second.getvalue()):
-        lines = output.split("Logins (user name / password / role):")[1].strip().splitlines()
+        logins_part, two_factor_part = output.split("Logins (user name / password / role):")[
+            1
+        ].split("Two-factor login")
+        lines = logins_part.strip().splitlines()
         assert len(lines) == len(demo.LOGINS)
         roles = [line.split()[2] for line in lines]
         assert set(roles) == set(RoleCode.values)  # every role has a login
         for username, _role, _unit, _name in demo.LOGINS:
             assert f"{username} " in output
             assert stored[username] in output  # the second run prints the same passwords
+        # The administrator and the supervisor log in with a code: their secret is printed.
+        assert set(demo.totp_secrets()) == {"admin", "supervisor"}
+        for username, secret in demo.totp_secrets().items():
+            assert f"{username}" in two_factor_part and secret in two_factor_part
     assert audit_verify()[1] is None
+
+
+def test_demo_totp_prints_a_code_the_login_accepts():
+    from fazhi.core import two_factor
+
+    demo.load()
+    out = StringIO()
+    call_command("demo_totp", "admin", stdout=out)
+    code = out.getvalue().split()[0]
+    assert two_factor.verify(user=User.objects.get(username="admin"), token=code) == "totp"
 
 
 def test_demo_users_get_generated_passwords():

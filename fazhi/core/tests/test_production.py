@@ -39,6 +39,8 @@ def _run(tmp_path: Path, args: list[str], **env: str) -> subprocess.CompletedPro
             "DATABASE_URL",
             "ALLOWED_HOSTS",
             "AUDIT_ANCHOR_KEY",
+            # Set by the browser tests in the same process; never in deployment.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
     clean.update({"FAZHI_VAR_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}, **env)

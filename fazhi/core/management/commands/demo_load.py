@@ -37,3 +37,13 @@ class Command(BaseCommand):
         self.stdout.write("Logins (user name / password / role):")
         for username, role, _unit, full_name in demo.LOGINS:
             self.stdout.write(f"  {username:<15} {logins[username]:<18} {role} ({full_name})")
+        secrets = demo.totp_secrets()
+        if secrets:
+            self.stdout.write("")
+            self.stdout.write(
+                "Two-factor login (these roles need a code after the password): add the "
+                "secret to an authenticator app, or print the current code with "
+                "./dev manage demo_totp USER"
+            )
+            for username, secret in secrets.items():
+                self.stdout.write(f"  {username:<15} TOTP secret {secret}")

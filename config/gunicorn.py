@@ -42,3 +42,10 @@ if env_choice("LOG_FORMAT", "json" if _production else "text", ("json", "text"))
             "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}
         },
     }
+
+
+def post_worker_init(worker: object) -> None:
+    """Load the URLconf, catalogs, busy templates and jieba before the first request."""
+    from config.warm import warm
+
+    warm()

@@ -6,9 +6,11 @@ answers whether an officer may enforce on a given day (持证上岗).
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -267,6 +269,24 @@ class OfficerOut(Schema):
     certificates: list[CertificateOut]
 
 
+class Mapped:
+    """A queryset the paginator slices and counts, turned into output rows per page.
+
+    Handing ``@paginate`` a list built from the whole queryset loaded every
+    officer in scope on every request; this loads only the page asked for.
+    """
+
+    def __init__(self, items: QuerySet[Any], row: Callable[[Any], dict[str, Any]]) -> None:
+        self.items = items
+        self.row = row
+
+    def __len__(self) -> int:
+        return self.items.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [self.row(item) for item in self.items[window]]
+
+
 def officer_out(officer: Officer, show_id: bool, today: datetime.date) -> dict[str, Any]:
     return {
         "id": officer.pk,
@@ -479,7 +499,7 @@ def officers(
     found = selectors.officer_list(actor=request.user, filters=chosen).prefetch_related(
         "certificates"
     )
-    return [officer_out(o, show, today) for o in found]
+    return Mapped(found, lambda o: officer_out(o, show, today))
 
 
 @router.get("/officers/{officer_id}", response=OfficerOut)

@@ -16,8 +16,7 @@ from fazhi.core import xlsx
 from fazhi.core.models import OrgUnit
 from fazhi.registry import industries, selectors
 from fazhi.registry.choices import ChangeKind, ImportKind
-from fazhi.registry.imports import entities as entity_import
-from fazhi.registry.imports import officers as officer_import
+from fazhi.registry.imports import entity_layout as entity_import
 from fazhi.registry.models import Entity, EntityChange, Officer, RegulatoryCategory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,6 +67,8 @@ def entities_xlsx(target: IO[bytes], entities: QuerySet[Entity]) -> int:
 
 
 def officers_xlsx(target: IO[bytes], officers: QuerySet[Officer], *, show_citizen_id: bool) -> int:
+    from fazhi.registry.imports import officers as officer_import
+
     headers = [c.header for c in officer_import.COLUMNS]
     workbook = _workbook(target)
 
@@ -86,6 +87,8 @@ def officers_xlsx(target: IO[bytes], officers: QuerySet[Officer], *, show_citize
 
 def template_xlsx(target: IO[bytes], kind: str) -> None:
     """A blank import file: the header row, and a sheet explaining each column."""
+    from fazhi.registry.imports import officers as officer_import
+
     columns = entity_import.COLUMNS if kind == ImportKind.ENTITY else officer_import.COLUMNS
     workbook = _workbook(target)
     _write_rows(workbook, [c.header for c in columns], [])

@@ -28,6 +28,7 @@ from fazhi.registry.choices import (
     StandardizationLevel,
 )
 from fazhi.registry.models import Entity, ExternalAgency, Officer, RegistryRule
+from fazhi.registry.widgets import fast_selects
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -71,10 +72,12 @@ class EntityFilterForm(StyledMixin, forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        fast_selects(self)
         units = core_selectors.unit_list(actor=actor).filter(kind="agency")
         self.fields["agency"].choices = _blank([(u.pk, u.name) for u in units], _("All agencies"))
+        self.categories = selectors.category_list()
         self.fields["category"].choices = _blank(
-            [(c.code, c.name) for c in selectors.category_list()], _("All categories")
+            [(c.code, c.name) for c in self.categories], _("All categories")
         )
         self.fields["risk_level"].choices = _blank(RiskLevel.choices, _("All risk levels"))
         self.fields["industry_section"].choices = _blank(industries.section_choices())
@@ -229,6 +232,7 @@ class OfficerFilterForm(StyledMixin, forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        fast_selects(self)
         self.fields["unit"].choices = _blank(
             [(u.pk, u.name) for u in core_selectors.unit_list(actor=actor)]
         )

@@ -304,6 +304,28 @@ def officer_list(
     )
 
 
+def officers_prime(officers: list[Officer]) -> list[Officer]:
+    """Load the agencies above the officers' units in one query, not one per row.
+
+    ``Officer.home_label`` walks ``unit.parent`` up to the agency; with the
+    parents cached here a page of 150 officers costs no extra query.
+    """
+    units = [o.unit for o in officers if o.unit is not None]
+    prefixes = {path[:end] for path in {u.path for u in units} for end in _path_ends(path)}
+    known = {u.path: u for u in OrgUnit.objects.filter(path__in=prefixes)}
+    for unit in [*units, *known.values()]:
+        ends = _path_ends(unit.path)
+        parent = known.get(unit.path[: ends[-2]]) if len(ends) > 1 else None
+        if parent is not None and parent.pk == unit.parent_id:
+            unit.parent = parent
+    return officers
+
+
+def _path_ends(path: str) -> list[int]:
+    """End offsets of a materialized path's prefixes ("000001.000004." → [7, 14])."""
+    return [i + 1 for i, char in enumerate(path) if char == "."]
+
+
 def officer_get(*, actor: Any, pk: int) -> Officer:
     return officer_list(actor=actor).get(pk=pk)
 

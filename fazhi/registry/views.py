@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from fazhi.core import selectors as core_selectors
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
-from fazhi.core.listing import paginate
+from fazhi.core.listing import MAX_PER_PAGE, paginate
 from fazhi.registry import exports, industries, selectors, services
 from fazhi.registry.choices import ExternalAgencyKind, ImportKind, ImportStatus, RuleCode
 from fazhi.registry.forms import (
@@ -64,6 +64,14 @@ def _querystring(request: HttpRequest, drop: tuple[str, ...] = ("cursor",)) -> s
     return params.urlencode()
 
 
+def _per_page(request: HttpRequest) -> int:
+    try:
+        wanted = int(request.GET.get("per_page", PER_PAGE))
+    except ValueError:
+        return PER_PAGE
+    return min(max(wanted, 1), MAX_PER_PAGE)
+
+
 # --- entities -------------------------------------------------------------
 
 
@@ -72,10 +80,11 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     _require(request, "registry.view_entity")
     form = EntityFilterForm(request.GET or None, actor=request.user)
     entities = selectors.entity_list(actor=request.user, filters=form.filters())
-    page = keyset_page(entities, cursor=Cursor.parse(request.GET.get("cursor")), per_page=PER_PAGE)
+    page = keyset_page(
+        entities, cursor=Cursor.parse(request.GET.get("cursor")), per_page=_per_page(request)
+    )
     with_count(page, entities)
-    categories = selectors.category_list()
-    rows = [(e, selectors.category_names(e.category_bits, categories)) for e in page.items]
+    rows = [(e, selectors.category_names(e.category_bits, form.categories)) for e in page.items]
     return render(
         request,
         "registry/entity_list.html",
@@ -365,7 +374,8 @@ def officer_list(request: HttpRequest) -> HttpResponse:
     context = paginate(request, officers.prefetch_related("certificates"))
     today = timezone.localdate()
     context["rows"] = [
-        (o, selectors.certificate_current(officer=o, on=today)) for o in context["object_list"]
+        (o, selectors.certificate_current(officer=o, on=today))
+        for o in selectors.officers_prime(list(context["object_list"]))
     ]
     context.update(
         {"form": form, "today": today, "show_ids": request.user.has_perm(CITIZEN_ID_PERM)}

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import polars as pl
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,8 @@ from fazhi.registry.imports.report import RowError
 from fazhi.registry.models import ImportJob
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from fazhi.registry.imports.streams import CopyStream
 
 
@@ -153,7 +154,7 @@ class ImportSpec(ABC):
             self.staged().filter(row_no__in=ordered[start : start + 900]).delete()
 
 
-Step = tuple[pl.DataFrame, list[tuple[Any, ...]], int]  # checked frame, tuples, rows read
+Step = tuple["pl.DataFrame", list[tuple[Any, ...]], int]  # checked frame, tuples, rows read
 
 
 class ColumnarSpec(ImportSpec):

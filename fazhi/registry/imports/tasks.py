@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from fazhi.registry.imports import runner
+# The runner (polars, the readers) is imported when a task runs, not when the
+# URLconf loads: a web worker that never imports pays nothing for it.
 
 
 @task
 def import_validate(job_id: int) -> str:
     """Check every row of an uploaded file and write its error report."""
+    from fazhi.registry.imports import runner
+
     return runner.job_validate(job_id).status
 
 
 @task
 def import_apply(job_id: int) -> str:
     """Import the checked valid rows of a file."""
+    from fazhi.registry.imports import runner
+
     return runner.job_apply(job_id).status

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from fazhi.cases.discretion import amount_advice
 from fazhi.cases.workflow import workflow_of
 from fazhi.core.actors import Actor
 from fazhi.core.errors import DomainError
+from fazhi.core.listing import paginate
 from fazhi.core.models import OrgUnit
 from fazhi.core.policy import view_requires
 from fazhi.registry.models import Entity, Officer
@@ -31,12 +31,6 @@ def _actor(request: HttpRequest) -> Actor:
     return cast("Actor", request.user)
 
 
-def _querystring(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @view_requires(p.VIEW)
 def case_list(request: HttpRequest) -> HttpResponse:
     form = forms.CaseFilterForm(request.GET or None)
@@ -47,11 +41,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         state=filters.get("state", ""),
         procedure=filters.get("procedure", ""),
     )
-    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request,
-        "cases/case_list.html",
-        {"form": form, "page_obj": page, "querystring": _querystring(request)},
+        request, "cases/case_list.html", {"form": form} | paginate(request, cases, PER_PAGE)
     )
 
 
@@ -238,8 +229,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @view_requires(p.VIEW)
 def inbox(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_inbox(actor=_actor(request))
-    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "cases/inbox.html", {"page_obj": page, "querystring": ""})
+    return render(request, "cases/inbox.html", paginate(request, cases, PER_PAGE))
 
 
 @view_requires(p.VIEW)
@@ -247,14 +237,13 @@ def board(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     mine = request.GET.get("mine") == "1"
     clocks = selectors.deadline_board(actor=_actor(request), today=today, mine=mine)
-    page = Paginator(clocks, PER_PAGE).get_page(request.GET.get("page"))
+    listing = paginate(request, clocks, PER_PAGE)
     return render(
         request,
         "cases/board.html",
-        {
-            "rows": selectors.board_rows(page.object_list, today),
-            "page_obj": page,
-            "querystring": "mine=1" if mine else "",
+        listing
+        | {
+            "rows": selectors.board_rows(listing["object_list"], today),
             "mine": mine,
             "today": today,
             "warning_days": selectors.WARNING_DAYS,

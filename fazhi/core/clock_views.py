@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -141,9 +140,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         }
         for info in days
     ]
-    params = request.GET.copy()
-    params.pop("page", None)
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    listing = paginate(request, rows, per_page=100)
     years = {row.year: row for row in calendar_year_list()}
     return render(
         request,
@@ -157,9 +154,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "year_row": years.get(year),
             "admin_years": sorted(years.values(), key=lambda r: r.year),
             "package_range": (PACKAGE_MIN_YEAR, PACKAGE_MAX_YEAR),
-            "page_obj": page,
-            "object_list": page.object_list,
-            "querystring": params.urlencode(),
+            **listing,
             "day_form": day_form,
             "year_form": year_form,
             "kinds": CalendarKind.choices,
@@ -169,6 +164,18 @@ def calendar(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def _numbered(first: int, groups: Any) -> list[tuple[Any, list[tuple[int, Any, str]]]]:
+    """The rules grouped by law, each with its 序号 across the groups."""
+    numbered, seq = [], first
+    for law, group in groups:
+        rows = []
+        for rule in group:
+            rows.append((seq, rule, duration_text(rule.length, rule.unit)))
+            seq += 1
+        numbered.append((law, rows))
+    return numbered
 
 
 @login_required
@@ -181,10 +188,9 @@ def clockrule_list(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "units": ClockUnit.choices,
-            "groups": [
-                (law, [(rule, duration_text(rule.length, rule.unit)) for rule in group])
-                for law, group in rules_by_law(context["object_list"])
-            ],
+            "groups": _numbered(
+                context["page_obj"].start_index(), rules_by_law(context["object_list"])
+            ),
         }
     )
     return render(request, "core/clockrule_list.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -16,7 +17,7 @@ PAGE_SIZES = (10, 25, 50, 100, 200)
 
 
 def paginate(
-    request: HttpRequest, items: QuerySet[Any], per_page: int = DEFAULT_PER_PAGE
+    request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int = DEFAULT_PER_PAGE
 ) -> dict[str, Any]:
     """Return the page of ``items`` asked for, and the query string without ``page``."""
     default = per_page

@@ -25,6 +25,7 @@ from fazhi.core.selectors import unit_list
 from fazhi.registry import exports, selectors, services
 from fazhi.registry.choices import ImportKind
 from fazhi.registry.imports import jobs as import_jobs
+from fazhi.registry.imports import mapping
 from fazhi.registry.imports.report import job_problems
 from fazhi.registry.keyset import Cursor, keyset_page, with_count
 from fazhi.registry.models import (
@@ -473,6 +474,52 @@ def import_report(request: HttpRequest, job_id: Id) -> FileResponse:
         filename=f"import-{job.pk}-report.xlsx",
         content_type=exports.XLSX,
     )
+
+
+class UnknownValueOut(Schema):
+    column: str = Field(description="The import column's key (kind, categories, risk_level …).")
+    header: str = Field(description="The column's header in the file.")
+    value: str
+    rows: int = Field(description="How many rows hold the value.")
+    choices: list[tuple[str, str]] = Field(description="The registry values: (code, label).")
+
+
+class ValueDecisionIn(Schema):
+    column: str = Field(max_length=30)
+    value: str = Field(min_length=1, max_length=100)
+    target: str = Field(
+        max_length=40, description="A code from the value's choices; blank refuses the value."
+    )
+
+
+class ValueMapIn(Schema):
+    decisions: list[ValueDecisionIn] = Field(min_length=1, max_length=1000)
+
+
+@router.get("/imports/{job_id}/unknown-values", response=list[UnknownValueOut])
+def import_unknown_values(request: HttpRequest, job_id: Id) -> Any:
+    """The words of a checked file the registry does not know, each once."""
+    _require(request, "registry.view_importjob")
+    job = selectors.import_job_get(actor=request.user, pk=job_id)
+    return [
+        {**row.unknown.__dict__, "choices": row.choices}
+        for row in mapping.mapping_rows(job, request.user)
+    ]
+
+
+@router.post("/imports/{job_id}/value-map", response={202: ImportJobOut})
+def import_value_map(request: HttpRequest, job_id: Id, payload: ValueMapIn) -> Any:
+    """Map or refuse a checked file's unknown words for its agency; when a
+    word was mapped the file is checked again and the new job is returned."""
+    _require(request, "registry.view_importjob")
+    job = selectors.import_job_get(actor=request.user, pk=job_id)
+    again = mapping.import_values_map(
+        actor=request.user,
+        job=job,
+        decisions=[(d.column, d.value, d.target) for d in payload.decisions],
+    )
+    again.refresh_from_db()
+    return Status(202, job_out(again))
 
 
 # --- officers ---------------------------------------------------------------

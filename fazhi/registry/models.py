@@ -671,3 +671,6 @@ class ConflictOfInterest(models.Model):
 
     def active_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+from fazhi.registry.value_maps import ImportValueMap  # noqa: E402,F401 - a model of this app

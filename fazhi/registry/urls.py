@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.registry import views
+from fazhi.registry import mapping_views, views
 
 app_name = "registry"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("imports/<int:pk>/report.xlsx", views.import_report, name="import_report"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/discard/", views.import_discard, name="import_discard"),
+    path("imports/<int:pk>/values/", mapping_views.import_values_map, name="import_values_map"),
     path("officers/", views.officer_list, name="officer_list"),
     path("officers/new/", views.officer_edit, name="officer_create"),
     path("officers/export.xlsx", views.officer_export, name="officer_export"),

@@ -36,6 +36,7 @@ from fazhi.registry.forms import (
     TrainingForm,
 )
 from fazhi.registry.imports import jobs as import_jobs
+from fazhi.registry.imports.mapping import mapping_rows
 from fazhi.registry.imports.report import job_problems
 from fazhi.registry.keyset import Cursor, keyset_page, with_count
 from fazhi.registry.models import Entity, ImportJob, Officer
@@ -313,7 +314,8 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     problems = job_problems(job)
-    return render(request, "registry/import_detail.html", {"job": job, "problems": problems})
+    context = {"job": job, "problems": problems, "unknown": mapping_rows(job, request.user)}
+    return render(request, "registry/import_detail.html", context)
 
 
 @login_required
@@ -321,7 +323,8 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The status card alone: htmx polls it while the job runs."""
     job = _job(request, pk)
     problems = [] if job.running else job_problems(job)
-    return render(request, "registry/_import_status.html", {"job": job, "problems": problems})
+    context = {"job": job, "problems": problems, "unknown": mapping_rows(job, request.user)}
+    return render(request, "registry/_import_status.html", context)
 
 
 @login_required

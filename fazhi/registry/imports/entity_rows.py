@@ -70,6 +70,11 @@ class EntityRowCheck(ImportSpec):
         # county imports its own county's entities, a city its counties'.
         agency = self.job.unit.agency()
         self.territory = territory_prefix(agency.region_code)
+        # The agency's own words, mapped on an earlier file. Imported here:
+        # the mapping service imports the job services, which import this.
+        from fazhi.registry.imports.mapping import merge
+
+        merge(self, agency)
         self.messages = {
             "required": _("This column is required."),
             "too_long": _("Longer than %(n)d characters."),

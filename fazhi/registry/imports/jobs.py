@@ -19,7 +19,7 @@ from fazhi.core import services as core_services
 from fazhi.core.audit import audit_record
 from fazhi.core.choices import AttachmentRole
 from fazhi.core.errors import Conflict, DomainError, NotAllowed
-from fazhi.core.models import OrgUnit
+from fazhi.core.models import Attachment, OrgUnit
 from fazhi.core.selectors import unit_in_scope
 from fazhi.registry import workflow
 from fazhi.registry.choices import ImportKind
@@ -56,6 +56,7 @@ def import_job_create(
     filename: str,
     upload: IO[bytes] | None = None,
     path: str | None = None,
+    attachment: Attachment | None = None,
     valid_only: bool = False,
     import_if_clean: bool = False,
     run: bool = True,
@@ -67,7 +68,8 @@ def import_job_create(
     all of them (``import_if_clean``; with a bad row nothing is imported).
 
     An upload is stored by its hash (the audit trail records it); a local
-    ``path`` (command line) is read where it lies. With ``run`` the check is
+    ``path`` (command line) is read where it lies; an ``attachment`` already
+    stored is checked again (after a value mapping). With ``run`` the check is
     queued as a background task once the transaction commits.
     """
     if kind not in ImportKind.values:
@@ -76,8 +78,9 @@ def import_job_create(
         raise ValidationError({"unit": _("This unit is outside your scope.")})
     if not filename.lower().endswith(IMPORT_SUFFIXES):
         raise DomainError(_("Upload an Excel workbook (.xlsx, .xls) or a CSV file."), field="file")
-    attachment = None
-    if upload is not None:
+    if attachment is not None:
+        sha256 = attachment.blob.sha256
+    elif upload is not None:
         attachment = core_services.attachment_store(
             actor=actor, upload=upload, name=filename, unit=unit, role=AttachmentRole.IMPORT
         )
@@ -93,7 +96,9 @@ def import_job_create(
         unit=unit,
         created_by=_actor_user(actor),
         attachment=attachment,
-        source_path=os.path.abspath(path) if path and upload is None else "",
+        source_path=os.path.abspath(path)
+        if path and upload is None and attachment is None
+        else "",
         source_name=os.path.basename(filename)[:255],
         source_sha256=sha256,
         valid_only=valid_only,

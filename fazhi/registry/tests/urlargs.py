@@ -92,6 +92,7 @@ URL_ARGS = {
     "registry:import_report": _job,
     "registry:import_confirm": _job,
     "registry:import_discard": _job,
+    "registry:import_values_map": _job,
     "registry:officer_detail": _officer,
     "registry:officer_edit": _officer_steward,
     "registry:certificate_create": _officer_steward,

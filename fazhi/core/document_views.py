@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fazhi.core import documents, numbering
+from fazhi.core import documents, numbering, policy
 from fazhi.core.document_forms import NumberPatternForm, TemplateUploadForm
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
@@ -33,15 +33,14 @@ def numberpattern_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def numberpattern_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    policy.require(
+        request.user, "core.change_numberpattern" if pk is not None else "core.add_numberpattern"
+    )
     instance = None
     if pk is not None:
         instance = numbering.number_pattern_list(actor=request.user).filter(pk=pk).first()
         if instance is None:
             raise Http404
-    if not request.user.has_perm(
-        "core.change_numberpattern" if instance else "core.add_numberpattern"
-    ):
-        raise Http404
     form = NumberPatternForm(request.POST or None, instance=instance, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,8 +75,7 @@ def doctemplate_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def doctemplate_upload(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("core.add_documenttemplate"):
-        raise Http404
+    policy.require(request.user, "core.add_documenttemplate")
     initial = {"code": request.GET.get("code", "")}
     form = TemplateUploadForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -124,8 +122,9 @@ def doctemplate_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def doctemplate_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, "core.add_documenttemplate")
     template = DocumentTemplate.objects.filter(pk=pk).defer("content").first()
-    if template is None or not request.user.has_perm("core.add_documenttemplate"):
+    if template is None:
         raise Http404
     documents.document_template_set_active(
         actor=request.user, template=template, active=not template.is_active

@@ -101,6 +101,12 @@ def require(actor: Actor | Any, perm: str, *, unit: OrgUnit | None = None) -> No
         require_in_scope(actor, unit)
 
 
+def require_all(actor: Actor | Any, *perms: str) -> None:
+    """Raise ``NotAllowed`` unless the actor holds every one of ``perms``."""
+    for perm in perms:
+        require(actor, perm)
+
+
 def require_in_scope(actor: Actor | Any, unit: OrgUnit | None) -> None:
     """Raise ``OutOfScope`` (shown as "not found") if ``unit`` is outside the scope."""
     if not unit_in_scope(actor, unit):

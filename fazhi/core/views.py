@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fazhi.core import selectors, services, two_factor
+from fazhi.core import policy, selectors, services, two_factor
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import (
     AttachmentForm,
@@ -46,7 +46,7 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def _activity_panel(request: HttpRequest) -> dict[str, Any] | None:
-    if not request.user.has_perm("core.view_auditevent"):
+    if not policy.allowed(request.user, "core.view_auditevent"):
         return None
     events = selectors.audit_list(actor=request.user)[:8]
     return {"template": "core/_panel_activity.html", "events": events}
@@ -112,8 +112,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     perm = "core.change_orgunit" if pk else "core.add_orgunit"
-    if not request.user.has_perm(perm):
-        raise Http404
+    policy.require(request.user, perm)
     unit = _get_or_404(selectors.unit_list(actor=request.user), pk) if pk else None
     form = OrgUnitForm(request.POST or None, instance=unit, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -174,8 +173,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     perm = "core.change_user" if pk else "core.add_user"
-    if not request.user.has_perm(perm):
-        raise Http404
+    policy.require(request.user, perm)
     user = _get_or_404(selectors.user_list(actor=request.user), pk) if pk else None
     form = UserForm(request.POST or None, instance=user, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -203,8 +201,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("core.change_user"):
-        raise Http404
+    policy.require(request.user, "core.change_user")
     user = _get_or_404(selectors.user_list(actor=request.user), pk)
     services.user_unlock(actor=request.user, user=user)
     messages.success(request, _("The account was unlocked."))
@@ -276,8 +273,7 @@ def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
 def attachment_list(request: HttpRequest) -> HttpResponse:
     form = AttachmentForm(actor=request.user)
     if request.method == "POST":
-        if not request.user.has_perm("core.add_attachment"):
-            raise Http404
+        policy.require(request.user, "core.add_attachment")
         form = AttachmentForm(request.POST, request.FILES, actor=request.user)
         if form.is_valid():
             upload = form.cleaned_data["file"]

@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
@@ -18,7 +18,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from fazhi.core import codes
+from fazhi.core import codes, policy
 from fazhi.core.api_types import Id, PatchIn
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_list
@@ -40,11 +40,6 @@ router = Router(tags=["registry"])
 
 CITIZEN_ID_PERM = "registry.view_officer_citizen_id"
 MAX_PER_PAGE = 200
-
-
-def _require(request: HttpRequest, *perms: str) -> None:
-    if not all(request.user.has_perm(p) for p in perms):
-        raise PermissionDenied
 
 
 def _categories() -> list[RegulatoryCategory]:
@@ -330,7 +325,7 @@ class CertifiedOut(Schema):
 @router.get("/entities", response=EntityPage)
 def entities(request: HttpRequest, filters: Query[EntityQuery]) -> Any:
     """Live entities in scope, newest first; follow ``next_cursor`` for more."""
-    _require(request, "registry.view_entity")
+    policy.require(request.user, "registry.view_entity")
     items = selectors.entity_list(actor=request.user, filters=filters.filters())
     page = with_count(
         keyset_page(items, cursor=Cursor.parse(filters.cursor), per_page=filters.per_page), items
@@ -349,7 +344,7 @@ def entities(request: HttpRequest, filters: Query[EntityQuery]) -> Any:
 @router.get("/entities/export")
 def entities_export(request: HttpRequest, filters: Query[EntityQuery]) -> FileResponse:
     """The filtered list as XLSX, in the import layout."""
-    _require(request, "registry.view_entity")
+    policy.require(request.user, "registry.view_entity")
     handle = exports.scratch_file()
     exports.entities_xlsx(
         handle, selectors.entity_list(actor=request.user, filters=filters.filters())
@@ -362,21 +357,21 @@ def entities_export(request: HttpRequest, filters: Query[EntityQuery]) -> FileRe
 
 @router.get("/entities/{entity_id}", response=EntityOut)
 def entity(request: HttpRequest, entity_id: Id) -> Any:
-    _require(request, "registry.view_entity")
+    policy.require(request.user, "registry.view_entity")
     return entity_out(selectors.entity_get(actor=request.user, pk=entity_id), _categories())
 
 
 @router.post("/entities", response={201: EntityOut})
 def entity_create(request: HttpRequest, payload: EntityIn) -> Any:
     """Register an entity; invalid fields come back as 422 with their names."""
-    _require(request, "registry.add_entity")
+    policy.require(request.user, "registry.add_entity")
     created = services.entity_create(actor=request.user, **_entity_fields(request, payload.dict()))
     return Status(201, entity_out(created, _categories()))
 
 
 @router.patch("/entities/{entity_id}", response=EntityOut)
 def entity_update(request: HttpRequest, entity_id: Id, payload: EntityPatch) -> Any:
-    _require(request, "registry.change_entity")
+    policy.require(request.user, "registry.change_entity")
     current = selectors.entity_get(actor=request.user, pk=entity_id)
     fields = _entity_fields(request, payload.dict(exclude_unset=True))
     updated = services.entity_update(actor=request.user, entity=current, **fields)
@@ -421,7 +416,7 @@ def import_create(
         raise ValidationError(
             {"import_if_clean": [_("Choose either the valid rows or a clean file, not both.")]}
         )
-    _require(request, *_IMPORT_PERMS[kind])
+    policy.require_all(request.user, *_IMPORT_PERMS[kind])
     if unit_id is None:
         unit = request.user.unit.agency() if request.user.unit_id else None  # type: ignore[union-attr]
     else:
@@ -443,7 +438,7 @@ def import_create(
 
 @router.get("/imports/{job_id}", response=ImportJobOut)
 def import_status(request: HttpRequest, job_id: Id) -> Any:
-    _require(request, "registry.view_importjob")
+    policy.require(request.user, "registry.view_importjob")
     job = selectors.import_job_get(actor=request.user, pk=job_id)
     data = job_out(job)
     data["problems"] = [p._asdict() for p in job_problems(job)]
@@ -453,9 +448,9 @@ def import_status(request: HttpRequest, job_id: Id) -> Any:
 @router.post("/imports/{job_id}/confirm", response={202: ImportJobOut})
 def import_confirm(request: HttpRequest, job_id: Id) -> Any:
     """Import the valid rows of a checked file."""
-    _require(request, "registry.view_importjob")
+    policy.require(request.user, "registry.view_importjob")
     job = selectors.import_job_get(actor=request.user, pk=job_id)
-    _require(request, *_IMPORT_PERMS[job.kind])
+    policy.require_all(request.user, *_IMPORT_PERMS[job.kind])
     import_jobs.import_job_confirm(actor=request.user, job=job)
     job.refresh_from_db()
     return Status(202, job_out(job))
@@ -464,7 +459,7 @@ def import_confirm(request: HttpRequest, job_id: Id) -> Any:
 @router.get("/imports/{job_id}/report")
 def import_report(request: HttpRequest, job_id: Id) -> FileResponse:
     """The check's XLSX report (row, column, value, reason)."""
-    _require(request, "registry.view_importjob")
+    policy.require(request.user, "registry.view_importjob")
     job = selectors.import_job_get(actor=request.user, pk=job_id)
     if not job.report:
         raise ImportJob.DoesNotExist
@@ -537,11 +532,11 @@ def officers(
     domain: str = "",
 ) -> Any:
     """Officers in scope (ID numbers masked unless you may see them)."""
-    _require(request, "registry.view_officer")
+    policy.require(request.user, "registry.view_officer")
     chosen = selectors.OfficerFilters(
         q=q, unit=unit, external=external, status=status, certificate=certificate, domain=domain
     )
-    show = request.user.has_perm(CITIZEN_ID_PERM)
+    show = policy.allowed(request.user, CITIZEN_ID_PERM)
     today = timezone.localdate()
     found = selectors.officer_list(actor=request.user, filters=chosen).prefetch_related(
         "certificates"
@@ -551,9 +546,9 @@ def officers(
 
 @router.get("/officers/{officer_id}", response=OfficerOut)
 def officer(request: HttpRequest, officer_id: Id) -> Any:
-    _require(request, "registry.view_officer")
+    policy.require(request.user, "registry.view_officer")
     found = selectors.officer_get(actor=request.user, pk=officer_id)
-    return officer_out(found, request.user.has_perm(CITIZEN_ID_PERM), timezone.localdate())
+    return officer_out(found, policy.allowed(request.user, CITIZEN_ID_PERM), timezone.localdate())
 
 
 @router.get("/officers/{officer_id}/certified", response=CertifiedOut)
@@ -561,7 +556,7 @@ def officer_certified(
     request: HttpRequest, officer_id: Id, on: datetime.date | None = None
 ) -> Any:
     """May this officer carry out enforcement on ``on`` (持证上岗)?"""
-    _require(request, "registry.view_officer")
+    policy.require(request.user, "registry.view_officer")
     found = selectors.officer_get(actor=request.user, pk=officer_id)
     day = on or timezone.localdate()
     problem = services.officer_certification_problem(officer=found, on=day)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fazhi.core import policy
 from fazhi.core import selectors as core_selectors
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
@@ -45,12 +46,6 @@ PER_PAGE = 25
 CITIZEN_ID_PERM = "registry.view_officer_citizen_id"
 
 
-def _require(request: HttpRequest, *perms: str) -> None:
-    """Refuse with 404, like an object outside the user's scope."""
-    if not all(request.user.has_perm(p) for p in perms):
-        raise Http404
-
-
 def _get(loader: Any, **kwargs: Any) -> Any:
     try:
         return loader(**kwargs)
@@ -78,7 +73,7 @@ def _per_page(request: HttpRequest) -> int:
 
 @login_required
 def entity_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.view_entity")
+    policy.require(request.user, "registry.view_entity")
     form = EntityFilterForm(request.GET or None, actor=request.user)
     entities = selectors.entity_list(actor=request.user, filters=form.filters())
     page = keyset_page(
@@ -95,7 +90,7 @@ def entity_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def entity_export(request: HttpRequest) -> FileResponse:
-    _require(request, "registry.view_entity")
+    policy.require(request.user, "registry.view_entity")
     form = EntityFilterForm(request.GET or None, actor=request.user)
     entities = selectors.entity_list(actor=request.user, filters=form.filters())
     handle = exports.scratch_file()
@@ -128,10 +123,10 @@ def _history(entity: Entity) -> list[dict[str, Any]]:
 
 @login_required
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.view_entity")
+    policy.require(request.user, "registry.view_entity")
     entity = _get(selectors.entity_get, actor=request.user, pk=pk)
     events = []
-    if request.user.has_perm("core.view_auditevent"):
+    if policy.allowed(request.user, "core.view_auditevent"):
         events = list(
             core_selectors.audit_list(
                 actor=request.user, object_type="registry.entity", object_id=str(entity.pk)
@@ -147,7 +142,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if entity.is_live
         else [],
         "conflicts": selectors.conflict_list(actor=request.user, entity=entity)
-        if request.user.has_perm("registry.view_conflictofinterest")
+        if policy.allowed(request.user, "registry.view_conflictofinterest")
         else [],
         "events": events,
     }
@@ -156,7 +151,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def entity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(request, "registry.change_entity" if pk else "registry.add_entity")
+    policy.require(request.user, "registry.change_entity" if pk else "registry.add_entity")
     entity = _get(selectors.entity_get, actor=request.user, pk=pk) if pk else None
     if entity is not None and not entity.is_live:
         raise Http404
@@ -181,7 +176,7 @@ def entity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.merge_entity")
+    policy.require(request.user, "registry.merge_entity")
     survivor = _get(selectors.entity_get, actor=request.user, pk=pk)
     if not survivor.is_live:
         raise Http404
@@ -214,7 +209,7 @@ def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def entity_duplicates(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.view_entity")
+    policy.require(request.user, "registry.view_entity")
     groups = selectors.entity_duplicate_groups(actor=request.user)
     return render(request, "registry/entity_duplicates.html", {"groups": groups})
 
@@ -232,7 +227,7 @@ _IMPORT_PERMS = {
 
 
 def _import_start(request: HttpRequest, kind: str) -> HttpResponse:
-    _require(request, *_IMPORT_PERMS[kind])  # type: ignore[index]
+    policy.require_all(request.user, *_IMPORT_PERMS[kind])  # type: ignore[index]
     form = ImportForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -280,19 +275,19 @@ def _template_response(kind: str) -> FileResponse:
 
 @login_required
 def entity_template(request: HttpRequest) -> FileResponse:
-    _require(request, "registry.add_entity")
+    policy.require(request.user, "registry.add_entity")
     return _template_response(ImportKind.ENTITY)
 
 
 @login_required
 def officer_template(request: HttpRequest) -> FileResponse:
-    _require(request, "registry.add_officer")
+    policy.require(request.user, "registry.add_officer")
     return _template_response(ImportKind.OFFICER)
 
 
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.view_importjob")
+    policy.require(request.user, "registry.view_importjob")
     jobs = selectors.import_job_list(actor=request.user, kind=request.GET.get("kind", ""))
     status = request.GET.get("status", "")
     if status:
@@ -306,7 +301,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
-    _require(request, "registry.view_importjob")
+    policy.require(request.user, "registry.view_importjob")
     return _get(selectors.import_job_get, actor=request.user, pk=pk)
 
 
@@ -344,7 +339,7 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    _require(request, *_IMPORT_PERMS[job.kind])  # type: ignore[index]
+    policy.require_all(request.user, *_IMPORT_PERMS[job.kind])  # type: ignore[index]
     try:
         import_jobs.import_job_confirm(actor=request.user, job=job)
     except DomainError as exc:
@@ -356,7 +351,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    _require(request, *_IMPORT_PERMS[job.kind])  # type: ignore[index]
+    policy.require_all(request.user, *_IMPORT_PERMS[job.kind])  # type: ignore[index]
     try:
         import_jobs.import_job_discard(actor=request.user, job=job)
     except DomainError as exc:
@@ -371,7 +366,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def officer_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.view_officer")
+    policy.require(request.user, "registry.view_officer")
     form = OfficerFilterForm(request.GET or None, actor=request.user)
     officers = selectors.officer_list(actor=request.user, filters=form.filters())
     context = paginate(request, officers.prefetch_related("certificates"))
@@ -381,18 +376,20 @@ def officer_list(request: HttpRequest) -> HttpResponse:
         for o in selectors.officers_prime(list(context["object_list"]))
     ]
     context.update(
-        {"form": form, "today": today, "show_ids": request.user.has_perm(CITIZEN_ID_PERM)}
+        {"form": form, "today": today, "show_ids": policy.allowed(request.user, CITIZEN_ID_PERM)}
     )
     return render(request, "registry/officer_list.html", context)
 
 
 @login_required
 def officer_export(request: HttpRequest) -> FileResponse:
-    _require(request, "registry.view_officer")
+    policy.require(request.user, "registry.view_officer")
     form = OfficerFilterForm(request.GET or None, actor=request.user)
     officers = selectors.officer_list(actor=request.user, filters=form.filters())
     handle = exports.scratch_file()
-    exports.officers_xlsx(handle, officers, show_citizen_id=request.user.has_perm(CITIZEN_ID_PERM))
+    exports.officers_xlsx(
+        handle, officers, show_citizen_id=policy.allowed(request.user, CITIZEN_ID_PERM)
+    )
     handle.seek(0)
     name = f"officers-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=name, content_type=exports.XLSX)
@@ -404,13 +401,13 @@ def _officer(request: HttpRequest, pk: int) -> Officer:
 
 @login_required
 def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.view_officer")
+    policy.require(request.user, "registry.view_officer")
     officer = _officer(request, pk)
     today = timezone.localdate()
     certificates = list(officer.certificates.all())
     context = {
         "officer": officer,
-        "show_id": request.user.has_perm(CITIZEN_ID_PERM),
+        "show_id": policy.allowed(request.user, CITIZEN_ID_PERM),
         "today": today,
         "problem": services.officer_certification_problem(officer=officer, on=today),
         "certificates": [(c, c.status_on(today)) for c in certificates],
@@ -425,9 +422,9 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(request, "registry.change_officer" if pk else "registry.add_officer")
+    policy.require(request.user, "registry.change_officer" if pk else "registry.add_officer")
     officer = _officer(request, pk) if pk else None
-    show = request.user.has_perm(CITIZEN_ID_PERM) or officer is None
+    show = policy.allowed(request.user, CITIZEN_ID_PERM) or officer is None
     form = OfficerForm(
         request.POST or None, instance=officer, actor=request.user, show_citizen_id=show
     )
@@ -467,7 +464,7 @@ def _small_form(
 
 @login_required
 def certificate_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.add_enforcementcertificate")
+    policy.require(request.user, "registry.add_enforcementcertificate")
     officer = _officer(request, pk)
     return _small_form(
         request,
@@ -480,7 +477,7 @@ def certificate_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.change_enforcementcertificate")
+    policy.require(request.user, "registry.change_enforcementcertificate")
     certificate = _get(selectors.certificate_get, actor=request.user, pk=pk)
     return _small_form(
         request,
@@ -495,7 +492,7 @@ def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conflict_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.add_conflictofinterest")
+    policy.require(request.user, "registry.add_conflictofinterest")
     officer = _officer(request, pk)
 
     def record(data: dict[str, Any]) -> None:
@@ -521,7 +518,7 @@ def conflict_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conflict_end(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.change_conflictofinterest")
+    policy.require(request.user, "registry.change_conflictofinterest")
     conflict = _get(selectors.conflict_get, actor=request.user, pk=pk)
     return _small_form(
         request,
@@ -536,7 +533,7 @@ def conflict_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def training_set(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.change_officer")
+    policy.require(request.user, "registry.change_officer")
     officer = _officer(request, pk)
     return _small_form(
         request,
@@ -556,7 +553,7 @@ def officer_url(officer: Officer) -> str:
 
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.view_externalagency")
+    policy.require(request.user, "registry.view_externalagency")
     agencies = selectors.external_agency_list(
         actor=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", "")
     )
@@ -567,7 +564,9 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(request, "registry.change_externalagency" if pk else "registry.add_externalagency")
+    policy.require(
+        request.user, "registry.change_externalagency" if pk else "registry.add_externalagency"
+    )
     agency = _get(selectors.external_agency_get, actor=request.user, pk=pk) if pk else None
     form = ExternalAgencyForm(request.POST or None, instance=agency, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -595,7 +594,7 @@ def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.view_registryrule")
+    policy.require(request.user, "registry.view_registryrule")
     today = timezone.localdate()
     rules = list(selectors.rule_list(code=request.GET.get("code", "")))
     return render(
@@ -607,7 +606,9 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(request, "registry.change_registryrule" if pk else "registry.add_registryrule")
+    policy.require(
+        request.user, "registry.change_registryrule" if pk else "registry.add_registryrule"
+    )
     rule = _get(selectors.rule_list().get, pk=pk) if pk else None
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():

@@ -13,6 +13,10 @@ def _case(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": factories.case(personas.county_b_brigade).pk}, True
 
 
+def _case_for_deciders(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
+    return {"pk": factories.case(personas.county_b_brigade).pk}, True, ("leader",)
+
+
 def _case_action(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": factories.case(personas.county_b_brigade).pk, "name": "file"}, True
 
@@ -22,6 +26,6 @@ URL_ARGS = {
     "cases:case_act": _case_action,
     "cases:case_proposal": _case,
     "cases:violation_add": _case,
-    "cases:case_extend": _case,
+    "cases:case_extend": _case_for_deciders,
     "cases:note_add": _case,
 }

@@ -102,7 +102,7 @@ URL_ARGS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "core:unit_edit": _unit_edit,
     "core:user_detail": _user,
     "core:user_edit": _user_edit,
-    "core:user_unlock": _user,
+    "core:user_unlock": _user_edit,
     "core:audit_detail": _audit_event,
     "core:attachment_download": _attachment,
     "token_revoke": _token,

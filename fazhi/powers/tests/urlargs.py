@@ -27,6 +27,7 @@ LAWS = [
 
 # Pages that change a catalog open only for people who may edit it.
 EDITORS = ("admin", "city_reviewer")
+PUBLISHERS = ("admin", "city_reviewer", "leader")
 
 # The builders reuse what an earlier call made, so several URLs can share one database.
 
@@ -91,7 +92,7 @@ def _upload(personas: Any) -> dict[str, int]:
 
 URL_ARGS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "powers:catalog_detail": lambda p: ({"pk": _county_b_catalog(p).pk}, True),
-    "powers:catalog_publish": lambda p: ({"pk": _county_b_catalog(p).pk}, True),
+    "powers:catalog_publish": lambda p: ({"pk": _county_b_catalog(p).pk}, True, PUBLISHERS),
     "powers:catalog_diff": lambda p: ({"pk": _county_b_catalog(p).pk}, True),
     "powers:catalog_export": lambda p: ({"pk": _county_b_catalog(p).pk}, True),
     "powers:catalog_import": lambda p: ({"pk": _county_b_catalog(p).pk}, True, EDITORS),

@@ -21,7 +21,7 @@ from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
 from fazhi.core.listing import paginate
 from fazhi.discretion import selectors, services
-from fazhi.discretion.choices import CircumstanceEffect, FineTarget, Stage
+from fazhi.discretion.choices import CircumstanceEffect, ExtraMeasure, FineTarget, Stage
 from fazhi.discretion.engine import money
 from fazhi.discretion.forms import (
     CalculatorForm,
@@ -107,6 +107,17 @@ def discretion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "column_labels": [_column_label(t, s) for t, s in targets],
             "statutory": [ranges.get(key) for key in targets],
             "rows": rows,
+            "other_measures": [
+                {
+                    "who": _column_label(row["target"], row["stage"]),
+                    "measure": ExtraMeasure(row["measure"]).label,
+                    "condition": row.get("condition", ""),
+                }
+                for row in entry.measures
+                if row.get("measure") in ExtraMeasure.values
+                and row.get("target") in FineTarget.values
+                and row.get("stage") in Stage.values
+            ],
             "versions": selectors.entry_versions(entry),
             "no_penalty": selectors.no_penalty_list(actor=request.user).filter(
                 entry_code=entry.code

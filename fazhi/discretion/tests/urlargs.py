@@ -36,11 +36,23 @@ def _rule(personas: Any) -> Any:
     return DiscretionRule.objects.get(code="lenient_band")
 
 
+def _adoption(personas: Any) -> Any:
+    from fazhi.discretion import services
+    from fazhi.discretion.models import Baseline
+
+    entry = _entry(personas)
+    baseline = Baseline.objects.get(pk=entry.baseline_id)
+    return services.baseline_adopt(
+        actor=SYSTEM, agency=personas.city, baseline=baseline, adopted_on=baseline.effective_from
+    )
+
+
 URL_ARGS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "discretion:discretion_detail": lambda p: ({"pk": _entry(p).pk}, False),
     "discretion:discretion_edit": lambda p: ({"pk": _entry(p).pk}, False),
     "discretion:no_penalty_edit": lambda p: ({"pk": _no_penalty(p).pk}, False),
     "discretion:rule_edit": lambda p: ({"pk": _rule(p).pk}, False),
+    "discretion:adoption_withdraw": lambda p: ({"pk": _adoption(p).pk}, False),
 }
 
 PUBLIC_URLS: set[str] = set()

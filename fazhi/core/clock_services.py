@@ -1,7 +1,10 @@
 """Writes for the calendar and the time-limit rules, each with its audit event.
 
-These records are shared by every agency (a holiday is a holiday for all), so
-the services check the actor's permission themselves rather than an org scope.
+These records are shared by every agency (a holiday is a holiday for all) and
+come from national law (the State Council's holiday notice, statutes), so they
+are national rule data: besides the permission, ``policy.require_rule_owner``
+keeps every change to the system administrators. A county or the city asks
+for a change through a rule proposal (``fazhi.core.proposals``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fazhi.core import policy
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.calendar import PACKAGE_MAX_YEAR, PACKAGE_MIN_YEAR
 from fazhi.core.clocks import MAX_LENGTH
@@ -44,6 +48,17 @@ def _require(actor: Any, permission: str) -> None:
         return
     if not (getattr(actor, "is_authenticated", False) and actor.has_perm(permission)):
         raise NotAllowed(_("You may not change the calendar or the time-limit rules."))
+    # National data: a legal reviewer of a city or county may read it, not change it.
+    policy.require_rule_owner(actor, level_unit=None)
+
+
+def may_edit(actor: Any, permission: str) -> bool:
+    """Answer ``_require`` as a boolean, for the pages' buttons."""
+    try:
+        _require(actor, permission)
+    except NotAllowed:
+        return False
+    return True
 
 
 def _check_year(year: int, field: str) -> None:

@@ -157,6 +157,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
             **listing,
             "day_form": day_form,
             "year_form": year_form,
+            "may_set_day": clock_services.may_edit(request.user, "core.add_calendarday"),
+            "may_delete_day": clock_services.may_edit(request.user, "core.delete_calendarday"),
+            "may_mark_year": clock_services.may_edit(request.user, "core.add_calendaryear"),
             "kinds": CalendarKind.choices,
             "origins": [
                 (DayOrigin.PACKAGE, DayOrigin.PACKAGE.label),
@@ -188,6 +191,8 @@ def clockrule_list(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "units": ClockUnit.choices,
+            "may_add_rule": clock_services.may_edit(request.user, "core.add_clockrule"),
+            "may_change_rule": clock_services.may_edit(request.user, "core.change_clockrule"),
             "groups": _numbered(
                 context["page_obj"].start_index(), rules_by_law(context["object_list"])
             ),

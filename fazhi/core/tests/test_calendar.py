@@ -169,11 +169,50 @@ def test_officer_may_not_change_the_calendar(personas) -> None:
 
 
 @pytest.mark.django_db
-def test_legal_reviewer_may_enter_overrides(personas) -> None:
-    clock_services.calendar_day_set(
-        actor=personas.city_reviewer, date=D(2026, 3, 4), kind="holiday", source="通知"
+def test_only_system_administrators_own_the_calendar(personas) -> None:
+    """The reported bug: a county legal reviewer made 2027-03-02 a holiday for everyone."""
+    from fazhi.core.tests import factories
+
+    county_legal = factories.unit("法规股", personas.county_a)
+    county_reviewer = factories.user("a_reviewer", county_legal, "legal_reviewer")
+    for actor in (county_reviewer, personas.city_reviewer):
+        with pytest.raises(NotAllowed):
+            clock_services.calendar_day_set(
+                actor=actor, date=D(2027, 3, 2), kind="holiday", source="通知"
+            )
+        with pytest.raises(NotAllowed):
+            clock_services.calendar_year_mark_known(actor=actor, year=UNKNOWN_YEAR, source="x")
+        assert not clock_services.may_edit(actor, "core.add_calendarday")
+    assert not CalendarDay.objects.exists()
+    day = clock_services.calendar_day_set(
+        actor=personas.admin, date=D(2027, 3, 2), kind="holiday", source="通知"
     )
-    assert CalendarDay.objects.filter(date=D(2026, 3, 4)).exists()
+    with pytest.raises(NotAllowed):
+        clock_services.calendar_day_delete(actor=county_reviewer, day=day)
+    assert AuditEvent.objects.filter(verb="calendar_day.set", actor=personas.admin).exists()
+    # The page shows the reviewer no form to enter one.
+    page = personas.client(personas.city_reviewer).get("/core/calendar/?year=2027")
+    assert page.status_code == 200 and not page.context["may_set_day"]
+
+
+@pytest.mark.django_db
+def test_only_system_administrators_own_the_clock_rules(personas) -> None:
+    from fazhi.core.models import ClockRule
+
+    rule = ClockRule.objects.order_by("pk").first()
+    with pytest.raises(NotAllowed):
+        clock_services.clock_rule_update(actor=personas.city_reviewer, rule=rule, notes="x")
+    with pytest.raises(NotAllowed):
+        clock_services.clock_rule_add_version(
+            actor=personas.city_reviewer,
+            code=rule.code,
+            name=rule.name,
+            length=rule.length,
+            unit=rule.unit,
+            source=rule.source,
+            effective_from=D(2031, 1, 1),
+        )
+    clock_services.clock_rule_update(actor=personas.admin, rule=rule, notes="核对")
 
 
 @pytest.mark.django_db

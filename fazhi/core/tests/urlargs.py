@@ -103,6 +103,7 @@ URL_ARGS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "core:user_detail": _user,
     "core:user_edit": _user_edit,
     "core:user_unlock": _user_edit,
+    "core:user_two_factor_reset": _user,
     "core:audit_detail": _audit_event,
     "core:attachment_download": _attachment,
     "token_revoke": _token,

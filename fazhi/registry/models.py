@@ -671,3 +671,8 @@ class ConflictOfInterest(models.Model):
 
     def active_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+from fazhi.registry.duplicates import DuplicateKey  # noqa: E402 - registered with the app
+
+__all__ = ["DuplicateKey"]

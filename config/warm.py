@@ -31,14 +31,13 @@ def warm() -> float:
     from django.template import TemplateDoesNotExist
     from django.template.loader import get_template
     from django.urls import get_resolver
-    from django.utils import translation
+    from django.utils.translation import trans_real
 
     resolver = get_resolver()
     resolver.url_patterns  # noqa: B018 - imports every view and API module
     resolver.reverse_dict  # noqa: B018 - builds the reverse lookup tables
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Entities")
+        trans_real.translation(code)  # reads and merges the catalogs once
     for name in TEMPLATES:
         with contextlib.suppress(TemplateDoesNotExist):
             get_template(name)

@@ -673,4 +673,7 @@ class ConflictOfInterest(models.Model):
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
-from fazhi.registry.value_maps import ImportValueMap  # noqa: E402,F401 - a model of this app
+from fazhi.registry.duplicates import DuplicateKey  # noqa: E402 - models of this app
+from fazhi.registry.value_maps import ImportValueMap  # noqa: E402
+
+__all__ = ["DuplicateKey", "ImportValueMap"]

@@ -19,6 +19,7 @@ from fazhi.core.selectors import scope_paths, scope_q
 from fazhi.registry.choices import CertificateStatus, OfficerStatus, RuleCode
 from fazhi.registry.models import (
     ConflictOfInterest,
+    DuplicateKey,
     EnforcementCertificate,
     Entity,
     EntityChange,
@@ -185,21 +186,30 @@ def entity_changes(*, entity: Entity) -> QuerySet[EntityChange]:
 
 
 def entity_duplicate_groups(*, actor: Any, limit: int = 200) -> list[list[Entity]]:
-    """Groups of live entities in scope that share name and address."""
-    live = entity_scope(actor).filter(merged_into__isnull=True)
-    keys = list(
-        live.values("dedupe_key")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .order_by("dedupe_key")
-        .values_list("dedupe_key", flat=True)[:limit]
+    """Groups of live entities in scope that share name and address.
+
+    Only the keys two live entities share (``DuplicateKey``, a few rows) are
+    looked up, through the partial index on ``dedupe_key``.
+    """
+    rows = (
+        entity_scope(actor)
+        .filter(merged_into__isnull=True, dedupe_key__in=DuplicateKey.objects.values("dedupe_key"))
+        .select_related("supervising_agency")
+        .order_by("dedupe_key", "id")
     )
-    groups: dict[str, list[Entity]] = {key: [] for key in keys}
-    for entity in (
-        live.filter(dedupe_key__in=keys).select_related("supervising_agency").order_by("id")
-    ):
-        groups[entity.dedupe_key].append(entity)
-    return [group for group in groups.values() if len(group) > 1]
+    groups: list[list[Entity]] = []
+    current: list[Entity] = []
+    for entity in rows.iterator(chunk_size=500):
+        if current and current[0].dedupe_key != entity.dedupe_key:
+            if len(current) > 1:
+                groups.append(current)
+                if len(groups) >= limit:
+                    return groups
+            current = []
+        current.append(entity)
+    if len(current) > 1 and len(groups) < limit:
+        groups.append(current)
+    return groups
 
 
 def entity_duplicates_of(*, actor: Any, entity: Entity) -> QuerySet[Entity]:

@@ -31,6 +31,7 @@ from fazhi.registry.choices import (
     ChangeKind,
     EnforcementDomain,
 )
+from fazhi.registry.dedupe import duplicates_sync
 from fazhi.registry.eligibility import (
     officer_assert_certified as officer_assert_certified,
 )
@@ -225,6 +226,7 @@ def entity_create(*, actor: Any, allow_duplicate: bool = False, **fields: Any) -
     _entity_validate(entity, actor=actor, allow_duplicate=allow_duplicate)
     entity.created_by = _actor_user(actor)
     entity.save()
+    duplicates_sync([entity.dedupe_key])
     after = snapshot(entity, ENTITY_FIELDS)
     _entity_change(entity=entity, kind=ChangeKind.CREATED, actor=actor, diff=_diff({}, after))
     audit_record(
@@ -257,7 +259,9 @@ def entity_update(
     if not diff:
         return entity
     entity.updated_at = timezone.now()
+    old_key = entity.dedupe_key
     entity.save()
+    duplicates_sync([old_key, entity.dedupe_key])
     _entity_change(entity=entity, kind=ChangeKind.UPDATED, actor=actor, diff=diff)
     audit_record(
         actor=actor,
@@ -329,6 +333,7 @@ def entity_merge(*, actor: Any, survivor: Entity, duplicates: Iterable[Entity]) 
             },
             unit=duplicate.supervising_agency,
         )
+    duplicates_sync([survivor.dedupe_key, *(rows[pk].dedupe_key for pk in ids)])
     return survivor
 
 

@@ -7,329 +7,942 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_seed_clock_rules'),
+        ("core", "0002_seed_clock_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EntityStaging',
+            name="EntityStaging",
             fields=[
-                ('pk', models.CompositePrimaryKey('job_id', 'row_no', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('job_id', models.BigIntegerField()),
-                ('row_no', models.IntegerField()),
-                ('uscc', models.CharField(max_length=18)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(max_length=20)),
-                ('legal_representative', models.CharField(max_length=60)),
-                ('region_code', models.CharField(max_length=6)),
-                ('address', models.CharField(max_length=255)),
-                ('industry_section', models.CharField(max_length=1)),
-                ('industry_division', models.CharField(max_length=2)),
-                ('scale', models.CharField(max_length=10)),
-                ('category_bits', models.BigIntegerField()),
-                ('key_supervision', models.BooleanField()),
-                ('standardization_level', models.CharField(max_length=12)),
-                ('risk_level', models.CharField(max_length=10)),
-                ('credit_class', models.CharField(max_length=1)),
-                ('status', models.CharField(max_length=10)),
-                ('contact_phone', models.CharField(max_length=30)),
-                ('supervising_agency_id', models.BigIntegerField(null=True)),
-                ('dedupe_key', models.CharField(max_length=16)),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "job_id",
+                        "row_no",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("job_id", models.BigIntegerField()),
+                ("row_no", models.IntegerField()),
+                ("uscc", models.CharField(max_length=18)),
+                ("name", models.CharField(max_length=200)),
+                ("kind", models.CharField(max_length=20)),
+                ("legal_representative", models.CharField(max_length=60)),
+                ("region_code", models.CharField(max_length=6)),
+                ("address", models.CharField(max_length=255)),
+                ("industry_section", models.CharField(max_length=1)),
+                ("industry_division", models.CharField(max_length=2)),
+                ("scale", models.CharField(max_length=10)),
+                ("category_bits", models.BigIntegerField()),
+                ("key_supervision", models.BooleanField()),
+                ("standardization_level", models.CharField(max_length=12)),
+                ("risk_level", models.CharField(max_length=10)),
+                ("credit_class", models.CharField(max_length=1)),
+                ("status", models.CharField(max_length=10)),
+                ("contact_phone", models.CharField(max_length=30)),
+                ("supervising_agency_id", models.BigIntegerField(null=True)),
+                ("dedupe_key", models.CharField(max_length=16)),
             ],
             options={
-                'verbose_name': 'entity staging row',
+                "verbose_name": "entity staging row",
             },
         ),
         migrations.CreateModel(
-            name='OfficerStaging',
+            name="OfficerStaging",
             fields=[
-                ('pk', models.CompositePrimaryKey('job_id', 'row_no', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('job_id', models.BigIntegerField()),
-                ('row_no', models.IntegerField()),
-                ('full_name', models.CharField(max_length=60)),
-                ('citizen_id', models.CharField(max_length=18)),
-                ('unit_id', models.BigIntegerField(null=True)),
-                ('external_agency_id', models.BigIntegerField(null=True)),
-                ('position', models.CharField(max_length=60)),
-                ('phone', models.CharField(max_length=30)),
-                ('domains', models.CharField(max_length=300)),
-                ('legal_qualification', models.BooleanField()),
-                ('legal_qualification_number', models.CharField(max_length=40)),
-                ('cert_number', models.CharField(max_length=40)),
-                ('cert_issuer', models.CharField(max_length=120)),
-                ('cert_valid_from', models.DateField(null=True)),
-                ('cert_valid_to', models.DateField(null=True)),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "job_id",
+                        "row_no",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("job_id", models.BigIntegerField()),
+                ("row_no", models.IntegerField()),
+                ("full_name", models.CharField(max_length=60)),
+                ("citizen_id", models.CharField(max_length=18)),
+                ("unit_id", models.BigIntegerField(null=True)),
+                ("external_agency_id", models.BigIntegerField(null=True)),
+                ("position", models.CharField(max_length=60)),
+                ("phone", models.CharField(max_length=30)),
+                ("domains", models.CharField(max_length=300)),
+                ("legal_qualification", models.BooleanField()),
+                ("legal_qualification_number", models.CharField(max_length=40)),
+                ("cert_number", models.CharField(max_length=40)),
+                ("cert_issuer", models.CharField(max_length=120)),
+                ("cert_valid_from", models.DateField(null=True)),
+                ("cert_valid_to", models.DateField(null=True)),
             ],
             options={
-                'verbose_name': 'officer staging row',
+                "verbose_name": "officer staging row",
             },
         ),
         migrations.CreateModel(
-            name='RegulatoryCategory',
+            name="RegulatoryCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='name')),
-                ('bit', models.PositiveSmallIntegerField(unique=True, verbose_name='bit')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='sort order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="name")),
+                ("bit", models.PositiveSmallIntegerField(unique=True, verbose_name="bit")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="sort order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'regulatory category',
-                'verbose_name_plural': 'regulatory categories',
-                'ordering': ['sort_order', 'bit'],
+                "verbose_name": "regulatory category",
+                "verbose_name_plural": "regulatory categories",
+                "ordering": ["sort_order", "bit"],
             },
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, verbose_name='unified social credit code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('enterprise', 'Enterprise'), ('individual_business', 'Individual business'), ('institution', 'Public institution'), ('social_organization', 'Social organization'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('legal_representative', models.CharField(blank=True, max_length=60, verbose_name='legal representative')),
-                ('region_code', models.CharField(max_length=6, verbose_name='region code')),
-                ('address', models.CharField(max_length=255, verbose_name='address')),
-                ('industry_section', models.CharField(blank=True, max_length=1, verbose_name='industry section')),
-                ('industry_division', models.CharField(blank=True, max_length=2, verbose_name='industry division')),
-                ('scale', models.CharField(blank=True, choices=[('large', 'Large'), ('medium', 'Medium'), ('small', 'Small'), ('micro', 'Micro')], max_length=10, verbose_name='scale')),
-                ('category_bits', models.BigIntegerField(default=0, verbose_name='regulatory categories')),
-                ('key_supervision', models.BooleanField(default=False, verbose_name='key supervision')),
-                ('standardization_level', models.CharField(blank=True, choices=[('level_1', 'Grade 1'), ('level_2', 'Grade 2'), ('level_3', 'Grade 3'), ('small_micro', 'Small and micro enterprise grade'), ('none', 'Not graded')], max_length=12, verbose_name='safety standardization')),
-                ('risk_level', models.CharField(blank=True, choices=[('major', 'Major risk'), ('high', 'High risk'), ('moderate', 'Moderate risk'), ('low', 'Low risk')], max_length=10, verbose_name='risk level')),
-                ('credit_class', models.CharField(blank=True, choices=[('A', 'A (low credit risk)'), ('B', 'B (moderate credit risk)'), ('C', 'C (high credit risk)'), ('D', 'D (severe credit risk)')], max_length=1, verbose_name='credit class')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('cancelled', 'Deregistered'), ('revoked', 'License revoked')], default='active', max_length=10, verbose_name='registration status')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='contact phone')),
-                ('dedupe_key', models.CharField(default='', editable=False, max_length=16)),
-                ('merged_at', models.DateTimeField(blank=True, null=True, verbose_name='merged at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('created_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_entities', to='registry.entity', verbose_name='merged into')),
-                ('supervising_agency', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='supervised_entities', to='core.orgunit', verbose_name='supervising agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uscc",
+                    models.CharField(max_length=18, verbose_name="unified social credit code"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "Enterprise"),
+                            ("individual_business", "Individual business"),
+                            ("institution", "Public institution"),
+                            ("social_organization", "Social organization"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "legal_representative",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="legal representative"
+                    ),
+                ),
+                ("region_code", models.CharField(max_length=6, verbose_name="region code")),
+                ("address", models.CharField(max_length=255, verbose_name="address")),
+                (
+                    "industry_section",
+                    models.CharField(blank=True, max_length=1, verbose_name="industry section"),
+                ),
+                (
+                    "industry_division",
+                    models.CharField(blank=True, max_length=2, verbose_name="industry division"),
+                ),
+                (
+                    "scale",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("large", "Large"),
+                            ("medium", "Medium"),
+                            ("small", "Small"),
+                            ("micro", "Micro"),
+                        ],
+                        max_length=10,
+                        verbose_name="scale",
+                    ),
+                ),
+                (
+                    "category_bits",
+                    models.BigIntegerField(default=0, verbose_name="regulatory categories"),
+                ),
+                (
+                    "key_supervision",
+                    models.BooleanField(default=False, verbose_name="key supervision"),
+                ),
+                (
+                    "standardization_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("level_1", "Grade 1"),
+                            ("level_2", "Grade 2"),
+                            ("level_3", "Grade 3"),
+                            ("small_micro", "Small and micro enterprise grade"),
+                            ("none", "Not graded"),
+                        ],
+                        max_length=12,
+                        verbose_name="safety standardization",
+                    ),
+                ),
+                (
+                    "risk_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("major", "Major risk"),
+                            ("high", "High risk"),
+                            ("moderate", "Moderate risk"),
+                            ("low", "Low risk"),
+                        ],
+                        max_length=10,
+                        verbose_name="risk level",
+                    ),
+                ),
+                (
+                    "credit_class",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("A", "A (low credit risk)"),
+                            ("B", "B (moderate credit risk)"),
+                            ("C", "C (high credit risk)"),
+                            ("D", "D (severe credit risk)"),
+                        ],
+                        max_length=1,
+                        verbose_name="credit class",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("cancelled", "Deregistered"),
+                            ("revoked", "License revoked"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="registration status",
+                    ),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="contact phone"),
+                ),
+                ("dedupe_key", models.CharField(default="", editable=False, max_length=16)),
+                (
+                    "merged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="merged at"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_entities",
+                        to="registry.entity",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "supervising_agency",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervised_entities",
+                        to="core.orgunit",
+                        verbose_name="supervising agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entity',
-                'verbose_name_plural': 'entities',
-                'ordering': ['-id'],
-                'permissions': [('merge_entity', 'Can merge duplicate entities')],
+                "verbose_name": "entity",
+                "verbose_name_plural": "entities",
+                "ordering": ["-id"],
+                "permissions": [("merge_entity", "Can merge duplicate entities")],
             },
         ),
         migrations.CreateModel(
-            name='ExternalAgency',
+            name="ExternalAgency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('market_regulation', 'Market regulation'), ('public_security', 'Public security'), ('fire_rescue', 'Fire and rescue'), ('housing_construction', 'Housing and construction'), ('transport', 'Transport'), ('natural_resources', 'Natural resources'), ('ecology_environment', 'Ecology and environment'), ('other', 'Other')], max_length=30, verbose_name='kind')),
-                ('region_code', models.CharField(max_length=6, verbose_name='region code')),
-                ('uscc', models.CharField(blank=True, max_length=18, verbose_name='unified social credit code')),
-                ('contact', models.CharField(blank=True, max_length=60, verbose_name='contact person')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('unit', models.ForeignKey(help_text='The unit that keeps this record; its subtree sees the agency.', on_delete=django.db.models.deletion.PROTECT, related_name='external_agencies', to='core.orgunit', verbose_name='maintained by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("market_regulation", "Market regulation"),
+                            ("public_security", "Public security"),
+                            ("fire_rescue", "Fire and rescue"),
+                            ("housing_construction", "Housing and construction"),
+                            ("transport", "Transport"),
+                            ("natural_resources", "Natural resources"),
+                            ("ecology_environment", "Ecology and environment"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("region_code", models.CharField(max_length=6, verbose_name="region code")),
+                (
+                    "uscc",
+                    models.CharField(
+                        blank=True, max_length=18, verbose_name="unified social credit code"
+                    ),
+                ),
+                (
+                    "contact",
+                    models.CharField(blank=True, max_length=60, verbose_name="contact person"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        help_text="The unit that keeps this record; its subtree sees the agency.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="external_agencies",
+                        to="core.orgunit",
+                        verbose_name="maintained by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'external agency',
-                'verbose_name_plural': 'external agencies',
-                'ordering': ['name'],
+                "verbose_name": "external agency",
+                "verbose_name_plural": "external agencies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('entity', 'Entities'), ('officer', 'Officers')], max_length=10, verbose_name='kind')),
-                ('status', models.CharField(choices=[('pending', 'Waiting to be checked'), ('validating', 'Checking rows'), ('validated', 'Checked, waiting for your choice'), ('queued', 'Waiting to be imported'), ('importing', 'Importing'), ('done', 'Imported'), ('discarded', 'Discarded'), ('failed', 'Failed')], default='pending', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('source_path', models.CharField(blank=True, max_length=500, verbose_name='local file')),
-                ('source_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('source_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('valid_only', models.BooleanField(default=False, help_text='Import the valid rows as soon as the check ends, skipping the bad ones.', verbose_name='import valid rows at once')),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('processed_rows', models.PositiveIntegerField(default=0, verbose_name='rows processed')),
-                ('valid_rows', models.PositiveIntegerField(default=0, verbose_name='valid rows')),
-                ('error_rows', models.PositiveIntegerField(default=0, verbose_name='rows with errors')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='errors')),
-                ('new_rows', models.PositiveIntegerField(default=0, verbose_name='new')),
-                ('changed_rows', models.PositiveIntegerField(default=0, verbose_name='changed')),
-                ('unchanged_rows', models.PositiveIntegerField(default=0, verbose_name='unchanged')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='created')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='updated')),
-                ('skipped_count', models.PositiveIntegerField(default=0, verbose_name='skipped')),
-                ('report', models.FileField(blank=True, upload_to='registry/reports/', verbose_name='error report')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.attachment', verbose_name='file')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('unit', models.ForeignKey(help_text='Rows that name no unit are filed under this one.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.orgunit', verbose_name='default unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("entity", "Entities"), ("officer", "Officers")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be checked"),
+                            ("validating", "Checking rows"),
+                            ("validated", "Checked, waiting for your choice"),
+                            ("queued", "Waiting to be imported"),
+                            ("importing", "Importing"),
+                            ("done", "Imported"),
+                            ("discarded", "Discarded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                (
+                    "source_path",
+                    models.CharField(blank=True, max_length=500, verbose_name="local file"),
+                ),
+                ("source_name", models.CharField(max_length=255, verbose_name="file name")),
+                (
+                    "source_sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="SHA-256"),
+                ),
+                (
+                    "valid_only",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Import the valid rows as soon as the check ends, skipping the bad ones.",
+                        verbose_name="import valid rows at once",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                (
+                    "processed_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="rows processed"),
+                ),
+                ("valid_rows", models.PositiveIntegerField(default=0, verbose_name="valid rows")),
+                (
+                    "error_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="rows with errors"),
+                ),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="errors")),
+                ("new_rows", models.PositiveIntegerField(default=0, verbose_name="new")),
+                ("changed_rows", models.PositiveIntegerField(default=0, verbose_name="changed")),
+                (
+                    "unchanged_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="unchanged"),
+                ),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="created")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="updated")),
+                ("skipped_count", models.PositiveIntegerField(default=0, verbose_name="skipped")),
+                (
+                    "report",
+                    models.FileField(
+                        blank=True, upload_to="registry/reports/", verbose_name="error report"
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.attachment",
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        help_text="Rows that name no unit are filed under this one.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.orgunit",
+                        verbose_name="default unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import job',
-                'verbose_name_plural': 'import jobs',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "import job",
+                "verbose_name_plural": "import jobs",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EntityChange',
+            name="EntityChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('updated', 'Updated'), ('imported', 'Updated by import'), ('merged_into', 'Merged into another entity'), ('absorbed', 'Absorbed a duplicate')], max_length=12, verbose_name='kind')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='by')),
-                ('diff', models.JSONField(default=dict, verbose_name='changes')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='registry.entity')),
-                ('other', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.entity')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.importjob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("updated", "Updated"),
+                            ("imported", "Updated by import"),
+                            ("merged_into", "Merged into another entity"),
+                            ("absorbed", "Absorbed a duplicate"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                ("actor_label", models.CharField(max_length=150, verbose_name="by")),
+                ("diff", models.JSONField(default=dict, verbose_name="changes")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="registry.entity",
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.entity",
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.importjob",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entity change',
-                'verbose_name_plural': 'entity changes',
-                'ordering': ['-changed_at', '-id'],
+                "verbose_name": "entity change",
+                "verbose_name_plural": "entity changes",
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='entity',
-            name='source_job',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.importjob'),
+            model_name="entity",
+            name="source_job",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="registry.importjob",
+            ),
         ),
         migrations.CreateModel(
-            name='Officer',
+            name="Officer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=60, verbose_name='full name')),
-                ('citizen_id', models.CharField(max_length=18, unique=True, verbose_name='citizen ID number')),
-                ('position', models.CharField(blank=True, max_length=60, verbose_name='position')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('domains', models.CharField(blank=True, help_text='Comma-separated domain codes.', max_length=300, verbose_name='enforcement domains')),
-                ('legal_qualification', models.BooleanField(default=False, verbose_name='legal professional qualification')),
-                ('legal_qualification_number', models.CharField(blank=True, max_length=40, verbose_name='qualification certificate number')),
-                ('status', models.CharField(choices=[('active', 'In service'), ('transferred', 'Transferred out'), ('retired', 'Retired')], default='active', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('external_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='officers', to='registry.externalagency', verbose_name='external agency')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='officers', to='core.orgunit', verbose_name='unit')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='officer', to=settings.AUTH_USER_MODEL, verbose_name='login')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=60, verbose_name="full name")),
+                (
+                    "citizen_id",
+                    models.CharField(max_length=18, unique=True, verbose_name="citizen ID number"),
+                ),
+                ("position", models.CharField(blank=True, max_length=60, verbose_name="position")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "domains",
+                    models.CharField(
+                        blank=True,
+                        help_text="Comma-separated domain codes.",
+                        max_length=300,
+                        verbose_name="enforcement domains",
+                    ),
+                ),
+                (
+                    "legal_qualification",
+                    models.BooleanField(
+                        default=False, verbose_name="legal professional qualification"
+                    ),
+                ),
+                (
+                    "legal_qualification_number",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="qualification certificate number"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "In service"),
+                            ("transferred", "Transferred out"),
+                            ("retired", "Retired"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "external_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="officers",
+                        to="registry.externalagency",
+                        verbose_name="external agency",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="officers",
+                        to="core.orgunit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="officer",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="login",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'officer',
-                'verbose_name_plural': 'officers',
-                'ordering': ['full_name', 'id'],
-                'permissions': [('view_officer_citizen_id', "Can view officers' full citizen ID numbers")],
+                "verbose_name": "officer",
+                "verbose_name_plural": "officers",
+                "ordering": ["full_name", "id"],
+                "permissions": [
+                    ("view_officer_citizen_id", "Can view officers' full citizen ID numbers")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EnforcementCertificate',
+            name="EnforcementCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='certificate number')),
-                ('issuer', models.CharField(max_length=120, verbose_name='issued by')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(verbose_name='valid until')),
-                ('status', models.CharField(choices=[('valid', 'Valid'), ('expired', 'Expired'), ('suspended', 'Suspended'), ('revoked', 'Revoked')], default='valid', max_length=10, verbose_name='status')),
-                ('status_reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certificates', to='registry.officer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        max_length=40, unique=True, verbose_name="certificate number"
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=120, verbose_name="issued by")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(verbose_name="valid until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("valid", "Valid"),
+                            ("expired", "Expired"),
+                            ("suspended", "Suspended"),
+                            ("revoked", "Revoked"),
+                        ],
+                        default="valid",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="reason"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded at"
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certificates",
+                        to="registry.officer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enforcement certificate',
-                'verbose_name_plural': 'enforcement certificates',
-                'ordering': ['-valid_from', '-id'],
+                "verbose_name": "enforcement certificate",
+                "verbose_name_plural": "enforcement certificates",
+                "ordering": ["-valid_from", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ConflictOfInterest',
+            name="ConflictOfInterest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('former_employer', 'Former employer'), ('relative', 'Relative works there'), ('shareholding', 'Shareholding'), ('other', 'Other interest')], max_length=20, verbose_name='kind')),
-                ('source', models.CharField(choices=[('declared', 'Declared by the officer'), ('found', 'Found by a supervisor')], max_length=10, verbose_name='source')),
-                ('description', models.CharField(blank=True, max_length=255, verbose_name='description')),
-                ('valid_from', models.DateField(verbose_name='from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conflicts', to='registry.entity')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='registry.officer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("former_employer", "Former employer"),
+                            ("relative", "Relative works there"),
+                            ("shareholding", "Shareholding"),
+                            ("other", "Other interest"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("declared", "Declared by the officer"),
+                            ("found", "Found by a supervisor"),
+                        ],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=255, verbose_name="description"),
+                ),
+                ("valid_from", models.DateField(verbose_name="from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded at"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conflicts",
+                        to="registry.entity",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflicts",
+                        to="registry.officer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conflict of interest',
-                'verbose_name_plural': 'conflicts of interest',
-                'ordering': ['-valid_from', '-id'],
+                "verbose_name": "conflict of interest",
+                "verbose_name_plural": "conflicts of interest",
+                "ordering": ["-valid_from", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OfficerTraining',
+            name="OfficerTraining",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='hours')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training', to='registry.officer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "hours",
+                    models.DecimalField(decimal_places=1, max_digits=6, verbose_name="hours"),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training",
+                        to="registry.officer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual training',
-                'verbose_name_plural': 'annual training',
-                'ordering': ['-year'],
+                "verbose_name": "annual training",
+                "verbose_name_plural": "annual training",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='RegistryRule',
+            name="RegistryRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('team_min_officers', 'Minimum officers in an inspection team'), ('cert_expiry_warning_days', 'Days before a certificate expires to warn')], max_length=40, verbose_name='rule')),
-                ('value', models.PositiveIntegerField(verbose_name='value')),
-                ('source', models.CharField(max_length=255, verbose_name='source')),
-                ('verified', models.BooleanField(default=True, help_text='Unverified defaults are flagged in the UI.', verbose_name='verified')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='effective to')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("team_min_officers", "Minimum officers in an inspection team"),
+                            (
+                                "cert_expiry_warning_days",
+                                "Days before a certificate expires to warn",
+                            ),
+                        ],
+                        max_length=40,
+                        verbose_name="rule",
+                    ),
+                ),
+                ("value", models.PositiveIntegerField(verbose_name="value")),
+                ("source", models.CharField(max_length=255, verbose_name="source")),
+                (
+                    "verified",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Unverified defaults are flagged in the UI.",
+                        verbose_name="verified",
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                (
+                    "effective_to",
+                    models.DateField(blank=True, null=True, verbose_name="effective to"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
             ],
             options={
-                'verbose_name': 'registry rule',
-                'verbose_name_plural': 'registry rules',
-                'ordering': ['code', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'effective_from'), name='registryrule_version')],
+                "verbose_name": "registry rule",
+                "verbose_name_plural": "registry rules",
+                "ordering": ["code", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "effective_from"), name="registryrule_version"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='externalagency',
-            constraint=models.UniqueConstraint(fields=('unit', 'name'), name='registry_extagency_name'),
+            model_name="externalagency",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "name"), name="registry_extagency_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='entitychange',
-            index=models.Index(fields=['entity', '-changed_at'], name='registry_change_entity'),
+            model_name="entitychange",
+            index=models.Index(fields=["entity", "-changed_at"], name="registry_change_entity"),
         ),
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(fields=['supervising_agency', 'id'], name='registry_entity_agency_id'),
+            model_name="entity",
+            index=models.Index(
+                fields=["supervising_agency", "id"], name="registry_entity_agency_id"
+            ),
         ),
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(condition=models.Q(('merged_into__isnull', False)), fields=['merged_into'], name='registry_entity_merged'),
+            model_name="entity",
+            index=models.Index(
+                condition=models.Q(("merged_into__isnull", False)),
+                fields=["merged_into"],
+                name="registry_entity_merged",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.UniqueConstraint(condition=models.Q(('merged_into__isnull', True)), fields=('uscc',), name='registry_entity_live_uscc', violation_error_message='An entity with this credit code is already registered.'),
+            model_name="entity",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("merged_into__isnull", True)),
+                fields=("uscc",),
+                name="registry_entity_live_uscc",
+                violation_error_message="An entity with this credit code is already registered.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='officer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('unit__isnull', False), ('external_agency__isnull', True)), models.Q(('unit__isnull', True), ('external_agency__isnull', False)), _connector='OR'), name='registry_officer_one_home', violation_error_message='An officer belongs either to a unit or to an external agency.'),
+            model_name="officer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("unit__isnull", False), ("external_agency__isnull", True)),
+                    models.Q(("unit__isnull", True), ("external_agency__isnull", False)),
+                    _connector="OR",
+                ),
+                name="registry_officer_one_home",
+                violation_error_message="An officer belongs either to a unit or to an external agency.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='enforcementcertificate',
-            index=models.Index(fields=['status', 'valid_to'], name='registry_cert_expiry'),
+            model_name="enforcementcertificate",
+            index=models.Index(fields=["status", "valid_to"], name="registry_cert_expiry"),
         ),
         migrations.AddIndex(
-            model_name='conflictofinterest',
-            index=models.Index(fields=['officer', 'entity'], name='registry_conflict_pair'),
+            model_name="conflictofinterest",
+            index=models.Index(fields=["officer", "entity"], name="registry_conflict_pair"),
         ),
         migrations.AddConstraint(
-            model_name='officertraining',
-            constraint=models.UniqueConstraint(fields=('officer', 'year'), name='registry_training_year'),
+            model_name="officertraining",
+            constraint=models.UniqueConstraint(
+                fields=("officer", "year"), name="registry_training_year"
+            ),
         ),
     ]

@@ -47,10 +47,16 @@ def seed(apps, schema_editor):
         for row in csv.DictReader(fh):
             Category.objects.get_or_create(
                 code=row["code"],
-                defaults={"name": row["name"], "bit": int(row["bit"]), "sort_order": int(row["sort_order"])},
+                defaults={
+                    "name": row["name"],
+                    "bit": int(row["bit"]),
+                    "sort_order": int(row["sort_order"]),
+                },
             )
     for rule in RULES:
-        Rule.objects.get_or_create(code=rule["code"], effective_from=rule["effective_from"], defaults=rule)
+        Rule.objects.get_or_create(
+            code=rule["code"], effective_from=rule["effective_from"], defaults=rule
+        )
 
 
 def unlogged(apps, schema_editor):

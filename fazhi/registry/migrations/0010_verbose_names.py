@@ -4,18 +4,23 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0009_import_job_worker'),
+        ("registry", "0009_import_job_worker"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='entitystaging',
-            options={'verbose_name': 'entity staging row', 'verbose_name_plural': 'entity staging rows'},
+            name="entitystaging",
+            options={
+                "verbose_name": "entity staging row",
+                "verbose_name_plural": "entity staging rows",
+            },
         ),
         migrations.AlterModelOptions(
-            name='officerstaging',
-            options={'verbose_name': 'officer staging row', 'verbose_name_plural': 'officer staging rows'},
+            name="officerstaging",
+            options={
+                "verbose_name": "officer staging row",
+                "verbose_name_plural": "officer staging rows",
+            },
         ),
     ]

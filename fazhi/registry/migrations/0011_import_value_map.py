@@ -7,30 +7,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0007_verbose_names'),
-        ('registry', '0010_verbose_names'),
+        ("core", "0007_verbose_names"),
+        ("registry", "0010_verbose_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportValueMap',
+            name="ImportValueMap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('column', models.CharField(choices=[('kind', 'entity type'), ('scale', 'scale'), ('categories', 'regulatory category'), ('standardization_level', 'standardization level'), ('risk_level', 'risk level'), ('credit_class', 'credit class'), ('status', 'registration status')], max_length=30, verbose_name='column')),
-                ('value', models.CharField(max_length=100, verbose_name='value in the file')),
-                ('target', models.CharField(blank=True, max_length=40, verbose_name='registry value')),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='decided at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.orgunit', verbose_name='agency')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "column",
+                    models.CharField(
+                        choices=[
+                            ("kind", "entity type"),
+                            ("scale", "scale"),
+                            ("categories", "regulatory category"),
+                            ("standardization_level", "standardization level"),
+                            ("risk_level", "risk level"),
+                            ("credit_class", "credit class"),
+                            ("status", "registration status"),
+                        ],
+                        max_length=30,
+                        verbose_name="column",
+                    ),
+                ),
+                ("value", models.CharField(max_length=100, verbose_name="value in the file")),
+                (
+                    "target",
+                    models.CharField(blank=True, max_length=40, verbose_name="registry value"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="decided at"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.orgunit",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import value mapping',
-                'verbose_name_plural': 'import value mappings',
-                'ordering': ['agency', 'column', 'value'],
-                'constraints': [models.UniqueConstraint(fields=('agency', 'column', 'value'), name='registry_value_map_unique')],
+                "verbose_name": "import value mapping",
+                "verbose_name_plural": "import value mappings",
+                "ordering": ["agency", "column", "value"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("agency", "column", "value"), name="registry_value_map_unique"
+                    )
+                ],
             },
         ),
     ]

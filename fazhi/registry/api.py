@@ -16,7 +16,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from fazhi.core import codes
+from fazhi.core import privacy
 from fazhi.core.api_types import Id, PatchIn
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_list
@@ -35,7 +35,6 @@ from fazhi.registry.models import (
 
 router = Router(tags=["registry"])
 
-CITIZEN_ID_PERM = "registry.view_officer_citizen_id"
 MAX_PER_PAGE = 200
 
 
@@ -256,7 +255,10 @@ class OfficerOut(Schema):
     id: int
     full_name: str
     citizen_id: str
-    citizen_id_masked: bool
+    citizen_id_masked: bool = Field(
+        description="True when the ID and phone numbers are masked (no personal-data permission)."
+    )
+    phone: str
     unit_id: int | None
     external_agency_id: int | None
     home: str
@@ -271,8 +273,9 @@ def officer_out(officer: Officer, show_id: bool, today: datetime.date) -> dict[s
     return {
         "id": officer.pk,
         "full_name": officer.full_name,
-        "citizen_id": officer.citizen_id if show_id else codes.mask_ric(officer.citizen_id),
+        "citizen_id": privacy.citizen_id(officer.citizen_id, show_id),
         "citizen_id_masked": not show_id,
+        "phone": privacy.phone(officer.phone, show_id),
         "unit_id": officer.unit_id,
         "external_agency_id": officer.external_agency_id,
         "home": str(officer.home),
@@ -520,7 +523,7 @@ def officers(
     chosen = selectors.OfficerFilters(
         q=q, unit=unit, external=external, status=status, certificate=certificate, domain=domain
     )
-    show = request.user.has_perm(CITIZEN_ID_PERM)
+    show = privacy.may_see_personal_data(request.user)
     today = timezone.localdate()
     found = selectors.officer_list(actor=request.user, filters=chosen).prefetch_related(
         "certificates"
@@ -532,7 +535,7 @@ def officers(
 def officer(request: HttpRequest, officer_id: Id) -> Any:
     _require(request, "registry.view_officer")
     found = selectors.officer_get(actor=request.user, pk=officer_id)
-    return officer_out(found, request.user.has_perm(CITIZEN_ID_PERM), timezone.localdate())
+    return officer_out(found, privacy.may_see_personal_data(request.user), timezone.localdate())
 
 
 @router.get("/officers/{officer_id}/certified", response=CertifiedOut)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fazhi.core import policy, selectors, services, two_factor
+from fazhi.core import policy, privacy, selectors, services, two_factor
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import (
     AttachmentForm,
@@ -265,7 +265,14 @@ def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
     event = events.filter(seq=seq).first()
     if event is None:
         raise Http404
-    return render(request, "core/audit_detail.html", {"event": event})
+    # The digests are over the whole payload; the page masks personal data.
+    show = privacy.may_see_personal_data(request.user)
+    context = {
+        "event": event,
+        "before": privacy.redact(event.before, show),
+        "after": privacy.redact(event.after, show),
+    }
+    return render(request, "core/audit_detail.html", context)
 
 
 @login_required

@@ -18,7 +18,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from fazhi.core import codes, policy
+from fazhi.core import policy, privacy
 from fazhi.core.api_types import Id, PatchIn
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_list
@@ -38,7 +38,6 @@ from fazhi.registry.models import (
 
 router = Router(tags=["registry"])
 
-CITIZEN_ID_PERM = "registry.view_officer_citizen_id"
 MAX_PER_PAGE = 200
 
 
@@ -254,7 +253,10 @@ class OfficerOut(Schema):
     id: int
     full_name: str
     citizen_id: str
-    citizen_id_masked: bool
+    citizen_id_masked: bool = Field(
+        description="True when the ID and phone numbers are masked (no personal-data permission)."
+    )
+    phone: str
     unit_id: int | None
     external_agency_id: int | None
     home: str
@@ -287,8 +289,9 @@ def officer_out(officer: Officer, show_id: bool, today: datetime.date) -> dict[s
     return {
         "id": officer.pk,
         "full_name": officer.full_name,
-        "citizen_id": officer.citizen_id if show_id else codes.mask_ric(officer.citizen_id),
+        "citizen_id": privacy.citizen_id(officer.citizen_id, show_id),
         "citizen_id_masked": not show_id,
+        "phone": privacy.phone(officer.phone, show_id),
         "unit_id": officer.unit_id,
         "external_agency_id": officer.external_agency_id,
         "home": str(officer.home),
@@ -494,7 +497,7 @@ class ValueMapIn(Schema):
 @router.get("/imports/{job_id}/unknown-values", response=list[UnknownValueOut])
 def import_unknown_values(request: HttpRequest, job_id: Id) -> Any:
     """The words of a checked file the registry does not know, each once."""
-    _require(request, "registry.view_importjob")
+    policy.require(request.user, "registry.view_importjob")
     job = selectors.import_job_get(actor=request.user, pk=job_id)
     return [
         {**row.unknown.__dict__, "choices": row.choices}
@@ -506,7 +509,7 @@ def import_unknown_values(request: HttpRequest, job_id: Id) -> Any:
 def import_value_map(request: HttpRequest, job_id: Id, payload: ValueMapIn) -> Any:
     """Map or refuse a checked file's unknown words for its agency; when a
     word was mapped the file is checked again and the new job is returned."""
-    _require(request, "registry.view_importjob")
+    policy.require(request.user, "registry.view_importjob")
     job = selectors.import_job_get(actor=request.user, pk=job_id)
     again = mapping.import_values_map(
         actor=request.user,
@@ -536,7 +539,7 @@ def officers(
     chosen = selectors.OfficerFilters(
         q=q, unit=unit, external=external, status=status, certificate=certificate, domain=domain
     )
-    show = policy.allowed(request.user, CITIZEN_ID_PERM)
+    show = privacy.may_see_personal_data(request.user)
     today = timezone.localdate()
     found = selectors.officer_list(actor=request.user, filters=chosen).prefetch_related(
         "certificates"
@@ -548,7 +551,7 @@ def officers(
 def officer(request: HttpRequest, officer_id: Id) -> Any:
     policy.require(request.user, "registry.view_officer")
     found = selectors.officer_get(actor=request.user, pk=officer_id)
-    return officer_out(found, policy.allowed(request.user, CITIZEN_ID_PERM), timezone.localdate())
+    return officer_out(found, privacy.may_see_personal_data(request.user), timezone.localdate())
 
 
 @router.get("/officers/{officer_id}/certified", response=CertifiedOut)

@@ -66,7 +66,9 @@ def entities_xlsx(target: IO[bytes], entities: QuerySet[Entity]) -> int:
     return count
 
 
-def officers_xlsx(target: IO[bytes], officers: QuerySet[Officer], *, show_citizen_id: bool) -> int:
+def officers_xlsx(target: IO[bytes], officers: QuerySet[Officer], *, show_personal: bool) -> int:
+    """The officers in the import layout; ID and phone numbers masked unless
+    ``show_personal`` (``fazhi.core.privacy``)."""
     from fazhi.registry.imports import officers as officer_import
 
     headers = [c.header for c in officer_import.COLUMNS]
@@ -77,7 +79,7 @@ def officers_xlsx(target: IO[bytes], officers: QuerySet[Officer], *, show_citize
             "certificates"
         ):
             yield officer_import.export_row(
-                officer, show_citizen_id, selectors.certificate_current(officer=officer)
+                officer, show_personal, selectors.certificate_current(officer=officer)
             )
 
     count = _write_rows(workbook, headers, rows())

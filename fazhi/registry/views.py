@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fazhi.core import policy
+from fazhi.core import policy, privacy
 from fazhi.core import selectors as core_selectors
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
@@ -43,7 +43,6 @@ from fazhi.registry.keyset import Cursor, keyset_page, with_count
 from fazhi.registry.models import Entity, ImportJob, Officer
 
 PER_PAGE = 25
-CITIZEN_ID_PERM = "registry.view_officer_citizen_id"
 
 
 def _get(loader: Any, **kwargs: Any) -> Any:
@@ -376,7 +375,7 @@ def officer_list(request: HttpRequest) -> HttpResponse:
         for o in selectors.officers_prime(list(context["object_list"]))
     ]
     context.update(
-        {"form": form, "today": today, "show_ids": policy.allowed(request.user, CITIZEN_ID_PERM)}
+        {"form": form, "today": today, "show_ids": privacy.may_see_personal_data(request.user)}
     )
     return render(request, "registry/officer_list.html", context)
 
@@ -388,7 +387,7 @@ def officer_export(request: HttpRequest) -> FileResponse:
     officers = selectors.officer_list(actor=request.user, filters=form.filters())
     handle = exports.scratch_file()
     exports.officers_xlsx(
-        handle, officers, show_citizen_id=policy.allowed(request.user, CITIZEN_ID_PERM)
+        handle, officers, show_personal=privacy.may_see_personal_data(request.user)
     )
     handle.seek(0)
     name = f"officers-{timezone.localdate():%Y%m%d}.xlsx"
@@ -407,7 +406,7 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     certificates = list(officer.certificates.all())
     context = {
         "officer": officer,
-        "show_id": policy.allowed(request.user, CITIZEN_ID_PERM),
+        "show_id": privacy.may_see_personal_data(request.user),
         "today": today,
         "problem": services.officer_certification_problem(officer=officer, on=today),
         "certificates": [(c, c.status_on(today)) for c in certificates],
@@ -424,7 +423,7 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     policy.require(request.user, "registry.change_officer" if pk else "registry.add_officer")
     officer = _officer(request, pk) if pk else None
-    show = policy.allowed(request.user, CITIZEN_ID_PERM) or officer is None
+    show = privacy.may_see_personal_data(request.user) or officer is None
     form = OfficerForm(
         request.POST or None, instance=officer, actor=request.user, show_citizen_id=show
     )

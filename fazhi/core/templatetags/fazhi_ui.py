@@ -8,6 +8,8 @@ from django import template
 from django.apps import apps
 from django.utils.translation import gettext as _
 
+from fazhi.core import privacy
+
 register = template.Library()
 
 
@@ -51,7 +53,10 @@ def region(code: str) -> str:
 @register.filter
 def mask_phone(value: str) -> str:
     """A phone number with its middle digits hidden: ``138****5678``."""
-    digits = (value or "").strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    return privacy.mask_phone(value)
+
+
+@register.simple_tag
+def phone(value: str, show: bool) -> str:
+    """The whole number for holders of the personal-data permission, else masked."""
+    return privacy.phone(value, show)

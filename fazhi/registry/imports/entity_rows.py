@@ -13,7 +13,7 @@ from fazhi.core.models import OrgUnit
 from fazhi.registry import industries, selectors
 from fazhi.registry.choices import EntityKind, EntityStatus
 from fazhi.registry.fastcodes import uscc_valid_mask
-from fazhi.registry.imports import labels
+from fazhi.registry.imports import labels, vocabulary
 from fazhi.registry.imports.entity_layout import (
     _KIND_BY_PREFIX,
     _SPLIT,
@@ -70,11 +70,8 @@ class EntityRowCheck(ImportSpec):
         # county imports its own county's entities, a city its counties'.
         agency = self.job.unit.agency()
         self.territory = territory_prefix(agency.region_code)
-        # The agency's own words, mapped on an earlier file. Imported here:
-        # the mapping service imports the job services, which import this.
-        from fazhi.registry.imports.mapping import merge
-
-        merge(self, agency)
+        # The agency's own words, mapped on an earlier file.
+        vocabulary.merge(self, agency)
         self.messages = {
             "required": _("This column is required."),
             "too_long": _("Longer than %(n)d characters."),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,35 +21,15 @@ from django.utils.translation import gettext as _
 from fazhi.core import policy
 from fazhi.core.audit import audit_record
 from fazhi.core.errors import Conflict, DomainError
-from fazhi.core.models import OrgUnit
 from fazhi.registry.choices import ImportKind, ImportStatus
 from fazhi.registry.imports import jobs, labels
 from fazhi.registry.imports.entity_layout import _SPLIT, COLUMNS
 from fazhi.registry.imports.report import read_problems
 from fazhi.registry.imports.spec import normalize_header
+from fazhi.registry.imports.vocabulary import TABLES, agency_maps, choices
 from fazhi.registry.models import ImportJob, RegulatoryCategory
 from fazhi.registry.value_maps import ImportValueMap, MappedColumn
 
-if TYPE_CHECKING:
-    from fazhi.registry.imports.entity_rows import EntityRowCheck
-
-TABLES: dict[str, labels.Table] = {
-    MappedColumn.KIND: labels.KIND,
-    MappedColumn.SCALE: labels.SCALE,
-    MappedColumn.STANDARDIZATION: labels.STANDARDIZATION,
-    MappedColumn.RISK: labels.RISK,
-    MappedColumn.CREDIT: labels.CREDIT,
-    MappedColumn.STATUS: labels.STATUS,
-}
-# The check's lookup attribute for each column (EntityRowCheck.prepare).
-LOOKUPS: dict[str, str] = {
-    MappedColumn.KIND: "kinds",
-    MappedColumn.SCALE: "scales",
-    MappedColumn.STANDARDIZATION: "levels",
-    MappedColumn.RISK: "risks",
-    MappedColumn.CREDIT: "credits",
-    MappedColumn.STATUS: "statuses",
-}
 # How many problems of a report are read to find the unknown words.
 PROBLEMS_READ = 200_000
 ENTITY_IMPORT_PERMS = ("registry.add_entity", "registry.change_entity", "registry.add_importjob")
@@ -65,41 +45,6 @@ class UnknownValue:
     @property
     def column_label(self) -> str:
         return str(MappedColumn(self.column).label)
-
-
-def choices(column: str) -> list[tuple[str, str]]:
-    """The registry's values a word of ``column`` may be mapped to (code, label)."""
-    if column == MappedColumn.CATEGORIES:
-        return list(
-            RegulatoryCategory.objects.filter(is_active=True)
-            .order_by("sort_order", "code")
-            .values_list("code", "name")
-        )
-    return [(str(code), names[0]) for code, names in TABLES[column].items()]
-
-
-def agency_maps(agency: OrgUnit) -> dict[str, dict[str, str]]:
-    """column -> upper-cased word -> code ('' when refused)."""
-    found: dict[str, dict[str, str]] = {}
-    for column, value, target in ImportValueMap.objects.filter(agency=agency).values_list(
-        "column", "value", "target"
-    ):
-        found.setdefault(column, {})[value.upper()] = target
-    return found
-
-
-def merge(check: EntityRowCheck, agency: OrgUnit) -> None:
-    """Let ``check`` read the agency's mapped words like the registry's own."""
-    masks = {c.code: c.mask for c in RegulatoryCategory.objects.filter(is_active=True)}
-    for column, words in agency_maps(agency).items():
-        for word, target in words.items():
-            if not target:
-                continue
-            if column == MappedColumn.CATEGORIES:
-                if target in masks:
-                    check.categories.setdefault(word, masks[target])
-            elif column in LOOKUPS:
-                getattr(check, LOOKUPS[column]).setdefault(word, target)
 
 
 def _known(column: str) -> set[str]:

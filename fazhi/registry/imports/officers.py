@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fazhi.core import codes
+from fazhi.core import codes, privacy
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgUnit
 from fazhi.registry import selectors, services
@@ -465,16 +465,17 @@ class OfficerSpec(ImportSpec):
 
 
 def export_row(
-    officer: Officer, show_citizen_id: bool, certificate: EnforcementCertificate | None
+    officer: Officer, show_personal: bool, certificate: EnforcementCertificate | None
 ) -> list[Any]:
-    """One officer as a row of the import layout."""
+    """One officer as a row of the import layout (ID and phone masked unless
+    ``show_personal``)."""
     return [
         officer.full_name,
-        officer.citizen_id if show_citizen_id else codes.mask_ric(officer.citizen_id),
+        privacy.citizen_id(officer.citizen_id, show_personal),
         officer.unit.name if officer.unit else "",
         officer.external_agency.name if officer.external_agency else "",
         officer.position,
-        officer.phone,
+        privacy.phone(officer.phone, show_personal),
         "、".join(labels.file_label(labels.DOMAIN, d) for d in officer.domain_list),
         "是" if officer.legal_qualification else "否",
         officer.legal_qualification_number,

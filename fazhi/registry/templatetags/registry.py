@@ -9,7 +9,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from fazhi.core.codes import mask_ric
+from fazhi.core import privacy
 from fazhi.registry.choices import CertificateStatus, EnforcementDomain
 from fazhi.registry.models import EnforcementCertificate, Officer
 
@@ -26,7 +26,7 @@ _BADGES: dict[str, str] = {
 @register.simple_tag
 def citizen_id(value: str, show: bool) -> str:
     """The full number for those allowed to see it, else the masked form."""
-    return value if show else mask_ric(value)
+    return privacy.citizen_id(value, show)
 
 
 @register.simple_tag

@@ -354,6 +354,9 @@ class DrawSnapshot(models.Model):
     pairs = models.BinaryField()
     params = models.BinaryField()
     compressed = models.BooleanField(default=True)
+    # The pool parsed (ids, strata, eligibility), so that the draw does not
+    # read and parse the text again; empty for snapshots taken before.
+    columns = models.BinaryField(default=b"", blank=True)
 
     class Meta:
         verbose_name = _("draw snapshot")
@@ -365,8 +368,23 @@ class DrawSnapshot(models.Model):
 class TaskSelection(models.Model):
     """One entity drawn by a task, with its team (the draw's output)."""
 
-    task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="selections")
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+")
+    # A draw writes tens of thousands of these at once. No index of their
+    # own on task or replaces (the unique (task, entity) index serves lookups
+    # by task), and no database-level foreign keys: on PostgreSQL each row's
+    # deferred checks cost more at commit than the whole draw. The rows are
+    # written from the frozen pool inside the locked task's transaction;
+    # CASCADE and PROTECT are enforced by Django, and entities are merged,
+    # never deleted (decision 0017).
+    task = models.ForeignKey(
+        InspectionTask,
+        on_delete=models.CASCADE,
+        related_name="selections",
+        db_index=False,
+        db_constraint=False,
+    )
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     rank = models.PositiveIntegerField(_("order"))
     stratum = models.CharField(_("stratum"), max_length=12)
     sample = models.CharField(_("sample"), max_length=8, choices=Sample.choices)
@@ -378,7 +396,13 @@ class TaskSelection(models.Model):
     )
     team = models.JSONField(_("team"), default=list)
     replaces = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

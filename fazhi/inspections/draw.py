@@ -9,7 +9,7 @@ read from SHAKE256, so any language reproduces it bit for bit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,10 +139,22 @@ class DrawResult:
     replacements: list[dict[str, Any]] = field(default_factory=list)
 
 
+PROGRESS_EVERY = 5_000  # teams between two progress reports
+
+
 def draw_compute(
-    *, pool: Pool, officers: Officers, pairs: Pairs, params: DrawParams, seed: str
+    *,
+    pool: Pool,
+    officers: Officers,
+    pairs: Pairs,
+    params: DrawParams,
+    seed: str,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> DrawResult:
-    """Run algorithm fazhi-draw/1 (docs/draw-algorithm.md §5–§7)."""
+    """Run algorithm fazhi-draw/1 (docs/draw-algorithm.md §5–§7).
+
+    ``on_progress(stage, done, total)`` hears how far the teams have come.
+    """
     params.check()
     n = len(pool)
     eligible_idx = np.flatnonzero(pool.eligible)
@@ -192,7 +204,12 @@ def draw_compute(
     selected_set = set(selected)
     assignment_order = selected + [e for e in control if e not in selected_set]
     assigner = TeamAssigner(officers=officers, pairs=pairs, params=params, seed=seed)
-    teams = {entity: assigner.assign(entity) for entity in assignment_order}
+    teams: dict[int, tuple[int, ...]] = {}
+    total = len(assignment_order)
+    for done, entity in enumerate(assignment_order):
+        if on_progress and done % PROGRESS_EVERY == 0:
+            on_progress("teams", done, total)
+        teams[entity] = assigner.assign(entity)
     return DrawResult(
         selected=selected,
         control=control,

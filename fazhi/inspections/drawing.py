@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from fazhi.inspections import draw
 from fazhi.inspections.choices import InspectionRuleCode, Sample, SelectionStatus
+from fazhi.inspections.common import Progress
 from fazhi.inspections.models import DrawReplacement, InspectionTask, TaskSelection
 from fazhi.inspections.pool import OWN_GROUP, Frozen, freeze, group_of_agency, snapshot_load
 from fazhi.inspections.rules import ratio_matrix, rule_value
@@ -48,9 +49,9 @@ def minimum_team(task: InspectionTask) -> int:
     return team_min_officers(task.reference_date).value
 
 
-def task_freeze(task: InspectionTask) -> Frozen:
+def task_freeze(task: InspectionTask, *, on_progress: Progress | None = None) -> Frozen:
     """Freeze the pools and parameters; fill the task's commitment fields."""
-    frozen = freeze(task, task_params(task))
+    frozen = freeze(task, task_params(task), on_progress=on_progress)
     task.commitment = frozen.commitment
     task.pool_size = len(frozen.pool)
     task.eligible_size = int(frozen.pool.eligible.sum())
@@ -59,7 +60,9 @@ def task_freeze(task: InspectionTask) -> Frozen:
     return frozen
 
 
-def task_draw_write(task: InspectionTask) -> draw.DrawResult:
+def task_draw_write(
+    task: InspectionTask, *, on_progress: Progress | None = None
+) -> draw.DrawResult:
     """Run the draw on the frozen pool and write one row per inspected entity."""
     frozen = snapshot_load(task, text=False)
     result = draw.draw_compute(
@@ -68,6 +71,7 @@ def task_draw_write(task: InspectionTask) -> draw.DrawResult:
         pairs=frozen.pairs,
         params=frozen.params,
         seed=task.seed,
+        on_progress=on_progress,
     )
     main, control = set(result.selected), set(result.control)
     pool = frozen.pool
@@ -80,6 +84,8 @@ def task_draw_write(task: InspectionTask) -> draw.DrawResult:
         sample = (both if entity in control else only_main) if entity in main else only_control
         team = "[" + ", ".join(map(str, result.teams[entity])) + "]"  # JSON
         rows.append((task.pk, entity, rank, stratum, sample, status, team))
+    if on_progress:
+        on_progress("writing", len(rows), len(rows))
     # In entity order, the index and foreign-key lookups walk their B-trees
     # in order instead of jumping (several times faster on a cold cache).
     rows.sort(key=lambda row: row[1])

@@ -23,6 +23,7 @@ from fazhi.inspections.choices import (
     ItemKind,
     PlanState,
     PublicationState,
+    RunState,
     Sample,
     SelectionStatus,
     Severity,
@@ -363,6 +364,36 @@ class DrawSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"snapshot {self.task_id}"
+
+
+class TaskRun(models.Model):
+    """A commitment or draw of a big pool, run in the background (jobs.py).
+
+    A row of its own, so that its progress can be saved while the run's
+    transaction holds the task locked.
+    """
+
+    task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="runs")
+    step = models.CharField(_("step"), max_length=8)
+    state = models.CharField(
+        _("state"), max_length=8, choices=RunState.choices, default=RunState.QUEUED
+    )
+    stage = models.CharField(_("stage"), max_length=16, blank=True)
+    percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("why the run failed"), blank=True)
+    job_id = models.CharField(max_length=64, blank=True)
+    queued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background run")
+        ordering = ["-queued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.step} {self.state}"
 
 
 class TaskSelection(models.Model):

@@ -23,6 +23,7 @@ from fazhi.core.clocks import add_months
 from fazhi.core.models import OrgUnit
 from fazhi.inspections import draw
 from fazhi.inspections.choices import Exclusion, InspectionRuleCode, InspectionState
+from fazhi.inspections.common import Progress
 from fazhi.inspections.models import DrawSnapshot, Inspection, InspectionTask
 from fazhi.inspections.rules import rule_value
 from fazhi.registry.choices import EntityStatus, OfficerStatus
@@ -93,6 +94,15 @@ def _scope_sql(task: InspectionTask) -> tuple[str, list[Any]]:
         clauses.append("(e.category_bits & %s) != 0")
         params.append(bits)
     return " AND ".join(clauses), params
+
+
+def entity_count(task: InspectionTask) -> int:
+    """How many entities the task's scope holds (to decide whether to run in the background)."""
+    where, params = _scope_sql(task)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM registry_entity e WHERE {where}", params)
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def pool_text(task: InspectionTask) -> bytes:
@@ -215,13 +225,21 @@ def pair_rows(task: InspectionTask, officer_ids: list[int]) -> list[tuple[str, i
     return rows
 
 
-def freeze(task: InspectionTask, params: draw.DrawParams) -> Frozen:
+def freeze(
+    task: InspectionTask, params: draw.DrawParams, *, on_progress: Progress | None = None
+) -> Frozen:
     """Read everything the draw depends on, as of now, into canonical texts."""
+    if on_progress:
+        on_progress("pool", 0, 3)
     pool = pool_freeze(task)
+    if on_progress:
+        on_progress("officers", 1, 3)
     packed = _in_background(zlib.compress, pool.data, 1)  # zlib lets go of the GIL
     staff = officers_rows(task)
     officers = draw.officers_from_rows(staff)
     pairs = draw.pairs_from_rows(pair_rows(task, [row[0] for row in staff]))
+    if on_progress:
+        on_progress("snapshot", 2, 3)
     return Frozen(pool, officers, pairs, params, params.to_bytes(), packed)
 
 

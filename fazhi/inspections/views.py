@@ -19,13 +19,14 @@ from fazhi.core.errors import DomainError
 from fazhi.core.listing import paginate
 from fazhi.core.policy import allowed, view_requires
 from fazhi.core.workflow import available_actions, clocks_for
-from fazhi.inspections import drawing, forms, selectors, services, workflow
+from fazhi.inspections import drawing, forms, jobs, selectors, services, workflow
 from fazhi.inspections.choices import (
     CheckResult,
     InspectionSource,
     InspectionState,
     ItemKind,
     PlanState,
+    RunState,
     Sample,
     TaskState,
 )
@@ -224,9 +225,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         step = request.POST.get("step")
         try:
-            if step == "commit":
-                services.task_commit(actor=_actor(request), task=task)
-                messages.success(request, _("The commitment is published."))
+            if step in ("commit", "draw"):
+                _task_step(request, task, step)
             elif step == "seed" and seed_form.is_valid():
                 services.task_seed(
                     actor=_actor(request),
@@ -234,9 +234,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     announced=seed_form.cleaned_data["announced"],
                     nonces=seed_form.nonce_list(),
                 )
-            elif step == "draw":
-                services.task_draw(actor=_actor(request), task=task)
-                messages.success(request, _("The draw is done; download the receipt to verify."))
             elif step == "replace" and replace_form.is_valid():
                 services.task_replace(actor=_actor(request), task=task, event=replace_form.event())
                 messages.success(request, _("The replacement is recorded on the receipt."))
@@ -265,8 +262,37 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_commit": allowed(request.user, "inspections.commit_inspectiontask", unit=task.unit),
         "may_draw": allowed(request.user, "inspections.draw_inspectiontask", unit=task.unit),
         "planned": task.inspections.count(),
+        "run": jobs.latest_run(task),
+        "stages": jobs.STAGE_LABELS,
     }
     return render(request, "inspections/task_detail.html", context)
+
+
+def _task_step(request: HttpRequest, task: Any, step: str) -> None:
+    """Commit or draw: at once for a small pool, in the background for a big one."""
+    task = jobs.task_step_start(actor=_actor(request), task=task, step=step)
+    run = jobs.latest_run(task)
+    if run is not None and run.state in (RunState.QUEUED, RunState.RUNNING):
+        messages.info(request, _("The pool is big: this runs in the background."))
+    elif step == "commit":
+        messages.success(request, _("The commitment is published."))
+    else:
+        messages.success(request, _("The draw is done; download the receipt to verify."))
+
+
+@view_requires("inspections.view_inspectiontask")
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The background run's progress (polled by the task page); reloads it when done."""
+    task = selectors.task_get(actor=_actor(request), pk=pk)
+    run = jobs.latest_run(task)
+    response = render(
+        request,
+        "inspections/_task_run.html",
+        {"task": task, "run": run, "stages": jobs.STAGE_LABELS},
+    )
+    if run is None or run.state not in (RunState.QUEUED, RunState.RUNNING):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _officer_names(rows: Any) -> dict[int, str]:

@@ -18,7 +18,8 @@ from fazhi.core import policy
 from fazhi.core.api_types import Id, Year
 from fazhi.core.workflow import available_actions
 from fazhi.inspections import (
-    api_tasks,  # noqa: F401  (its routes before /inspections/{pk})
+    api_rules,  # noqa: F401  (its routes before /inspections/{pk})
+    api_tasks,  # noqa: F401
     selectors,
     services,
     workflow,

@@ -63,7 +63,8 @@ def test_a_big_pool_runs_in_the_background_through_the_api(
     run = TaskRun.objects.get(task=task)
     assert (run.state, run.percent, run.job_id != "") == (RunState.DONE, 100, True)
     body = client.get(f"/api/v1/inspections/tasks/{task.pk}").json()
-    assert body["state"] == "committed" and body["commitment"]
+    assert body["state"] == "committed"
+    assert body["commitment"]
     client.post(
         f"/api/v1/inspections/tasks/{task.pk}/seed", {"announced": "4 0 7", "nonces": ["9"]},
         content_type="application/json",
@@ -72,7 +73,8 @@ def test_a_big_pool_runs_in_the_background_through_the_api(
         drawn = client.post(f"/api/v1/inspections/tasks/{task.pk}/draw")
     assert drawn.status_code == 202
     task.refresh_from_db()
-    assert task.state == "drawn" and task.selections.exists()
+    assert task.state == "drawn"
+    assert task.selections.exists()
     runs = list(TaskRun.objects.filter(task=task).order_by("pk"))
     assert [(r.step, r.state) for r in runs] == [("commit", "done"), ("draw", "done")]
 
@@ -87,10 +89,12 @@ def test_the_page_shows_the_progress_and_reloads_when_done(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(url, {"step": "commit"})
     page = client.get(url).content.decode()
-    assert 'data-testid="task-run"' in page and 'data-testid="run-progress"' in page
+    assert 'data-testid="task-run"' in page
+    assert 'data-testid="run-progress"' in page
     assert 'id="commit-btn"' not in page  # no second run while one is queued
     poll = client.get(f"{url}progress/")
-    assert poll.status_code == 200 and "HX-Refresh" not in poll
+    assert poll.status_code == 200
+    assert "HX-Refresh" not in poll
     for callback in callbacks:
         callback()
     done = client.get(f"{url}progress/")
@@ -111,7 +115,8 @@ def test_a_failed_run_says_why_and_changes_nothing(
     assert run.state == RunState.FAILED
     assert "officers" in run.error
     task.refresh_from_db()
-    assert task.state == "draft" and not task.commitment
+    assert task.state == "draft"
+    assert not task.commitment
 
 
 def test_queueing_checks_permission_scope_and_state(personas: Any, county: Any) -> None:

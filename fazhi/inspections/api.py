@@ -8,8 +8,9 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Field, File, Form, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -20,6 +21,7 @@ from fazhi.core.workflow import available_actions
 from fazhi.inspections import (
     api_rules,  # noqa: F401  (its routes before /inspections/{pk})
     api_tasks,  # noqa: F401
+    plan_export,
     selectors,
     services,
     workflow,
@@ -318,6 +320,39 @@ def plan_create(request: HttpRequest, data: PlanIn) -> Any:
 def plan_detail(request: HttpRequest, pk: Id) -> Any:
     policy.require(request.user, "inspections.view_annualplan")
     return _plan_out(selectors.plan_get(actor=_actor(request), pk=pk))
+
+
+@router.get("/inspections/plans/{pk}/export.xlsx", response={200: None})
+def plan_xlsx(request: HttpRequest, pk: Id) -> Any:
+    """The plan's figures as a workbook (groups, arithmetic, counts)."""
+    policy.require(request.user, "inspections.view_annualplan")
+    plan = selectors.plan_get(actor=_actor(request), pk=pk)
+    response = HttpResponse(
+        plan_export.plan_xlsx(plan),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.xlsx"'
+    return response
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    number: str
+    download_url: str
+
+
+@router.post("/inspections/plans/{pk}/docx", response={201: DocumentOut})
+def plan_docx(request: HttpRequest, pk: Id) -> Any:
+    """Render the plan as a GB/T 9704 文书 (stored, audited); download it from the URL."""
+    plan = selectors.plan_get(actor=_actor(request), pk=pk)
+    document = plan_export.plan_docx(actor=_actor(request), plan=plan)
+    url = reverse("core:attachment_download", args=[document.attachment_id])
+    return Status(
+        201,
+        {"id": document.pk, "title": document.title, "number": document.number,
+         "download_url": url},
+    )  # fmt: skip
 
 
 @router.post("/inspections/plans/{pk}/groups", response={201: PlanOut})

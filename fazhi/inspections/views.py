@@ -19,7 +19,7 @@ from fazhi.core.errors import DomainError
 from fazhi.core.listing import paginate
 from fazhi.core.policy import allowed, view_requires
 from fazhi.core.workflow import available_actions, clocks_for
-from fazhi.inspections import drawing, forms, jobs, selectors, services, workflow
+from fazhi.inspections import drawing, forms, jobs, plan_export, selectors, services, workflow
 from fazhi.inspections.choices import (
     CheckResult,
     InspectionSource,
@@ -33,6 +33,8 @@ from fazhi.inspections.choices import (
 from fazhi.inspections.models import Finding
 from fazhi.laws.models import Article
 from fazhi.registry.models import Entity, ExternalAgency, Officer
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -139,6 +141,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 group = get_object_or_404(plan.groups, pk=_int(request.POST["remove_group"]))
                 services.plan_group_remove(actor=_actor(request), group=group)
                 return redirect("inspections:plan_detail", pk=pk)
+            elif "docx" in request.POST:
+                document = plan_export.plan_docx(actor=_actor(request), plan=plan)
+                return redirect("core:attachment_download", document.attachment_id)
             elif "action" in request.POST:
                 data = {}
                 if request.POST.get("opinion"):
@@ -150,8 +155,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("inspections:plan_detail", pk=pk)
         except DomainError as exc:
             _fail(request, exc)
+    if request.GET.get("export") == "xlsx":
+        response = HttpResponse(plan_export.plan_xlsx(plan), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.xlsx"'
+        return response
     context = {
         "plan": plan,
+        "documents": documents_for(plan),
         "groups": plan.groups.all(),
         "capacity": services.plan_capacity(plan),
         "actions": available_actions(plan, actor=_actor(request), workflow=workflow.PLAN),

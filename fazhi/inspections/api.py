@@ -6,39 +6,30 @@ endpoints parse, call one service or selector, and shape the answer.
 
 import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Router, Schema, Status
+from django.urls import reverse
+from ninja import Field, File, Form, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from fazhi.core import policy
-from fazhi.core.actors import Actor
 from fazhi.core.api_types import Id, Year
 from fazhi.core.workflow import available_actions
-from fazhi.inspections import drawing, selectors, services, workflow
+from fazhi.inspections import (
+    api_rules,  # noqa: F401  (its routes before /inspections/{pk})
+    api_tasks,  # noqa: F401
+    plan_export,
+    selectors,
+    services,
+    workflow,
+)
+from fazhi.inspections.api_common import _actor, _unit, router
 from fazhi.inspections.models import CheckItem, Finding, Inspection
 from fazhi.laws.models import Article
-from fazhi.registry.models import Entity, ExternalAgency, Officer
-
-router = Router(tags=["inspections"])
-
-
-def _actor(request: HttpRequest) -> Actor:
-    """The logged-in user as the services' actor."""
-    return cast(Actor, request.user)
-
-
-def _unit(request: HttpRequest, unit_id: int | None) -> Any:
-    from fazhi.core.models import OrgUnit
-
-    if unit_id is None:
-        unit = request.user.unit  # type: ignore[union-attr]
-        return unit.agency() if unit is not None else None
-    return get_object_or_404(OrgUnit, pk=unit_id)
-
+from fazhi.registry.models import Entity, Officer
 
 # --- schemas -------------------------------------------------------------------------
 
@@ -139,76 +130,6 @@ class ActionIn(Schema):
     opinion: str = ""
     rectify_by: datetime.date | None = None
     note: str = ""
-
-
-class TaskIn(Schema):
-    unit_id: Id | None = None
-    title: str
-    reference_date: datetime.date
-    seed_rule: str
-    nonce_count: int = Field(2, ge=0, le=10)
-    items: list[int] = []
-    scope: dict[str, Any] = {}
-    team_size: int = 2
-    joint_agencies: list[int] = []
-    joint_officers: int = 1
-    control_ppm: int = Field(0, ge=0, le=1_000_000)
-    ratio_scale_pct: int = Field(100, ge=1, le=1000)
-    plan_id: Id | None = None
-
-
-class TaskOut(Schema):
-    id: int
-    number: str
-    title: str
-    unit_id: int
-    state: str
-    reference_date: datetime.date
-    seed_rule: str
-    nonce_count: int
-    commitment: str
-    pool_size: int
-    eligible_size: int
-    officer_count: int
-    committed_at: datetime.datetime | None
-    announced: str
-    nonces: list[str]
-    seed: str
-    drawn_at: datetime.datetime | None
-    strata: list[dict[str, Any]]
-    receipt_url: str | None
-
-
-def _task_out(task: Any) -> dict[str, Any]:
-    data = {f: getattr(task, f) for f in TaskOut.model_fields if hasattr(task, f)}
-    data["receipt_url"] = (
-        f"/api/v1/inspections/tasks/{task.pk}/receipt" if task.state == "drawn" else None
-    )
-    return data
-
-
-class SeedIn(Schema):
-    announced: str
-    nonces: list[str]
-
-
-class ReplacementIn(Schema):
-    type: str
-    reason: str
-    out: int
-    entity: int | None = None
-    skipped: list[tuple[int, str]] = []
-
-
-class SelectionOut(Schema):
-    rank: int
-    entity_id: int
-    entity: str
-    uscc: str
-    stratum: str
-    sample: str
-    status: str
-    team: list[int]
 
 
 class InspectionIn(Schema):
@@ -401,6 +322,39 @@ def plan_detail(request: HttpRequest, pk: Id) -> Any:
     return _plan_out(selectors.plan_get(actor=_actor(request), pk=pk))
 
 
+@router.get("/inspections/plans/{pk}/export.xlsx", response={200: None})
+def plan_xlsx(request: HttpRequest, pk: Id) -> Any:
+    """The plan's figures as a workbook (groups, arithmetic, counts)."""
+    policy.require(request.user, "inspections.view_annualplan")
+    plan = selectors.plan_get(actor=_actor(request), pk=pk)
+    response = HttpResponse(
+        plan_export.plan_xlsx(plan),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.xlsx"'
+    return response
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    number: str
+    download_url: str
+
+
+@router.post("/inspections/plans/{pk}/docx", response={201: DocumentOut})
+def plan_docx(request: HttpRequest, pk: Id) -> Any:
+    """Render the plan as a GB/T 9704 文书 (stored, audited); download it from the URL."""
+    plan = selectors.plan_get(actor=_actor(request), pk=pk)
+    document = plan_export.plan_docx(actor=_actor(request), plan=plan)
+    url = reverse("core:attachment_download", args=[document.attachment_id])
+    return Status(
+        201,
+        {"id": document.pk, "title": document.title, "number": document.number,
+         "download_url": url},
+    )  # fmt: skip
+
+
 @router.post("/inspections/plans/{pk}/groups", response={201: PlanOut})
 def plan_group_add(request: HttpRequest, pk: Id, data: GroupIn) -> Any:
     plan = selectors.plan_get(actor=_actor(request), pk=pk)
@@ -414,119 +368,6 @@ def plan_action(request: HttpRequest, pk: Id, name: str, data: ActionIn) -> Any:
     extra = {"opinion": data.opinion} if data.opinion else {}
     plan = services.plan_transition(actor=_actor(request), plan=plan, name=name, **extra)
     return _plan_out(plan)
-
-
-# --- tasks ---------------------------------------------------------------------------
-
-
-@router.get("/inspections/tasks", response=list[TaskOut])
-@paginate
-def task_list(request: HttpRequest, q: str = "", state: str = "", year: Year | None = None) -> Any:
-    policy.require(request.user, "inspections.view_inspectiontask")
-    filters = selectors.TaskFilters(q=q, state=state, year=year)
-    return [_task_out(t) for t in selectors.task_list(actor=_actor(request), filters=filters)]
-
-
-@router.post("/inspections/tasks", response={201: TaskOut})
-def task_create(request: HttpRequest, data: TaskIn) -> Any:
-    unit = _unit(request, data.unit_id)
-    task = services.task_create(
-        actor=_actor(request),
-        unit=unit,
-        title=data.title,
-        reference_date=data.reference_date,
-        seed_rule=data.seed_rule,
-        nonce_count=data.nonce_count,
-        items=list(CheckItem.objects.filter(pk__in=data.items)),
-        joint_agencies=list(ExternalAgency.objects.filter(pk__in=data.joint_agencies)),
-        scope=data.scope,
-        team_size=data.team_size,
-        joint_officers=data.joint_officers,
-        control_ppm=data.control_ppm,
-        ratio_scale_pct=data.ratio_scale_pct,
-        plan=selectors.plan_get(actor=_actor(request), pk=data.plan_id) if data.plan_id else None,
-    )
-    return Status(201, _task_out(task))
-
-
-@router.get("/inspections/tasks/{pk}", response=TaskOut)
-def task_detail(request: HttpRequest, pk: Id) -> Any:
-    policy.require(request.user, "inspections.view_inspectiontask")
-    return _task_out(selectors.task_get(actor=_actor(request), pk=pk))
-
-
-@router.post("/inspections/tasks/{pk}/commit", response=TaskOut)
-def task_commit(request: HttpRequest, pk: Id) -> Any:
-    task = selectors.task_get(actor=_actor(request), pk=pk)
-    return _task_out(services.task_commit(actor=_actor(request), task=task))
-
-
-@router.post("/inspections/tasks/{pk}/seed", response=TaskOut)
-def task_seed(request: HttpRequest, pk: Id, data: SeedIn) -> Any:
-    task = selectors.task_get(actor=_actor(request), pk=pk)
-    task = services.task_seed(
-        actor=_actor(request), task=task, announced=data.announced, nonces=data.nonces
-    )
-    return _task_out(task)
-
-
-@router.post("/inspections/tasks/{pk}/draw", response=TaskOut)
-def task_draw(request: HttpRequest, pk: Id) -> Any:
-    task = selectors.task_get(actor=_actor(request), pk=pk)
-    return _task_out(services.task_draw(actor=_actor(request), task=task))
-
-
-@router.post("/inspections/tasks/{pk}/replacements", response={201: dict[str, Any]})
-def task_replace(request: HttpRequest, pk: Id, data: ReplacementIn) -> Any:
-    task = selectors.task_get(actor=_actor(request), pk=pk)
-    event: dict[str, Any] = {"type": data.type, "reason": data.reason, "out": data.out}
-    if data.type == "officer":
-        event["entity"] = data.entity
-    else:
-        event["skipped"] = [list(s) for s in data.skipped]
-    record = services.task_replace(actor=_actor(request), task=task, event=event)
-    return Status(201, record.event)
-
-
-@router.post("/inspections/tasks/{pk}/inspections", response={201: dict[str, int]})
-def task_inspections(request: HttpRequest, pk: Id) -> Any:
-    task = selectors.task_get(actor=_actor(request), pk=pk)
-    return Status(
-        201, {"created": services.task_inspections_create(actor=_actor(request), task=task)}
-    )
-
-
-@router.get("/inspections/tasks/{pk}/selections", response=list[SelectionOut])
-@paginate
-def task_selections(request: HttpRequest, pk: Id, q: str = "", sample: str = "") -> Any:
-    policy.require(request.user, "inspections.view_inspectiontask")
-    task = selectors.task_get(actor=_actor(request), pk=pk)
-    return [
-        {
-            "rank": s.rank,
-            "entity_id": s.entity_id,
-            "entity": s.entity.name,
-            "uscc": s.entity.uscc,
-            "stratum": s.stratum,
-            "sample": s.sample,
-            "status": s.status,
-            "team": s.team,
-        }
-        for s in selectors.task_selections(task=task, q=q, sample=sample)
-    ]
-
-
-@router.get("/inspections/tasks/{pk}/receipt", response={200: None})
-def task_receipt(request: HttpRequest, pk: Id) -> Any:
-    policy.require(request.user, "inspections.view_inspectiontask")
-    task = selectors.task_get(actor=_actor(request), pk=pk)
-    if task.state != "drawn":
-        raise Http404  # no receipt before the draw
-    response = StreamingHttpResponse(
-        drawing.receipt_chunks(task), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="receipt-{task.pk}.json"'
-    return response
 
 
 # --- inspections -----------------------------------------------------------------------

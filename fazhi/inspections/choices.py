@@ -38,6 +38,13 @@ class TaskState(models.TextChoices):
     DRAWN = "drawn", _("Drawn")
 
 
+class RunState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class Sample(models.TextChoices):
     MAIN = "main", _("Risk-weighted sample")
     CONTROL = "control", _("Control sample")

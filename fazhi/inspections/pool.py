@@ -9,20 +9,25 @@ history. The officers and barred pairs are small and read through the ORM.
 from __future__ import annotations
 
 import datetime
+import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max, Q
 
 from fazhi.core.clocks import add_months
+from fazhi.core.models import OrgUnit
 from fazhi.inspections import draw
 from fazhi.inspections.choices import Exclusion, InspectionRuleCode, InspectionState
+from fazhi.inspections.common import Progress
 from fazhi.inspections.models import DrawSnapshot, Inspection, InspectionTask
 from fazhi.inspections.rules import rule_value
 from fazhi.registry.choices import EntityStatus, OfficerStatus
-from fazhi.registry.models import ConflictOfInterest, EnforcementCertificate, Officer
+from fazhi.registry.models import ConflictOfInterest, EnforcementCertificate
 
 OWN_GROUP = "own"
 
@@ -39,6 +44,8 @@ class Frozen:
     pairs: draw.Pairs
     params: draw.DrawParams
     params_bytes: bytes
+    # The pool text compressed for the snapshot, while the rest is read.
+    pool_packed: Callable[[], bytes] | None = None
 
     @property
     def commitment(self) -> str:
@@ -55,9 +62,23 @@ def group_of_agency(agency_id: int) -> str:
 
 
 def _scope_sql(task: InspectionTask) -> tuple[str, list[Any]]:
-    """The WHERE clause of the task's scope over ``registry_entity e``."""
-    clauses = ["e.merged_into_id IS NULL", "u.path LIKE %s"]
-    params: list[Any] = [task.unit.path + "%"]
+    """The WHERE clause of the task's scope over ``registry_entity e``.
+
+    The agencies in scope are listed by id (a handful of units), so the
+    database scans the entities without joining the org tree for each row.
+    """
+    units = [
+        str(pk)
+        for pk in OrgUnit.objects.filter(path__startswith=task.unit.path).values_list(
+            "pk", flat=True
+        )
+    ]
+    # SQLite: the unary "+" keeps the planner on the table itself, read in id
+    # order, instead of the agency index (whose order would need a sort).
+    plus = "+" if connection.vendor == "sqlite" else ""
+    agencies = ", ".join(units)
+    clauses = ["e.merged_into_id IS NULL", f"{plus}e.supervising_agency_id IN ({agencies})"]
+    params: list[Any] = []
     scope = task.scope or {}
     for field, column in (
         ("region_codes", "e.region_code"),
@@ -75,8 +96,22 @@ def _scope_sql(task: InspectionTask) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
+def entity_count(task: InspectionTask) -> int:
+    """How many entities the task's scope holds (to decide whether to run in the background)."""
+    where, params = _scope_sql(task)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM registry_entity e WHERE {where}", params)
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 def pool_text(task: InspectionTask) -> bytes:
-    """Read the task's entity pool as canonical text (ascending id)."""
+    """Read the task's entity pool as canonical lines, in the table's order.
+
+    The database writes each line and joins them into one string (no million
+    Python tuples). The lines come in scan order, which is not always
+    ascending id: ``pool_freeze`` puts them in order.
+    """
     on = task.reference_date
     window = rule_value(InspectionRuleCode.RECENT_WINDOW, unit=task.unit, on=on)
     cap = rule_value(InspectionRuleCode.YEARLY_CAP, unit=task.unit, on=on)
@@ -84,18 +119,34 @@ def pool_text(task: InspectionTask) -> bytes:
     year_start = datetime.date(on.year, 1, 1)
     where, params = _scope_sql(task)
     table = Inspection._meta.db_table
-    sql = f"""
-        SELECT e.id AS id, CAST(e.id AS TEXT) || %s || e.uscc || %s
-            || CASE WHEN e.credit_class = '' THEN '-' ELSE e.credit_class END || %s
-            || CASE WHEN e.risk_level = '' THEN '-' ELSE e.risk_level END || %s
-            || CASE
+    exclusion = """CASE
                 WHEN e.status != %s THEN %s
                 WHEN e.key_supervision THEN %s
                 WHEN COALESCE(h.in_year, 0) >= %s THEN %s
                 WHEN h.last_ended IS NOT NULL AND h.last_ended >= %s THEN %s
-                ELSE '-' END || %s AS line
+                ELSE '-' END"""
+    credit = "CASE WHEN e.credit_class = '' THEN '-' ELSE e.credit_class END"
+    risk = "CASE WHEN e.risk_level = '' THEN '-' ELSE e.risk_level END"
+    if connection.vendor == "postgresql":
+        line = f"concat_ws(%s, e.id, e.uscc, {credit}, {risk}, {exclusion}) || %s"
+        joined = "convert_to(string_agg(line, ''), 'UTF8')"
+        args: list[Any] = ["\t"]
+    else:
+        # One printf per line (one allocation, not nine concatenations), as a blob.
+        line = f"printf(%s, e.id, e.uscc, {credit}, {risk}, {exclusion})"
+        joined = "CAST(group_concat(line, '') AS BLOB)"
+        args = ["%d\t%s\t%s\t%s\t%s\n"]
+    args += [EntityStatus.ACTIVE, Exclusion.STATUS, Exclusion.KEY_PLAN, cap, Exclusion.CAP]
+    args += [since, Exclusion.RECENT]
+    if connection.vendor == "postgresql":
+        args.append("\n")
+    # SQLite keeps a subquery's order in group_concat: ask for ascending id
+    # (the table's own order, so no sort). PostgreSQL sorting a million rows
+    # costs more than putting the lines in order here, when they are not.
+    order = "ORDER BY e.id" if connection.vendor == "sqlite" else ""
+    sql = f"""
+        SELECT {joined} FROM (SELECT {line} AS line
         FROM registry_entity e
-        JOIN core_orgunit u ON u.id = e.supervising_agency_id
         LEFT JOIN (
             SELECT entity_id, MAX(ended_on) AS last_ended,
                    SUM(CASE WHEN ended_on >= %s THEN 1 ELSE 0 END) AS in_year
@@ -104,56 +155,52 @@ def pool_text(task: InspectionTask) -> bytes:
             GROUP BY entity_id
         ) h ON h.entity_id = e.id
         WHERE {where}
-        ORDER BY e.id
+        {order}) p
     """
-    args: list[Any] = ["\t", "\t", "\t", "\t"]
-    args += [EntityStatus.ACTIVE, Exclusion.STATUS, Exclusion.KEY_PLAN, cap, Exclusion.CAP]
-    args += [since, Exclusion.RECENT, "\n", year_start, InspectionState.PLANNED, *params]
+    args += [year_start, InspectionState.PLANNED, *params]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT string_agg(line, '' ORDER BY id) FROM ({sql}) p", args)
-        else:
-            # SQLite keeps the subquery's order in group_concat (one string,
-            # no million Python tuples); pool_parse checks the ids ascend, so
-            # a different order would be refused, never silently committed.
-            cursor.execute(f"SELECT group_concat(line, '') FROM ({sql}) p", args)
+        cursor.execute(sql, args)
         row = cursor.fetchone()
-    return (row[0] or "").encode("utf-8") if row else b""
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
+def pool_freeze(task: InspectionTask) -> draw.Pool:
+    """The task's pool, canonical: lines in ascending id (docs §2.1)."""
+    data = pool_text(task)
+    pool = draw.pool_parse(data, ordered=False)
+    if len(pool.ids) > 1 and not bool((pool.ids[1:] > pool.ids[:-1]).all()):
+        order = np.argsort(pool.ids, kind="stable")
+        lines = data.split(b"\n")
+        lines.pop()
+        text = b"\n".join([lines[i] for i in order.tolist()]) + b"\n"
+        pool = draw.pool_parse(text)
+    return pool
 
 
 def officers_rows(task: InspectionTask) -> list[tuple[int, str, str]]:
-    """Officers who may be drawn: in service, certified on the day, in scope."""
+    """Officers who may be drawn: in service, certified on the day, in scope.
+
+    An officer's certificate number is the greatest of those valid that day.
+    """
     on = task.reference_date
-    valid = EnforcementCertificate.objects.filter(
-        officer=OuterRef("pk"),
+    agencies = list(task.joint_agencies.values_list("pk", flat=True))
+    in_scope = Q(officer__unit__path__startswith=task.unit.path) | Q(
+        officer__external_agency_id__in=agencies
+    )
+    certificates = EnforcementCertificate.objects.filter(
+        in_scope,
+        officer__status=OfficerStatus.ACTIVE,
         status="valid",
         valid_from__lte=on,
         valid_to__gte=on,
-    )
-    agencies = list(task.joint_agencies.values_list("pk", flat=True))
-    officers = (
-        Officer.objects.filter(status=OfficerStatus.ACTIVE)
-        .filter(Q(unit__path__startswith=task.unit.path) | Q(external_agency_id__in=agencies))
-        .filter(Exists(valid))
-        .order_by("pk")
-    )
-    rows = []
-    for officer in officers.annotate(cert=Max("certificates__number", filter=_cert_q(on))):
-        group = (
-            group_of_agency(officer.external_agency_id)
-            if officer.external_agency_id
-            else OWN_GROUP
-        )
-        rows.append((officer.pk, officer.cert, group))
-    return rows
-
-
-def _cert_q(on: datetime.date) -> Q:
-    return Q(
-        certificates__status="valid",
-        certificates__valid_from__lte=on,
-        certificates__valid_to__gte=on,
-    )
+    ).values_list("officer_id", "officer__external_agency_id", "number")
+    best: dict[int, tuple[str, str]] = {}
+    for officer_id, agency_id, number in certificates:
+        current = best.get(officer_id)
+        if current is None or number > current[0]:
+            group = group_of_agency(agency_id) if agency_id else OWN_GROUP
+            best[officer_id] = (number, group)
+    return [(pk, number, group) for pk, (number, group) in sorted(best.items())]
 
 
 def pair_rows(task: InspectionTask, officer_ids: list[int]) -> list[tuple[str, int, int]]:
@@ -178,13 +225,61 @@ def pair_rows(task: InspectionTask, officer_ids: list[int]) -> list[tuple[str, i
     return rows
 
 
-def freeze(task: InspectionTask, params: draw.DrawParams) -> Frozen:
+def freeze(
+    task: InspectionTask, params: draw.DrawParams, *, on_progress: Progress | None = None
+) -> Frozen:
     """Read everything the draw depends on, as of now, into canonical texts."""
-    pool = draw.pool_parse(pool_text(task))
+    if on_progress:
+        on_progress("pool", 0, 3)
+    pool = pool_freeze(task)
+    if on_progress:
+        on_progress("officers", 1, 3)
+    packed = _in_background(zlib.compress, pool.data, 1)  # zlib lets go of the GIL
     staff = officers_rows(task)
     officers = draw.officers_from_rows(staff)
     pairs = draw.pairs_from_rows(pair_rows(task, [row[0] for row in staff]))
-    return Frozen(pool, officers, pairs, params, params.to_bytes())
+    if on_progress:
+        on_progress("snapshot", 2, 3)
+    return Frozen(pool, officers, pairs, params, params.to_bytes(), packed)
+
+
+def _in_background(fn: Callable[..., bytes], *args: Any) -> Callable[[], bytes]:
+    """Start ``fn(*args)`` in a thread; the returned callable waits for its result."""
+    result: list[bytes] = []
+    thread = threading.Thread(target=lambda: result.append(fn(*args)), daemon=True)
+    thread.start()
+
+    def wait() -> bytes:
+        thread.join()
+        if not result:
+            raise RuntimeError("compressing the pool failed")
+        return result[0]
+
+    return wait
+
+
+def _columns_pack(pool: draw.Pool) -> bytes:
+    """The parsed pool, compact: id gaps (mostly 1), strata, eligibility, zlib'd."""
+    gaps = np.diff(pool.ids, prepend=np.int64(0))
+    raw = b"".join(
+        (
+            gaps.astype("<i8").tobytes(),
+            pool.strata.astype(np.int8).tobytes(),
+            pool.eligible.astype(np.uint8).tobytes(),
+        )
+    )
+    return zlib.compress(raw, 1)
+
+
+def _columns_unpack(packed: bytes) -> draw.Pool:
+    raw = zlib.decompress(packed)
+    n = len(raw) // 10
+    return draw.Pool(
+        ids=np.cumsum(np.frombuffer(raw, "<i8", n), dtype=np.int64),
+        strata=np.frombuffer(raw, np.int8, n, 8 * n).copy(),
+        eligible=np.frombuffer(raw, np.uint8, n, 9 * n).astype(np.bool_),
+        data=b"",
+    )
 
 
 def snapshot_save(task: InspectionTask, frozen: Frozen) -> DrawSnapshot:
@@ -193,25 +288,35 @@ def snapshot_save(task: InspectionTask, frozen: Frozen) -> DrawSnapshot:
 
     return DrawSnapshot.objects.create(
         task=task,
-        pool=pack(frozen.pool.data),
+        pool=frozen.pool_packed() if frozen.pool_packed else pack(frozen.pool.data),
         officers=pack(frozen.officers.data),
         pairs=pack(frozen.pairs.data),
         params=pack(frozen.params_bytes),
         compressed=True,
+        columns=_columns_pack(frozen.pool),
     )
 
 
-def snapshot_load(task: InspectionTask) -> Frozen:
-    """Read the frozen texts back (exactly the committed bytes)."""
-    snap = DrawSnapshot.objects.get(task=task)
+def snapshot_load(task: InspectionTask, *, text: bool = True) -> Frozen:
+    """Read the frozen texts back (exactly the committed bytes).
+
+    With ``text=False`` the pool comes from its parsed columns, without its
+    text (``pool.data`` is empty): what the draw needs, not a receipt.
+    """
+    query = DrawSnapshot.objects.filter(task=task)
+    if not text:
+        query = query.defer("pool")
+    snap = query.get()
 
     def unpack(data: bytes | memoryview) -> bytes:
         raw = bytes(data)
         return zlib.decompress(raw) if snap.compressed else raw
 
+    columns = bytes(snap.columns or b"")
+    pool = _columns_unpack(columns) if columns and not text else draw.pool_parse(unpack(snap.pool))
     params_bytes = unpack(snap.params)
     return Frozen(
-        pool=draw.pool_parse(unpack(snap.pool)),
+        pool=pool,
         officers=draw.officers_parse(unpack(snap.officers)),
         pairs=draw.pairs_parse(unpack(snap.pairs)),
         params=draw.params_parse(params_bytes),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.inspections import views
+from fazhi.inspections import views, views_rules
 
 app_name = "inspections"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/new/", views.task_create, name="task_create"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/progress/", views.task_progress, name="task_progress"),
     path("tasks/<int:pk>/receipt.json", views.task_receipt, name="task_receipt"),
+    path("ratios/", views_rules.matrix_page, name="ratio_matrix"),
     path("verify_draw.py", views.verifier_download, name="verifier"),
 ]

@@ -19,19 +19,22 @@ from fazhi.core.errors import DomainError
 from fazhi.core.listing import paginate
 from fazhi.core.policy import allowed, view_requires
 from fazhi.core.workflow import available_actions, clocks_for
-from fazhi.inspections import drawing, forms, selectors, services, workflow
+from fazhi.inspections import drawing, forms, jobs, plan_export, selectors, services, workflow
 from fazhi.inspections.choices import (
     CheckResult,
     InspectionSource,
     InspectionState,
     ItemKind,
     PlanState,
+    RunState,
     Sample,
     TaskState,
 )
 from fazhi.inspections.models import Finding
 from fazhi.laws.models import Article
 from fazhi.registry.models import Entity, ExternalAgency, Officer
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -138,6 +141,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 group = get_object_or_404(plan.groups, pk=_int(request.POST["remove_group"]))
                 services.plan_group_remove(actor=_actor(request), group=group)
                 return redirect("inspections:plan_detail", pk=pk)
+            elif "docx" in request.POST:
+                document = plan_export.plan_docx(actor=_actor(request), plan=plan)
+                return redirect("core:attachment_download", document.attachment_id)
             elif "action" in request.POST:
                 data = {}
                 if request.POST.get("opinion"):
@@ -149,8 +155,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("inspections:plan_detail", pk=pk)
         except DomainError as exc:
             _fail(request, exc)
+    if request.GET.get("export") == "xlsx":
+        response = HttpResponse(plan_export.plan_xlsx(plan), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.xlsx"'
+        return response
     context = {
         "plan": plan,
+        "documents": documents_for(plan),
         "groups": plan.groups.all(),
         "capacity": services.plan_capacity(plan),
         "actions": available_actions(plan, actor=_actor(request), workflow=workflow.PLAN),
@@ -224,9 +235,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         step = request.POST.get("step")
         try:
-            if step == "commit":
-                services.task_commit(actor=_actor(request), task=task)
-                messages.success(request, _("The commitment is published."))
+            if step in ("commit", "draw"):
+                _task_step(request, task, step)
             elif step == "seed" and seed_form.is_valid():
                 services.task_seed(
                     actor=_actor(request),
@@ -234,9 +244,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     announced=seed_form.cleaned_data["announced"],
                     nonces=seed_form.nonce_list(),
                 )
-            elif step == "draw":
-                services.task_draw(actor=_actor(request), task=task)
-                messages.success(request, _("The draw is done; download the receipt to verify."))
             elif step == "replace" and replace_form.is_valid():
                 services.task_replace(actor=_actor(request), task=task, event=replace_form.event())
                 messages.success(request, _("The replacement is recorded on the receipt."))
@@ -265,8 +272,37 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_commit": allowed(request.user, "inspections.commit_inspectiontask", unit=task.unit),
         "may_draw": allowed(request.user, "inspections.draw_inspectiontask", unit=task.unit),
         "planned": task.inspections.count(),
+        "run": jobs.latest_run(task),
+        "stages": jobs.STAGE_LABELS,
     }
     return render(request, "inspections/task_detail.html", context)
+
+
+def _task_step(request: HttpRequest, task: Any, step: str) -> None:
+    """Commit or draw: at once for a small pool, in the background for a big one."""
+    task = jobs.task_step_start(actor=_actor(request), task=task, step=step)
+    run = jobs.latest_run(task)
+    if run is not None and run.state in (RunState.QUEUED, RunState.RUNNING):
+        messages.info(request, _("The pool is big: this runs in the background."))
+    elif step == "commit":
+        messages.success(request, _("The commitment is published."))
+    else:
+        messages.success(request, _("The draw is done; download the receipt to verify."))
+
+
+@view_requires("inspections.view_inspectiontask")
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The background run's progress (polled by the task page); reloads it when done."""
+    task = selectors.task_get(actor=_actor(request), pk=pk)
+    run = jobs.latest_run(task)
+    response = render(
+        request,
+        "inspections/_task_run.html",
+        {"task": task, "run": run, "stages": jobs.STAGE_LABELS},
+    )
+    if run is None or run.state not in (RunState.QUEUED, RunState.RUNNING):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _officer_names(rows: Any) -> dict[int, str]:

@@ -93,7 +93,7 @@ def test_rules_seeded_by_the_migration_give_a_full_matrix(personas: Any) -> None
 
 def test_pool_text_lists_the_scope_with_exclusion_codes(world: dict[str, Any]) -> None:
     task = make_task(world["unit"])
-    text = pool.pool_text(task).decode()
+    text = pool.pool_freeze(task).data.decode()
     lines = {int(line.split("\t")[0]): line for line in text.splitlines()}
     assert set(lines) == {
         world[k].pk for k in ("plain", "blank", "closed", "key", "recent", "old")
@@ -115,7 +115,27 @@ def test_pool_text_equals_the_canonical_text_built_from_the_rows(world: dict[str
         e = world[key]
         exclusion = {"closed": "status", "key": "key_plan", "recent": "recent"}.get(key, "")
         rows.append((e.pk, e.uscc, e.credit_class, e.risk_level, exclusion))
-    assert pool.pool_text(task) == draw.pool_from_rows(sorted(rows)).data
+    assert pool.pool_freeze(task).data == draw.pool_from_rows(sorted(rows)).data
+    assert sorted(pool.pool_text(task).splitlines()) == sorted(
+        draw.pool_from_rows(rows).data.splitlines()
+    )
+
+
+def test_lines_read_in_scan_order_are_put_in_ascending_id(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL returns the lines in the table's physical order, not by id."""
+    task = make_task(world["unit"])
+    canonical = pool.pool_freeze(task)
+    shuffled = b"".join(reversed(canonical.data.splitlines(keepends=True)))
+    monkeypatch.setattr(pool, "pool_text", lambda task: shuffled)
+    again = pool.pool_freeze(task)
+    assert again.data == canonical.data
+    assert again.ids.tolist() == sorted(again.ids.tolist())
+    twice = shuffled + shuffled[: shuffled.index(b"\n") + 1]  # one id twice
+    monkeypatch.setattr(pool, "pool_text", lambda task: twice)
+    with pytest.raises(draw.DrawInputError):
+        pool.pool_freeze(task)
 
 
 def test_officer_pool_holds_only_certified_officers_in_scope(world: dict[str, Any]) -> None:

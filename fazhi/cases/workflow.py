@@ -7,6 +7,10 @@ agency's 目录 require it; after the hearing, so a case that was heard is
 reviewed on the hearing's record) → 集体讨论 (where Art. 57 or the 目录 require
 it) → 决定 (处罚 / 不予处罚 / 移送司法) → 送达 → 执行 → 结案 → 归档.
 
+执行 (Art. 66–73; 行政强制法 Art. 35, 45, 53–54): the rows in
+``execution_workflow.py`` — payment, 延期/分期, 催告, application to the court —
+are shared by both procedures.
+
 简易程序 (summary procedure, Art. 51–52): on the spot, within the Art. 51
 limits (rule data), the party informed first; the decision is handed over at
 once (当场交付), then paid, closed and archived.
@@ -27,6 +31,7 @@ from fazhi.cases import guards as g
 from fazhi.cases import permissions as p
 from fazhi.cases.choices import CaseState as S
 from fazhi.cases.choices import PenaltyKind, RulePurpose
+from fazhi.cases.execution_workflow import EXECUTION, TAKE_BACK
 from fazhi.cases.models import Case
 from fazhi.cases.rules import rule_rows_for, rules_met
 from fazhi.core.workflow import ClockEffect, Transition, Workflow
@@ -325,16 +330,8 @@ ORDINARY = Workflow(
             clocks=(_stop(SERVICE),),
             form=f.ServiceForm,
         ),
-        Transition(
-            name="record_payment",
-            label=_lazy("Record the payment"),
-            sources=(S.SERVED,),
-            target=S.EXECUTED,
-            permission=p.CHANGE,
-            guards=(with_fine,),
-            clocks=(_stop(PAYMENT),),
-            form=f.PaymentForm,
-        ),
+        *EXECUTION,
+        TAKE_BACK,
         Transition(
             name="close",
             label=_lazy("Close the case"),
@@ -392,16 +389,7 @@ SUMMARY = Workflow(
             ),
             form=f.OnSpotForm,
         ),
-        Transition(
-            name="record_payment",
-            label=_lazy("Record the payment"),
-            sources=(S.SERVED,),
-            target=S.EXECUTED,
-            permission=p.CHANGE,
-            guards=(with_fine,),
-            clocks=(_stop(PAYMENT),),
-            form=f.PaymentForm,
-        ),
+        *EXECUTION,
         Transition(
             name="close",
             label=_lazy("Close the case (file copy)"),

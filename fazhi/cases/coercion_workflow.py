@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fazhi.cases import guards as g
 from fazhi.cases import permissions as p
@@ -32,7 +32,6 @@ from fazhi.cases.forms_procedures import (
 from fazhi.cases.forms import ReasonForm, RecordForm
 from fazhi.cases.models_procedures import Coercion
 from fazhi.core.clocks import DeadlineResult, clock_rule_get, deadline_compute
-from fazhi.core.choices import ClockState
 from fazhi.core.workflow import ClockEffect, Transition, Workflow, clocks_for
 
 SEIZURE = "coercion_seizure"
@@ -110,7 +109,7 @@ def extension_problem(*, extended_on: datetime.date | None, reason: str) -> str 
     return None
 
 
-def test_problem(*, kind: str, until: datetime.date | None, today: datetime.date) -> str | None:
+def lab_period_problem(*, kind: str, until: datetime.date | None, today: datetime.date) -> str | None:
     """The testing must be named and its period stated (Art. 25 ¶3)."""
     if kind not in TestKind.values:
         return _("Choose detection, inspection, quarantine or technical appraisal (Art. 25).")
@@ -147,20 +146,23 @@ def guard_not_expired(coercion: Coercion, ctx: g.Context) -> str | None:
 
 def guard_extension(coercion: Coercion, ctx: g.Context) -> str | None:
     """Not yet extended; the reason is given (Art. 25)."""
-    return extension_problem(
-        extended_on=coercion.extended_on, reason=str(ctx.data.get("reason", ""))
-    )
+    reason = str(ctx.data.get("reason", "")) if ctx.data else "-"  # listing: the form asks
+    return extension_problem(extended_on=coercion.extended_on, reason=reason)
 
 
 def guard_test(coercion: Coercion, ctx: g.Context) -> str | None:
     """The testing is named and its period stated (Art. 25 ¶3)."""
-    return test_problem(
+    if not ctx.data:
+        return None  # listing the actions: the step's form asks for it
+    return lab_period_problem(
         kind=str(ctx.data.get("test_kind", "")), until=ctx.data.get("until"), today=ctx.today
     )
 
 
 def guard_release_ground(coercion: Coercion, ctx: g.Context) -> str | None:
     """A ground of Art. 28 is given."""
+    if not ctx.data:
+        return None  # listing the actions: the step's form asks for it
     if ctx.data.get("ground") not in ReleaseGround.values:
         return _("Choose the ground for the release (Art. 28).")
     return None
@@ -168,18 +170,12 @@ def guard_release_ground(coercion: Coercion, ctx: g.Context) -> str | None:
 
 def guard_disposal(coercion: Coercion, ctx: g.Context) -> str | None:
     """Confiscation or destruction, with the decision written (Art. 27)."""
+    if not ctx.data:
+        return None  # listing the actions: the step's form asks for it
     if ctx.data.get("disposal") not in DisposalKind.values:
         return _("Choose confiscation or destruction (Art. 27).")
     if not str(ctx.data.get("text", "")).strip():
         return _("Write the decision on the things (Art. 27).")
-    return None
-
-
-def guard_clock_running(coercion: Coercion, ctx: g.Context) -> str | None:
-    """The limit is running (not paused)."""
-    clock = clocks_for(coercion).filter(rule_code=SEIZURE).first()
-    if clock is not None and clock.state != ClockState.RUNNING:
-        return _("The time limit is paused for testing: record the end of the testing first.")
     return None
 
 
@@ -196,7 +192,7 @@ COERCION = Workflow(
     transitions=(
         Transition(
             name="approve",
-            label=_lazy("Approve and carry out the measure"),
+            label=gettext_lazy("Approve and carry out the measure"),
             sources=(S.PROPOSED,),
             target=S.IN_FORCE,
             permission=p.DECIDE,
@@ -205,7 +201,7 @@ COERCION = Workflow(
         ),
         Transition(
             name="refuse",
-            label=_lazy("Do not approve the measure"),
+            label=gettext_lazy("Do not approve the measure"),
             sources=(S.PROPOSED,),
             target=S.REFUSED,
             permission=p.DECIDE,
@@ -214,16 +210,16 @@ COERCION = Workflow(
         ),
         Transition(
             name="extend",
-            label=_lazy("Extend the measure (once, by approval)"),
+            label=gettext_lazy("Extend the measure (once, by approval)"),
             sources=(S.IN_FORCE,),
             target=S.IN_FORCE,
             permission=p.DECIDE,
-            guards=(guard_not_expired, guard_clock_running, guard_extension),
+            guards=(guard_not_expired, guard_extension),
             form=CoercionExtendForm,
         ),
         Transition(
             name="start_test",
-            label=_lazy("Send for testing or appraisal (limit paused)"),
+            label=gettext_lazy("Send for testing or appraisal (limit paused)"),
             sources=(S.IN_FORCE,),
             target=S.TESTING,
             permission=p.CHANGE,
@@ -233,7 +229,7 @@ COERCION = Workflow(
         ),
         Transition(
             name="end_test",
-            label=_lazy("Record the test result (limit resumes)"),
+            label=gettext_lazy("Record the test result (limit resumes)"),
             sources=(S.TESTING,),
             target=S.IN_FORCE,
             permission=p.CHANGE,
@@ -243,7 +239,7 @@ COERCION = Workflow(
         ),
         Transition(
             name="release",
-            label=_lazy("Release the measure"),
+            label=gettext_lazy("Release the measure"),
             sources=(S.IN_FORCE, S.TESTING),
             target=S.RELEASED,
             permission=p.DECIDE,
@@ -253,11 +249,11 @@ COERCION = Workflow(
         ),
         Transition(
             name="dispose",
-            label=_lazy("Confiscate or destroy"),
+            label=gettext_lazy("Confiscate or destroy"),
             sources=(S.IN_FORCE,),
             target=S.DISPOSED,
             permission=p.DECIDE,
-            guards=(guard_not_expired, guard_clock_running, guard_disposal),
+            guards=(guard_not_expired, guard_disposal),
             clocks=(_effect("stop"),),
             form=CoercionDisposeForm,
         ),

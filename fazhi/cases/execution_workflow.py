@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fazhi.cases import execution as x
 from fazhi.cases import guards as g
@@ -210,7 +210,7 @@ PAID_FROM = (S.SERVED, S.DEMANDED, S.COURT)
 EXECUTION = (
     Transition(
         name="approve_deferral",
-        label=_lazy("Approve deferred or instalment payment"),
+        label=gettext_lazy("Approve deferred or instalment payment"),
         sources=(S.SERVED,),
         target=S.SERVED,
         permission=p.DECIDE,
@@ -219,7 +219,7 @@ EXECUTION = (
     ),
     Transition(
         name="record_instalment",
-        label=_lazy("Record a part payment"),
+        label=gettext_lazy("Record a part payment"),
         sources=(S.SERVED,),
         target=S.SERVED,
         permission=p.CHANGE,
@@ -228,7 +228,7 @@ EXECUTION = (
     ),
     Transition(
         name="record_payment",
-        label=_lazy("Record the payment"),
+        label=gettext_lazy("Record the payment"),
         sources=PAID_FROM,
         target=S.EXECUTED,
         permission=p.CHANGE,
@@ -238,7 +238,7 @@ EXECUTION = (
     ),
     Transition(
         name="send_demand",
-        label=_lazy("Serve a demand to perform"),
+        label=gettext_lazy("Serve a demand to perform"),
         sources=(S.SERVED,),
         target=S.DEMANDED,
         permission=p.CHANGE,
@@ -248,7 +248,7 @@ EXECUTION = (
     ),
     Transition(
         name="apply_court",
-        label=_lazy("Apply to the court for enforcement"),
+        label=gettext_lazy("Apply to the court for enforcement"),
         sources=(S.DEMANDED,),
         target=S.COURT,
         permission=p.DECIDE,
@@ -260,7 +260,7 @@ EXECUTION = (
 
 TAKE_BACK = Transition(
     name="take_back",
-    label=_lazy("Resume the case (referral not accepted)"),
+    label=gettext_lazy("Resume the case (referral not accepted)"),
     sources=(S.REFERRED,),
     target=S.INVESTIGATING,
     permission=p.DECIDE,

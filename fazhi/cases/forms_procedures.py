@@ -33,7 +33,7 @@ def _money(label: Any, required: bool = True) -> forms.DecimalField:
 class CoercionForm(forms.Form):
     """The report asking the head to approve a measure (Art. 18(1))."""
 
-    kind = forms.ChoiceField(label=_("Measure"), choices=CoercionKind.choices)
+    kind = forms.ChoiceField(label=_("Coercive measure"), choices=CoercionKind.choices)
     items = forms.CharField(
         label=_("Places, facilities or things (name, quantity)"), widget=_TEXT
     )

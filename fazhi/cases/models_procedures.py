@@ -25,7 +25,7 @@ class Coercion(models.Model):
     """查封、扣押 — a coercive measure on places, facilities or things of a case."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="coercions")
-    kind = models.CharField(_("measure"), max_length=10, choices=CoercionKind.choices)
+    kind = models.CharField(_("coercive measure"), max_length=10, choices=CoercionKind.choices)
     state = models.CharField(
         _("state"), max_length=20, choices=CoercionState.choices, default=CoercionState.PROPOSED
     )

@@ -14,7 +14,7 @@ Each limit is a ``ClockRule`` (``crime_referral_*``) quoting its article.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fazhi.cases import guards as g
 from fazhi.cases import permissions as p
@@ -85,6 +85,8 @@ def guard_referable(referral: CrimeReferral, ctx: g.Context) -> str | None:
 
 def guard_receiver(referral: CrimeReferral, ctx: g.Context) -> str | None:
     """The receiving public security organ is named."""
+    if not ctx.data:
+        return None  # listing the actions: the step's form asks for it
     if not str(ctx.data.get("receiver", "")).strip():
         return _("Name the public security organ at the same level (Art. 5).")
     return None
@@ -99,7 +101,7 @@ REFERRAL = Workflow(
     transitions=(
         Transition(
             name="report",
-            label=_lazy("Submit the report for approval"),
+            label=gettext_lazy("Submit the report for approval"),
             sources=(S.DRAFT,),
             target=S.REPORTED,
             permission=p.CHANGE,
@@ -108,7 +110,7 @@ REFERRAL = Workflow(
         ),
         Transition(
             name="approve",
-            label=_lazy("Approve the referral"),
+            label=gettext_lazy("Approve the referral"),
             sources=(S.REPORTED,),
             target=S.APPROVED,
             permission=p.DECIDE,
@@ -117,7 +119,7 @@ REFERRAL = Workflow(
         ),
         Transition(
             name="refuse",
-            label=_lazy("Do not approve the referral"),
+            label=gettext_lazy("Do not approve the referral"),
             sources=(S.REPORTED,),
             target=S.REFUSED,
             permission=p.DECIDE,
@@ -127,7 +129,7 @@ REFERRAL = Workflow(
         ),
         Transition(
             name="refer",
-            label=_lazy("Refer to the public security organ"),
+            label=gettext_lazy("Refer to the public security organ"),
             sources=(S.APPROVED,),
             target=S.REFERRED,
             permission=p.DECIDE,
@@ -137,7 +139,7 @@ REFERRAL = Workflow(
         ),
         Transition(
             name="accept",
-            label=_lazy("Record: case opened by the public security organ"),
+            label=gettext_lazy("Record: case opened by the public security organ"),
             sources=(S.REFERRED,),
             target=S.ACCEPTED,
             permission=p.CHANGE,
@@ -147,7 +149,7 @@ REFERRAL = Workflow(
         ),
         Transition(
             name="reject",
-            label=_lazy("Record: not opened by the public security organ"),
+            label=gettext_lazy("Record: not opened by the public security organ"),
             sources=(S.REFERRED,),
             target=S.NOT_ACCEPTED,
             permission=p.CHANGE,
@@ -157,7 +159,7 @@ REFERRAL = Workflow(
         ),
         Transition(
             name="hand_over",
-            label=_lazy("Hand over the things and materials"),
+            label=gettext_lazy("Hand over the things and materials"),
             sources=(S.ACCEPTED,),
             target=S.HANDED_OVER,
             permission=p.CHANGE,

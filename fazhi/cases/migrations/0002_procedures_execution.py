@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             name='Coercion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('seal', 'Sealing up (查封)'), ('seize', 'Seizure (扣押)')], max_length=10, verbose_name='measure')),
+                ('kind', models.CharField(choices=[('seal', 'Sealing up (查封)'), ('seize', 'Seizure (扣押)')], max_length=10, verbose_name='coercive measure')),
                 ('state', models.CharField(choices=[('proposed', 'Awaiting approval'), ('refused', 'Not approved'), ('in_force', 'In force'), ('testing', 'Paused for testing or appraisal'), ('released', 'Released'), ('disposed', 'Disposed of')], default='proposed', max_length=20, verbose_name='state')),
                 ('items', models.TextField(help_text='Name and quantity of each (the list).', verbose_name='places, facilities or things')),
                 ('reason', models.TextField(verbose_name='reason')),

@@ -135,7 +135,7 @@ def _execution_context(case: Case, on: datetime.date) -> dict[str, Any]:
         "surcharge_basis": "；".join(computed.lines) if computed and computed.lines else "",
         "demand_period": _rule_period("enforcement_demand", on),
         "applied_on": datetime.date.fromisoformat(plan.data["applied_on"]) if plan else on,
-        "deferral_kind": str(DeferralKind(plan.data["kind"]).label) if plan else "",
+        "deferral_kind": str(DeferralKind(plan.data["deferral_kind"]).label) if plan else "",
         "deferral_reason": plan.text if plan else "",
         "schedule_text": "；".join(f"{r['due']}前缴纳{r['amount']}元" for r in schedule),
         "outcome_text": " ".join(

@@ -61,7 +61,7 @@ def _apply_deferral(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
         actor,
         _day(data),
         str(data.get("reason", "")).strip(),
-        kind=str(data["kind"]),
+        deferral_kind=str(data["kind"]),
         applied_on=str(data["applied_on"]),
         schedule=rows,
         due_before=before.isoformat() if before else None,

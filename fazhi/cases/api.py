@@ -193,3 +193,8 @@ def case_extend(request: HttpRequest, case_id: Id, payload: ExtendIn) -> Any:
         actor=_actor(request), case=case, days=payload.days, reason=payload.reason
     )
     return _detail(request, case)
+
+
+from fazhi.cases.api_procedures import router as _procedures  # noqa: E402
+
+router.add_router("", _procedures)

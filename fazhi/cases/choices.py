@@ -23,6 +23,8 @@ class CaseState(models.TextChoices):
     DECIDED = "decided", _("Decided")
     REFERRED = "referred", _("Referred to judicial organs")
     SERVED = "served", _("Served")
+    DEMANDED = "demanded", _("Demand to perform served")
+    COURT = "court", _("Court enforcement applied for")
     EXECUTED = "executed", _("Executed")
     CLOSED = "closed", _("Closed")
     ARCHIVED = "archived", _("Archived")
@@ -79,6 +81,11 @@ class EventKind(models.TextChoices):
     SERVICE = "service", _("Service")
     PAYMENT = "payment", _("Payment of the fine")
     AMOUNT = "amount", _("Fine amount")
+    DEFERRAL = "deferral", _("Deferred or instalment payment")
+    DEMAND = "demand", _("Demand to perform")
+    COURT = "court", _("Application for court enforcement")
+    COERCION = "coercion", _("Sealing up or seizure")
+    REFERRAL = "referral", _("Referral of a suspected crime")
 
 
 class RulePurpose(models.TextChoices):
@@ -88,6 +95,7 @@ class RulePurpose(models.TextChoices):
     LEGAL_REVIEW = "legal_review", _("Legal review of a major decision")
     COLLECTIVE_DISCUSSION = "collective_discussion", _("Collective discussion by the leadership")
     SUMMARY_LIMIT = "summary_limit", _("Summary procedure limit")
+    LATE_PAYMENT = "late_payment", _("Additional fine for late payment")
 
 
 class RuleCondition(models.TextChoices):
@@ -96,6 +104,8 @@ class RuleCondition(models.TextChoices):
     PENALTY_KIND = "penalty_kind", _("Penalty kind")
     CASE_FLAG = "case_flag", _("Case circumstance")
     FINE_AT_MOST = "fine_at_most", _("Fine at most")
+    DAILY_PERCENT = "daily_percent", _("Percent of the fine per day")
+    CAP_PERCENT = "cap_percent", _("At most this percent of the fine")
 
 
 class CaseFlag(models.TextChoices):
@@ -106,3 +116,63 @@ class CaseFlag(models.TextChoices):
     COMPLEX = "complex", _("Difficult or complex case with several legal relationships")
     CRIME_SUSPECTED = "crime_suspected", _("Crime suspected")
     SERIOUS = "serious", _("Complex circumstances or a major violation")
+
+
+class CoercionKind(models.TextChoices):
+    """行政强制法 Art. 9(2): the two measures on places, facilities and things."""
+
+    SEAL = "seal", _("Sealing up (查封)")
+    SEIZE = "seize", _("Seizure (扣押)")
+
+
+class CoercionState(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting approval")
+    REFUSED = "refused", _("Not approved")
+    IN_FORCE = "in_force", _("In force")
+    TESTING = "testing", _("Paused for testing or appraisal")
+    RELEASED = "released", _("Released")
+    DISPOSED = "disposed", _("Disposed of")
+
+
+class TestKind(models.TextChoices):
+    """行政强制法 Art. 25 ¶3: periods not counted in the seizure limit."""
+
+    DETECTION = "detection", _("Detection (检测)")
+    INSPECTION = "inspection", _("Inspection (检验)")
+    QUARANTINE = "quarantine", _("Quarantine (检疫)")
+    APPRAISAL = "appraisal", _("Technical appraisal (技术鉴定)")
+
+
+class ReleaseGround(models.TextChoices):
+    """行政强制法 Art. 28 ¶1: the grounds for releasing a seizure."""
+
+    NO_VIOLATION = "no_violation", _("The party committed no violation")
+    UNRELATED = "unrelated", _("The things are unrelated to the violation")
+    DECIDED = "decided", _("The violation has been decided; no longer needed")
+    EXPIRED = "expired", _("The time limit has expired")
+    OTHER = "other", _("No longer needed for another reason")
+
+
+class DisposalKind(models.TextChoices):
+    """行政强制法 Art. 27: confiscation or destruction of illegal property."""
+
+    CONFISCATE = "confiscate", _("Confiscation")
+    DESTROY = "destroy", _("Destruction")
+
+
+class ReferralState(models.TextChoices):
+    DRAFT = "draft", _("Report being written")
+    REPORTED = "reported", _("Report awaiting approval")
+    REFUSED = "refused", _("Referral not approved")
+    APPROVED = "approved", _("Referral approved")
+    REFERRED = "referred", _("Referred to the public security organ")
+    ACCEPTED = "accepted", _("Accepted (case opened)")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    HANDED_OVER = "handed_over", _("Things and materials handed over")
+
+
+class DeferralKind(models.TextChoices):
+    """行政处罚法 Art. 66 ¶2."""
+
+    DEFER = "defer", _("Deferred payment")
+    INSTALMENTS = "instalments", _("Payment in instalments")

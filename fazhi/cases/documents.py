@@ -32,6 +32,11 @@ DOCUMENTS: dict[str, tuple[str, str | None]] = {
     "decide": ("penalty_decision", "penalty_decision"),
     "decide_on_spot": ("penalty_decision", "penalty_summary"),
     "warn_on_spot": ("penalty_decision", "penalty_summary"),
+    "serve": ("service_receipt", None),
+    "serve_no_fine": ("service_receipt", None),
+    "approve_deferral": ("payment_deferral", "payment_deferral"),
+    "send_demand": ("enforcement_demand", "enforcement_demand"),
+    "close": ("case_closing", None),
 }
 
 
@@ -96,6 +101,49 @@ def case_context(case: Case, *, actor: Actor, on: datetime.date) -> dict[str, An
         "payment_period": _rule_period("penalty_payment", on),
         "reconsideration_period": _rule_period("reconsideration_application", on),
         "litigation_period": _rule_period("litigation_filing", on),
+        "on": on,
+        **_execution_context(case, on),
+    }
+
+
+def _execution_context(case: Case, on: datetime.date) -> dict[str, Any]:
+    """What the 送达回证, 催告书, 延期（分期）批准书 and 结案审批表 print."""
+    from fazhi.cases.choices import DeferralKind, EventKind
+    from fazhi.cases.execution import deferral, surcharge_on
+    from fazhi.cases.execution_workflow import owed_on
+    from fazhi.core.documents import documents_for
+
+    decision = (
+        documents_for(case)
+        .filter(template__code="penalty_decision")
+        .order_by("-pk")
+        .values_list("number", flat=True)
+        .first()
+    )
+    service = case.events.filter(kind=EventKind.SERVICE).order_by("pk").last()
+    fine_owed, surcharge = owed_on(case, on) if case.fine else (0, 0)
+    computed = surcharge_on(case, on) if case.fine else None
+    plan = deferral(case)
+    schedule = plan.data.get("schedule", []) if plan else []
+    paid = case.events.filter(kind=EventKind.PAYMENT).order_by("pk")
+    return {
+        "decision_number": decision or "",
+        "service_method": service.text if service else "",
+        "served_on": case.served_on or on,
+        "fine_owed": fine_owed,
+        "surcharge": surcharge,
+        "surcharge_basis": "；".join(computed.lines) if computed and computed.lines else "",
+        "demand_period": _rule_period("enforcement_demand", on),
+        "applied_on": datetime.date.fromisoformat(plan.data["applied_on"]) if plan else on,
+        "deferral_kind": str(DeferralKind(plan.data["deferral_kind"]).label) if plan else "",
+        "deferral_reason": plan.text if plan else "",
+        "schedule_text": "；".join(f"{r['due']}前缴纳{r['amount']}元" for r in schedule),
+        "outcome_text": " ".join(
+            x for x in (str(case.get_decision_kind_display()), penalty_text(case)) if x
+        ),
+        "execution_text": "；".join(
+            f"{e.occurred_on}缴纳{e.data.get('amount') or e.data.get('fine')}元" for e in paid
+        ),
     }
 
 

@@ -88,11 +88,6 @@ class ServiceForm(forms.Form):
     method = forms.CharField(label=_("Method of service"), max_length=60)
 
 
-class PaymentForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=_DATE)
-    receipt = forms.CharField(label=_("Receipt number"), max_length=60, required=False)
-
-
 class OnSpotForm(forms.Form):
     """简易程序: the penalty decided on the spot, after informing the party (Art. 52)."""
 

@@ -441,12 +441,16 @@ def guard_summary_notice(case: Case, ctx: Context) -> str | None:
 
 def guard_education(case: Case, ctx: Context) -> str | None:
     """Where no penalty is imposed the party must be educated (Art. 33 ¶3)."""
+    if not ctx.data:
+        return None  # listing the actions: the step's form asks for it
     if not str(ctx.data.get("education", "")).strip():
         return _("Record how the party was educated (Art. 33).")
     return None
 
 
 def guard_reason(case: Case, ctx: Context) -> str | None:
+    if not ctx.data:
+        return None  # listing the actions: the step's form asks for it
     if not str(ctx.data.get("reason", "")).strip():
         return _("Give the reason.")
     return None
@@ -473,6 +477,8 @@ def guard_served(case: Case, ctx: Context) -> str | None:
 
 def guard_record(case: Case, ctx: Context) -> str | None:
     """A record (transcript, opinion, minutes) must be written."""
+    if not ctx.data:
+        return None  # listing the actions: the step's form asks for it
     if not str(ctx.data.get("text", "")).strip():
         return _("Write the record: what was said, found or concluded.")
     return None

@@ -315,3 +315,16 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+from fazhi.cases.models_procedures import Coercion, CrimeReferral  # noqa: E402
+
+__all__ = [
+    "Case",
+    "CaseEvent",
+    "CaseOfficer",
+    "CaseRule",
+    "CaseViolation",
+    "Coercion",
+    "CrimeReferral",
+]

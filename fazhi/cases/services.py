@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fazhi.cases import execution_services
 from fazhi.cases import permissions as p
 from fazhi.cases.choices import CaseState, DecisionKind, EventKind, OfficerRole
 from fazhi.cases.guards import decimal_or_none, decision_due
@@ -334,18 +335,6 @@ def _apply_serve(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     )
 
 
-def _apply_payment(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-    case.paid_on = data.get("paid_on") or _day(data)
-    _event(
-        case,
-        EventKind.PAYMENT,
-        actor=actor,
-        on=case.paid_on,
-        text=str(data.get("receipt", "")),
-        fine=str(case.fine),
-    )
-
-
 def _apply_close(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     case.closed_on = _day(data)
 
@@ -382,10 +371,10 @@ _APPLY: dict[str, Callable[[Case, Mapping[str, Any], Actor], None]] = {
     "refer": _apply_refer,
     "serve": _apply_serve,
     "serve_no_fine": _apply_serve,
-    "record_payment": _apply_payment,
     "close": _apply_close,
     "decide_on_spot": _apply_on_spot,
     "warn_on_spot": _apply_on_spot,
+    **execution_services.APPLY,
 }
 
 
@@ -410,6 +399,7 @@ def case_transition(*, actor: Actor, case: Case, name: str, **data: Any) -> Case
             **data,
         )
         assert isinstance(fresh, Case)
+        execution_services.after(fresh, name, data)
         documents_after(fresh, name, actor=actor, on=_day(data))
     return fresh
 

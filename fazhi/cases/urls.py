@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.cases import views
+from fazhi.cases import views, views_procedures
 
 app_name = "cases"
 
@@ -16,4 +16,16 @@ urlpatterns = [
     path("<int:pk>/violations/", views.violation_add, name="violation_add"),
     path("<int:pk>/extend/", views.case_extend, name="case_extend"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/coercions/", views_procedures.coercion_add, name="coercion_add"),
+    path(
+        "<int:pk>/coercions/<int:cid>/act/<slug:name>/",
+        views_procedures.coercion_act,
+        name="coercion_act",
+    ),
+    path("<int:pk>/referrals/", views_procedures.referral_add, name="referral_add"),
+    path(
+        "<int:pk>/referrals/<int:rid>/act/<slug:name>/",
+        views_procedures.referral_act,
+        name="referral_act",
+    ),
 ]

@@ -15,6 +15,7 @@ from fazhi.cases import forms, selectors, services
 from fazhi.cases import permissions as p
 from fazhi.cases.choices import CaseState
 from fazhi.cases.discretion import amount_advice
+from fazhi.cases.views_procedures import procedures_context
 from fazhi.cases.workflow import workflow_of
 from fazhi.core.actors import Actor
 from fazhi.core.errors import DomainError
@@ -128,6 +129,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["extension_form"] = forms.ExtensionForm()
     if case.discretion.get("advice"):
         context["decided_advice"] = case.discretion["advice"]
+    context.update(procedures_context(request, case))
     return render(request, "cases/case_detail.html", context)
 
 

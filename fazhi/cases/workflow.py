@@ -7,6 +7,10 @@ agency's 目录 require it; after the hearing, so a case that was heard is
 reviewed on the hearing's record) → 集体讨论 (where Art. 57 or the 目录 require
 it) → 决定 (处罚 / 不予处罚 / 移送司法) → 送达 → 执行 → 结案 → 归档.
 
+执行 (Art. 66–73; 行政强制法 Art. 35, 45, 53–54): the rows in
+``execution_workflow.py`` — payment, 延期/分期, 催告, application to the court —
+are shared by both procedures.
+
 简易程序 (summary procedure, Art. 51–52): on the spot, within the Art. 51
 limits (rule data), the party informed first; the decision is handed over at
 once (当场交付), then paid, closed and archived.
@@ -20,13 +24,14 @@ Read it as a table with ``ORDINARY.table()`` (shown on the procedure page).
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fazhi.cases import forms as f
 from fazhi.cases import guards as g
 from fazhi.cases import permissions as p
 from fazhi.cases.choices import CaseState as S
 from fazhi.cases.choices import PenaltyKind, RulePurpose
+from fazhi.cases.execution_workflow import EXECUTION, TAKE_BACK
 from fazhi.cases.models import Case
 from fazhi.cases.rules import rule_rows_for, rules_met
 from fazhi.core.workflow import ClockEffect, Transition, Workflow
@@ -147,7 +152,7 @@ ORDINARY = Workflow(
     transitions=(
         Transition(
             name="file",
-            label=_lazy("Open the case"),
+            label=gettext_lazy("Open the case"),
             sources=(S.INTAKE,),
             target=S.INVESTIGATING,
             permission=p.FILE,
@@ -156,7 +161,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="decline",
-            label=_lazy("Decline to open"),
+            label=gettext_lazy("Decline to open"),
             sources=(S.INTAKE,),
             target=S.DECLINED,
             permission=p.FILE,
@@ -165,7 +170,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="end_investigation",
-            label=_lazy("End the investigation"),
+            label=gettext_lazy("End the investigation"),
             sources=(S.INVESTIGATING,),
             target=S.REVIEW,
             permission=p.CHANGE,
@@ -173,7 +178,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="give_notice",
-            label=_lazy("Notify (statement and defence)"),
+            label=gettext_lazy("Notify (statement and defence)"),
             sources=(S.REVIEW,),
             target=S.NOTIFIED,
             permission=p.CHANGE,
@@ -182,7 +187,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="give_notice_hearing",
-            label=_lazy("Notify (statement, defence and hearing)"),
+            label=gettext_lazy("Notify (statement, defence and hearing)"),
             sources=(S.REVIEW,),
             target=S.NOTIFIED,
             permission=p.CHANGE,
@@ -191,7 +196,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="request_hearing",
-            label=_lazy("Party asks for a hearing"),
+            label=gettext_lazy("Party asks for a hearing"),
             sources=(S.NOTIFIED,),
             target=S.HEARING,
             permission=p.CHANGE,
@@ -201,7 +206,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="close_statement",
-            label=_lazy("Close the statement and defence"),
+            label=gettext_lazy("Close the statement and defence"),
             sources=(S.NOTIFIED,),
             target=S.PENDING_DECISION,
             permission=p.CHANGE,
@@ -211,7 +216,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="close_statement_no_hearing",
-            label=_lazy("Close the statement (no hearing asked)"),
+            label=gettext_lazy("Close the statement (no hearing asked)"),
             sources=(S.NOTIFIED,),
             target=S.PENDING_DECISION,
             permission=p.CHANGE,
@@ -221,7 +226,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="hold_hearing",
-            label=_lazy("Hold the hearing"),
+            label=gettext_lazy("Hold the hearing"),
             sources=(S.HEARING,),
             target=S.PENDING_DECISION,
             permission=p.CHANGE,
@@ -230,7 +235,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="send_review",
-            label=_lazy("Send for legal review"),
+            label=gettext_lazy("Send for legal review"),
             sources=(S.PENDING_DECISION,),
             target=S.LEGAL_REVIEW,
             permission=p.CHANGE,
@@ -239,7 +244,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="pass_review",
-            label=_lazy("Pass the legal review"),
+            label=gettext_lazy("Pass the legal review"),
             sources=(S.LEGAL_REVIEW,),
             target=S.PENDING_DECISION,
             permission=p.REVIEW,
@@ -249,7 +254,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="return_review",
-            label=_lazy("Return the legal review"),
+            label=gettext_lazy("Return the legal review"),
             sources=(S.LEGAL_REVIEW,),
             target=S.PENDING_DECISION,
             permission=p.REVIEW,
@@ -259,7 +264,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="record_discussion",
-            label=_lazy("Record the collective discussion"),
+            label=gettext_lazy("Record the collective discussion"),
             sources=(S.PENDING_DECISION,),
             target=S.PENDING_DECISION,
             permission=p.DECIDE,
@@ -268,7 +273,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="reopen",
-            label=_lazy("Reopen the investigation"),
+            label=gettext_lazy("Reopen the investigation"),
             sources=(S.PENDING_DECISION,),
             target=S.INVESTIGATING,
             permission=p.DECIDE,
@@ -277,7 +282,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="decide",
-            label=_lazy("Decide the penalty"),
+            label=gettext_lazy("Decide the penalty"),
             sources=(S.PENDING_DECISION,),
             target=S.DECIDED,
             permission=p.DECIDE,
@@ -287,7 +292,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="decide_no_penalty",
-            label=_lazy("Decide no penalty"),
+            label=gettext_lazy("Decide no penalty"),
             sources=(S.REVIEW, S.PENDING_DECISION),
             target=S.DECIDED,
             permission=p.DECIDE,
@@ -297,7 +302,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="refer",
-            label=_lazy("Refer to judicial organs"),
+            label=gettext_lazy("Refer to judicial organs"),
             sources=(S.INVESTIGATING, S.REVIEW, S.PENDING_DECISION),
             target=S.REFERRED,
             permission=p.DECIDE,
@@ -307,7 +312,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="serve",
-            label=_lazy("Serve the decision"),
+            label=gettext_lazy("Serve the decision"),
             sources=(S.DECIDED,),
             target=S.SERVED,
             permission=p.CHANGE,
@@ -317,7 +322,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="serve_no_fine",
-            label=_lazy("Serve the decision (no fine)"),
+            label=gettext_lazy("Serve the decision (no fine)"),
             sources=(S.DECIDED,),
             target=S.SERVED,
             permission=p.CHANGE,
@@ -325,19 +330,11 @@ ORDINARY = Workflow(
             clocks=(_stop(SERVICE),),
             form=f.ServiceForm,
         ),
-        Transition(
-            name="record_payment",
-            label=_lazy("Record the payment"),
-            sources=(S.SERVED,),
-            target=S.EXECUTED,
-            permission=p.CHANGE,
-            guards=(with_fine,),
-            clocks=(_stop(PAYMENT),),
-            form=f.PaymentForm,
-        ),
+        *EXECUTION,
+        TAKE_BACK,
         Transition(
             name="close",
-            label=_lazy("Close the case"),
+            label=gettext_lazy("Close the case"),
             sources=(S.SERVED, S.EXECUTED, S.REFERRED),
             target=S.CLOSED,
             permission=p.DECIDE,
@@ -345,7 +342,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="archive",
-            label=_lazy("Archive"),
+            label=gettext_lazy("Archive"),
             sources=(S.CLOSED,),
             target=S.ARCHIVED,
             permission=p.CHANGE,
@@ -361,7 +358,7 @@ SUMMARY = Workflow(
     transitions=(
         Transition(
             name="decide_on_spot",
-            label=_lazy("Fine on the spot"),
+            label=gettext_lazy("Fine on the spot"),
             sources=(S.INTAKE,),
             target=S.SERVED,
             permission=p.CHANGE,
@@ -378,7 +375,7 @@ SUMMARY = Workflow(
         ),
         Transition(
             name="warn_on_spot",
-            label=_lazy("Warn on the spot"),
+            label=gettext_lazy("Warn on the spot"),
             sources=(S.INTAKE,),
             target=S.SERVED,
             permission=p.CHANGE,
@@ -392,19 +389,10 @@ SUMMARY = Workflow(
             ),
             form=f.OnSpotForm,
         ),
-        Transition(
-            name="record_payment",
-            label=_lazy("Record the payment"),
-            sources=(S.SERVED,),
-            target=S.EXECUTED,
-            permission=p.CHANGE,
-            guards=(with_fine,),
-            clocks=(_stop(PAYMENT),),
-            form=f.PaymentForm,
-        ),
+        *EXECUTION,
         Transition(
             name="close",
-            label=_lazy("Close the case (file copy)"),
+            label=gettext_lazy("Close the case (file copy)"),
             sources=(S.SERVED, S.EXECUTED),
             target=S.CLOSED,
             permission=p.CHANGE,
@@ -412,7 +400,7 @@ SUMMARY = Workflow(
         ),
         Transition(
             name="archive",
-            label=_lazy("Archive"),
+            label=gettext_lazy("Archive"),
             sources=(S.CLOSED,),
             target=S.ARCHIVED,
             permission=p.CHANGE,

@@ -288,6 +288,12 @@ ANY_DATA: dict[str, Any] = {
     "served_on": D(2026, 11, 5),
     "paid_on": D(2026, 11, 5),
     "party_informed": True,
+    "kind": "defer",
+    "applied_on": D(2026, 11, 5),
+    "schedule": "2026-12-31",
+    "amount": "100",
+    "court": "x",
+    "no_remedy": True,
 }
 
 

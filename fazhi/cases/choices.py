@@ -79,6 +79,8 @@ class EventKind(models.TextChoices):
     SERVICE = "service", _("Service")
     PAYMENT = "payment", _("Payment of the fine")
     AMOUNT = "amount", _("Fine amount")
+    EVIDENCE = "evidence", _("Evidence attached")
+    ARCHIVE = "archive", _("Case file exported")
 
 
 class RulePurpose(models.TextChoices):

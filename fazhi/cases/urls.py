@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.cases import views
+from fazhi.cases import views, views_records
 
 app_name = "cases"
 
@@ -16,4 +16,17 @@ urlpatterns = [
     path("<int:pk>/violations/", views.violation_add, name="violation_add"),
     path("<int:pk>/extend/", views.case_extend, name="case_extend"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/evidence/", views_records.evidence_add, name="evidence_add"),
+    path(
+        "<int:pk>/evidence/<int:evidence_id>/",
+        views_records.evidence_download,
+        name="evidence_download",
+    ),
+    path("<int:pk>/records/", views_records.record_make, name="record_make"),
+    path("<int:pk>/archives/", views_records.archive_request, name="archive_request"),
+    path(
+        "<int:pk>/archives/<int:archive_id>/",
+        views_records.archive_download,
+        name="archive_download",
+    ),
 ]

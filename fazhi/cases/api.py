@@ -10,13 +10,13 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Body, Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from fazhi.cases import selectors, services
 from fazhi.cases.models import Case
 from fazhi.core.actors import Actor
 from fazhi.core.api_types import Id
 from fazhi.core.models import OrgUnit
+from fazhi.registry.keyset import Cursor, keyset_page, with_count
 from fazhi.registry.models import Entity, Officer
 
 router = Router(tags=["cases"])
@@ -99,6 +99,17 @@ class CaseFilter(Schema):
     q: str = ""
     state: str = ""
     procedure: str = ""
+    cursor: str = Field("", description="next_cursor or prev_cursor of a page.")
+    per_page: int = Field(50, ge=1, le=200)
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+    prev_cursor: str | None
+    count: int | None
+    count_is_estimate: bool
+    count_capped: bool
 
 
 class CaseIn(Schema):
@@ -146,12 +157,23 @@ def _detail(request: HttpRequest, case: Case) -> Case:
     return case
 
 
-@router.get("/cases", response=list[CaseOut])
-@paginate
+@router.get("/cases", response=CasePage)
 def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> Any:
-    return selectors.case_list(
+    """Cases in scope, newest first; follow ``next_cursor`` for more (keyset pages)."""
+    items = selectors.case_list(
         actor=_actor(request), q=filters.q, state=filters.state, procedure=filters.procedure
     )
+    page = with_count(
+        keyset_page(items, cursor=Cursor.parse(filters.cursor), per_page=filters.per_page), items
+    )
+    return {
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "prev_cursor": page.prev_cursor,
+        "count": page.count,
+        "count_is_estimate": page.count_is_estimate,
+        "count_capped": page.count_capped,
+    }
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
@@ -198,3 +220,4 @@ def case_extend(request: HttpRequest, case_id: Id, payload: ExtendIn) -> Any:
 from fazhi.cases.api_procedures import router as _procedures  # noqa: E402
 
 router.add_router("", _procedures)
+from fazhi.cases import api_records  # noqa: E402, F401  (its routes join this router)

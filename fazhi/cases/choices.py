@@ -86,6 +86,8 @@ class EventKind(models.TextChoices):
     COURT = "court", _("Application for court enforcement")
     COERCION = "coercion", _("Sealing up or seizure")
     REFERRAL = "referral", _("Referral of a suspected crime")
+    EVIDENCE = "evidence", _("Evidence attached")
+    ARCHIVE = "archive", _("Case file exported")
 
 
 class RulePurpose(models.TextChoices):

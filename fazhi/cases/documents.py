@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from fazhi.cases.choices import PenaltyKind
+from fazhi.cases.choices import EventKind, PenaltyKind
 from fazhi.cases.models import Case
 from fazhi.core.actors import Actor, actor_label
 from fazhi.core.clocks import clock_rule_get
@@ -37,6 +37,25 @@ DOCUMENTS: dict[str, tuple[str, str | None]] = {
     "approve_deferral": ("payment_deferral", "payment_deferral"),
     "send_demand": ("enforcement_demand", "enforcement_demand"),
     "close": ("case_closing", None),
+}
+
+
+# Records made with a transition, besides the 文书 above: transition → (template,
+# number kind, the kind of the case record whose text it prints).
+RECORDS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
+    "give_notice_hearing": (("hearing_notice", "hearing_notice", ""),),
+    "hold_hearing": (("hearing_record", None, EventKind.HEARING),),
+    "pass_review": (("legal_review_opinion", None, EventKind.LEGAL_REVIEW),),
+    "return_review": (("legal_review_opinion", None, EventKind.LEGAL_REVIEW),),
+    "record_discussion": (("discussion_record", None, EventKind.DISCUSSION),),
+    # 两书同达: the credit-repair notice is served with the decision.
+    "decide": (("credit_repair_notice", "credit_repair_notice", ""),),
+}
+
+# 文书 an officer makes on demand from a written record (and their number kind).
+ON_DEMAND: dict[str, str | None] = {
+    "inquiry_record": None,
+    "evidence_preservation_notice": "evidence_preservation",
 }
 
 
@@ -147,17 +166,90 @@ def _execution_context(case: Case, on: datetime.date) -> dict[str, Any]:
     }
 
 
-def documents_after(case: Case, name: str, *, actor: Actor, on: datetime.date) -> None:
-    """Make the 文书 transition ``name`` produces (same transaction)."""
-    if name not in DOCUMENTS:
-        return
-    code, number_kind = DOCUMENTS[name]
-    document_render(
-        actor=actor,
-        template_code=code,
-        obj=case,
-        unit=case.unit,
-        context=case_context(case, actor=actor, on=on),
-        number_kind=number_kind,
-        on=on,
+def record_context(
+    case: Case, *, actor: Actor, on: datetime.date, text: str = "", subject: str = ""
+) -> dict[str, Any]:
+    """The case's context plus what a record prints: its text, date and conclusion."""
+    context = case_context(case, actor=actor, on=on)
+    review = case.events.filter(kind=EventKind.LEGAL_REVIEW).order_by("-pk").first()
+    flag = case.events.filter(kind=EventKind.AMOUNT).order_by("-pk").first()
+    amount_note = "拟处罚款在裁量基准推荐范围内。"
+    if case.amount_flagged and flag is not None:
+        amount_note = f"拟处罚款超出裁量基准推荐范围，理由：{flag.text}"
+    requested = case.hearing_requested_on
+    context.update(
+        {
+            "text": text,
+            "subject": subject or case.party_name,
+            "made_on": on,
+            "recorder": actor_label(actor),
+            "hearing_requested_on": requested.isoformat() if requested else "",
+            "review_result": (("同意" if review.data.get("passed") else "退回") if review else ""),
+            "amount_note": amount_note,
+        }
     )
+    return context
+
+
+def documents_after(case: Case, name: str, *, actor: Actor, on: datetime.date) -> None:
+    """Make the 文书 and records transition ``name`` produces (same transaction)."""
+    if name in DOCUMENTS:
+        code, number_kind = DOCUMENTS[name]
+        document_render(
+            actor=actor,
+            template_code=code,
+            obj=case,
+            unit=case.unit,
+            context=case_context(case, actor=actor, on=on),
+            number_kind=number_kind,
+            on=on,
+        )
+    for code, number_kind, event_kind in RECORDS.get(name, ()):
+        text = ""
+        if event_kind:
+            event = case.events.filter(kind=event_kind).order_by("-pk").first()
+            text = event.text if event is not None else ""
+        document_render(
+            actor=actor,
+            template_code=code,
+            obj=case,
+            unit=case.unit,
+            context=record_context(case, actor=actor, on=on, text=text),
+            number_kind=number_kind,
+            on=on,
+        )
+
+
+def record_make(*, actor: Actor, case: Case, code: str, text: str, subject: str = "") -> Any:
+    """Make an on-demand 文书 (询问笔录, 先行登记保存证据通知书) from a written record."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from fazhi.cases import permissions as p
+    from fazhi.cases.evidence import READ_ONLY
+    from fazhi.core import policy
+    from fazhi.core.errors import Conflict, DomainError
+    from fazhi.core.locks import lock_row
+
+    policy.require(actor, p.CHANGE, unit=case.unit)
+    if code not in ON_DEMAND:
+        raise DomainError(_("Choose the document to make."), field="code")
+    if not text.strip():
+        raise DomainError(_("Write the record: what was said, found or concluded."), field="text")
+    with transaction.atomic():
+        case = lock_row(case)
+        if case.state in READ_ONLY:
+            raise Conflict(
+                _("The case is %(state)s: it is read-only; add a note to correct the record.")
+                % {"state": case.get_state_display()}
+            )
+        on = timezone.localdate()
+        return document_render(
+            actor=actor,
+            template_code=code,
+            obj=case,
+            unit=case.unit,
+            context=record_context(case, actor=actor, on=on, text=text.strip(), subject=subject),
+            number_kind=ON_DEMAND[code],
+            on=on,
+        )

@@ -257,9 +257,10 @@ def court_problem(
             "may be asked only after that (行政强制法 Art. 53)."
         ) % {"end": _day(remedies_end)}
     if today > window.due:
-        return _(
-            "The period to apply to the court ended on %(due)s (%(source)s)."
-        ) % {"due": _day(window.due), "source": window.rule.source if window.rule else ""}
+        return _("The period to apply to the court ended on %(due)s (%(source)s).") % {
+            "due": _day(window.due),
+            "source": window.rule.source if window.rule else "",
+        }
     return None
 
 

@@ -71,6 +71,16 @@ class DecisionForm(forms.Form):
     )
 
 
+class AmountReasonForm(forms.Form):
+    """Sending to 法制审核: why an intended fine lies outside the recommended range."""
+
+    amount_reason = forms.CharField(
+        label=_("Reason if the fine is outside the recommended range"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class NoPenaltyForm(forms.Form):
     reason = forms.CharField(label=_("Legal ground"), widget=forms.Textarea(attrs={"rows": 2}))
     education = forms.CharField(

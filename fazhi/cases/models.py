@@ -188,6 +188,11 @@ class Case(models.Model):
     fine = _money(_("fine decided"))
     fine_reason = models.TextField(_("reasons for the amount"), blank=True)
     fine_outside_range = models.BooleanField(_("outside the recommended range"), default=False)
+    amount_flagged = models.BooleanField(
+        _("amount flagged to the legal reviewer"),
+        default=False,
+        help_text=_("The amount proposed or decided lies outside the recommended range."),
+    )
     discretion = models.JSONField(_("discretion calculation"), default=dict, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     served_on = models.DateField(_("served on"), null=True, blank=True)
@@ -206,7 +211,7 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("penalty case")
         verbose_name_plural = _("penalty cases")
-        ordering = ["-created_at", "-pk"]
+        ordering = ["-pk"]
         permissions = [
             ("file_case", _("Can approve opening a case")),
             ("review_case", _("Can perform the legal review of a case")),
@@ -218,8 +223,10 @@ class Case(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["unit", "state"], name="case_unit_state"),
+            models.Index(fields=["unit", "state", "-id"], name="case_unit_state_id"),
             models.Index(fields=["-created_at", "-id"], name="case_recent"),
+            # The list pages newest first by id (keyset) within a state.
+            models.Index(fields=["state", "-id"], name="case_state_id"),
         ]
 
     def __str__(self) -> str:
@@ -318,10 +325,13 @@ class CaseEvent(models.Model):
 
 
 from fazhi.cases.models_procedures import Coercion, CrimeReferral  # noqa: E402
+from fazhi.cases.records import CaseArchive, CaseEvidence  # noqa: E402  (registered with the app)
 
 __all__ = [
     "Case",
+    "CaseArchive",
     "CaseEvent",
+    "CaseEvidence",
     "CaseOfficer",
     "CaseRule",
     "CaseViolation",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from fazhi.cases import execution_services
 from fazhi.cases import permissions as p
+from fazhi.cases.amount import apply_send_review, proposal_check
 from fazhi.cases.choices import CaseState, DecisionKind, EventKind, OfficerRole
 from fazhi.cases.guards import decimal_or_none, decision_due
 from fazhi.cases.models import Case, CaseEvent, CaseOfficer, CaseViolation
@@ -288,6 +289,7 @@ def _apply_decide(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     case.fine = decimal_or_none(data.get("fine")) if "fine" in data else case.proposed_fine
     case.fine_reason = str(data.get("fine_reason") or "")
     case.fine_outside_range = bool(data.get("outside_range"))
+    case.amount_flagged = case.fine_outside_range
     case.discretion = {"advice": list(data.get("discretion") or [])}
     case.decided_on = _day(data)
     _event(
@@ -298,6 +300,7 @@ def _apply_decide(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
         text=case.fine_reason,
         fine=str(case.fine) if case.fine is not None else None,
         outside_range=case.fine_outside_range,
+        ranges=[a.get("range") for a in case.discretion["advice"]],
     )
 
 
@@ -364,6 +367,7 @@ _APPLY: dict[str, Callable[[Case, Mapping[str, Any], Actor], None]] = {
     "hold_hearing": _apply_hearing,
     "pass_review": _apply_review(passed=True),
     "return_review": _apply_review(passed=False),
+    "send_review": apply_send_review,
     "record_discussion": _apply_discussion,
     "reopen": _apply_reopen,
     "decide": _apply_decide,
@@ -389,6 +393,8 @@ def case_transition(*, actor: Actor, case: Case, name: str, **data: Any) -> Case
     apply = _APPLY.get(name)
     if name == "decide":
         data = {**data, **_amount_check(actor, case, data)}
+    elif name == "send_review":
+        data = {**data, **proposal_check(actor, case, data)}
     with transaction.atomic():
         fresh = transition(
             case,

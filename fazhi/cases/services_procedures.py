@@ -89,7 +89,15 @@ def coercion_create(
         )
         coercion.full_clean()
         coercion.save()
-        _note(case, EventKind.COERCION, actor, on, coercion.reason, coercion=coercion.pk, step="report")
+        _note(
+            case,
+            EventKind.COERCION,
+            actor,
+            on,
+            coercion.reason,
+            coercion=coercion.pk,
+            step="report",
+        )
         audit_record(
             actor=actor,
             verb="cases.coercion.create",
@@ -249,7 +257,9 @@ def referral_create(
     """专案组's written report, submitted for the head's approval (移送规定 Art. 5)."""
     policy.require(actor, p.CHANGE, unit=case.unit)
     if not crime.strip() or not report.strip():
-        raise DomainError(_("Write the report: the suspected crime and the facts checked (Art. 5)."))
+        raise DomainError(
+            _("Write the report: the suspected crime and the facts checked (Art. 5).")
+        )
     with transaction.atomic():
         referral = CrimeReferral(
             case=case, crime=crime.strip(), report=report.strip(), reported_on=_day(data)

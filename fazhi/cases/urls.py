@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.cases import views, views_procedures
+from fazhi.cases import views, views_procedures, views_records
 
 app_name = "cases"
 
@@ -27,5 +27,18 @@ urlpatterns = [
         "<int:pk>/referrals/<int:rid>/act/<slug:name>/",
         views_procedures.referral_act,
         name="referral_act",
+    ),
+    path("<int:pk>/evidence/", views_records.evidence_add, name="evidence_add"),
+    path(
+        "<int:pk>/evidence/<int:evidence_id>/",
+        views_records.evidence_download,
+        name="evidence_download",
+    ),
+    path("<int:pk>/records/", views_records.record_make, name="record_make"),
+    path("<int:pk>/archives/", views_records.archive_request, name="archive_request"),
+    path(
+        "<int:pk>/archives/<int:archive_id>/",
+        views_records.archive_download,
+        name="archive_download",
     ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -13,15 +14,18 @@ from django.views.decorators.http import require_POST
 
 from fazhi.cases import forms, selectors, services
 from fazhi.cases import permissions as p
+from fazhi.cases.amount import amount_flag
 from fazhi.cases.choices import CaseState
 from fazhi.cases.discretion import amount_advice
 from fazhi.cases.views_procedures import procedures_context
+from fazhi.cases.views_records import records_context
 from fazhi.cases.workflow import workflow_of
 from fazhi.core.actors import Actor
 from fazhi.core.errors import DomainError
 from fazhi.core.listing import paginate
 from fazhi.core.models import OrgUnit
 from fazhi.core.policy import view_requires
+from fazhi.registry.keyset import Cursor, keyset_page, with_count
 from fazhi.registry.models import Entity, Officer
 
 PER_PAGE = 50
@@ -30,6 +34,13 @@ PER_PAGE = 50
 def _actor(request: HttpRequest) -> Actor:
     """The signed-in user (every page here requires a login)."""
     return cast("Actor", request.user)
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("cursor", None)
+    return params.urlencode()
 
 
 @view_requires(p.VIEW)
@@ -42,8 +53,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         state=filters.get("state", ""),
         procedure=filters.get("procedure", ""),
     )
+    page = keyset_page(cases, cursor=Cursor.parse(request.GET.get("cursor")), per_page=PER_PAGE)
+    with_count(page, cases)
     return render(
-        request, "cases/case_list.html", {"form": form} | paginate(request, cases, PER_PAGE)
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "cases": page.items, "querystring": _querystring(request)},
     )
 
 
@@ -117,7 +132,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
         context["violation_form"] = forms.ViolationForm()
-    if case.state == CaseState.PENDING_DECISION:
+    context["amount_flag"] = amount_flag(case)
+    if case.state in (CaseState.PENDING_DECISION, CaseState.LEGAL_REVIEW):
         context["advice"] = amount_advice(actor=_actor(request), case=case)
         if request.user.has_perm(p.DECIDE):
             context["extension_form"] = forms.ExtensionForm()
@@ -127,6 +143,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         CaseState.NOTIFIED,
     ) and request.user.has_perm(p.DECIDE):
         context["extension_form"] = forms.ExtensionForm()
+    context.update(records_context(request, case))
     if case.discretion.get("advice"):
         context["decided_advice"] = case.discretion["advice"]
     context.update(procedures_context(request, case))
@@ -158,61 +175,52 @@ def case_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return redirect("cases:case_detail", pk=case.pk)
 
 
-@require_POST
-@view_requires(p.CHANGE)
-def case_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def _post_form(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Any],
+    service: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    """Validate ``form_class`` from the POST, call ``service`` with it, go back to the case.
+
+    A refusal (a ``DomainError`` other than 403/404) and invalid entries are
+    shown as messages on the case page.
+    """
     case = selectors.case_get(actor=_actor(request), pk=pk)
-    form = forms.ProposalForm(request.POST)
+    form = form_class(request.POST, request.FILES or None)
     if form.is_valid():
         try:
-            services.case_update(actor=_actor(request), case=case, **form.cleaned_data)
+            service(actor=_actor(request), case=case, **form.cleaned_data)
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, done)
     else:
         messages.error(request, _("Check the entries: %(e)s") % {"e": form.errors.as_text()})
     return redirect("cases:case_detail", pk=case.pk)
+
+
+@require_POST
+@view_requires(p.CHANGE)
+def case_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_form(request, pk, forms.ProposalForm, services.case_update, _("Saved."))
 
 
 @require_POST
 @view_requires(p.CHANGE)
 def violation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(actor=_actor(request), pk=pk)
-    form = forms.ViolationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_violation_add(actor=_actor(request), case=case, **form.cleaned_data)
-        except DomainError as exc:
-            if exc.status_code in (403, 404):
-                raise
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Saved."))
-    else:
-        messages.error(request, _("Check the entries: %(e)s") % {"e": form.errors.as_text()})
-    return redirect("cases:case_detail", pk=case.pk)
+    return _post_form(request, pk, forms.ViolationForm, services.case_violation_add, _("Saved."))
 
 
 @require_POST
 @view_requires(p.DECIDE)
 def case_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(actor=_actor(request), pk=pk)
-    form = forms.ExtensionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_extend(actor=_actor(request), case=case, **form.cleaned_data)
-        except DomainError as exc:
-            if exc.status_code in (403, 404):
-                raise
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("The time limit was extended."))
-    else:
-        messages.error(request, _("Check the entries: %(e)s") % {"e": form.errors.as_text()})
-    return redirect("cases:case_detail", pk=case.pk)
+    return _post_form(
+        request, pk, forms.ExtensionForm, services.case_extend, _("The time limit was extended.")
+    )
 
 
 @require_POST
@@ -231,7 +239,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @view_requires(p.VIEW)
 def inbox(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_inbox(actor=_actor(request))
-    return render(request, "cases/inbox.html", paginate(request, cases, PER_PAGE))
+    context = paginate(request, cases, PER_PAGE)
+    return render(request, "cases/inbox.html", context | {"cases": context["page_obj"]})
 
 
 @view_requires(p.VIEW)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from fazhi.cases import forms as f
 from fazhi.cases import guards as g
 from fazhi.cases import permissions as p
+from fazhi.cases.amount import guard_amount_reason
 from fazhi.cases.choices import CaseState as S
 from fazhi.cases.choices import PenaltyKind, RulePurpose
 from fazhi.cases.execution_workflow import EXECUTION, TAKE_BACK
@@ -239,8 +240,9 @@ ORDINARY = Workflow(
             sources=(S.PENDING_DECISION,),
             target=S.LEGAL_REVIEW,
             permission=p.CHANGE,
-            guards=(g.guard_proposal,),
+            guards=(g.guard_proposal, guard_amount_reason),
             clocks=(_start(LEGAL_REVIEW),),
+            form=f.AmountReasonForm,
         ),
         Transition(
             name="pass_review",

@@ -10,171 +10,610 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_seed_clock_rules'),
-        ('registry', '0008_import_if_clean'),
+        ("core", "0002_seed_clock_rules"),
+        ("registry", "0008_import_if_clean"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('procedure', models.CharField(choices=[('ordinary', 'Ordinary procedure'), ('summary', 'Summary procedure')], default='ordinary', max_length=10, verbose_name='procedure')),
-                ('state', models.CharField(choices=[('intake', 'Case intake'), ('declined', 'Not opened'), ('investigating', 'Investigation'), ('review', 'Case review'), ('notified', 'Notified (statement and defence)'), ('hearing', 'Hearing'), ('pending_decision', 'Awaiting decision'), ('legal_review', 'Legal review'), ('decided', 'Decided'), ('referred', 'Referred to judicial organs'), ('served', 'Served'), ('executed', 'Executed'), ('closed', 'Closed'), ('archived', 'Archived')], default='intake', max_length=20, verbose_name='state')),
-                ('number', models.CharField(blank=True, max_length=60, verbose_name='case number')),
-                ('title', models.CharField(max_length=200, verbose_name='cause of action')),
-                ('source', models.CharField(choices=[('inspection', 'Inspection finding'), ('complaint', 'Complaint or report'), ('referral', 'Referral from another agency'), ('assignment', 'Assigned by a higher level'), ('other', 'Other')], max_length=20, verbose_name='case source')),
-                ('source_ref', models.CharField(blank=True, max_length=200, verbose_name='source reference')),
-                ('party_kind', models.CharField(choices=[('person', 'Citizen'), ('organisation', 'Legal person or other organisation')], max_length=20, verbose_name='party kind')),
-                ('party_name', models.CharField(max_length=200, verbose_name='party')),
-                ('party_code', models.CharField(blank=True, help_text='Unified social credit code, or citizen ID number.', max_length=18, verbose_name='party identifier')),
-                ('party_address', models.CharField(blank=True, max_length=255, verbose_name='party address')),
-                ('facts', models.TextField(blank=True, verbose_name='facts')),
-                ('act_ended_on', models.DateField(help_text='The day of the act, or the day a continuing act ended (Art. 36).', verbose_name='violation ended on')),
-                ('discovered_on', models.DateField(verbose_name='discovered on')),
-                ('life_health_harm', models.BooleanField(default=False, help_text='Harmful consequences to life, health or financial safety (Art. 36).', verbose_name='life, health or financial safety harmed')),
-                ('flags', models.JSONField(blank=True, default=list, verbose_name='case circumstances')),
-                ('penalty_kinds', models.JSONField(blank=True, default=list, verbose_name='proposed penalty kinds')),
-                ('proposed_fine', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='proposed fine')),
-                ('confiscation', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='confiscation amount')),
-                ('notice_kinds', models.JSONField(blank=True, default=list, verbose_name='penalty kinds notified')),
-                ('notice_fine', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='fine notified')),
-                ('notice_given_on', models.DateField(blank=True, null=True, verbose_name='notice given on')),
-                ('hearing_offered', models.BooleanField(default=False, verbose_name='hearing offered')),
-                ('hearing_requested_on', models.DateField(blank=True, null=True, verbose_name='hearing requested on')),
-                ('hearing_held_on', models.DateField(blank=True, null=True, verbose_name='hearing held on')),
-                ('statement_closed_on', models.DateField(blank=True, null=True, verbose_name='statement closed on')),
-                ('filed_on', models.DateField(blank=True, null=True, verbose_name='opened on')),
-                ('decision_kind', models.CharField(blank=True, choices=[('penalty', 'Penalty'), ('no_penalty', 'No penalty'), ('referral', 'Referral to judicial organs')], max_length=20, verbose_name='decision')),
-                ('fine', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='fine decided')),
-                ('fine_reason', models.TextField(blank=True, verbose_name='reasons for the amount')),
-                ('fine_outside_range', models.BooleanField(default=False, verbose_name='outside the recommended range')),
-                ('discretion', models.JSONField(blank=True, default=dict, verbose_name='discretion calculation')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('served_on', models.DateField(blank=True, null=True, verbose_name='served on')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='paid on')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.entity', verbose_name='regulated entity')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.orgunit', verbose_name='handling unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.CharField(
+                        choices=[
+                            ("ordinary", "Ordinary procedure"),
+                            ("summary", "Summary procedure"),
+                        ],
+                        default="ordinary",
+                        max_length=10,
+                        verbose_name="procedure",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Case intake"),
+                            ("declined", "Not opened"),
+                            ("investigating", "Investigation"),
+                            ("review", "Case review"),
+                            ("notified", "Notified (statement and defence)"),
+                            ("hearing", "Hearing"),
+                            ("pending_decision", "Awaiting decision"),
+                            ("legal_review", "Legal review"),
+                            ("decided", "Decided"),
+                            ("referred", "Referred to judicial organs"),
+                            ("served", "Served"),
+                            ("executed", "Executed"),
+                            ("closed", "Closed"),
+                            ("archived", "Archived"),
+                        ],
+                        default="intake",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(blank=True, max_length=60, verbose_name="case number"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="cause of action")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("inspection", "Inspection finding"),
+                            ("complaint", "Complaint or report"),
+                            ("referral", "Referral from another agency"),
+                            ("assignment", "Assigned by a higher level"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="case source",
+                    ),
+                ),
+                (
+                    "source_ref",
+                    models.CharField(blank=True, max_length=200, verbose_name="source reference"),
+                ),
+                (
+                    "party_kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Citizen"),
+                            ("organisation", "Legal person or other organisation"),
+                        ],
+                        max_length=20,
+                        verbose_name="party kind",
+                    ),
+                ),
+                ("party_name", models.CharField(max_length=200, verbose_name="party")),
+                (
+                    "party_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Unified social credit code, or citizen ID number.",
+                        max_length=18,
+                        verbose_name="party identifier",
+                    ),
+                ),
+                (
+                    "party_address",
+                    models.CharField(blank=True, max_length=255, verbose_name="party address"),
+                ),
+                ("facts", models.TextField(blank=True, verbose_name="facts")),
+                (
+                    "act_ended_on",
+                    models.DateField(
+                        help_text="The day of the act, or the day a continuing act ended (Art. 36).",
+                        verbose_name="violation ended on",
+                    ),
+                ),
+                ("discovered_on", models.DateField(verbose_name="discovered on")),
+                (
+                    "life_health_harm",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Harmful consequences to life, health or financial safety (Art. 36).",
+                        verbose_name="life, health or financial safety harmed",
+                    ),
+                ),
+                (
+                    "flags",
+                    models.JSONField(blank=True, default=list, verbose_name="case circumstances"),
+                ),
+                (
+                    "penalty_kinds",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="proposed penalty kinds"
+                    ),
+                ),
+                (
+                    "proposed_fine",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="proposed fine",
+                    ),
+                ),
+                (
+                    "confiscation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="confiscation amount",
+                    ),
+                ),
+                (
+                    "notice_kinds",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="penalty kinds notified"
+                    ),
+                ),
+                (
+                    "notice_fine",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="fine notified",
+                    ),
+                ),
+                (
+                    "notice_given_on",
+                    models.DateField(blank=True, null=True, verbose_name="notice given on"),
+                ),
+                (
+                    "hearing_offered",
+                    models.BooleanField(default=False, verbose_name="hearing offered"),
+                ),
+                (
+                    "hearing_requested_on",
+                    models.DateField(blank=True, null=True, verbose_name="hearing requested on"),
+                ),
+                (
+                    "hearing_held_on",
+                    models.DateField(blank=True, null=True, verbose_name="hearing held on"),
+                ),
+                (
+                    "statement_closed_on",
+                    models.DateField(blank=True, null=True, verbose_name="statement closed on"),
+                ),
+                ("filed_on", models.DateField(blank=True, null=True, verbose_name="opened on")),
+                (
+                    "decision_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("penalty", "Penalty"),
+                            ("no_penalty", "No penalty"),
+                            ("referral", "Referral to judicial organs"),
+                        ],
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "fine",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="fine decided",
+                    ),
+                ),
+                (
+                    "fine_reason",
+                    models.TextField(blank=True, verbose_name="reasons for the amount"),
+                ),
+                (
+                    "fine_outside_range",
+                    models.BooleanField(
+                        default=False, verbose_name="outside the recommended range"
+                    ),
+                ),
+                (
+                    "discretion",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="discretion calculation"
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                ("served_on", models.DateField(blank=True, null=True, verbose_name="served on")),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="paid on")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.entity",
+                        verbose_name="regulated entity",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.orgunit",
+                        verbose_name="handling unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'penalty case',
-                'verbose_name_plural': 'penalty cases',
-                'ordering': ['-created_at', '-pk'],
-                'permissions': [('file_case', 'Can approve opening a case'), ('review_case', 'Can perform the legal review of a case'), ('decide_case', 'Can decide a case')],
+                "verbose_name": "penalty case",
+                "verbose_name_plural": "penalty cases",
+                "ordering": ["-created_at", "-pk"],
+                "permissions": [
+                    ("file_case", "Can approve opening a case"),
+                    ("review_case", "Can perform the legal review of a case"),
+                    ("decide_case", "Can decide a case"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('note', 'Note'), ('statement', 'Statement and defence'), ('hearing', 'Hearing'), ('legal_review', 'Legal review'), ('discussion', 'Collective discussion'), ('extension', 'Extension of the time limit'), ('education', 'Education record'), ('service', 'Service'), ('payment', 'Payment of the fine'), ('amount', 'Fine amount')], max_length=20, verbose_name='kind')),
-                ('occurred_on', models.DateField(verbose_name='date')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='by')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("note", "Note"),
+                            ("statement", "Statement and defence"),
+                            ("hearing", "Hearing"),
+                            ("legal_review", "Legal review"),
+                            ("discussion", "Collective discussion"),
+                            ("extension", "Extension of the time limit"),
+                            ("education", "Education record"),
+                            ("service", "Service"),
+                            ("payment", "Payment of the fine"),
+                            ("amount", "Fine amount"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="date")),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="data")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="by")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case record',
-                'verbose_name_plural': 'case records',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "case record",
+                "verbose_name_plural": "case records",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CaseOfficer',
+            name="CaseOfficer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Lead officer'), ('assist', 'Assisting officer')], max_length=10, verbose_name='role')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='officers', to='cases.case')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.officer', verbose_name='officer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Lead officer"), ("assist", "Assisting officer")],
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="officers",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.officer",
+                        verbose_name="officer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case officer',
-                'verbose_name_plural': 'case officers',
-                'ordering': ['role', 'pk'],
+                "verbose_name": "case officer",
+                "verbose_name_plural": "case officers",
+                "ordering": ["role", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CaseRule',
+            name="CaseRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, verbose_name='code')),
-                ('purpose', models.CharField(choices=[('hearing_right', 'Offer of a hearing'), ('legal_review', 'Legal review of a major decision'), ('collective_discussion', 'Collective discussion by the leadership'), ('summary_limit', 'Summary procedure limit')], max_length=30, verbose_name='purpose')),
-                ('condition', models.CharField(choices=[('fine_at_least', 'Fine at least'), ('confiscation_at_least', 'Confiscation at least'), ('penalty_kind', 'Penalty kind'), ('case_flag', 'Case circumstance'), ('fine_at_most', 'Fine at most')], max_length=30, verbose_name='condition')),
-                ('party_kind', models.CharField(blank=True, choices=[('person', 'Citizen'), ('organisation', 'Legal person or other organisation')], max_length=20, verbose_name='party kind')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount (yuan)')),
-                ('inclusive', models.BooleanField(default=True, help_text='以上/以下 include the number itself.', verbose_name='amount included')),
-                ('penalty_kind', models.CharField(blank=True, choices=[('warning', 'Warning'), ('fine', 'Fine'), ('confiscation', 'Confiscation of illegal gains or property'), ('suspension', 'Order to suspend production or business'), ('revocation', 'Revocation of a licence'), ('closure', 'Order to close'), ('restriction', 'Restriction from practice')], max_length=20, verbose_name='penalty kind')),
-                ('flag', models.CharField(blank=True, choices=[('major_public_interest', 'Major public interest involved'), ('hearing_held', 'A hearing was held'), ('complex', 'Difficult or complex case with several legal relationships'), ('crime_suspected', 'Crime suspected'), ('serious', 'Complex circumstances or a major violation')], max_length=30, verbose_name='case circumstance')),
-                ('source', models.CharField(max_length=255, verbose_name='source article')),
-                ('verified', models.BooleanField(default=True, help_text='Unverified defaults are flagged in the UI.', verbose_name='verified')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='effective to')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.orgunit', verbose_name='owning agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, verbose_name="code")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("hearing_right", "Offer of a hearing"),
+                            ("legal_review", "Legal review of a major decision"),
+                            ("collective_discussion", "Collective discussion by the leadership"),
+                            ("summary_limit", "Summary procedure limit"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "condition",
+                    models.CharField(
+                        choices=[
+                            ("fine_at_least", "Fine at least"),
+                            ("confiscation_at_least", "Confiscation at least"),
+                            ("penalty_kind", "Penalty kind"),
+                            ("case_flag", "Case circumstance"),
+                            ("fine_at_most", "Fine at most"),
+                        ],
+                        max_length=30,
+                        verbose_name="condition",
+                    ),
+                ),
+                (
+                    "party_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("person", "Citizen"),
+                            ("organisation", "Legal person or other organisation"),
+                        ],
+                        max_length=20,
+                        verbose_name="party kind",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="amount (yuan)",
+                    ),
+                ),
+                (
+                    "inclusive",
+                    models.BooleanField(
+                        default=True,
+                        help_text="以上/以下 include the number itself.",
+                        verbose_name="amount included",
+                    ),
+                ),
+                (
+                    "penalty_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("warning", "Warning"),
+                            ("fine", "Fine"),
+                            ("confiscation", "Confiscation of illegal gains or property"),
+                            ("suspension", "Order to suspend production or business"),
+                            ("revocation", "Revocation of a licence"),
+                            ("closure", "Order to close"),
+                            ("restriction", "Restriction from practice"),
+                        ],
+                        max_length=20,
+                        verbose_name="penalty kind",
+                    ),
+                ),
+                (
+                    "flag",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("major_public_interest", "Major public interest involved"),
+                            ("hearing_held", "A hearing was held"),
+                            (
+                                "complex",
+                                "Difficult or complex case with several legal relationships",
+                            ),
+                            ("crime_suspected", "Crime suspected"),
+                            ("serious", "Complex circumstances or a major violation"),
+                        ],
+                        max_length=30,
+                        verbose_name="case circumstance",
+                    ),
+                ),
+                ("source", models.CharField(max_length=255, verbose_name="source article")),
+                (
+                    "verified",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Unverified defaults are flagged in the UI.",
+                        verbose_name="verified",
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                (
+                    "effective_to",
+                    models.DateField(blank=True, null=True, verbose_name="effective to"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.orgunit",
+                        verbose_name="owning agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case rule',
-                'verbose_name_plural': 'case rules',
-                'ordering': ['purpose', 'code', '-effective_from'],
+                "verbose_name": "case rule",
+                "verbose_name_plural": "case rules",
+                "ordering": ["purpose", "code", "-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='CaseViolation',
+            name="CaseViolation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=255, verbose_name='violation')),
-                ('basis', models.CharField(max_length=255, verbose_name='penalty basis')),
-                ('discretion_code', models.CharField(blank=True, help_text='The code of the discretion benchmark entry used for the amount.', max_length=60, verbose_name='discretion entry code')),
-                ('law_in_force_from', models.DateField(verbose_name='provision in force from')),
-                ('law_in_force_to', models.DateField(blank=True, null=True, verbose_name='provision in force until')),
-                ('lighter_law_reason', models.TextField(blank=True, help_text='Needed when the provision applied was not yet in force at the act (Art. 37).', verbose_name='why the newer law is lighter')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='violations', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=255, verbose_name="violation")),
+                ("basis", models.CharField(max_length=255, verbose_name="penalty basis")),
+                (
+                    "discretion_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="The code of the discretion benchmark entry used for the amount.",
+                        max_length=60,
+                        verbose_name="discretion entry code",
+                    ),
+                ),
+                ("law_in_force_from", models.DateField(verbose_name="provision in force from")),
+                (
+                    "law_in_force_to",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="provision in force until"
+                    ),
+                ),
+                (
+                    "lighter_law_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Needed when the provision applied was not yet in force at the act (Art. 37).",
+                        verbose_name="why the newer law is lighter",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="violations",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'violation',
-                'verbose_name_plural': 'violations',
-                'ordering': ['pk'],
+                "verbose_name": "violation",
+                "verbose_name_plural": "violations",
+                "ordering": ["pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['unit', 'state'], name='case_unit_state'),
+            model_name="case",
+            index=models.Index(fields=["unit", "state"], name="case_unit_state"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-created_at', '-id'], name='case_recent'),
+            model_name="case",
+            index=models.Index(fields=["-created_at", "-id"], name="case_recent"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='case_number_unique'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="case_number_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(fields=['case', 'kind'], name='caseevent_case_kind'),
+            model_name="caseevent",
+            index=models.Index(fields=["case", "kind"], name="caseevent_case_kind"),
         ),
         migrations.AddConstraint(
-            model_name='caseofficer',
-            constraint=models.UniqueConstraint(fields=('case', 'officer'), name='case_officer_once'),
+            model_name="caseofficer",
+            constraint=models.UniqueConstraint(
+                fields=("case", "officer"), name="case_officer_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caserule',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('code', 'effective_from'), name='caserule_default_version'),
+            model_name="caserule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)),
+                fields=("code", "effective_from"),
+                name="caserule_default_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caserule',
-            constraint=models.UniqueConstraint(fields=('code', 'unit', 'effective_from'), name='caserule_unit_version'),
+            model_name="caserule",
+            constraint=models.UniqueConstraint(
+                fields=("code", "unit", "effective_from"), name="caserule_unit_version"
+            ),
         ),
     ]
 
@@ -202,71 +641,227 @@ def _r(code, purpose, condition, source, **kw):
 
 CASE_RULES = [
     # 听证：较大数额罚款、没收较大数额 + 第六十三条列举的处罚种类
-    _r("hearing_fine_person", "hearing_right", "fine_at_least", HEARING_S3,
-       party_kind="person", amount=10000, verified=False, notes=UNVERIFIED),
-    _r("hearing_fine_organisation", "hearing_right", "fine_at_least", HEARING_S3,
-       party_kind="organisation", amount=30000, verified=False, notes=UNVERIFIED),
-    _r("hearing_confiscation_person", "hearing_right", "confiscation_at_least", HEARING_S3,
-       party_kind="person", amount=10000, verified=False, notes=UNVERIFIED),
-    _r("hearing_confiscation_organisation", "hearing_right", "confiscation_at_least",
-       HEARING_S3, party_kind="organisation", amount=30000, verified=False, notes=UNVERIFIED),
+    _r(
+        "hearing_fine_person",
+        "hearing_right",
+        "fine_at_least",
+        HEARING_S3,
+        party_kind="person",
+        amount=10000,
+        verified=False,
+        notes=UNVERIFIED,
+    ),
+    _r(
+        "hearing_fine_organisation",
+        "hearing_right",
+        "fine_at_least",
+        HEARING_S3,
+        party_kind="organisation",
+        amount=30000,
+        verified=False,
+        notes=UNVERIFIED,
+    ),
+    _r(
+        "hearing_confiscation_person",
+        "hearing_right",
+        "confiscation_at_least",
+        HEARING_S3,
+        party_kind="person",
+        amount=10000,
+        verified=False,
+        notes=UNVERIFIED,
+    ),
+    _r(
+        "hearing_confiscation_organisation",
+        "hearing_right",
+        "confiscation_at_least",
+        HEARING_S3,
+        party_kind="organisation",
+        amount=30000,
+        verified=False,
+        notes=UNVERIFIED,
+    ),
     *[
-        _r(f"hearing_kind_{kind}", "hearing_right", "penalty_kind",
-           "《行政处罚法》第六十三条第一款", penalty_kind=kind)
+        _r(
+            f"hearing_kind_{kind}",
+            "hearing_right",
+            "penalty_kind",
+            "《行政处罚法》第六十三条第一款",
+            penalty_kind=kind,
+        )
         for kind in ("revocation", "suspension", "closure", "restriction")
     ],
     # 法制审核：第五十八条的法定情形 + 目录默认项
-    _r("review_public_interest", "legal_review", "case_flag",
-       "《行政处罚法》第五十八条第一款第（一）项", flag="major_public_interest"),
-    _r("review_hearing_held", "legal_review", "case_flag",
-       "《行政处罚法》第五十八条第一款第（二）项", flag="hearing_held"),
-    _r("review_complex", "legal_review", "case_flag",
-       "《行政处罚法》第五十八条第一款第（三）项", flag="complex"),
-    _r("review_crime", "legal_review", "case_flag", CATALOG_U, flag="crime_suspected",
-       verified=False, notes=UNVERIFIED),
-    _r("review_fine_person", "legal_review", "fine_at_least", CATALOG_U,
-       party_kind="person", amount=10000, verified=False, notes=UNVERIFIED),
-    _r("review_fine_organisation", "legal_review", "fine_at_least", CATALOG_U,
-       party_kind="organisation", amount=30000, verified=False, notes=UNVERIFIED),
-    _r("review_confiscation_person", "legal_review", "confiscation_at_least", CATALOG_U,
-       party_kind="person", amount=10000, verified=False, notes=UNVERIFIED),
-    _r("review_confiscation_organisation", "legal_review", "confiscation_at_least", CATALOG_U,
-       party_kind="organisation", amount=30000, verified=False, notes=UNVERIFIED),
+    _r(
+        "review_public_interest",
+        "legal_review",
+        "case_flag",
+        "《行政处罚法》第五十八条第一款第（一）项",
+        flag="major_public_interest",
+    ),
+    _r(
+        "review_hearing_held",
+        "legal_review",
+        "case_flag",
+        "《行政处罚法》第五十八条第一款第（二）项",
+        flag="hearing_held",
+    ),
+    _r(
+        "review_complex",
+        "legal_review",
+        "case_flag",
+        "《行政处罚法》第五十八条第一款第（三）项",
+        flag="complex",
+    ),
+    _r(
+        "review_crime",
+        "legal_review",
+        "case_flag",
+        CATALOG_U,
+        flag="crime_suspected",
+        verified=False,
+        notes=UNVERIFIED,
+    ),
+    _r(
+        "review_fine_person",
+        "legal_review",
+        "fine_at_least",
+        CATALOG_U,
+        party_kind="person",
+        amount=10000,
+        verified=False,
+        notes=UNVERIFIED,
+    ),
+    _r(
+        "review_fine_organisation",
+        "legal_review",
+        "fine_at_least",
+        CATALOG_U,
+        party_kind="organisation",
+        amount=30000,
+        verified=False,
+        notes=UNVERIFIED,
+    ),
+    _r(
+        "review_confiscation_person",
+        "legal_review",
+        "confiscation_at_least",
+        CATALOG_U,
+        party_kind="person",
+        amount=10000,
+        verified=False,
+        notes=UNVERIFIED,
+    ),
+    _r(
+        "review_confiscation_organisation",
+        "legal_review",
+        "confiscation_at_least",
+        CATALOG_U,
+        party_kind="organisation",
+        amount=30000,
+        verified=False,
+        notes=UNVERIFIED,
+    ),
     *[
-        _r(f"review_kind_{kind}", "legal_review", "penalty_kind", CATALOG_U,
-           penalty_kind=kind, verified=False, notes=UNVERIFIED)
+        _r(
+            f"review_kind_{kind}",
+            "legal_review",
+            "penalty_kind",
+            CATALOG_U,
+            penalty_kind=kind,
+            verified=False,
+            notes=UNVERIFIED,
+        )
         for kind in ("revocation", "suspension", "closure")
     ],
     # 集体讨论：情节复杂或者重大违法行为
-    _r("discussion_serious", "collective_discussion", "case_flag",
-       "《行政处罚法》第五十七条第二款", flag="serious"),
-    _r("discussion_fine_person", "collective_discussion", "fine_at_least", DISCUSSION_U,
-       party_kind="person", amount=10000, verified=False, notes=UNVERIFIED),
-    _r("discussion_fine_organisation", "collective_discussion", "fine_at_least", DISCUSSION_U,
-       party_kind="organisation", amount=30000, verified=False, notes=UNVERIFIED),
+    _r(
+        "discussion_serious",
+        "collective_discussion",
+        "case_flag",
+        "《行政处罚法》第五十七条第二款",
+        flag="serious",
+    ),
+    _r(
+        "discussion_fine_person",
+        "collective_discussion",
+        "fine_at_least",
+        DISCUSSION_U,
+        party_kind="person",
+        amount=10000,
+        verified=False,
+        notes=UNVERIFIED,
+    ),
+    _r(
+        "discussion_fine_organisation",
+        "collective_discussion",
+        "fine_at_least",
+        DISCUSSION_U,
+        party_kind="organisation",
+        amount=30000,
+        verified=False,
+        notes=UNVERIFIED,
+    ),
     *[
-        _r(f"discussion_kind_{kind}", "collective_discussion", "penalty_kind", DISCUSSION_U,
-           penalty_kind=kind, verified=False, notes=UNVERIFIED)
+        _r(
+            f"discussion_kind_{kind}",
+            "collective_discussion",
+            "penalty_kind",
+            DISCUSSION_U,
+            penalty_kind=kind,
+            verified=False,
+            notes=UNVERIFIED,
+        )
         for kind in ("revocation", "suspension", "closure")
     ],
     # 简易程序（当场处罚）：警告或者公民200元以下、组织3000元以下罚款
-    _r("summary_fine_person", "summary_limit", "fine_at_most", "《行政处罚法》第五十一条",
-       party_kind="person", amount=200),
-    _r("summary_fine_organisation", "summary_limit", "fine_at_most", "《行政处罚法》第五十一条",
-       party_kind="organisation", amount=3000),
-    _r("summary_kind_warning", "summary_limit", "penalty_kind", "《行政处罚法》第五十一条",
-       penalty_kind="warning"),
-    _r("summary_kind_fine", "summary_limit", "penalty_kind", "《行政处罚法》第五十一条",
-       penalty_kind="fine"),
+    _r(
+        "summary_fine_person",
+        "summary_limit",
+        "fine_at_most",
+        "《行政处罚法》第五十一条",
+        party_kind="person",
+        amount=200,
+    ),
+    _r(
+        "summary_fine_organisation",
+        "summary_limit",
+        "fine_at_most",
+        "《行政处罚法》第五十一条",
+        party_kind="organisation",
+        amount=3000,
+    ),
+    _r(
+        "summary_kind_warning",
+        "summary_limit",
+        "penalty_kind",
+        "《行政处罚法》第五十一条",
+        penalty_kind="warning",
+    ),
+    _r(
+        "summary_kind_fine",
+        "summary_limit",
+        "penalty_kind",
+        "《行政处罚法》第五十一条",
+        penalty_kind="fine",
+    ),
 ]
 
 CLOCK_RULES = [
-    dict(code="penalty_decision_extension", name="延长作出行政处罚决定的期限（经负责人批准）",
-         length=30, unit="calendar", roll_forward=True, pausable=False,
-         source="《行政处罚法》第六十条“法律、法规、规章另有规定的，从其规定”；部门规章条款未核实",
-         verified=False, effective_from=PENALTY_LAW, start_day_counts=False,
-         notes="未核实（DOMAIN §0 缺口1）：应急管理部令第18号关于延长办案期限的天数和批准层级未能核对；"
-               "每次延长自原期限届满之日起计算，天数以本规则为上限。"),
+    dict(
+        code="penalty_decision_extension",
+        name="延长作出行政处罚决定的期限（经负责人批准）",
+        length=30,
+        unit="calendar",
+        roll_forward=True,
+        pausable=False,
+        source="《行政处罚法》第六十条“法律、法规、规章另有规定的，从其规定”；部门规章条款未核实",
+        verified=False,
+        effective_from=PENALTY_LAW,
+        start_day_counts=False,
+        notes="未核实（DOMAIN §0 缺口1）：应急管理部令第18号关于延长办案期限的天数和批准层级未能核对；"
+        "每次延长自原期限届满之日起计算，天数以本规则为上限。",
+    ),
 ]
 
 
@@ -274,8 +869,16 @@ def seed(apps, schema_editor):
     CaseRule = apps.get_model("cases", "CaseRule")
     ClockRule = apps.get_model("core", "ClockRule")
     for row in CASE_RULES:
-        values = {"party_kind": "", "penalty_kind": "", "flag": "", "amount": None,
-                  "inclusive": True, "verified": True, "notes": "", **row}
+        values = {
+            "party_kind": "",
+            "penalty_kind": "",
+            "flag": "",
+            "amount": None,
+            "inclusive": True,
+            "verified": True,
+            "notes": "",
+            **row,
+        }
         if values["amount"] is not None:
             values["amount"] = Decimal(values["amount"])
         code = values.pop("code")
@@ -286,7 +889,9 @@ def seed(apps, schema_editor):
         values = dict(row)
         code = values.pop("code")
         effective_from = values.pop("effective_from")
-        ClockRule.objects.update_or_create(code=code, effective_from=effective_from, defaults=values)
+        ClockRule.objects.update_or_create(
+            code=code, effective_from=effective_from, defaults=values
+        )
 
 
 def unseed(apps, schema_editor):

@@ -8,81 +8,279 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
-        ('core', '0006_clock_rule_dates'),
+        ("cases", "0001_initial"),
+        ("core", "0006_clock_rule_dates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='state',
-            field=models.CharField(choices=[('intake', 'Case intake'), ('declined', 'Not opened'), ('investigating', 'Investigation'), ('review', 'Case review'), ('notified', 'Notified (statement and defence)'), ('hearing', 'Hearing'), ('pending_decision', 'Awaiting decision'), ('legal_review', 'Legal review'), ('decided', 'Decided'), ('referred', 'Referred to judicial organs'), ('served', 'Served'), ('demanded', 'Demand to perform served'), ('court', 'Court enforcement applied for'), ('executed', 'Executed'), ('closed', 'Closed'), ('archived', 'Archived')], default='intake', max_length=20, verbose_name='state'),
+            model_name="case",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("intake", "Case intake"),
+                    ("declined", "Not opened"),
+                    ("investigating", "Investigation"),
+                    ("review", "Case review"),
+                    ("notified", "Notified (statement and defence)"),
+                    ("hearing", "Hearing"),
+                    ("pending_decision", "Awaiting decision"),
+                    ("legal_review", "Legal review"),
+                    ("decided", "Decided"),
+                    ("referred", "Referred to judicial organs"),
+                    ("served", "Served"),
+                    ("demanded", "Demand to perform served"),
+                    ("court", "Court enforcement applied for"),
+                    ("executed", "Executed"),
+                    ("closed", "Closed"),
+                    ("archived", "Archived"),
+                ],
+                default="intake",
+                max_length=20,
+                verbose_name="state",
+            ),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('note', 'Note'), ('statement', 'Statement and defence'), ('hearing', 'Hearing'), ('legal_review', 'Legal review'), ('discussion', 'Collective discussion'), ('extension', 'Extension of the time limit'), ('education', 'Education record'), ('service', 'Service'), ('payment', 'Payment of the fine'), ('amount', 'Fine amount'), ('deferral', 'Deferred or instalment payment'), ('demand', 'Demand to perform'), ('court', 'Application for court enforcement'), ('coercion', 'Sealing up or seizure'), ('referral', 'Referral of a suspected crime')], max_length=20, verbose_name='kind'),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("note", "Note"),
+                    ("statement", "Statement and defence"),
+                    ("hearing", "Hearing"),
+                    ("legal_review", "Legal review"),
+                    ("discussion", "Collective discussion"),
+                    ("extension", "Extension of the time limit"),
+                    ("education", "Education record"),
+                    ("service", "Service"),
+                    ("payment", "Payment of the fine"),
+                    ("amount", "Fine amount"),
+                    ("deferral", "Deferred or instalment payment"),
+                    ("demand", "Demand to perform"),
+                    ("court", "Application for court enforcement"),
+                    ("coercion", "Sealing up or seizure"),
+                    ("referral", "Referral of a suspected crime"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='caserule',
-            name='condition',
-            field=models.CharField(choices=[('fine_at_least', 'Fine at least'), ('confiscation_at_least', 'Confiscation at least'), ('penalty_kind', 'Penalty kind'), ('case_flag', 'Case circumstance'), ('fine_at_most', 'Fine at most'), ('daily_percent', 'Percent of the fine per day'), ('cap_percent', 'At most this percent of the fine')], max_length=30, verbose_name='condition'),
+            model_name="caserule",
+            name="condition",
+            field=models.CharField(
+                choices=[
+                    ("fine_at_least", "Fine at least"),
+                    ("confiscation_at_least", "Confiscation at least"),
+                    ("penalty_kind", "Penalty kind"),
+                    ("case_flag", "Case circumstance"),
+                    ("fine_at_most", "Fine at most"),
+                    ("daily_percent", "Percent of the fine per day"),
+                    ("cap_percent", "At most this percent of the fine"),
+                ],
+                max_length=30,
+                verbose_name="condition",
+            ),
         ),
         migrations.AlterField(
-            model_name='caserule',
-            name='purpose',
-            field=models.CharField(choices=[('hearing_right', 'Offer of a hearing'), ('legal_review', 'Legal review of a major decision'), ('collective_discussion', 'Collective discussion by the leadership'), ('summary_limit', 'Summary procedure limit'), ('late_payment', 'Additional fine for late payment')], max_length=30, verbose_name='purpose'),
+            model_name="caserule",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("hearing_right", "Offer of a hearing"),
+                    ("legal_review", "Legal review of a major decision"),
+                    ("collective_discussion", "Collective discussion by the leadership"),
+                    ("summary_limit", "Summary procedure limit"),
+                    ("late_payment", "Additional fine for late payment"),
+                ],
+                max_length=30,
+                verbose_name="purpose",
+            ),
         ),
         migrations.CreateModel(
-            name='Coercion',
+            name="Coercion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('seal', 'Sealing up (查封)'), ('seize', 'Seizure (扣押)')], max_length=10, verbose_name='coercive measure')),
-                ('state', models.CharField(choices=[('proposed', 'Awaiting approval'), ('refused', 'Not approved'), ('in_force', 'In force'), ('testing', 'Paused for testing or appraisal'), ('released', 'Released'), ('disposed', 'Disposed of')], default='proposed', max_length=20, verbose_name='state')),
-                ('items', models.TextField(help_text='Name and quantity of each (the list).', verbose_name='places, facilities or things')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('basis', models.CharField(max_length=255, verbose_name='legal basis')),
-                ('proposed_on', models.DateField(verbose_name='reported on')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='in force from')),
-                ('extended_on', models.DateField(blank=True, null=True, verbose_name='extended on')),
-                ('extension_reason', models.TextField(blank=True, verbose_name='reason for the extension')),
-                ('test_kind', models.CharField(blank=True, choices=[('detection', 'Detection (检测)'), ('inspection', 'Inspection (检验)'), ('quarantine', 'Quarantine (检疫)'), ('appraisal', 'Technical appraisal (技术鉴定)')], max_length=20, verbose_name='testing or appraisal')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('release_ground', models.CharField(blank=True, choices=[('no_violation', 'The party committed no violation'), ('unrelated', 'The things are unrelated to the violation'), ('decided', 'The violation has been decided; no longer needed'), ('expired', 'The time limit has expired'), ('other', 'No longer needed for another reason')], max_length=20, verbose_name='ground for release')),
-                ('disposal', models.CharField(blank=True, choices=[('confiscate', 'Confiscation'), ('destroy', 'Destruction')], max_length=20, verbose_name='disposal')),
-                ('outcome', models.TextField(blank=True, verbose_name='decision on the things')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coercions', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("seal", "Sealing up (查封)"), ("seize", "Seizure (扣押)")],
+                        max_length=10,
+                        verbose_name="coercive measure",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Awaiting approval"),
+                            ("refused", "Not approved"),
+                            ("in_force", "In force"),
+                            ("testing", "Paused for testing or appraisal"),
+                            ("released", "Released"),
+                            ("disposed", "Disposed of"),
+                        ],
+                        default="proposed",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "items",
+                    models.TextField(
+                        help_text="Name and quantity of each (the list).",
+                        verbose_name="places, facilities or things",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("basis", models.CharField(max_length=255, verbose_name="legal basis")),
+                ("proposed_on", models.DateField(verbose_name="reported on")),
+                (
+                    "started_on",
+                    models.DateField(blank=True, null=True, verbose_name="in force from"),
+                ),
+                (
+                    "extended_on",
+                    models.DateField(blank=True, null=True, verbose_name="extended on"),
+                ),
+                (
+                    "extension_reason",
+                    models.TextField(blank=True, verbose_name="reason for the extension"),
+                ),
+                (
+                    "test_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("detection", "Detection (检测)"),
+                            ("inspection", "Inspection (检验)"),
+                            ("quarantine", "Quarantine (检疫)"),
+                            ("appraisal", "Technical appraisal (技术鉴定)"),
+                        ],
+                        max_length=20,
+                        verbose_name="testing or appraisal",
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                (
+                    "release_ground",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_violation", "The party committed no violation"),
+                            ("unrelated", "The things are unrelated to the violation"),
+                            ("decided", "The violation has been decided; no longer needed"),
+                            ("expired", "The time limit has expired"),
+                            ("other", "No longer needed for another reason"),
+                        ],
+                        max_length=20,
+                        verbose_name="ground for release",
+                    ),
+                ),
+                (
+                    "disposal",
+                    models.CharField(
+                        blank=True,
+                        choices=[("confiscate", "Confiscation"), ("destroy", "Destruction")],
+                        max_length=20,
+                        verbose_name="disposal",
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="decision on the things")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coercions",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sealing up or seizure',
-                'verbose_name_plural': 'sealing ups and seizures',
-                'ordering': ['pk'],
+                "verbose_name": "sealing up or seizure",
+                "verbose_name_plural": "sealing ups and seizures",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='CrimeReferral',
+            name="CrimeReferral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'Report being written'), ('reported', 'Report awaiting approval'), ('refused', 'Referral not approved'), ('approved', 'Referral approved'), ('referred', 'Referred to the public security organ'), ('accepted', 'Accepted (case opened)'), ('not_accepted', 'Not accepted'), ('handed_over', 'Things and materials handed over')], default='draft', max_length=20, verbose_name='state')),
-                ('report', models.TextField(help_text='The facts checked (Art. 5).', verbose_name='written report')),
-                ('crime', models.CharField(max_length=200, verbose_name='suspected crime')),
-                ('reported_on', models.DateField(verbose_name='reported on')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='approval decided on')),
-                ('refusal_reason', models.TextField(blank=True, verbose_name='reason for not approving')),
-                ('receiver', models.CharField(blank=True, max_length=200, verbose_name='public security organ')),
-                ('referred_on', models.DateField(blank=True, null=True, verbose_name='referred on')),
-                ('outcome_on', models.DateField(blank=True, null=True, verbose_name='outcome notified on')),
-                ('outcome_text', models.TextField(blank=True, verbose_name='outcome')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Report being written"),
+                            ("reported", "Report awaiting approval"),
+                            ("refused", "Referral not approved"),
+                            ("approved", "Referral approved"),
+                            ("referred", "Referred to the public security organ"),
+                            ("accepted", "Accepted (case opened)"),
+                            ("not_accepted", "Not accepted"),
+                            ("handed_over", "Things and materials handed over"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "report",
+                    models.TextField(
+                        help_text="The facts checked (Art. 5).", verbose_name="written report"
+                    ),
+                ),
+                ("crime", models.CharField(max_length=200, verbose_name="suspected crime")),
+                ("reported_on", models.DateField(verbose_name="reported on")),
+                (
+                    "decided_on",
+                    models.DateField(blank=True, null=True, verbose_name="approval decided on"),
+                ),
+                (
+                    "refusal_reason",
+                    models.TextField(blank=True, verbose_name="reason for not approving"),
+                ),
+                (
+                    "receiver",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="public security organ"
+                    ),
+                ),
+                (
+                    "referred_on",
+                    models.DateField(blank=True, null=True, verbose_name="referred on"),
+                ),
+                (
+                    "outcome_on",
+                    models.DateField(blank=True, null=True, verbose_name="outcome notified on"),
+                ),
+                ("outcome_text", models.TextField(blank=True, verbose_name="outcome")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral of a suspected crime',
-                'verbose_name_plural': 'referrals of suspected crimes',
-                'ordering': ['pk'],
+                "verbose_name": "referral of a suspected crime",
+                "verbose_name_plural": "referrals of suspected crimes",
+                "ordering": ["pk"],
             },
         ),
     ]
@@ -99,26 +297,57 @@ COUNTING = (
 )
 
 CASE_RULES = [
-    dict(code="late_payment_daily_rate", purpose="late_payment", condition="daily_percent",
-         amount=Decimal("3.00"), source="《行政处罚法》第七十二条第一款第（一）项",
-         notes="到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款。"),
-    dict(code="late_payment_cap", purpose="late_payment", condition="cap_percent",
-         amount=Decimal("100.00"),
-         source="《行政处罚法》第七十二条第一款第（一）项；《行政强制法》第四十五条第二款",
-         notes="加处罚款的数额不得超出罚款的数额。"),
+    dict(
+        code="late_payment_daily_rate",
+        purpose="late_payment",
+        condition="daily_percent",
+        amount=Decimal("3.00"),
+        source="《行政处罚法》第七十二条第一款第（一）项",
+        notes="到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款。",
+    ),
+    dict(
+        code="late_payment_cap",
+        purpose="late_payment",
+        condition="cap_percent",
+        amount=Decimal("100.00"),
+        source="《行政处罚法》第七十二条第一款第（一）项；《行政强制法》第四十五条第二款",
+        notes="加处罚款的数额不得超出罚款的数额。",
+    ),
 ]
 
 CLOCK_RULES = [
-    dict(code="crime_referral_approval", name="审批是否移送涉嫌犯罪案件（自接到书面报告之日起）",
-         length=3, unit="calendar", source=f"{REFERRAL}第五条第二款", notes=COUNTING),
-    dict(code="crime_referral_transfer", name="批准后向同级公安机关移送（二十四小时内）",
-         length=1, unit="calendar", source=f"{REFERRAL}第五条第二款",
-         notes="规定为二十四小时；系统只记录日期，按批准之日的次日计。" + COUNTING),
-    dict(code="crime_referral_police_review", name="公安机关审查移送的案件（自接受之日起）",
-         length=3, unit="calendar", source=f"{REFERRAL}第八条", notes=COUNTING),
-    dict(code="crime_referral_handover", name="移交涉案物品和有关材料（自接到立案通知书之日起）",
-         length=3, unit="calendar", source=f"{REFERRAL}第十二条",
-         notes="法律、行政法规另有规定的，依照其规定。" + COUNTING),
+    dict(
+        code="crime_referral_approval",
+        name="审批是否移送涉嫌犯罪案件（自接到书面报告之日起）",
+        length=3,
+        unit="calendar",
+        source=f"{REFERRAL}第五条第二款",
+        notes=COUNTING,
+    ),
+    dict(
+        code="crime_referral_transfer",
+        name="批准后向同级公安机关移送（二十四小时内）",
+        length=1,
+        unit="calendar",
+        source=f"{REFERRAL}第五条第二款",
+        notes="规定为二十四小时；系统只记录日期，按批准之日的次日计。" + COUNTING,
+    ),
+    dict(
+        code="crime_referral_police_review",
+        name="公安机关审查移送的案件（自接受之日起）",
+        length=3,
+        unit="calendar",
+        source=f"{REFERRAL}第八条",
+        notes=COUNTING,
+    ),
+    dict(
+        code="crime_referral_handover",
+        name="移交涉案物品和有关材料（自接到立案通知书之日起）",
+        length=3,
+        unit="calendar",
+        source=f"{REFERRAL}第十二条",
+        notes="法律、行政法规另有规定的，依照其规定。" + COUNTING,
+    ),
 ]
 
 
@@ -132,8 +361,13 @@ def seed(apps, schema_editor):
             code=code, unit=None, effective_from=PENALTY_LAW, defaults=values
         )
     for row in CLOCK_RULES:
-        values = {"start_day_counts": False, "roll_forward": False, "pausable": False,
-                  "verified": False, **row}
+        values = {
+            "start_day_counts": False,
+            "roll_forward": False,
+            "pausable": False,
+            "verified": False,
+            **row,
+        }
         code = values.pop("code")
         ClockRule.objects.update_or_create(
             code=code, effective_from=REFERRAL_2020, defaults=values

@@ -47,8 +47,12 @@ def test_filing_notice_and_decision_documents(personas: Any) -> None:
         "case_filing",
         "penalty_notice",
         "penalty_decision",
+        "credit_repair_notice",  # 两书同达: served with the decision
     ]
-    filing, notice, decision = documents
+    filing, notice, decision, credit = documents
+    assert "应急信告〔2026〕1号" in credit.number
+    assert case.number in _text(credit)
+    assert "信用修复" in _text(credit)
     assert filing.number == ""
     assert case.number in _text(filing)
     assert case.party_name in _text(filing)

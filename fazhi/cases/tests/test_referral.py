@@ -147,7 +147,12 @@ ANY = {"reason": "x", "text": "x", "receiver": "x"}
 
 @pytest.mark.parametrize(
     ("name", "state"),
-    [(t.name, s) for t in REFERRAL.transitions for s in ReferralState.values if s not in t.sources],
+    [
+        (t.name, s)
+        for t in REFERRAL.transitions
+        for s in ReferralState.values
+        if s not in t.sources
+    ],
 )
 def test_step_refused_outside_its_states(case: Case, name: str, state: str) -> None:
     r = report(case)

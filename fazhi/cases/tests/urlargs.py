@@ -21,7 +21,41 @@ def _case_action(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": factories.case(personas.county_b_brigade).pk, "name": "file"}, True
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _evidence(personas: Any) -> tuple[dict[str, Any], bool]:
+    import io
+
+    from fazhi.cases.evidence import evidence_add
+
+    case = factories.case(personas.county_b_brigade)
+    evidence = evidence_add(
+        actor=factories.superuser(personas.city),
+        case=case,
+        upload=io.BytesIO(PNG),
+        name="scene.png",
+        kind="photo",
+        description="现场照片",
+    )
+    return {"pk": case.pk, "evidence_id": evidence.pk}, True
+
+
+def _archive(personas: Any) -> tuple[dict[str, Any], bool]:
+    from fazhi.cases.archive import archive_build
+    from fazhi.cases.records import CaseArchive
+
+    case = factories.case(personas.county_b_brigade)
+    archive = archive_build(CaseArchive.objects.create(case=case))
+    return {"pk": case.pk, "archive_id": archive.pk}, True
+
+
 URL_ARGS = {
+    "cases:evidence_add": _case,
+    "cases:evidence_download": _evidence,
+    "cases:record_make": _case,
+    "cases:archive_request": _case,
+    "cases:archive_download": _archive,
     "cases:case_detail": _case,
     "cases:case_act": _case_action,
     "cases:case_proposal": _case,

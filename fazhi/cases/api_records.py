@@ -1,0 +1,167 @@
+"""/api/v1/cases/{id}/evidence, /documents and /archives: the whole-process record.
+
+Registered on the cases router (imported at the end of fazhi/cases/api.py).
+"""
+
+import datetime
+from typing import Any, cast
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Schema, Status
+from ninja.files import UploadedFile
+
+from fazhi.cases import archive as archives
+from fazhi.cases import documents, selectors
+from fazhi.cases import evidence as ev
+from fazhi.cases.api import router
+from fazhi.core.actors import Actor
+from fazhi.core.api_types import Id
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return cast("Actor", request.user)
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: str
+    step: str
+    description: str
+    recorded_on: datetime.date
+    name: str = ""
+    sha256: str
+    size: int
+    content_type: str
+    actor_label: str
+
+
+class ArchiveOut(Schema):
+    id: int
+    state: str
+    files: int
+    size: int | None
+    sha256: str
+    manifest_sha256: str
+    error: str
+    requested_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+class RecordIn(Schema):
+    code: str
+    text: str
+    subject: str = ""
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    number: str
+    sha256: str
+
+
+def _evidence_out(evidence: Any) -> dict[str, Any]:
+    return {
+        "id": evidence.pk,
+        "kind": evidence.kind,
+        "step": evidence.step,
+        "description": evidence.description,
+        "recorded_on": evidence.recorded_on,
+        "name": evidence.attachment.original_name,
+        "sha256": evidence.sha256,
+        "size": evidence.size,
+        "content_type": evidence.content_type,
+        "actor_label": evidence.actor_label,
+    }
+
+
+@router.get("/cases/{case_id}/evidence", response=list[EvidenceOut])
+def evidence_list(request: HttpRequest, case_id: Id) -> Any:
+    case = selectors.case_get(actor=_actor(request), pk=case_id)
+    return [_evidence_out(e) for e in ev.case_evidence(case)]
+
+
+@router.post("/cases/{case_id}/evidence", response={201: EvidenceOut})
+def evidence_add(
+    request: HttpRequest,
+    case_id: Id,
+    file: File[UploadedFile],
+    kind: Form[str],
+    description: Form[str],
+    recorded_on: Form[datetime.date | None] = None,
+) -> Any:
+    """Attach a photo, recording or document to the case's current step."""
+    case = selectors.case_get(actor=_actor(request), pk=case_id)
+    evidence = ev.evidence_add(
+        actor=_actor(request),
+        case=case,
+        upload=file,
+        name=file.name or "evidence",
+        kind=kind,
+        description=description,
+        recorded_on=recorded_on,
+    )
+    return Status(201, _evidence_out(evidence))
+
+
+@router.get("/cases/{case_id}/evidence/{evidence_id}/file")
+def evidence_download(request: HttpRequest, case_id: Id, evidence_id: Id) -> FileResponse:
+    """The file, after checking its bytes against the hash taken at upload (409 if changed)."""
+    case = selectors.case_get(actor=_actor(request), pk=case_id)
+    evidence = ev.evidence_get(actor=_actor(request), case=case, pk=evidence_id)
+    response = FileResponse(
+        ev.evidence_open(actor=_actor(request), evidence=evidence),
+        as_attachment=True,
+        filename=evidence.attachment.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-SHA256"] = evidence.sha256
+    return response
+
+
+@router.post("/cases/{case_id}/documents", response={201: DocumentOut})
+def record_make(request: HttpRequest, case_id: Id, payload: RecordIn) -> Any:
+    """Make 询问笔录 (``inquiry_record``) or 先行登记保存证据通知书.
+
+    (``evidence_preservation_notice``) from a written record.
+    """
+    case = selectors.case_get(actor=_actor(request), pk=case_id)
+    document = documents.record_make(actor=_actor(request), case=case, **payload.dict())
+    return Status(
+        201,
+        {
+            "id": document.pk,
+            "title": document.title,
+            "number": document.number,
+            "sha256": document.attachment.blob.sha256,
+        },
+    )
+
+
+@router.get("/cases/{case_id}/archives", response=list[ArchiveOut])
+def archive_list(request: HttpRequest, case_id: Id) -> Any:
+    case = selectors.case_get(actor=_actor(request), pk=case_id)
+    return list(case.archives.all())
+
+
+@router.post("/cases/{case_id}/archives", response={202: ArchiveOut})
+def archive_request(request: HttpRequest, case_id: Id) -> Any:
+    """Start an export of the electronic case file (a background task makes the ZIP)."""
+    case = selectors.case_get(actor=_actor(request), pk=case_id)
+    archive = archives.archive_request(actor=_actor(request), case=case)
+    archive.refresh_from_db()
+    return Status(202, archive)
+
+
+@router.get("/cases/{case_id}/archives/{archive_id}/file")
+def archive_download(request: HttpRequest, case_id: Id, archive_id: Id) -> FileResponse:
+    case = selectors.case_get(actor=_actor(request), pk=case_id)
+    archive = archives.archive_get(actor=_actor(request), case=case, pk=archive_id)
+    response = FileResponse(
+        archives.archive_open(archive),
+        as_attachment=True,
+        filename=f"case-{case.pk}-{archive.pk}.zip",
+        content_type="application/zip",
+    )
+    response["X-Content-SHA256"] = archive.sha256
+    return response

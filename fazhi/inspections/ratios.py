@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from fazhi.core import policy
 from fazhi.core.actors import Actor
-from fazhi.core.effective import rule_row_save
+from fazhi.core.rule_rows import rule_row_save
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgUnit
 from fazhi.inspections import draw

@@ -50,7 +50,53 @@ def _archive(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": case.pk, "archive_id": archive.pk}, True
 
 
+def _open_case(personas: Any) -> Any:
+    import datetime
+
+    from fazhi.cases.choices import CaseState
+    from fazhi.cases.models import Case
+
+    case = factories.case(personas.county_b_brigade, act_ended_on=datetime.date(2026, 8, 20))
+    Case.objects.filter(pk=case.pk).update(
+        state=CaseState.INVESTIGATING, discovered_on=datetime.date(2026, 8, 21)
+    )
+    case.refresh_from_db()
+    return case
+
+
+def _coercion(personas: Any) -> tuple[dict[str, Any], bool]:
+    from fazhi.cases.services_procedures import coercion_create
+
+    case = _open_case(personas)
+    coercion = coercion_create(
+        actor=factories.superuser(personas.city),
+        case=case,
+        kind="seize",
+        items="液氨钢瓶 12 只",
+        reason="涉嫌非法储存危险化学品",
+        basis="《安全生产法》第六十五条第一款第（四）项",
+    )
+    return {"pk": case.pk, "cid": coercion.pk, "name": "approve"}, True
+
+
+def _referral(personas: Any) -> tuple[dict[str, Any], bool]:
+    from fazhi.cases.services_procedures import referral_create
+
+    case = _open_case(personas)
+    referral = referral_create(
+        actor=factories.superuser(personas.city),
+        case=case,
+        crime="重大责任事故罪",
+        report="经查，涉嫌重大责任事故罪。",
+    )
+    return {"pk": case.pk, "rid": referral.pk, "name": "approve"}, True
+
+
 URL_ARGS = {
+    "cases:coercion_add": _case,
+    "cases:coercion_act": _coercion,
+    "cases:referral_add": _case,
+    "cases:referral_act": _referral,
     "cases:evidence_add": _case,
     "cases:evidence_download": _evidence,
     "cases:record_make": _case,

@@ -11,10 +11,19 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import OperationalError, connections, transaction
+from django.db.models import F, QuerySet
 
 COUNT_CAP = 1000
+# Below this many expected rows a filtered page is found through the filters'
+# indexes and sorted, not by walking the primary key newest first: a rare or
+# contradictory filter would walk the whole table looking for 25 rows.
+SELECTIVE_ROWS = 1_000
+# Between the two the planner's estimate may be far off (filters that never
+# meet, like a region and another county's agency): the newest-first walk
+# gets this long, then the page is found through the indexes instead.
+GUARDED_ROWS = 200_000
+WALK_MS = 25
 
 
 @dataclass
@@ -54,9 +63,46 @@ class KeysetPage:
 
 
 def keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> KeysetPage:
-    """Return one page of ``items`` ordered newest first (by id, descending)."""
+    """Return one page of ``items`` ordered newest first (by id, descending).
+
+    On PostgreSQL a filter the planner expects to match few rows is ordered
+    by ``id + 0``: the same order, which the primary key cannot provide, so
+    the rows come from the filters' indexes (the bloom index of migration
+    0012, region, agency, name) and are sorted.
+    """
+    estimate = count_estimate(items) if items.query.where else None
+    if estimate is None or estimate >= GUARDED_ROWS:
+        page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id"))
+    elif estimate < SELECTIVE_ROWS:
+        page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id") + 0)
+    else:
+        page = _walk_or_sort(items, cursor=cursor, per_page=per_page)
+    if estimate is not None:
+        page.extra["estimate"] = estimate  # with_count shows it
+    return page
+
+
+def _walk_or_sort(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> KeysetPage:
+    """Walk the primary key for at most ``WALK_MS``, else sort the filtered rows."""
+    connection = connections[items.db]
+    try:
+        with transaction.atomic(using=items.db), connection.cursor() as db:
+            db.execute(
+                "SELECT current_setting('statement_timeout'), "
+                "set_config('statement_timeout', %s, true)",
+                [f"{WALK_MS}ms"],
+            )
+            (previous, _now) = db.fetchone()
+            page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id"))
+            db.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            return page
+    except OperationalError:  # canceled by the timeout; the savepoint undid the setting
+        return _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id") + 0)
+
+
+def _keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int, key: Any) -> KeysetPage:
     if cursor.before is not None:
-        rows = list(items.filter(id__gt=cursor.before).order_by("id")[: per_page + 1])
+        rows = list(items.filter(id__gt=cursor.before).order_by(key.asc())[: per_page + 1])
         more_newer = len(rows) > per_page
         rows = rows[:per_page][::-1]
         return KeysetPage(
@@ -66,7 +112,7 @@ def keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> Keyse
             per_page=per_page,
         )
     page = items.filter(id__lt=cursor.after) if cursor.after is not None else items
-    rows = list(page.order_by("-id")[: per_page + 1])
+    rows = list(page.order_by(key.desc())[: per_page + 1])
     more_older = len(rows) > per_page
     rows = rows[:per_page]
     return KeysetPage(
@@ -108,7 +154,7 @@ def with_count(page: KeysetPage, items: QuerySet[Any], cap: int = COUNT_CAP) -> 
     if first_page and not page.has_next:
         page.count = len(page.items)
         return page
-    estimate = count_estimate(items)
+    estimate = page.extra["estimate"] if "estimate" in page.extra else count_estimate(items)
     if estimate is not None:
         page.count = max(estimate, len(page.items) + (1 if page.has_next else 0))
         page.count_is_estimate = True

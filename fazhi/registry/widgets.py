@@ -28,7 +28,7 @@ class FastSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         wanted = set(self.format_value(value))
-        parts = [format_html("<select{}>", flatatt(final))]
+        parts: list[str] = [format_html("<select{}>", flatatt(final))]
         chosen = False
         for value_, label in self.choices:
             option = "" if value_ is None else str(value_)

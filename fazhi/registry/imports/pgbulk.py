@@ -44,6 +44,17 @@ def analyze(table: str) -> None:
 
 
 SEARCH_INDEX = "registry_entity_name_trgm"
+FILTER_INDEX = "registry_entity_filters"  # bloom, migration 0012
+FILTER_COLUMNS = (
+    "status",
+    "risk_level",
+    "credit_class",
+    "kind",
+    "scale",
+    "industry_section",
+    "industry_division",
+    "standardization_level",
+)
 # After a bulk load; with the b-trees, while the slower search index builds.
 ANALYZE = "ANALYZE registry_entity"
 
@@ -63,6 +74,8 @@ def indexes_ensure() -> list[str]:
         present = {name for (name,) in cursor.fetchall()}
         cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
         (trigrams,) = cursor.fetchone()
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'bloom')")
+        (bloom,) = cursor.fetchone()
     missing = [index for index in Entity._meta.indexes if index.name not in present]
     built = [index.name for index in missing]
     if missing:
@@ -78,6 +91,15 @@ def indexes_ensure() -> list[str]:
                 "ON registry_entity USING gin (name gin_trgm_ops)"
             )
         built.append(SEARCH_INDEX)
+    if bloom and FILTER_INDEX not in present:
+        logger.warning("building the missing index %s", FILTER_INDEX)
+        columns = ", ".join(f"({c}::text)" for c in FILTER_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {FILTER_INDEX} "
+                f"ON registry_entity USING bloom ({columns}) WITH (length = 96)"
+            )
+        built.append(FILTER_INDEX)
     return built
 
 

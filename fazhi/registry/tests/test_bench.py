@@ -27,3 +27,17 @@ def test_bench_data_imports_cleanly_and_lists(tmp_path):
     assert len(city) >= 4
     assert len(county) >= 4
     assert bench_registry.p95(city) > 0
+
+
+def test_bench_rare_filters_and_duplicates_run(tmp_path):
+    from bench import registry_lists
+    from bench.harness import Bench
+
+    org = bench_registry.setup_org()
+    bench_registry.import_file(bench_registry.write_csv(tmp_path / "e.csv", 30), org)
+    bench = Bench("test")
+    registry_lists.rare_filters(bench, org, "30 rows")
+    registry_lists.duplicates_page(bench, org, "30 rows")
+    names = [r.name for r in bench.results]
+    assert "entity list api p95 (rare and empty filters)" in names
+    assert "duplicates page" in names

@@ -1,0 +1,127 @@
+"""Registry cases of issue 15, run by bench_registry after its 1M-row import.
+
+- Every list filter, including rare, contradictory and empty ones, through
+  the API and the HTML page: per-query medians and the pooled p95, against
+  the plain indexed query measured in the same run.
+- The duplicates page at that size.
+- A worker's cold start: importing the URLconf in a fresh interpreter,
+  against ``django.setup()`` alone.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.harness import Bench
+
+ROOT = Path(__file__).resolve().parent.parent
+# {region}: a county of the user's scope; {other}: the agency of another county.
+RARE_QUERIES = (
+    "status=cancelled",
+    "region={region}&agency={other}",
+    "region={region}&status=cancelled",
+    "risk_level=major&credit_class=D&key_supervision=yes&category=non_coal_mine"
+    "&industry_division=26",
+    "kind=individual_business&scale=large&risk_level=major&credit_class=D",
+    "industry_division=99",
+    "category=fireworks&region={region}",
+    "q=有限公司99999",
+)
+REPEAT = 7
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 2 else values[0]
+
+
+def rare_filters(bench: Bench, org: dict[str, Any], size: str) -> None:
+    from django.test import Client
+
+    from fazhi.core.models import OrgUnit
+
+    other = OrgUnit.objects.get(name="基准县370826应急管理局").pk
+    pooled: dict[str, list[float]] = {"api": [], "html": []}
+    worst: dict[str, tuple[float, str]] = {"api": (0.0, ""), "html": (0.0, "")}
+    for who, region in (("bench_city", "370811"), ("bench_county", "370811")):
+        client = Client()
+        client.force_login(org[who])
+        for kind, base in (("api", "/api/v1/entities?"), ("html", "/registry/entities/?")):
+            client.get(base)
+            for template in RARE_QUERIES:
+                url = base + template.format(region=region, other=other)
+                times = []
+                for _ in range(REPEAT):
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append(time.perf_counter() - started)
+                    assert response.status_code == 200, (url, response.status_code)
+                pooled[kind] += times
+                median = statistics.median(times)
+                if median > worst[kind][0]:
+                    worst[kind] = (median, f"{who} {template}")
+    for kind in ("api", "html"):
+        bench.record(
+            f"entity list {kind} p95 (rare and empty filters)",
+            _p95(pooled[kind]),
+            size=size,
+            baseline="plain indexed query (25 rows)",
+            target="≤ 50 ms PostgreSQL, ≤ 150 ms SQLite",
+        )
+        print(f"    slowest {kind}: {worst[kind][1]} ({worst[kind][0] * 1000:.1f} ms median)")
+
+
+def duplicates_page(bench: Bench, org: dict[str, Any], size: str) -> None:
+    from django.test import Client
+
+    from fazhi.registry import services
+    from fazhi.registry.models import Entity
+
+    for entity in Entity.objects.order_by("id")[:5]:
+        services.entity_create(
+            actor=org["bench_city"],
+            uscc=_free_uscc(entity.uscc),
+            name=entity.name,
+            kind=entity.kind,
+            region_code=entity.region_code,
+            address=entity.address,
+            supervising_agency=entity.supervising_agency,
+            allow_duplicate=True,
+        )
+    client = Client()
+    client.force_login(org["bench_city"])
+    client.get("/registry/entities/duplicates/")
+
+    def view() -> None:
+        response = client.get("/registry/entities/duplicates/")
+        assert response.status_code == 200
+
+    bench.measure("duplicates page", view, size=size, repeat=7, target="≤ 200 ms")
+
+
+def _free_uscc(uscc: str) -> str:
+    from fazhi.core.codes import uscc_check_char
+
+    first17 = uscc[:8] + "NA" + uscc[10:17]
+    return first17 + uscc_check_char(first17)
+
+
+def cold_start(bench: Bench) -> None:
+    setup = "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+    setup += "import django; django.setup()"
+    urls = setup + "; from django.urls import get_resolver; get_resolver().url_patterns"
+
+    def run(code: str) -> None:
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+    bench.measure("django.setup() (fresh interpreter)", lambda: run(setup), repeat=3)
+    bench.measure(
+        "URLconf loaded (fresh interpreter)",
+        lambda: run(urls),
+        repeat=3,
+        baseline="django.setup() (fresh interpreter)",
+    )

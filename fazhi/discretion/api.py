@@ -8,13 +8,13 @@ import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from fazhi.core import policy
 from fazhi.core.api_types import Id
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgUnit
@@ -23,11 +23,6 @@ from fazhi.discretion.engine import Calculation, Facts, Range
 from fazhi.discretion.models import DiscretionEntry
 
 router = Router(tags=["discretion"])
-
-
-def _need(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 Target = Literal["unit", "principal", "responsible_person", "other_manager"]
@@ -139,13 +134,13 @@ class EntryFilter(Schema):
 @paginate
 def entries(request: HttpRequest, filters: Query[EntryFilter]) -> Any:
     """Discretion entries; ``on`` keeps the versions in force that day."""
-    _need(request, "discretion.view_discretionentry")
+    policy.require(request.user, "discretion.view_discretionentry")
     return selectors.discretion_entry_list(actor=request.user, **filters.dict())
 
 
 @router.get("/discretion/entries/{entry_id}", response=EntryDetailOut)
 def entry(request: HttpRequest, entry_id: Id) -> Any:
-    _need(request, "discretion.view_discretionentry")
+    policy.require(request.user, "discretion.view_discretionentry")
     return selectors.discretion_entry_get(actor=request.user, pk=entry_id)
 
 
@@ -286,7 +281,7 @@ def calculation_dict(result: Calculation) -> dict[str, Any]:
 @router.post("/discretion/calculate", response=CalculateOut)
 def calculate(request: HttpRequest, payload: CalculateIn) -> Any:
     """Decision class, recommended range and the trace of every rule applied."""
-    _need(request, "discretion.view_discretionentry")
+    policy.require(request.user, "discretion.view_discretionentry")
     user: Any = request.user
     day = payload.on or timezone.localdate()
     if payload.agency is not None:
@@ -338,4 +333,6 @@ def calculate(request: HttpRequest, payload: CalculateIn) -> Any:
     return calculation_dict(result)
 
 
-from fazhi.discretion import api_baselines  # noqa: E402, F401  (registers its routes)
+from fazhi.discretion.api_baselines import router as _baselines  # noqa: E402
+
+router.add_router("", _baselines)

@@ -9,14 +9,16 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Schema, Status
+from ninja import Router, Schema, Status
 
+from fazhi.core import policy
 from fazhi.core.api_types import Id
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgUnit
 from fazhi.discretion import selectors, services
-from fazhi.discretion.api import _need, router
 from fazhi.discretion.models import Baseline, BaselineAdoption
+
+router = Router(tags=["discretion"])
 
 
 class BaselineOut(Schema):
@@ -86,14 +88,14 @@ def _acting_agency(request: HttpRequest, agency_id: int | None) -> OrgUnit:
 @router.get("/discretion/baselines", response=list[BaselineOut])
 def baselines(request: HttpRequest) -> Any:
     """Every baseline document; examples of other jurisdictions cannot be adopted."""
-    _need(request, "discretion.view_baseline")
+    policy.require(request.user, "discretion.view_baseline")
     return [_baseline(row) for row in selectors.baseline_list()]
 
 
 @router.get("/discretion/adoptions", response=list[AdoptionOut])
 def adoptions(request: HttpRequest, agency: Id | None = None) -> Any:
     """The documents an agency (the caller's own by default) applies."""
-    _need(request, "discretion.view_baselineadoption")
+    policy.require(request.user, "discretion.view_baselineadoption")
     unit = _acting_agency(request, agency)
     return [_adoption(row) for row in selectors.adoptions_for(unit)]
 

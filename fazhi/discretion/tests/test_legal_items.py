@@ -358,7 +358,10 @@ def test_detail_page_shows_bans_and_gains_alternative(personas, seeded_all) -> N
     client = personas.client(personas.city_reviewer)
     entry = DiscretionEntry.objects.get(code="AQ092-02", baseline__document_number=NATIONAL)
     page = client.get(f"/discretion/{entry.pk}/").content.decode()
-    assert "违法所得2倍以上5倍以下；没有违法所得或者违法所得不足10万元的，10万元以上20万元以下" in page
+    assert (
+        "违法所得2倍以上5倍以下；没有违法所得或者违法所得不足10万元的，10万元以上20万元以下"
+        in page
+    )
     assert "情节严重的，实行终身行业和职业禁入" in page
     edit = client.get(f"/discretion/{entry.pk}/edit/")
     assert edit.status_code == 200

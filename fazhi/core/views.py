@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from fazhi.core import privacy, selectors, services
 from fazhi.core.errors import DomainError
+from fazhi.core.formfields import unit_choices
 from fazhi.core.forms import (
     AttachmentForm,
     AuditFilterForm,
@@ -145,7 +146,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         unit=_int(request.GET.get("unit")),
     )
     context = paginate(request, users)
-    context["units"] = selectors.unit_list(actor=request.user)
+    context["units"] = unit_choices(selectors.unit_list(actor=request.user))
     from fazhi.core.models import Role
 
     context["roles"] = Role.objects.all()

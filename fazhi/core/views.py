@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fazhi.core import privacy, selectors, services
+from fazhi.core.collation import by_pinyin
 from fazhi.core.errors import DomainError
 from fazhi.core.formfields import unit_choices
 from fazhi.core.forms import (
@@ -247,7 +248,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     context["actor_names"] = (
         selectors.user_list(actor=request.user)
         .exclude(full_name="")
-        .order_by("full_name")
+        .order_by(by_pinyin("full_name"))
         .values_list("full_name", flat=True)[:500]
     )
     return render(request, "core/audit_list.html", context)

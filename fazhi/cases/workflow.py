@@ -20,7 +20,7 @@ Read it as a table with ``ORDINARY.table()`` (shown on the procedure page).
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fazhi.cases import forms as f
 from fazhi.cases import guards as g
@@ -147,7 +147,7 @@ ORDINARY = Workflow(
     transitions=(
         Transition(
             name="file",
-            label=_lazy("Open the case"),
+            label=gettext_lazy("Open the case"),
             sources=(S.INTAKE,),
             target=S.INVESTIGATING,
             permission=p.FILE,
@@ -156,7 +156,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="decline",
-            label=_lazy("Decline to open"),
+            label=gettext_lazy("Decline to open"),
             sources=(S.INTAKE,),
             target=S.DECLINED,
             permission=p.FILE,
@@ -165,7 +165,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="end_investigation",
-            label=_lazy("End the investigation"),
+            label=gettext_lazy("End the investigation"),
             sources=(S.INVESTIGATING,),
             target=S.REVIEW,
             permission=p.CHANGE,
@@ -173,7 +173,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="give_notice",
-            label=_lazy("Notify (statement and defence)"),
+            label=gettext_lazy("Notify (statement and defence)"),
             sources=(S.REVIEW,),
             target=S.NOTIFIED,
             permission=p.CHANGE,
@@ -182,7 +182,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="give_notice_hearing",
-            label=_lazy("Notify (statement, defence and hearing)"),
+            label=gettext_lazy("Notify (statement, defence and hearing)"),
             sources=(S.REVIEW,),
             target=S.NOTIFIED,
             permission=p.CHANGE,
@@ -191,7 +191,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="request_hearing",
-            label=_lazy("Party asks for a hearing"),
+            label=gettext_lazy("Party asks for a hearing"),
             sources=(S.NOTIFIED,),
             target=S.HEARING,
             permission=p.CHANGE,
@@ -201,7 +201,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="close_statement",
-            label=_lazy("Close the statement and defence"),
+            label=gettext_lazy("Close the statement and defence"),
             sources=(S.NOTIFIED,),
             target=S.PENDING_DECISION,
             permission=p.CHANGE,
@@ -211,7 +211,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="close_statement_no_hearing",
-            label=_lazy("Close the statement (no hearing asked)"),
+            label=gettext_lazy("Close the statement (no hearing asked)"),
             sources=(S.NOTIFIED,),
             target=S.PENDING_DECISION,
             permission=p.CHANGE,
@@ -221,7 +221,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="hold_hearing",
-            label=_lazy("Hold the hearing"),
+            label=gettext_lazy("Hold the hearing"),
             sources=(S.HEARING,),
             target=S.PENDING_DECISION,
             permission=p.CHANGE,
@@ -230,7 +230,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="send_review",
-            label=_lazy("Send for legal review"),
+            label=gettext_lazy("Send for legal review"),
             sources=(S.PENDING_DECISION,),
             target=S.LEGAL_REVIEW,
             permission=p.CHANGE,
@@ -239,7 +239,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="pass_review",
-            label=_lazy("Pass the legal review"),
+            label=gettext_lazy("Pass the legal review"),
             sources=(S.LEGAL_REVIEW,),
             target=S.PENDING_DECISION,
             permission=p.REVIEW,
@@ -249,7 +249,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="return_review",
-            label=_lazy("Return the legal review"),
+            label=gettext_lazy("Return the legal review"),
             sources=(S.LEGAL_REVIEW,),
             target=S.PENDING_DECISION,
             permission=p.REVIEW,
@@ -259,7 +259,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="record_discussion",
-            label=_lazy("Record the collective discussion"),
+            label=gettext_lazy("Record the collective discussion"),
             sources=(S.PENDING_DECISION,),
             target=S.PENDING_DECISION,
             permission=p.DECIDE,
@@ -268,7 +268,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="reopen",
-            label=_lazy("Reopen the investigation"),
+            label=gettext_lazy("Reopen the investigation"),
             sources=(S.PENDING_DECISION,),
             target=S.INVESTIGATING,
             permission=p.DECIDE,
@@ -277,7 +277,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="decide",
-            label=_lazy("Decide the penalty"),
+            label=gettext_lazy("Decide the penalty"),
             sources=(S.PENDING_DECISION,),
             target=S.DECIDED,
             permission=p.DECIDE,
@@ -287,7 +287,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="decide_no_penalty",
-            label=_lazy("Decide no penalty"),
+            label=gettext_lazy("Decide no penalty"),
             sources=(S.REVIEW, S.PENDING_DECISION),
             target=S.DECIDED,
             permission=p.DECIDE,
@@ -297,7 +297,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="refer",
-            label=_lazy("Refer to judicial organs"),
+            label=gettext_lazy("Refer to judicial organs"),
             sources=(S.INVESTIGATING, S.REVIEW, S.PENDING_DECISION),
             target=S.REFERRED,
             permission=p.DECIDE,
@@ -307,7 +307,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="serve",
-            label=_lazy("Serve the decision"),
+            label=gettext_lazy("Serve the decision"),
             sources=(S.DECIDED,),
             target=S.SERVED,
             permission=p.CHANGE,
@@ -317,7 +317,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="serve_no_fine",
-            label=_lazy("Serve the decision (no fine)"),
+            label=gettext_lazy("Serve the decision (no fine)"),
             sources=(S.DECIDED,),
             target=S.SERVED,
             permission=p.CHANGE,
@@ -327,7 +327,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="record_payment",
-            label=_lazy("Record the payment"),
+            label=gettext_lazy("Record the payment"),
             sources=(S.SERVED,),
             target=S.EXECUTED,
             permission=p.CHANGE,
@@ -337,7 +337,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="close",
-            label=_lazy("Close the case"),
+            label=gettext_lazy("Close the case"),
             sources=(S.SERVED, S.EXECUTED, S.REFERRED),
             target=S.CLOSED,
             permission=p.DECIDE,
@@ -345,7 +345,7 @@ ORDINARY = Workflow(
         ),
         Transition(
             name="archive",
-            label=_lazy("Archive"),
+            label=gettext_lazy("Archive"),
             sources=(S.CLOSED,),
             target=S.ARCHIVED,
             permission=p.CHANGE,
@@ -361,7 +361,7 @@ SUMMARY = Workflow(
     transitions=(
         Transition(
             name="decide_on_spot",
-            label=_lazy("Fine on the spot"),
+            label=gettext_lazy("Fine on the spot"),
             sources=(S.INTAKE,),
             target=S.SERVED,
             permission=p.CHANGE,
@@ -378,7 +378,7 @@ SUMMARY = Workflow(
         ),
         Transition(
             name="warn_on_spot",
-            label=_lazy("Warn on the spot"),
+            label=gettext_lazy("Warn on the spot"),
             sources=(S.INTAKE,),
             target=S.SERVED,
             permission=p.CHANGE,
@@ -394,7 +394,7 @@ SUMMARY = Workflow(
         ),
         Transition(
             name="record_payment",
-            label=_lazy("Record the payment"),
+            label=gettext_lazy("Record the payment"),
             sources=(S.SERVED,),
             target=S.EXECUTED,
             permission=p.CHANGE,
@@ -404,7 +404,7 @@ SUMMARY = Workflow(
         ),
         Transition(
             name="close",
-            label=_lazy("Close the case (file copy)"),
+            label=gettext_lazy("Close the case (file copy)"),
             sources=(S.SERVED, S.EXECUTED),
             target=S.CLOSED,
             permission=p.CHANGE,
@@ -412,7 +412,7 @@ SUMMARY = Workflow(
         ),
         Transition(
             name="archive",
-            label=_lazy("Archive"),
+            label=gettext_lazy("Archive"),
             sources=(S.CLOSED,),
             target=S.ARCHIVED,
             permission=p.CHANGE,

@@ -89,7 +89,8 @@ def test_on_a_phone_the_case_list_is_cards_with_labelled_cells(
         page.goto(f"{live_server.url}{path}")
         cells = page.locator("main table tbody tr:first-child td")
         labels = [cells.nth(i).get_attribute("data-label") for i in range(cells.count())]
-        assert labels and all(labels), (path, labels)
+        assert labels, path
+        assert all(labels), (path, labels)
         assert labels[0] == "序号", (path, labels)
         # No horizontal scrolling: the page fits the phone.
         width = page.evaluate("document.documentElement.scrollWidth")

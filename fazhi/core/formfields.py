@@ -51,3 +51,12 @@ class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: OrgUnit) -> str:
         agency = self._agency(obj)
         return obj.name if agency.pk == obj.pk else f"{agency.name} / {obj.name}"
+
+
+def unit_choices(units: Any) -> list[tuple[int, str]]:
+    """(id, label) pairs for a hand-built unit select, labelled like
+    ``UnitChoiceField`` (``任城区应急管理局 / 法规股``) in one query."""
+    field = UnitChoiceField(queryset=OrgUnit.objects.none())
+    units = list(units)
+    field.known_units = {unit.pk: unit for unit in units}
+    return [(unit.pk, field.label_from_instance(unit)) for unit in units]

@@ -106,6 +106,7 @@ class OrgUnitForm(StyledMixin, forms.ModelForm):
             "sort_order",
             "is_active",
         ]
+        field_classes = {"parent": UnitChoiceField}
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

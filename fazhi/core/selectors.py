@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
+from fazhi.core.collation import by_pinyin
 from fazhi.core.models import ApiToken, Attachment, AuditEvent, OrgUnit, User
 
 # Scope is decided by the policy; re-exported here, where the apps' selectors import it.
@@ -43,7 +44,10 @@ def user_list(
         users = users.filter(unit__path__startswith=target.path) if target else users.none()
     if role:
         users = users.filter(role__code=role)
-    return users
+    # A roster: units in the order of the tree, people by pinyin within one.
+    return users.order_by(
+        F("unit__path").asc(nulls_first=True), by_pinyin("full_name"), "username"
+    )
 
 
 def user_get(*, actor: Any, pk: int) -> User:

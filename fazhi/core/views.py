@@ -18,7 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fazhi.core import policy, privacy, selectors, services, two_factor
+from fazhi.core.collation import by_pinyin
 from fazhi.core.errors import DomainError
+from fazhi.core.formfields import unit_choices
 from fazhi.core.forms import (
     AttachmentForm,
     AuditFilterForm,
@@ -144,7 +146,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         unit=_int(request.GET.get("unit")),
     )
     context = paginate(request, users)
-    context["units"] = selectors.unit_list(actor=request.user)
+    context["units"] = unit_choices(selectors.unit_list(actor=request.user))
     from fazhi.core.models import Role
 
     context["roles"] = Role.objects.all()
@@ -252,7 +254,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     context["actor_names"] = (
         selectors.user_list(actor=request.user)
         .exclude(full_name="")
-        .order_by("full_name")
+        .order_by(by_pinyin("full_name"))
         .values_list("full_name", flat=True)[:500]
     )
     return render(request, "core/audit_list.html", context)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fazhi.core.formfields import UnitChoiceField
 from fazhi.core.forms import StyledMixin
 from fazhi.core.models import OrgUnit
 from fazhi.powers import selectors
@@ -47,12 +48,6 @@ class CheckboxesMixin:
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs["class"] = "form-check-input"
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        agency = obj.agency()
-        return obj.name if agency.pk == obj.pk else f"{agency.name} / {obj.name}"
 
 
 # --- catalogs -------------------------------------------------------------------
@@ -97,7 +92,7 @@ class ItemFilterForm(StyledMixin, forms.Form):
     power_type = forms.ChoiceField(
         label=_("Power type"), choices=[("", _("Any")), *PowerType.choices], required=False
     )
-    lead_unit = forms.ModelChoiceField(
+    lead_unit = UnitChoiceField(
         label=_("Lead unit"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("Any")
     )
     shared = forms.ChoiceField(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core import selectors as core_selectors
-from fazhi.core.formfields import UnitChoiceField
+from fazhi.core.formfields import UnitChoiceField, unit_choices
 from fazhi.core.forms import StyledMixin
 from fazhi.core.models import OrgUnit
 from fazhi.registry import industries, selectors
@@ -136,6 +136,7 @@ class EntityForm(StyledMixin, forms.ModelForm):
             "contact_phone",
             "supervising_agency",
         ]
+        field_classes = {"supervising_agency": UnitChoiceField}
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -233,9 +234,7 @@ class OfficerFilterForm(StyledMixin, forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fast_selects(self)
-        self.fields["unit"].choices = _blank(
-            [(u.pk, u.name) for u in core_selectors.unit_list(actor=actor)]
-        )
+        self.fields["unit"].choices = _blank(unit_choices(core_selectors.unit_list(actor=actor)))
         self.fields["external_agency"].choices = _blank(
             [(a.pk, a.name) for a in selectors.external_agency_list(actor=actor)]
         )
@@ -279,6 +278,7 @@ class OfficerForm(StyledMixin, forms.ModelForm):
             "legal_qualification_number",
             "status",
         ]
+        field_classes = {"unit": UnitChoiceField}
 
     def __init__(self, *args: Any, actor: Any, show_citizen_id: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -352,6 +352,7 @@ class ExternalAgencyForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = ExternalAgency
         fields = ["name", "kind", "region_code", "uscc", "contact", "phone", "unit", "is_active"]
+        field_classes = {"unit": UnitChoiceField}
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

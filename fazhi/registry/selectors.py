@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from fazhi.core.collation import by_pinyin
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import scope_paths, scope_q
 from fazhi.registry.choices import CertificateStatus, OfficerStatus, RuleCode
@@ -308,8 +309,8 @@ def officer_list(
     # units in the order of the org tree; external agencies after them.
     return officers.order_by(
         F("unit__path").asc(nulls_last=True),
-        F("external_agency__name").asc(nulls_last=True),
-        "full_name",
+        by_pinyin("external_agency__name").asc(nulls_last=True),
+        by_pinyin("full_name"),
         "id",
     )
 
@@ -403,7 +404,7 @@ def external_agency_list(*, actor: Any, q: str = "", kind: str = "") -> QuerySet
         agencies = agencies.filter(name__contains=q)
     if kind:
         agencies = agencies.filter(kind=kind)
-    return agencies.annotate(officer_count=Count("officers")).order_by("name", "id")
+    return agencies.annotate(officer_count=Count("officers")).order_by(by_pinyin("name"), "id")
 
 
 def external_agency_get(*, actor: Any, pk: int) -> ExternalAgency:

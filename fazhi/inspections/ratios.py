@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from fazhi.core import policy
 from fazhi.core.actors import Actor
-from fazhi.core.rule_rows import rule_row_save
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgUnit
+from fazhi.core.rule_rows import rule_row_save
 from fazhi.inspections import draw
 from fazhi.inspections.models import SamplingRatio
 from fazhi.inspections.rules import ratio_rows

@@ -75,7 +75,6 @@ URL_ARGS = {
     "inspections:task_progress": _task_detail,
     "inspections:task_detail": _task_detail,
     "inspections:task_receipt": _task_receipt,
-    "inspections:task_progress": _task_detail,
     "inspections:plan_detail": _plan,
     "inspections:inspection_detail": _inspection,
 }

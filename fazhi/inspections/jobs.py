@@ -2,7 +2,7 @@
 
 ``task_step_start`` is what the task page and the API call: a small pool
 (up to ``FAZHI_DRAW_INLINE_MAX`` entities, 20,000 unless configured) is
-committed or drawn at once; a bigger one is queued (``tasks.task_run``, the
+committed or drawn at once; a bigger one is queued (``task_run``, the
 ``TASKS`` backend: a worker process in production) and the page shows a
 progress bar until it is done. The run itself calls the same services, so
 permission, workflow, locks and the audit event are those of the inline path.
@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -127,10 +128,14 @@ def task_step_queue(*, actor: Actor, task: InspectionTask, step: str) -> TaskRun
     return run
 
 
-def _enqueue(run_id: int) -> None:
-    from fazhi.inspections import tasks
+@task
+def task_run(run_id: int) -> str:
+    """Commit or draw a task queued by ``task_step_queue`` (the worker runs this)."""
+    return run_execute(run_id)
 
-    result = tasks.task_run.enqueue(run_id)
+
+def _enqueue(run_id: int) -> None:
+    result = task_run.enqueue(run_id)
     TaskRun.objects.filter(pk=run_id, job_id="").update(job_id=str(result.id)[:64])
 
 

@@ -46,7 +46,15 @@ def _archive(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": case.pk, "archive_id": archive.pk}, True
 
 
+def _referral(personas: Any) -> tuple[dict[str, Any], bool]:
+    """A referred finding of county B (the page is POST-only)."""
+    from fazhi.cases.tests.test_intake import referred_finding
+
+    return {"referral_id": referred_finding(personas, personas.county_b).pk}, True
+
+
 URL_ARGS = {
+    "cases:referral_open": _referral,
     "cases:evidence_add": _case,
     "cases:evidence_download": _evidence,
     "cases:record_make": _case,

@@ -11,11 +11,12 @@ from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 
 from fazhi.cases import archive as archives
-from fazhi.cases import documents, selectors
+from fazhi.cases import documents, intake, selectors
 from fazhi.cases import evidence as ev
 from fazhi.cases.api import router
 from fazhi.core.actors import Actor
 from fazhi.core.api_types import Id
+from fazhi.registry.models import Officer
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -165,3 +166,51 @@ def archive_download(request: HttpRequest, case_id: Id, archive_id: Id) -> FileR
     )
     response["X-Content-SHA256"] = archive.sha256
     return response
+
+
+class ReferralOut(Schema):
+    id: int
+    finding_id: int
+    hazard: str
+    provision: str
+    entity: str
+    inspection_id: int
+    note: str
+    referred_at: datetime.datetime
+
+
+class ReferralOpenIn(Schema):
+    title: str = ""
+    officer_ids: list[int] | None = None
+
+
+@router.get("/case-referrals", response=list[ReferralOut])
+def referral_list(request: HttpRequest) -> Any:
+    """Hazards inspections referred for a penalty that no case was registered from yet."""
+    return [
+        {
+            "id": r.pk,
+            "finding_id": r.finding_id,
+            "hazard": r.finding.description,
+            "provision": r.finding.provision,
+            "entity": r.finding.inspection.entity.name,
+            "inspection_id": r.finding.inspection_id,
+            "note": r.note,
+            "referred_at": r.referred_at,
+        }
+        for r in intake.referrals_open(actor=_actor(request))[:500]
+    ]
+
+
+@router.post("/case-referrals/{referral_id}/case", response={201: dict[str, Any]})
+def referral_open(request: HttpRequest, referral_id: Id, payload: ReferralOpenIn) -> Any:
+    """Register the case from a referred hazard (officers: the inspection team if not given)."""
+    referral = intake.referral_get(actor=_actor(request), pk=referral_id)
+    if payload.officer_ids:
+        officers = list(Officer.objects.filter(pk__in=payload.officer_ids))
+    else:
+        officers = list(referral.finding.inspection.officers.all())
+    case = intake.case_open_from_referral(
+        actor=_actor(request), referral=referral, officers=officers, title=payload.title
+    )
+    return Status(201, {"id": case.pk, "state": case.state, "title": case.title})

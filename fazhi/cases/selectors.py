@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from fazhi.cases import permissions as p
 from fazhi.cases.choices import CaseState
@@ -18,7 +19,13 @@ from fazhi.core import policy
 from fazhi.core.actors import Actor
 from fazhi.core.documents import documents_for
 from fazhi.core.models import Document, ObjectClock, OrgUnit
-from fazhi.core.workflow import Action, available_actions, clocks_due, clocks_for
+from fazhi.core.workflow import (
+    Action,
+    GuardContext,
+    available_actions,
+    clocks_due,
+    clocks_for,
+)
 
 # How many days before a due date the board turns yellow: a display choice of
 # this page, not a legal number.
@@ -71,8 +78,43 @@ def case_get(*, actor: Actor, pk: int) -> Case:
     return case
 
 
+def _data_guards() -> frozenset[Any]:
+    from fazhi.cases import guards as g
+
+    return frozenset({g.guard_record, g.guard_reason, g.guard_education, g.guard_summary_notice})
+
+
 def case_actions(*, actor: Actor, case: Case) -> list[Action]:
-    return available_actions(case, actor=actor, workflow=workflow_of(case))
+    """The next steps, each allowed or with why not.
+
+    A guard that only checks what the step's form asks for (the record's
+    text, a reason) cannot pass before the form is filled in; it must not
+    disable the button that shows the form. Such guards are checked when the
+    form is sent.
+    """
+    flow = workflow_of(case)
+    data_guards = _data_guards()
+    actions = []
+    for action in available_actions(case, actor=actor, workflow=flow):
+        t = flow.get(action.name)
+        if (
+            not action.allowed
+            and t.form is not None
+            and policy.allowed(actor, t.permission, unit=case.unit)
+        ):
+            ctx = GuardContext(actor=actor, today=timezone.localdate(), data={})
+            reason = next(
+                (
+                    str(r)
+                    for guard in t.guards
+                    if guard not in data_guards
+                    if (r := guard(case, ctx))
+                ),
+                None,
+            )
+            action = Action(action.name, action.label, reason is None, reason)
+        actions.append(action)
+    return actions
 
 
 def case_clocks(case: Case) -> QuerySet[ObjectClock]:

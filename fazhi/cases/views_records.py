@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from fazhi.cases import archive as archives
-from fazhi.cases import documents, selectors
+from fazhi.cases import documents, intake, selectors
 from fazhi.cases import evidence as ev
 from fazhi.cases import permissions as p
 from fazhi.cases.records import EvidenceKind
@@ -171,4 +171,30 @@ def record_make(request: HttpRequest, pk: int) -> HttpResponse:
         _refused(request, exc)
     else:
         messages.success(request, _("Made: %(title)s.") % {"title": document.title})
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@view_requires(p.ADD)
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Hazards inspections referred for a penalty, waiting for a case."""
+    referrals = intake.referrals_open(actor=_actor(request))[:200]
+    return render(request, "cases/referral_list.html", {"referrals": referrals})
+
+
+@require_POST
+@view_requires(p.ADD)
+def referral_open(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = intake.referral_get(actor=_actor(request), pk=referral_id)
+    team = list(referral.finding.inspection.officers.all())
+    try:
+        case = intake.case_open_from_referral(
+            actor=_actor(request),
+            referral=referral,
+            officers=team,
+            title=request.POST.get("title", "").strip(),
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+        return redirect("cases:referral_list")
+    messages.success(request, _("The case was registered."))
     return redirect("cases:case_detail", pk=case.pk)

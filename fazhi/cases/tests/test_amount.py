@@ -91,3 +91,63 @@ def test_the_page_shows_the_advice(pending: tuple[Case, Any], personas: Any) -> 
     html = personas.client(personas.leader).get(f"/cases/{case.pk}/").content.decode()
     assert 'data-testid="discretion-advice"' in html
     assert "AQ099-01" in html
+
+
+def test_intended_fine_outside_the_range_is_flagged_to_the_reviewer(
+    pending: tuple[Case, Any], personas: Any
+) -> None:
+    case, root = pending  # intended 50,000 against a recommended 15,000–35,000
+    with pytest.raises(Refused, match="法制审核人员书面说明理由"):
+        services.case_transition(actor=root, case=case, name="send_review", on=D(2026, 11, 13))
+    reason = "涉及两处储罐区，危害较大"
+    case = services.case_transition(
+        actor=root, case=case, name="send_review", on=D(2026, 11, 13), amount_reason=reason
+    )
+    assert case.amount_flagged
+    reviewer = personas.client(personas.city_reviewer)
+    page = reviewer.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="amount-flag-detail"' in page
+    assert reason in page
+    flag = case.events.filter(kind="amount").get()
+    assert flag.data["ranges"]
+    assert flag.data["ranges"][0] in page
+    inbox = reviewer.get("/cases/inbox/").content.decode()
+    assert 'data-testid="amount-flag"' in inbox
+    assert case.title in inbox
+    from fazhi.cases.documents import record_context
+
+    case = services.case_transition(
+        actor=root, case=case, name="pass_review", on=D(2026, 11, 14), text="同意，理由充分"
+    )
+    assert reason in record_context(case, actor=root, on=D(2026, 11, 14))["amount_note"]
+
+
+def test_intended_fine_inside_the_range_is_not_flagged(
+    pending: tuple[Case, Any], personas: Any
+) -> None:
+    case, root = pending
+    Case.objects.filter(pk=case.pk).update(proposed_fine=Decimal(20000))
+    case.refresh_from_db()
+    case = services.case_transition(actor=root, case=case, name="send_review", on=D(2026, 11, 13))
+    assert not case.amount_flagged
+    inbox = personas.client(personas.city_reviewer).get("/cases/inbox/").content.decode()
+    assert 'data-testid="amount-flag"' not in inbox
+
+
+def test_decision_outside_the_range_waits_in_the_reviewers_inbox(
+    pending: tuple[Case, Any], personas: Any
+) -> None:
+    case, root = pending
+    decided = services.case_transition(
+        actor=root,
+        case=case,
+        name="decide",
+        on=D(2026, 11, 13),
+        penalty_kinds=[FINE],
+        fine=Decimal(14000),
+        fine_reason="当事人主动消除危害后果",
+    )
+    assert decided.amount_flagged
+    inbox = personas.client(personas.city_reviewer).get("/cases/inbox/").content.decode()
+    assert decided.title in inbox
+    assert 'data-testid="amount-flag"' in inbox

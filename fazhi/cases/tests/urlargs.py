@@ -92,7 +92,15 @@ def _referral(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": case.pk, "rid": referral.pk, "name": "approve"}, True
 
 
+def _referred_finding(personas: Any) -> tuple[dict[str, Any], bool]:
+    """A referred finding of county B (the page is POST-only)."""
+    from fazhi.cases.tests.test_intake import referred_finding
+
+    return {"referral_id": referred_finding(personas, personas.county_b).pk}, True
+
+
 URL_ARGS = {
+    "cases:referral_open": _referred_finding,
     "cases:coercion_add": _case,
     "cases:coercion_act": _coercion,
     "cases:referral_add": _case,

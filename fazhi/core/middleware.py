@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import logging
 import time
-from urllib.parse import urlencode
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages

@@ -110,6 +110,7 @@ def _add_routers() -> None:
     from fazhi.core.api_audit import router as audit_router
     from fazhi.core.api_clock import router as clock_router
     from fazhi.core.api_documents import router as documents_router
+    from fazhi.core.api_proposals import router as proposals_router
     from fazhi.discretion.api import router as discretion_router
     from fazhi.inspections.api import router as inspections_router
     from fazhi.laws.api import router as laws_router
@@ -120,6 +121,7 @@ def _add_routers() -> None:
     api.add_router("/", audit_router)
     api.add_router("/clock", clock_router)
     api.add_router("/", documents_router)
+    api.add_router("/", proposals_router)
     api.add_router("/", laws_router)
     api.add_router("/", powers_router)
     api.add_router("/", discretion_router)

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes call by address, which the host check below would refuse.
+    "fazhi.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "fazhi.core.middleware.RequestLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

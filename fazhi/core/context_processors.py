@@ -48,6 +48,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "home", group="home"),
     NavItem(_("Deadline calculator"), "core:clock", group="deadlines"),
     NavItem(_("Calendar"), "core:calendar", "core.view_calendarday", group="deadlines"),
+    NavItem(_("Rule proposals"), "core:proposal_list", "core.view_ruleproposal", group="system"),
     NavItem(_("Org units"), "core:unit_list", "core.view_orgunit", group="system"),
     NavItem(_("Users"), "core:user_list", "core.view_user", group="system"),
     NavItem(_("Attachments"), "core:attachment_list", "core.view_attachment", group="system"),

@@ -25,6 +25,25 @@ LAST_SEEN_KEY = "fazhi_last_seen"
 LAST_SEEN_RESOLUTION = 30  # seconds
 
 
+class HealthCheckMiddleware:
+    """Answer ``/healthz`` before the host check: probes call by address.
+
+    A container's HEALTHCHECK or a load balancer asks ``http://127.0.0.1:8000/``
+    or the backend's address, which ALLOWED_HOSTS (the public name) refuses
+    with 400. The answer says only whether the database responds.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz" and request.method in ("GET", "HEAD"):
+            from fazhi.core.views import health
+
+            return health(request)
+        return self.get_response(request)
+
+
 class IdleTimeoutMiddleware:
     """Log out a session that has been idle longer than SESSION_IDLE_MINUTES."""
 

@@ -213,8 +213,7 @@ def _totp_ok(device: TOTPDevice, token: str) -> bool:
         until = (info or {}).get("locked_until")
         wait = max(1, int((until - timezone.now()).total_seconds())) if until else 1
         raise DomainError(
-            _("Too many wrong codes. Wait %(seconds)d seconds and try again.")
-            % {"seconds": wait},
+            _("Too many wrong codes. Wait %(seconds)d seconds and try again.") % {"seconds": wait},
             field="token",
         )
     return bool(device.verify_token(token))

@@ -56,15 +56,11 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             two_factor.mark_verified(request)
             if used == "recovery":
-                messages.warning(
-                    request,
-                    _("You used a recovery code; %(left)d are left. Set up new codes if few remain.")
-                    % {"left": two_factor.recovery_left(user)},
-                )
+                left = two_factor.recovery_left(user)
+                text = _("You used a recovery code; %(left)d are left.") % {"left": left}
+                messages.warning(request, text + " " + _("Set up new codes if few remain."))
             return redirect(_next(request))
-    return render(
-        request, "core/two_factor_verify.html", {"form": form, "next": _next(request)}
-    )
+    return render(request, "core/two_factor_verify.html", {"form": form, "next": _next(request)})
 
 
 @login_required
@@ -125,7 +121,9 @@ def manage(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc.message))
         if codes is not None:
             return render(
-                request, "core/two_factor_codes.html", {"codes": codes, "next": "", "enrolled": False}
+                request,
+                "core/two_factor_codes.html",
+                {"codes": codes, "next": "", "enrolled": False},
             )
     return render(
         request,

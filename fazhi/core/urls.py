@@ -1,6 +1,13 @@
 from django.urls import path
 
-from fazhi.core import audit_views, clock_views, document_views, two_factor_views, views
+from fazhi.core import (
+    audit_views,
+    clock_views,
+    document_views,
+    proposal_views,
+    two_factor_views,
+    views,
+)
 
 app_name = "core"
 
@@ -9,14 +16,18 @@ urlpatterns = [
     path("units/new/", views.unit_edit, name="unit_create"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("rule-proposals/", proposal_views.proposal_list, name="proposal_list"),
+    path(
+        "rule-proposals/<int:pk>/decide/",
+        proposal_views.proposal_decide,
+        name="proposal_decide",
+    ),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_edit, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
-    path(
-        "users/<int:pk>/two-factor/reset/", two_factor_views.reset, name="user_two_factor_reset"
-    ),
+    path("users/<int:pk>/two-factor/reset/", two_factor_views.reset, name="user_two_factor_reset"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/<int:seq>/", views.audit_detail, name="audit_detail"),
     path("audit/verify/", audit_views.audit_verify_page, name="audit_verify"),

@@ -52,7 +52,8 @@ def test_demo_load_command_is_idempotent_and_prints_one_login_per_role(tmp_path)
         # The administrator and the supervisor log in with a code: their secret is printed.
         assert set(demo.totp_secrets()) == {"admin", "supervisor"}
         for username, secret in demo.totp_secrets().items():
-            assert f"{username}" in two_factor_part and secret in two_factor_part
+            assert f"{username}" in two_factor_part
+            assert secret in two_factor_part
     assert audit_verify()[1] is None
 
 

@@ -100,6 +100,15 @@ def test_health_answers_ok():
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+@pytest.mark.django_db
+@override_settings(ALLOWED_HOSTS=["fazhi.example.gov.cn"], SECURE_SSL_REDIRECT=True)
+def test_health_answers_a_probe_calling_by_address():
+    """The container's HEALTHCHECK asks 127.0.0.1, which ALLOWED_HOSTS does not name."""
+    response = Client().get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200
+    assert Client().get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+
+
 @override_settings(TRUSTED_PROXIES=["10.0.0.1"])
 def test_client_address_behind_a_trusted_proxy_is_the_last_untrusted_hop():
     factory = RequestFactory()
@@ -112,11 +121,11 @@ def test_client_address_behind_a_trusted_proxy_is_the_last_untrusted_hop():
 @pytest.mark.django_db
 def test_requests_are_logged_as_structured_records(caplog):
     with caplog.at_level(logging.INFO, logger="fazhi.request"):
-        Client().get("/healthz", REMOTE_ADDR="192.0.2.8")
+        Client().get("/accounts/login/", REMOTE_ADDR="192.0.2.8")
     record = next(r for r in caplog.records if r.name == "fazhi.request")
     assert (record.method, record.path, record.status, record.client_ip) == (
         "GET",
-        "/healthz",
+        "/accounts/login/",
         200,
         "192.0.2.8",
     )

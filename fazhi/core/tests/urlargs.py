@@ -38,6 +38,17 @@ def _user(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": personas.county_b_officer.pk}, True
 
 
+def _proposal(personas: Any) -> tuple[dict[str, Any], bool]:
+    """A county B proposal to the city (decided by POST only: not a scoped page)."""
+    from fazhi.core import proposals
+    from fazhi.core.tests import factories
+
+    legal = factories.unit("法规股", personas.county_b)
+    reviewer = factories.user("b_reviewer", legal, "legal_reviewer")
+    row = proposals.proposal_create(actor=reviewer, subject="裁量基准", proposal="建议")
+    return {"pk": row.pk}, False
+
+
 def _user_edit(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
     return {"pk": personas.county_b_officer.pk}, True, ADMIN_ONLY
 
@@ -104,6 +115,7 @@ URL_ARGS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "core:user_edit": _user_edit,
     "core:user_unlock": _user_edit,
     "core:user_two_factor_reset": _user,
+    "core:proposal_decide": _proposal,
     "core:audit_detail": _audit_event,
     "core:attachment_download": _attachment,
     "token_revoke": _token,

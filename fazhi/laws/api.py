@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from fazhi.core import policy
 from fazhi.core.api_types import Id
 from fazhi.laws import selectors, services, terms
 from fazhi.laws.choices import LawLevel, LawStatus
@@ -33,7 +34,7 @@ def _require_read(request: HttpRequest) -> None:
 
 def _require(request: HttpRequest, permission: str) -> None:
     _require_read(request)
-    if not request.user.has_perm(permission):
+    if not policy.allowed(request.user, permission):
         raise PermissionDenied
 
 

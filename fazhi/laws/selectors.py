@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from fazhi.core import policy
 from fazhi.core.selectors import scope_q
 from fazhi.laws.choices import LawLevel, LawStatus
 from fazhi.laws.citations import citation_format
@@ -41,7 +42,7 @@ def can_read(actor: Any) -> bool:
         return False
     if getattr(actor, "is_superuser", False):
         return True
-    return bool(actor.has_perm(VIEW_PERMISSION))
+    return policy.allowed(actor, VIEW_PERMISSION)
 
 
 def today() -> datetime.date:
@@ -348,7 +349,7 @@ def article_search(
 
 def term_list(*, actor: Any, q: str = "") -> QuerySet[LawTerm]:
     """The term table, for staff who may read it; ``q`` matches a term or an alias."""
-    if not can_read(actor) or not actor.has_perm("laws.view_lawterm"):
+    if not can_read(actor) or not policy.allowed(actor, "laws.view_lawterm"):
         return LawTerm.objects.none()
     items = LawTerm.objects.prefetch_related("refs__work")
     q = (q or "").strip()

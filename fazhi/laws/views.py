@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from fazhi.core import policy
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
 from fazhi.core.listing import paginate
+from fazhi.core.policy import view_requires
 from fazhi.laws import selectors, services
 from fazhi.laws.choices import LawLevel, LawStatus
 from fazhi.laws.citations import citation_format, citations_find
@@ -51,8 +53,7 @@ def _law_or_404(request: HttpRequest, pk: int) -> Law:
         raise Http404 from None
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@view_requires(VIEW)
 def law_list(request: HttpRequest) -> HttpResponse:
     form = LawFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -67,8 +68,7 @@ def law_list(request: HttpRequest) -> HttpResponse:
     return render(request, "laws/law_list.html", context)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@view_requires(VIEW)
 def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
     law = _law_or_404(request, pk)
     articles = list(selectors.article_list(actor=request.user, law=law))
@@ -84,7 +84,7 @@ def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "others": [v for v in versions if v.pk != law.pk],
             "repealed_by": citation_format(law.repealed_by) if law.repealed_by else "",
             "headings_form": HeadingsForm(law=law)
-            if request.user.has_perm("laws.change_law")
+            if policy.allowed(request.user, "laws.change_law")
             else None,
         },
     )
@@ -93,7 +93,7 @@ def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def law_headings(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the lines the importer doubted as chapter headings (or unmark them)."""
-    if not request.user.has_perm("laws.change_law") or request.method != "POST":
+    if not policy.allowed(request.user, "laws.change_law") or request.method != "POST":
         raise Http404
     law = _law_or_404(request, pk)
     form = HeadingsForm(request.POST, law=law)
@@ -113,7 +113,7 @@ def law_headings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def law_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("laws.change_law"):
+    if not policy.allowed(request.user, "laws.change_law"):
         raise Http404
     law = _law_or_404(request, pk)
     stored_effective_date = law.effective_date
@@ -132,8 +132,7 @@ def law_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "laws/law_edit.html", {"form": form, "law": law})
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@view_requires(VIEW)
 def article_detail(request: HttpRequest, pk: int, anchor: str) -> HttpResponse:
     law = _law_or_404(request, pk)
     try:
@@ -168,16 +167,14 @@ def article_detail(request: HttpRequest, pk: int, anchor: str) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@view_requires(VIEW)
 def work_article(request: HttpRequest, key: str, anchor: str) -> HttpResponse:
     """Stable citation URL by work: redirect to the article in the version in force."""
     law = _law_in_force_or_404(request, key)
     return redirect("laws:article_detail", pk=law.pk, anchor=anchor)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@view_requires(VIEW)
 def work_detail(request: HttpRequest, key: str) -> HttpResponse:
     law = _law_in_force_or_404(request, key)
     return redirect("laws:law_detail", pk=law.pk)
@@ -200,8 +197,7 @@ def _law_in_force_or_404(request: HttpRequest, key: str) -> Law:
     return law
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@view_requires(VIEW)
 def law_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     law = _law_or_404(request, pk)
     other_law = _law_or_404(request, other)
@@ -217,8 +213,7 @@ def law_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@view_requires(VIEW)
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "searched": False}
@@ -241,8 +236,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "laws/search.html", context)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@view_requires(VIEW)
 def cite(request: HttpRequest) -> HttpResponse:
     form = CitationForm(request.GET or None)
     found = None
@@ -253,7 +247,7 @@ def cite(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def law_import(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("laws.add_law"):
+    if not policy.allowed(request.user, "laws.add_law"):
         raise Http404
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     results = None
@@ -275,8 +269,7 @@ def law_import(request: HttpRequest) -> HttpResponse:
     return render(request, "laws/law_import.html", {"form": form, "results": results})
 
 
-@login_required
-@permission_required("laws.view_compilation", raise_exception=True)
+@view_requires("laws.view_compilation")
 def compilation_list(request: HttpRequest) -> HttpResponse:
     items = selectors.compilation_list(actor=request.user, q=request.GET.get("q", ""))
     return render(request, "laws/compilation_list.html", paginate(request, items))
@@ -284,7 +277,7 @@ def compilation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def compilation_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("laws.add_compilation"):
+    if not policy.allowed(request.user, "laws.add_compilation"):
         raise Http404
     laws = selectors.law_list(actor=request.user)
     form = CompilationForm(request.POST if request.method == "POST" else None, laws=laws)
@@ -312,8 +305,7 @@ def _compilation_or_404(request: HttpRequest, pk: int) -> Compilation:
         raise Http404 from None
 
 
-@login_required
-@permission_required("laws.view_compilation", raise_exception=True)
+@view_requires("laws.view_compilation")
 def compilation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     compilation = _compilation_or_404(request, pk)
     return render(
@@ -323,8 +315,7 @@ def compilation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("laws.view_compilation", raise_exception=True)
+@view_requires("laws.view_compilation")
 def compilation_download(request: HttpRequest, pk: int) -> HttpResponse:
     compilation = _compilation_or_404(request, pk)
     content = laws_docx(
@@ -338,8 +329,7 @@ def compilation_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@permission_required("laws.view_lawterm", raise_exception=True)
+@view_requires("laws.view_lawterm")
 def term_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     context = paginate(request, selectors.term_list(actor=request.user, q=q), per_page=30)
@@ -381,7 +371,7 @@ def _term_form_page(request: HttpRequest, term: LawTerm | None) -> HttpResponse:
 
 @login_required
 def term_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("laws.add_lawterm"):
+    if not policy.allowed(request.user, "laws.add_lawterm"):
         raise Http404
     return _term_form_page(request, None)
 
@@ -395,14 +385,14 @@ def _term_or_404(request: HttpRequest, pk: int) -> LawTerm:
 
 @login_required
 def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("laws.change_lawterm"):
+    if not policy.allowed(request.user, "laws.change_lawterm"):
         raise Http404
     return _term_form_page(request, _term_or_404(request, pk))
 
 
 @login_required
 def term_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("laws.delete_lawterm") or request.method != "POST":
+    if not policy.allowed(request.user, "laws.delete_lawterm") or request.method != "POST":
         raise Http404
     term = _term_or_404(request, pk)
     term_delete(actor=request.user, term=term)

@@ -194,7 +194,7 @@ def test_officer_cannot_unlock(personas, settings):
     client = personas.client(personas.city_officer)
     _login(Client(), "b_officer", "wrong")
     response = client.post(reverse("core:user_unlock", args=[personas.county_b_officer.pk]))
-    assert response.status_code == 404
+    assert response.status_code == 403
     personas.county_b_officer.refresh_from_db()
     assert personas.county_b_officer.failed_logins == 1
 

@@ -271,7 +271,7 @@ def test_pages_list_upload_and_download_templates_and_documents(template, person
     assert "济应急罚" in listed.content.decode()
     officer = personas.client(personas.county_a_officer)
     assert "济应急罚" not in officer.get(reverse("core:document_list")).content.decode()
-    assert officer.get(reverse("core:doctemplate_upload")).status_code == 404
+    assert officer.get(reverse("core:doctemplate_upload")).status_code == 403
 
 
 def test_api_lists_uploads_templates_and_lists_documents(template, personas) -> None:

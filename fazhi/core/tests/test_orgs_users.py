@@ -268,7 +268,7 @@ def client_status(personas, user, name, pk) -> int:
 def test_officer_cannot_open_the_unit_or_user_forms(personas):
     client = personas.client(personas.county_a_officer)
     for name in ("core:unit_create", "core:user_create"):
-        assert client.get(reverse(name)).status_code == 404
+        assert client.get(reverse(name)).status_code == 403
 
 
 # --- Users ---

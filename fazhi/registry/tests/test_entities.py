@@ -209,7 +209,7 @@ def test_merge_page_merges_the_ticked_duplicates(personas):
 def test_officers_cannot_merge(personas):
     survivor = f.entity(personas.county_a)
     url = reverse("registry:entity_merge", kwargs={"pk": survivor.pk})
-    assert personas.client(personas.county_a_officer).get(url).status_code == 404
+    assert personas.client(personas.county_a_officer).get(url).status_code == 403  # role
 
 
 # --- scoping and lists --------------------------------------------------------
@@ -231,7 +231,7 @@ def test_county_a_sees_only_its_own_entities_and_the_city_sees_all(personas):
     )
     assert (
         personas.client(personas.enterprise).get(reverse("registry:entity_list")).status_code
-        == 404
+        == 403
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fazhi.cases.choices import EventKind
+from fazhi.cases.events import event_day, event_record
 from fazhi.cases.guards import Context, decimal_or_none
 from fazhi.cases.models import Case, CaseEvent
 from fazhi.core.actors import Actor
@@ -47,17 +48,15 @@ def guard_amount_reason(case: Case, ctx: Context) -> str | None:
 
 def apply_send_review(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     """Record the comparison; outside the range, flag the case to the reviewer."""
-    from fazhi.cases.services import _day, _event
-
     outside = bool(data.get("outside_range"))
     case.amount_flagged = outside
     if outside:
         fine = decimal_or_none(case.proposed_fine)
-        _event(
+        event_record(
             case,
             EventKind.AMOUNT,
             actor=actor,
-            on=_day(data),
+            on=event_day(data),
             text=str(data.get("amount_reason", "")),
             stage="proposal",
             fine=str(fine) if fine is not None else None,

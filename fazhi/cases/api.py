@@ -218,6 +218,7 @@ def case_extend(request: HttpRequest, case_id: Id, payload: ExtendIn) -> Any:
 
 
 from fazhi.cases.api_procedures import router as _procedures  # noqa: E402
+from fazhi.cases.api_records import router as _records  # noqa: E402
 
 router.add_router("", _procedures)
-from fazhi.cases import api_records  # noqa: E402, F401  (its routes join this router)
+router.add_router("", _records)

@@ -1,22 +1,23 @@
 """/api/v1/cases/{id}/evidence, /documents and /archives: the whole-process record.
 
-Registered on the cases router (imported at the end of fazhi/cases/api.py).
+Its router joins the cases router (at the end of fazhi/cases/api.py).
 """
 
 import datetime
 from typing import Any, cast
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Form, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fazhi.cases import archive as archives
 from fazhi.cases import documents, intake, selectors
 from fazhi.cases import evidence as ev
-from fazhi.cases.api import router
 from fazhi.core.actors import Actor
 from fazhi.core.api_types import Id
 from fazhi.registry.models import Officer
+
+router = Router(tags=["cases"])
 
 
 def _actor(request: HttpRequest) -> Actor:

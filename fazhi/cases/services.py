@@ -9,7 +9,6 @@ corrections are new records (``CaseEvent``), never edits.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -21,11 +20,12 @@ from fazhi.cases import execution_services
 from fazhi.cases import permissions as p
 from fazhi.cases.amount import apply_send_review, proposal_check
 from fazhi.cases.choices import CaseState, DecisionKind, EventKind, OfficerRole
+from fazhi.cases.events import event_day, event_record, event_user
 from fazhi.cases.guards import decimal_or_none, decision_due
 from fazhi.cases.models import Case, CaseEvent, CaseOfficer, CaseViolation
 from fazhi.cases.workflow import workflow_of
 from fazhi.core import policy
-from fazhi.core.actors import Actor, actor_label
+from fazhi.core.actors import Actor
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.errors import Conflict, DomainError, Refused
 from fazhi.core.locks import lock_row
@@ -36,30 +36,9 @@ from fazhi.registry.models import Entity, Officer
 EDITABLE = (CaseState.INTAKE, CaseState.INVESTIGATING, CaseState.REVIEW)
 
 
-def _day(data: Mapping[str, Any]) -> datetime.date:
-    on = data.get("on")
-    return on if isinstance(on, datetime.date) else timezone.localdate()
-
-
-def _user(actor: Actor) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _event(
-    case: Case, kind: str, *, actor: Actor, on: datetime.date, text: str = "", **data: Any
-) -> CaseEvent:
-    event = CaseEvent(
-        case=case,
-        kind=kind,
-        occurred_on=on,
-        text=text,
-        data=data,
-        actor=_user(actor),
-        actor_label=actor_label(actor),
-    )
-    event.full_clean()
-    event.save()
-    return event
+_day = event_day
+_user = event_user
+_event = event_record
 
 
 def _plan_data(case: Case) -> dict[str, Any]:

@@ -23,13 +23,13 @@ from fazhi.cases import guards as g
 from fazhi.cases import permissions as p
 from fazhi.cases.choices import CaseState, DisposalKind, ReleaseGround, TestKind
 from fazhi.cases.choices import CoercionState as S
+from fazhi.cases.forms import ReasonForm, RecordForm
 from fazhi.cases.forms_procedures import (
     CoercionDisposeForm,
     CoercionExtendForm,
     CoercionReleaseForm,
     CoercionTestForm,
 )
-from fazhi.cases.forms import ReasonForm, RecordForm
 from fazhi.cases.models_procedures import Coercion
 from fazhi.core.clocks import DeadlineResult, clock_rule_get, deadline_compute
 from fazhi.core.workflow import ClockEffect, Transition, Workflow, clocks_for
@@ -91,8 +91,7 @@ def expired_problem(*, today: datetime.date, due: DeadlineResult | None) -> str 
     """After the limit the measure may only be released (Art. 28(4))."""
     if due is not None and today > due.due:
         return _(
-            "The time limit of the measure ended on %(due)s (%(source)s): release it "
-            "(Art. 28(4))."
+            "The time limit of the measure ended on %(due)s (%(source)s): release it (Art. 28(4))."
         ) % {"due": _day(due.due), "source": due.rule.source if due.rule else ""}
     return None
 
@@ -101,15 +100,16 @@ def extension_problem(*, extended_on: datetime.date | None, reason: str) -> str 
     """One extension only, for a complex situation, with its reason (Art. 25 ¶1–2)."""
     if extended_on is not None:
         return _(
-            "The measure was already extended on %(on)s; it may be extended only once "
-            "(Art. 25)."
+            "The measure was already extended on %(on)s; it may be extended only once (Art. 25)."
         ) % {"on": _day(extended_on)}
     if not reason.strip():
         return _("Give the reason why the situation is complex; the party is told it (Art. 25).")
     return None
 
 
-def lab_period_problem(*, kind: str, until: datetime.date | None, today: datetime.date) -> str | None:
+def lab_period_problem(
+    *, kind: str, until: datetime.date | None, today: datetime.date
+) -> str | None:
     """The testing must be named and its period stated (Art. 25 ¶3)."""
     if kind not in TestKind.values:
         return _("Choose detection, inspection, quarantine or technical appraisal (Art. 25).")

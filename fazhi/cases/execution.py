@@ -86,7 +86,8 @@ def surcharge_compute(
     ``rate``% a day from the day after its due date until the day it is paid
     (or ``on``); the total is at most ``cap``% of the fine.
     """
-    assert rate.amount is not None and cap.amount is not None
+    assert rate.amount is not None
+    assert cap.amount is not None
     daily = rate.amount / HUNDRED
     remaining = sorted(payments)
     total = Decimal(0)
@@ -257,9 +258,10 @@ def court_problem(
             "may be asked only after that (行政强制法 Art. 53)."
         ) % {"end": _day(remedies_end)}
     if today > window.due:
-        return _(
-            "The period to apply to the court ended on %(due)s (%(source)s)."
-        ) % {"due": _day(window.due), "source": window.rule.source if window.rule else ""}
+        return _("The period to apply to the court ended on %(due)s (%(source)s).") % {
+            "due": _day(window.due),
+            "source": window.rule.source if window.rule else "",
+        }
     return None
 
 

@@ -85,9 +85,10 @@ def deferral_problem(
         return _("Give the amount of each instalment.")
     total = sum(Decimal(r["amount"]) for r in rows)
     if total != owed:
-        return _(
-            "The instalments add up to %(total)s yuan; %(owed)s yuan is owed."
-        ) % {"total": total, "owed": owed}
+        return _("The instalments add up to %(total)s yuan; %(owed)s yuan is owed.") % {
+            "total": total,
+            "owed": owed,
+        }
     return None
 
 
@@ -165,9 +166,9 @@ def guard_instalment(case: Case, ctx: g.Context) -> str | None:
     assert case.fine is not None
     left = case.fine - x.paid_total(case)
     if amount is None or amount >= left:
-        return _("A part payment is less than the %(left)s yuan owed; else record the payment.") % {
-            "left": left
-        }
+        return _(
+            "A part payment is less than the %(left)s yuan owed; else record the payment."
+        ) % {"left": left}
     return None
 
 

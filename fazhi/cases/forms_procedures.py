@@ -34,9 +34,7 @@ class CoercionForm(forms.Form):
     """The report asking the head to approve a measure (Art. 18(1))."""
 
     kind = forms.ChoiceField(label=_("Coercive measure"), choices=CoercionKind.choices)
-    items = forms.CharField(
-        label=_("Places, facilities or things (name, quantity)"), widget=_TEXT
-    )
+    items = forms.CharField(label=_("Places, facilities or things (name, quantity)"), widget=_TEXT)
     reason = forms.CharField(label=_("Reason"), widget=_TEXT)
     basis = forms.CharField(label=_("Legal basis"), max_length=255)
 

@@ -49,6 +49,10 @@ def _d(value: datetime.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+def _user(actor: Actor) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
 def _note(case: Case, kind: str, actor: Actor, on: datetime.date, text: str, **data: Any) -> None:
     event = CaseEvent(
         case=case,
@@ -56,7 +60,7 @@ def _note(case: Case, kind: str, actor: Actor, on: datetime.date, text: str, **d
         occurred_on=on,
         text=text,
         data=data,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=_user(actor),
         actor_label=actor_label(actor),
     )
     event.full_clean()
@@ -89,7 +93,15 @@ def coercion_create(
         )
         coercion.full_clean()
         coercion.save()
-        _note(case, EventKind.COERCION, actor, on, coercion.reason, coercion=coercion.pk, step="report")
+        _note(
+            case,
+            EventKind.COERCION,
+            actor,
+            on,
+            coercion.reason,
+            coercion=coercion.pk,
+            step="report",
+        )
         audit_record(
             actor=actor,
             verb="cases.coercion.create",
@@ -249,7 +261,9 @@ def referral_create(
     """专案组's written report, submitted for the head's approval (移送规定 Art. 5)."""
     policy.require(actor, p.CHANGE, unit=case.unit)
     if not crime.strip() or not report.strip():
-        raise DomainError(_("Write the report: the suspected crime and the facts checked (Art. 5)."))
+        raise DomainError(
+            _("Write the report: the suspected crime and the facts checked (Art. 5).")
+        )
     with transaction.atomic():
         referral = CrimeReferral(
             case=case, crime=crime.strip(), report=report.strip(), reported_on=_day(data)

@@ -12,8 +12,8 @@ from fazhi.cases.coercion_workflow import (
     COERCION,
     expired_problem,
     extension_problem,
-    seizure_due,
     lab_period_problem,
+    seizure_due,
 )
 from fazhi.cases.models import Case, CaseOfficer
 from fazhi.cases.models_procedures import Coercion
@@ -33,7 +33,7 @@ def _root(personas: Any) -> None:
     ROOT[:] = [factories.superuser(personas.city)]
 
 
-def report(case: Case, on: datetime.date = D(2026, 9, 1)) -> Coercion:
+def report(case: Case, on: datetime.date | None = None) -> Coercion:
     return coercion_create(
         actor=ROOT[0],
         case=case,
@@ -41,7 +41,7 @@ def report(case: Case, on: datetime.date = D(2026, 9, 1)) -> Coercion:
         items="液氨钢瓶 12 只",
         reason="涉嫌非法储存危险化学品",
         basis="《安全生产法》第六十五条第一款第（四）项",
-        on=on,
+        on=on or D(2026, 9, 1),
     )
 
 
@@ -129,7 +129,11 @@ def test_testing_pauses_the_limit_with_its_reason(seized: Coercion) -> None:
 
 def test_one_extension_after_the_base_limit_keeps_the_pauses(seized: Coercion) -> None:
     c = step(
-        seized, "start_test", D(2026, 9, 10), test_kind="detection", agency="检测中心",
+        seized,
+        "start_test",
+        D(2026, 9, 10),
+        test_kind="detection",
+        agency="检测中心",
         until=D(2026, 9, 14),
     )
     with pytest.raises(Conflict):
@@ -147,8 +151,9 @@ def test_one_extension_after_the_base_limit_keeps_the_pauses(seized: Coercion) -
     with pytest.raises(Refused, match="一次"):
         step(c, "extend", D(2026, 10, 2), reason="再延长")
     # a pause during the extension still counts: 3 days paused
-    c = step(c, "start_test", D(2026, 10, 12), test_kind="inspection", agency="x",
-             until=D(2026, 10, 14))
+    c = step(
+        c, "start_test", D(2026, 10, 12), test_kind="inspection", agency="x", until=D(2026, 10, 14)
+    )
     c = step(c, "end_test", D(2026, 10, 15), text="检验完毕")
     assert clock(c).due_on == D(2026, 11, 8)
     assert {"coercion_decision", "coercion_extension"} <= {
@@ -177,8 +182,14 @@ def test_after_the_limit_only_release(seized: Coercion) -> None:
 
 
 def test_release_during_testing_stops_the_paused_clock(seized: Coercion) -> None:
-    c = step(seized, "start_test", D(2026, 9, 10), test_kind="quarantine", agency="x",
-             until=D(2026, 9, 20))
+    c = step(
+        seized,
+        "start_test",
+        D(2026, 9, 10),
+        test_kind="quarantine",
+        agency="x",
+        until=D(2026, 9, 20),
+    )
     c = step(c, "release", D(2026, 9, 15), ground="no_violation")
     assert clock(c).state == "stopped"
     assert clock(c).pauses[0]["to"] == "2026-09-14"
@@ -247,7 +258,12 @@ ANY = {
 
 @pytest.mark.parametrize(
     ("name", "state"),
-    [(t.name, s) for t in COERCION.transitions for s in CoercionState.values if s not in t.sources],
+    [
+        (t.name, s)
+        for t in COERCION.transitions
+        for s in CoercionState.values
+        if s not in t.sources
+    ],
 )
 def test_step_refused_outside_its_states(case: Case, name: str, state: str) -> None:
     c = report(case)
@@ -272,9 +288,12 @@ def test_other_county_cannot_act(case: Case, personas: Any) -> None:
     c = report(case)
     with pytest.raises((OutOfScope, NotAllowed)):
         coercion_create(
-            actor=personas.county_b_officer, case=case, kind="seal", items="x", reason="x",
+            actor=personas.county_b_officer,
+            case=case,
+            kind="seal",
+            items="x",
+            reason="x",
             basis="x",
         )
     with pytest.raises((OutOfScope, NotAllowed)):
         step(c, "release", D(2026, 9, 5), actor=personas.county_b_officer, ground="other")
-

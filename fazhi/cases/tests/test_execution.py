@@ -21,7 +21,9 @@ from fazhi.core.workflow import clocks_for
 
 D = datetime.date
 M = Decimal
-RATE = RuleRow(code="r", purpose="late_payment", condition="daily_percent", source="s", amount=M(3))
+RATE = RuleRow(
+    code="r", purpose="late_payment", condition="daily_percent", source="s", amount=M(3)
+)
 CAP = RuleRow(code="c", purpose="late_payment", condition="cap_percent", source="s", amount=M(100))
 ROOT: list[Any] = []
 
@@ -138,7 +140,7 @@ def test_part_payments_then_the_rest(served: Case) -> None:
 
 
 def test_deferral_problem() -> None:
-    ok = {
+    ok: dict[str, Any] = {
         "kind": "instalments",
         "rows": [{"due": "2026-03-01", "amount": "2000"}, {"due": "2026-04-01", "amount": "3000"}],
         "owed": M(5000),
@@ -155,7 +157,7 @@ def test_deferral_problem() -> None:
     assert "合计" in (deferral_problem(**{**ok, "owed": M(6000)}) or "")
     assert deferral_problem(**{**ok, "rows": ok["rows"][:1]})
     assert deferral_problem(**{**ok, "current_due": D(2026, 5, 1)})
-    defer = {**ok, "kind": "defer", "rows": [{"due": "2026-03-01", "amount": ""}]}
+    defer: dict[str, Any] = {**ok, "kind": "defer", "rows": [{"due": "2026-03-01", "amount": ""}]}
     assert deferral_problem(**defer) is None
     assert deferral_problem(**{**defer, "rows": ok["rows"]})
 
@@ -164,12 +166,22 @@ def test_instalments_approved_move_the_due_dates(served: Case) -> None:
     plan = "2026-03-02 2000\n2026-04-01 3000"
     with pytest.raises(Refused, match="合计"):
         fire(
-            served, "approve_deferral", D(2026, 1, 26), kind="instalments",
-            applied_on=D(2026, 1, 25), reason="资金周转困难", schedule="2026-03-02 2000\n2026-04-01 2000",
+            served,
+            "approve_deferral",
+            D(2026, 1, 26),
+            kind="instalments",
+            applied_on=D(2026, 1, 25),
+            reason="资金周转困难",
+            schedule="2026-03-02 2000\n2026-04-01 2000",
         )
     case = fire(
-        served, "approve_deferral", D(2026, 1, 26), kind="instalments",
-        applied_on=D(2026, 1, 25), reason="资金周转困难", schedule=plan,
+        served,
+        "approve_deferral",
+        D(2026, 1, 26),
+        kind="instalments",
+        applied_on=D(2026, 1, 25),
+        reason="资金周转困难",
+        schedule=plan,
     )
     assert case.state == CaseState.SERVED
     assert [i.due for i in x.schedule(case)] == [D(2026, 3, 2), D(2026, 4, 1)]
@@ -178,8 +190,13 @@ def test_instalments_approved_move_the_due_dates(served: Case) -> None:
     assert doc.number
     with pytest.raises(Refused, match="已批准"):
         fire(
-            case, "approve_deferral", D(2026, 1, 27), kind="defer",
-            applied_on=D(2026, 1, 25), reason="x", schedule="2026-05-01",
+            case,
+            "approve_deferral",
+            D(2026, 1, 27),
+            kind="defer",
+            applied_on=D(2026, 1, 25),
+            reason="x",
+            schedule="2026-05-01",
         )
     # the old due date passes without a surcharge; the first instalment is late 3 days
     assert x.surcharge_on(case, D(2026, 2, 10)).amount == 0  # type: ignore[union-attr]

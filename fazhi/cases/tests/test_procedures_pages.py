@@ -80,8 +80,12 @@ def test_other_county_cannot_see_or_act(personas: Any, case: Case) -> None:
     assert other.get(f"/api/v1/cases/{case.pk}/execution").status_code == 404
     payload = {"kind": "seal", "items": "x", "reason": "x", "basis": "x"}
     assert _post(other, f"/api/v1/cases/{case.pk}/coercions", payload).status_code == 404
-    assert other.post(f"/cases/{case.pk}/referrals/", {"crime": "x", "report": "x"}).status_code == 404
-    assert not Coercion.objects.exists() and not CrimeReferral.objects.exists()
+    assert (
+        other.post(f"/cases/{case.pk}/referrals/", {"crime": "x", "report": "x"}).status_code
+        == 404
+    )
+    assert not Coercion.objects.exists()
+    assert not CrimeReferral.objects.exists()
 
 
 def test_api_seizure_with_testing_and_release(personas: Any, case: Case) -> None:
@@ -95,7 +99,8 @@ def test_api_seizure_with_testing_and_release(personas: Any, case: Case) -> None
     assert body.status_code == 201
     cid = body.json()["id"]
     approve = next(a for a in body.json()["actions"] if a["name"] == "approve")
-    assert approve["allowed"] is False and approve["reason"]
+    assert approve["allowed"] is False
+    assert approve["reason"]
     url = f"/api/v1/cases/{case.pk}/coercions/{cid}/transitions"
     assert _post(officer, f"{url}/approve", {}).status_code == 403
     response = _post(leader, f"{url}/approve", {"on": "2020-01-01"})
@@ -106,7 +111,9 @@ def test_api_seizure_with_testing_and_release(personas: Any, case: Case) -> None
     bad = _post(officer, f"{url}/start_test", {"test_kind": "x", "agency": "y", "until": until})
     assert bad.status_code == 400
     paused = _post(
-        officer, f"{url}/start_test", {"test_kind": "detection", "agency": "检测站", "until": until}
+        officer,
+        f"{url}/start_test",
+        {"test_kind": "detection", "agency": "检测站", "until": until},
     )
     assert paused.json()["clocks"][0]["state"] == "paused"
     assert "检测站" in paused.json()["clocks"][0]["pauses"][0]["reason"]

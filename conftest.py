@@ -142,6 +142,7 @@ SEEDS = [
     ("fazhi.registry.migrations.0002_seed", "seed"),
     ("fazhi.inspections.migrations.0002_rules", "seed"),
     ("fazhi.cases.migrations.0001_initial", "seed"),
+    ("fazhi.cases.migrations.0002_procedures_execution", "seed"),
 ]
 
 

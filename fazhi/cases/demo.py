@@ -19,8 +19,25 @@ from django.utils import timezone
 
 from fazhi.cases import permissions as p
 from fazhi.cases import services
-from fazhi.cases.choices import CaseFlag, CaseSource, PartyKind, PenaltyKind, Procedure
-from fazhi.cases.models import Case
+from fazhi.cases.choices import (
+    CaseFlag,
+    CaseSource,
+    CoercionKind,
+    PartyKind,
+    PenaltyKind,
+    Procedure,
+    ReleaseGround,
+    TestKind,
+)
+from fazhi.cases.coercion_workflow import COERCION
+from fazhi.cases.models import Case, Coercion
+from fazhi.cases.referral_workflow import REFERRAL
+from fazhi.cases.services_procedures import (
+    coercion_create,
+    coercion_transition,
+    referral_create,
+    referral_transition,
+)
 from fazhi.cases.workflow import workflow_of
 from fazhi.core.demo_context import DemoContext
 from fazhi.core.models import OrgUnit
@@ -108,6 +125,20 @@ def _walk(case: Case, today: datetime.date, steps: list[tuple[str, int, dict[str
             **data,
         )
     return case
+
+
+def _steps(obj: Any, today: datetime.date, steps: list[tuple[str, int, dict[str, Any]]]) -> Any:
+    """Walk a seizure or a referral through its steps, each by the role that does it."""
+    is_coercion = isinstance(obj, Coercion)
+    flow = COERCION if is_coercion else REFERRAL
+    for name, days_ago, data in steps:
+        actor = PEOPLE[flow.get(name).permission]
+        on = today - datetime.timedelta(days=days_ago)
+        if is_coercion:
+            obj = coercion_transition(actor=actor, coercion=obj, name=name, on=on, **data)
+        else:
+            obj = referral_transition(actor=actor, referral=obj, name=name, on=on, **data)
+    return obj
 
 
 def _propose(case: Case, fine: int, *flags: str) -> Case:
@@ -223,25 +254,59 @@ def load(ctx: DemoContext) -> list[str]:
         )
     )
 
-    # Referred: suspected crime.
+    # Referred: suspected crime, through the referral's report, approval and transfer.
     case = _case(ctx, 6, city_unit, today, days_ago=25, flags=[CaseFlag.CRIME_SUSPECTED])
-    made.append(
-        _walk(
-            case,
-            today,
-            [
-                ("file", 24, {}),
-                (
-                    "refer",
-                    10,
-                    {
-                        "reason": "涉嫌重大责任事故罪，依法移送。",
-                        "receiver": "济宁市公安局任城分局",
-                    },
-                ),
-            ],
-        )
+    case = _walk(case, today, [("file", 24, {})])
+    referral = referral_create(
+        actor=PEOPLE[p.CHANGE],
+        case=case,
+        crime="重大责任事故罪",
+        report="违规储存液氨导致泄漏，造成一人死亡，涉嫌重大责任事故罪。",
+        on=today - datetime.timedelta(days=12),
     )
+    _steps(
+        referral,
+        today,
+        [
+            ("approve", 11, {}),
+            ("refer", 11, {"receiver": "济宁市公安局任城分局"}),
+            ("accept", 8, {"text": "公安机关书面通知：决定立案侦查。"}),
+            ("hand_over", 6, {"text": "移交涉案物品清单、检验报告各一份。"}),
+        ],
+    )
+    made.append(Case.objects.get(pk=case.pk))
+
+    # A seizure: approved, paused while the things were tested, then released.
+    case = _case(ctx, 10, city_unit, today, days_ago=40)
+    case = _walk(case, today, [("file", 38, {})])
+    coercion = coercion_create(
+        actor=PEOPLE[p.CHANGE],
+        case=case,
+        kind=CoercionKind.SEIZE,
+        items="工业气体钢瓶12只（无检验合格标志）",
+        reason="涉嫌使用未经检验的特种设备，需先行扣押防止继续使用。",
+        basis="《中华人民共和国安全生产法》第六十五条第一款第（四）项",
+        on=today - datetime.timedelta(days=37),
+    )
+    _steps(
+        coercion,
+        today,
+        [
+            ("approve", 37, {}),
+            (
+                "start_test",
+                33,
+                {
+                    "test_kind": TestKind.DETECTION,
+                    "agency": "济宁市特种设备检验研究院",
+                    "until": today - datetime.timedelta(days=24),
+                },
+            ),
+            ("end_test", 25, {"text": "检测报告：12只钢瓶均在检验有效期内，可继续使用。"}),
+            ("release", 23, {"ground": ReleaseGround.NO_VIOLATION, "text": "当场退还全部钢瓶。"}),
+        ],
+    )
+    made.append(Case.objects.get(pk=case.pk))
 
     # 简易程序: a fine on the spot, paid.
     case = _case(ctx, 7, city_unit, today, days_ago=5, procedure=Procedure.SUMMARY)

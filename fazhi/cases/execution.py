@@ -86,7 +86,8 @@ def surcharge_compute(
     ``rate``% a day from the day after its due date until the day it is paid
     (or ``on``); the total is at most ``cap``% of the fine.
     """
-    assert rate.amount is not None and cap.amount is not None
+    assert rate.amount is not None
+    assert cap.amount is not None
     daily = rate.amount / HUNDRED
     remaining = sorted(payments)
     total = Decimal(0)

@@ -34,6 +34,10 @@ def _day(data: Mapping[str, Any], key: str = "on") -> datetime.date:
     return on if isinstance(on, datetime.date) else timezone.localdate()
 
 
+def _user(actor: Actor) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
 def _event(case: Case, kind: str, actor: Actor, on: datetime.date, text: str, **data: Any) -> None:
     event = CaseEvent(
         case=case,
@@ -41,7 +45,7 @@ def _event(case: Case, kind: str, actor: Actor, on: datetime.date, text: str, **
         occurred_on=on,
         text=text,
         data=data,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=_user(actor),
         actor_label=actor_label(actor),
     )
     event.full_clean()

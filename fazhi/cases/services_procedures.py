@@ -49,6 +49,10 @@ def _d(value: datetime.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+def _user(actor: Actor) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
 def _note(case: Case, kind: str, actor: Actor, on: datetime.date, text: str, **data: Any) -> None:
     event = CaseEvent(
         case=case,
@@ -56,7 +60,7 @@ def _note(case: Case, kind: str, actor: Actor, on: datetime.date, text: str, **d
         occurred_on=on,
         text=text,
         data=data,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=_user(actor),
         actor_label=actor_label(actor),
     )
     event.full_clean()

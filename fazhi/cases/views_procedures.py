@@ -136,12 +136,15 @@ def coercion_act(request: HttpRequest, pk: int, cid: int, name: str) -> HttpResp
     data: dict[str, Any] | None = {}
     if t.form is not None:
         data = _data(request, t.form, f"c{coercion.pk}-{name}")
-        if data is None:
-            return redirect("cases:case_detail", pk=case.pk)
+    if data is None:
+        return redirect("cases:case_detail", pk=case.pk)
+    payload = data
     return _run(
         request,
         case,
-        lambda: coercion_transition(actor=_actor(request), coercion=coercion, name=name, **data),
+        lambda: coercion_transition(
+            actor=_actor(request), coercion=coercion, name=name, **payload
+        ),
         _("Done: %(action)s.") % {"action": t.label},
     )
 
@@ -170,11 +173,14 @@ def referral_act(request: HttpRequest, pk: int, rid: int, name: str) -> HttpResp
     data: dict[str, Any] | None = {}
     if t.form is not None:
         data = _data(request, t.form, f"r{referral.pk}-{name}")
-        if data is None:
-            return redirect("cases:case_detail", pk=case.pk)
+    if data is None:
+        return redirect("cases:case_detail", pk=case.pk)
+    payload = data
     return _run(
         request,
         case,
-        lambda: referral_transition(actor=_actor(request), referral=referral, name=name, **data),
+        lambda: referral_transition(
+            actor=_actor(request), referral=referral, name=name, **payload
+        ),
         _("Done: %(action)s.") % {"action": t.label},
     )

@@ -33,7 +33,7 @@ def _root(personas: Any) -> None:
     ROOT[:] = [factories.superuser(personas.city)]
 
 
-def report(case: Case, on: datetime.date = D(2026, 9, 1)) -> Coercion:
+def report(case: Case, on: datetime.date | None = None) -> Coercion:
     return coercion_create(
         actor=ROOT[0],
         case=case,
@@ -41,7 +41,7 @@ def report(case: Case, on: datetime.date = D(2026, 9, 1)) -> Coercion:
         items="液氨钢瓶 12 只",
         reason="涉嫌非法储存危险化学品",
         basis="《安全生产法》第六十五条第一款第（四）项",
-        on=on,
+        on=on or D(2026, 9, 1),
     )
 
 

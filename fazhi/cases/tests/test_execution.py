@@ -140,7 +140,7 @@ def test_part_payments_then_the_rest(served: Case) -> None:
 
 
 def test_deferral_problem() -> None:
-    ok = {
+    ok: dict[str, Any] = {
         "kind": "instalments",
         "rows": [{"due": "2026-03-01", "amount": "2000"}, {"due": "2026-04-01", "amount": "3000"}],
         "owed": M(5000),
@@ -157,7 +157,7 @@ def test_deferral_problem() -> None:
     assert "合计" in (deferral_problem(**{**ok, "owed": M(6000)}) or "")
     assert deferral_problem(**{**ok, "rows": ok["rows"][:1]})
     assert deferral_problem(**{**ok, "current_due": D(2026, 5, 1)})
-    defer = {**ok, "kind": "defer", "rows": [{"due": "2026-03-01", "amount": ""}]}
+    defer: dict[str, Any] = {**ok, "kind": "defer", "rows": [{"due": "2026-03-01", "amount": ""}]}
     assert deferral_problem(**defer) is None
     assert deferral_problem(**{**defer, "rows": ok["rows"]})
 

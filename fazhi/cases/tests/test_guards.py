@@ -397,6 +397,10 @@ def test_hearing_request_period_counts_working_days_over_a_holiday(county_case: 
 
 def test_education_reason_and_fine_reason(county_case: Any) -> None:
     ctx = Ctx(today=D(2026, 12, 1))
+    # listing the actions (no data): the step's form asks for the texts
+    assert guards.guard_education(county_case, ctx) is None
+    assert guards.guard_reason(county_case, ctx) is None
+    ctx.data.update(education=" ", reason="")
     assert guards.guard_education(county_case, ctx)
     assert guards.guard_reason(county_case, ctx)
     ctx.data.update(education="已当场教育", reason="事实不清")

@@ -34,13 +34,13 @@ def case(personas: Any) -> Case:
     return services.case_transition(actor=ROOT[0], case=target, name="file", on=D(2026, 9, 21))
 
 
-def report(case: Case, on: datetime.date = D(2026, 9, 28)) -> CrimeReferral:
+def report(case: Case, on: datetime.date | None = None) -> CrimeReferral:
     return referral_create(
         actor=ROOT[0],
         case=case,
         crime="重大责任事故罪",
         report="违规储存液氨造成一人死亡，涉嫌重大责任事故罪。",
-        on=on,
+        on=on or D(2026, 9, 28),
     )
 
 
@@ -80,7 +80,8 @@ def test_referral_through_the_police_not_accepting_and_the_case_coming_back(case
     assert fresh.state == CaseState.REFERRED
     assert fresh.decision_kind == DecisionKind.REFERRAL
     docs = list(documents_for(fresh).filter(template__code="crime_referral"))
-    assert len(docs) == 1 and docs[0].number
+    assert len(docs) == 1
+    assert docs[0].number
     with pytest.raises(Refused, match="不予立案"):
         services.case_transition(actor=ROOT[0], case=fresh, name="take_back", on=D(2026, 10, 8))
     r = step(r, "reject", D(2026, 10, 8), text="认为犯罪事实显著轻微，不予立案。")
@@ -97,7 +98,7 @@ def test_accepted_then_handed_over(case: Case) -> None:
     assert clocks(r)["crime_referral_handover"] == ("running", D(2026, 10, 12))
     r = step(r, "hand_over", D(2026, 10, 10), text="移交涉案物品清单一份")
     assert r.state == ReferralState.HANDED_OVER
-    assert set(s for s, _due in clocks(r).values()) == {"stopped"}
+    assert {s for s, _due in clocks(r).values()} == {"stopped"}
 
 
 def test_refusal_records_the_reason(case: Case) -> None:

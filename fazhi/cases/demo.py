@@ -185,7 +185,11 @@ def load(ctx: DemoContext) -> list[str]:
                     "text": "当事人对违法事实无异议，请求从轻处罚；承办人员认为拟处罚款适当。",
                 },
             ),
-            ("send_review", 32, {}),
+            (
+                "send_review",
+                32,
+                {"amount_reason": "逾期未改正，且系重点监管单位，拟在推荐幅度以上处罚。"},
+            ),
             ("pass_review", 30, {"text": "事实清楚，证据确凿，适用依据正确，程序合法，同意。"}),
             ("record_discussion", 29, {"text": "局长办公会集体讨论，同意罚款五万元。"}),
             (
@@ -219,7 +223,11 @@ def load(ctx: DemoContext) -> list[str]:
             [
                 ("give_notice", 15, {}),
                 ("close_statement", 10, {"text": "当事人书面陈述：已整改完毕。"}),
-                ("send_review", 3, {}),
+                (
+                    "send_review",
+                    3,
+                    {"amount_reason": "主动消除危害后果并配合调查，拟在推荐幅度以下处罚。"},
+                ),
             ],
         )
     )

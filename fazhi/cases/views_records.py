@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fazhi.cases import archive as archives
@@ -25,13 +25,13 @@ from fazhi.core.policy import view_requires
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("File"),
+        label=gettext_lazy("File"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,audio/*,video/*,.pdf,.docx"}),
     )
-    kind = forms.ChoiceField(label=_lazy("Kind"), choices=EvidenceKind.choices)
-    description = forms.CharField(label=_lazy("What it shows"), max_length=255)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=EvidenceKind.choices)
+    description = forms.CharField(label=gettext_lazy("What it shows"), max_length=255)
     recorded_on = forms.DateField(
-        label=_lazy("Recorded on"),
+        label=gettext_lazy("Recorded on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -39,20 +39,20 @@ class EvidenceForm(forms.Form):
 
 class RecordDocumentForm(forms.Form):
     code = forms.ChoiceField(
-        label=_lazy("Document"),
+        label=gettext_lazy("Document"),
         choices=[
             ("inquiry_record", "询问笔录"),
             ("evidence_preservation_notice", "先行登记保存证据通知书"),
         ],
     )
     subject = forms.CharField(
-        label=_lazy("Person questioned"),
+        label=gettext_lazy("Person questioned"),
         max_length=100,
         required=False,
-        help_text=_lazy("For an inquiry record; the party if left empty."),
+        help_text=gettext_lazy("For an inquiry record; the party if left empty."),
     )
     text = forms.CharField(
-        label=_lazy("Record (questions and answers, or the items preserved)"),
+        label=gettext_lazy("Record (questions and answers, or the items preserved)"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

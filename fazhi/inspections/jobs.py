@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fazhi.core import policy
 from fazhi.core.actors import Actor, SystemActor
@@ -49,13 +49,13 @@ STAGES = {
     "draw": (("selection", 5), ("teams", 20), ("writing", 85)),
 }
 STAGE_LABELS = {
-    "queued": _lazy("Waiting for a worker"),
-    "pool": _lazy("Reading and freezing the entity pool"),
-    "officers": _lazy("Reading the officers and conflicts"),
-    "snapshot": _lazy("Saving the frozen pool"),
-    "selection": _lazy("Selecting the entities"),
-    "teams": _lazy("Forming the teams"),
-    "writing": _lazy("Writing the result"),
+    "queued": gettext_lazy("Waiting for a worker"),
+    "pool": gettext_lazy("Reading and freezing the entity pool"),
+    "officers": gettext_lazy("Reading the officers and conflicts"),
+    "snapshot": gettext_lazy("Saving the frozen pool"),
+    "selection": gettext_lazy("Selecting the entities"),
+    "teams": gettext_lazy("Forming the teams"),
+    "writing": gettext_lazy("Writing the result"),
 }
 
 

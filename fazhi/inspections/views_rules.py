@@ -12,24 +12,30 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fazhi.core.actors import Actor
 from fazhi.core.errors import DomainError
 from fazhi.core.policy import allowed, is_system_admin, view_requires
 from fazhi.inspections import draw, ratios
+from fazhi.registry.choices import RiskLevel
 
 
 class MatrixForm(forms.Form):
-    level = forms.ChoiceField(label=_lazy("Issued by"))
+    level = forms.ChoiceField(label=gettext_lazy("Issued by"))
     effective_from = forms.DateField(
-        label=_lazy("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    source = forms.CharField(label=_lazy("Source (document and article)"), max_length=255)
-    notes = forms.CharField(label=_lazy("Notes"), required=False, widget=forms.Textarea)
+    source = forms.CharField(label=gettext_lazy("Source (document and article)"), max_length=255)
+    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea)
     verified = forms.BooleanField(
-        label=_lazy("Checked against the official text"), required=False, initial=True
+        label=gettext_lazy("Checked against the official text"), required=False, initial=True
     )
+
+
+def risk_label(code: str) -> str:
+    """The column heading: the risk level's name; "-" is the unknown level."""
+    return str(RiskLevel(code).label) if code in RiskLevel.values else str(_("Unknown"))
 
 
 def cell_name(stratum: str) -> str:
@@ -96,7 +102,7 @@ def matrix_page(request: HttpRequest) -> HttpResponse:
         {
             "on": on,
             "rows": rows,
-            "risks": ratios.RISK_COLUMNS,
+            "risks": [risk_label(code) for code in ratios.RISK_COLUMNS],
             "problem": problem,
             "form": form,
             "may_edit": may_edit,

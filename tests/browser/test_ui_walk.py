@@ -40,6 +40,7 @@ ALLOWED = {
     "CSV",
     "DOCX",
     "PDF",
+    "ZIP",
     "JSON",
     "ID",
     "English",
@@ -72,9 +73,15 @@ WORD = re.compile(r"[A-Za-z][A-Za-z_.]*[A-Za-z]|[A-Za-z]")
 LEAK = re.compile(r"^[A-Za-z][A-Za-z_.]{2,}$")
 
 
+# A source cited by its web address (rule data, law notes) is data, not UI text.
+WEB_ADDRESS = re.compile(
+    r"(?:https?://)?[\w-]+(?:\.[\w-]+)*\.(?:com|cn|org|net|gov)(?:/[^\s）)]*)?"
+)
+
+
 def _latin_leaks(text: str) -> set[str]:
     words = set()
-    for token in WORD.findall(text):
+    for token in WORD.findall(WEB_ADDRESS.sub(" ", text)):
         if token in ALLOWED or token in PENDING_VERB_LABELS or not LEAK.match(token):
             continue
         # Codes of the shape A1/B (credit classes, risk letters) are data, not words.

@@ -58,6 +58,9 @@ def superuser(unit: OrgUnit) -> User:
     """A user who may do everything (the kit stores 文书 under a user, not a SystemActor)."""
     from fazhi.core.tests.factories import user
 
+    existing = User.objects.filter(username="cases_root").first()
+    if existing is not None:
+        return existing
     return user("cases_root", unit, "system_admin", is_superuser=True, full_name="办案系统测试员")
 
 

@@ -42,10 +42,12 @@ class FazhiAPI(NinjaAPI):
                     errors[401] = "Not logged in, or the token is invalid or expired."
                     errors[403] = "Logged in, but not allowed (or the password expired)."
                 parameters = operation.get("parameters", [])
-                if any(p.get("in") == "path" for p in parameters) or "requestBody" in operation:
-                    # A body may name objects too (an entry to calculate with).
-                    errors[404] = "No such object within your scope."
                 if parameters or "requestBody" in operation:
+                    # Path, query and body may all name objects (an agency, an
+                    # entry to calculate with); one outside the scope is 404, and
+                    # one a rule refuses (a unit that is not an agency) is 400.
+                    errors[404] = "No such object within your scope."
+                    errors[400] = "A rule refused the request."
                     errors[422] = "Invalid input: the fields and what is wrong with them."
                 if method in _WRITES:
                     errors[400] = "A rule refused the action."

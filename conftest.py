@@ -89,6 +89,19 @@ def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None
 
 
 @pytest.fixture(autouse=True)
+def _site_language() -> Any:
+    """Every test starts in the site's language (zh-hans): a test that switched to
+    English (a request with the English cookie, ``translation.activate``) must not
+    decide the language of the next test in the same worker."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _immediate_tasks(settings: Any) -> None:
     """Run tasks in the test process; production's default is the database worker."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from fazhi.core.tests.factories import SYSTEM
 from fazhi.discretion.seed import discretion_seed, ensure_laws
@@ -44,7 +45,9 @@ def test_officer_calculates_a_fine_and_follows_the_trace(
     page.goto(f"{live_server.url}/discretion/")
     page.fill("input[name=q]", "警示标志")
     page.click("main form button[type=submit]")
-    assert page.locator("[data-testid=entry-table] a", has_text="AQ099-01").count() == 2
+    # The click returns before the results page has loaded: wait for it.
+    page.wait_for_url("**/discretion/?q=*")
+    expect(page.locator("[data-testid=entry-table] a", has_text="AQ099-01")).to_have_count(2)
     # Another province's table is shown as an example, its tiers unverified.
     page.goto(f"{live_server.url}/discretion/{example.pk}/")
     assert page.locator("[data-testid=unverified]").count() == 3
@@ -85,7 +88,6 @@ def test_reviewer_edits_a_draft_catalog_and_publishes_it(
     _shot(page, "item-detail")
     page.goto(f"{live_server.url}/powers/catalogs/{catalog.pk}/")
     page.click("[data-testid=publish]")
-    page.wait_for_load_state()
-    assert page.locator("[data-testid=publish]").count() == 0
-    assert page.locator("[data-testid=item-table] tbody tr").count() == 1
+    expect(page.locator("[data-testid=publish]")).to_have_count(0)
+    expect(page.locator("[data-testid=item-table] tbody tr")).to_have_count(1)
     _shot(page, "catalog-detail")

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
 from fazhi.registry.tests import factories as f
@@ -50,12 +51,14 @@ def test_officer_imports_entities_reads_the_report_and_finds_them(
     page.goto(f"{live_server.url}/registry/entities/")
     page.fill("input[name=q]", "浏览器测试")
     page.click("[data-testid=entity-filters] button[type=submit]")
-    table = page.locator("[data-testid=entity-table]")
-    table.wait_for()
-    assert "济宁浏览器测试化工有限公司" in table.inner_text()
-    assert page.locator("[data-testid=entity-table] tbody tr").count() == 1
+    # The click returns before the filtered page has loaded: wait for it.
+    page.wait_for_url("**/registry/entities/?*q=*")
+    expect(page.locator("[data-testid=entity-table] tbody tr")).to_have_count(1)
+    expect(page.locator("[data-testid=entity-table]")).to_contain_text(
+        "济宁浏览器测试化工有限公司"
+    )
     page.click("text=济宁浏览器测试化工有限公司")
-    assert "危险化学品经营" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("危险化学品经营")
 
 
 def test_the_progress_card_follows_a_background_job(

@@ -43,6 +43,7 @@ class BoundsOut(Schema):
     alternative_min: Decimal | None
     alternative_max: Decimal | None
     base_stage: str
+    provision: str
 
 
 class TierOut(Schema):

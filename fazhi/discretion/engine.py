@@ -209,6 +209,11 @@ def _measures_only(entry: EntryData, facts: Facts, result: Calculation) -> Calcu
     return result
 
 
+def provision_of(entry: EntryData, bounds: BoundsData) -> str:
+    """The provision a range comes from: its own paragraph, else the entry's penalty provision."""
+    return bounds.provision or entry.penalty_basis_text
+
+
 def calculate(entry: EntryData, facts: Facts, rules: RuleBook) -> Calculation:
     """Return the decision class and recommended range for ``facts``."""
     statutory = entry.range_for(facts.target, facts.stage)
@@ -224,13 +229,13 @@ def calculate(entry: EntryData, facts: Facts, rules: RuleBook) -> Calculation:
     ):
         return _measures_only(entry, facts, result)
     if statutory.measure == FineMeasure.DAILY:
-        return _daily(entry, facts, result, rules.on)
+        return _daily(entry, statutory, facts, result, rules.on)
     law_range = statutory.as_range()
     result.statutory_range = law_range
     trace.append(
         TraceStep(
             _("Statutory range"),
-            entry.penalty_basis_text,
+            provision_of(entry, statutory),
             f"{_who(facts)}：{law_range.label()}",
         )
     )
@@ -281,7 +286,7 @@ def calculate(entry: EntryData, facts: Facts, rules: RuleBook) -> Calculation:
         trace.append(
             TraceStep(
                 _("Fixed by statute: no discretion applies"),
-                entry.penalty_basis_text,
+                provision_of(entry, bounds),
                 base.label(),
             )
         )
@@ -359,7 +364,7 @@ def _base_range(
         trace.append(
             TraceStep(
                 _("No or small illegal gains: the statute's amount applies"),
-                entry.penalty_basis_text,
+                provision_of(entry, bounds),
                 _("Gains of %(gains)s, less than %(threshold)s: %(range)s (alone or with others)")
                 % {
                     "gains": wan_yuan(facts.gains),
@@ -372,7 +377,7 @@ def _base_range(
     trace.append(
         TraceStep(
             _("Fine as a multiple of the illegal gains"),
-            entry.penalty_basis_text,
+            provision_of(entry, bounds),
             _("Gains of %(gains)s: %(range)s")
             % {"gains": wan_yuan(facts.gains), "range": base.label()},
         )
@@ -414,7 +419,9 @@ def _to_amounts(entry: EntryData, bounds: BoundsData, facts: Facts, result: Calc
             }
     else:
         return
-    result.trace.append(TraceStep(detail, entry.penalty_basis_text, result.amount_range.label()))
+    result.trace.append(
+        TraceStep(detail, provision_of(entry, bounds), result.amount_range.label())
+    )
 
 
 def _base_stage_range(
@@ -433,7 +440,9 @@ def _base_stage_range(
     return base.as_range()
 
 
-def _daily(entry: EntryData, facts: Facts, result: Calculation, on: datetime.date) -> Calculation:
+def _daily(
+    entry: EntryData, bounds: BoundsData, facts: Facts, result: Calculation, on: datetime.date
+) -> Calculation:
     """按日连续处罚: the original fine for every day from the day after the order."""
     if facts.base_fine is None or facts.ordered_on is None:
         raise DomainError(
@@ -452,7 +461,7 @@ def _daily(entry: EntryData, facts: Facts, result: Calculation, on: datetime.dat
     result.trace.append(
         TraceStep(
             _("Daily fine at the original amount (可以按日连续处罚)"),
-            entry.penalty_basis_text,
+            provision_of(entry, bounds),
             _("%(fine)s a day from %(start)s to %(end)s: %(days)s days, %(total)s")
             % {
                 "fine": wan_yuan(facts.base_fine),

@@ -23,6 +23,7 @@ from fazhi.discretion.choices import (
 )
 from fazhi.discretion.engine import BoundsData, EntryData, Facts, TierData
 from fazhi.discretion.models import DiscretionEntry, DiscretionRule, NoPenaltyItem
+from fazhi.discretion.ranges import BOUNDS_FIELDS
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -165,6 +166,7 @@ class BoundsForm(StyledMixin, CheckboxesMixin, forms.Form):
     base_stage = forms.ChoiceField(
         label=_("Multiple of the fine of"), choices=[("", "—"), *Stage.choices], required=False
     )
+    provision = forms.CharField(label=_("Provision of this range"), max_length=300, required=False)
 
     def bounds(self, ref: Any) -> BoundsData:
         data = self.cleaned_data
@@ -181,6 +183,7 @@ class BoundsForm(StyledMixin, CheckboxesMixin, forms.Form):
             alternative_min=data.get("alternative_min"),
             alternative_max=data.get("alternative_max"),
             base_stage=data.get("base_stage") or "",
+            provision=data.get("provision") or "",
             ref=ref,
         )
 
@@ -273,27 +276,13 @@ def entry_initial(
             "notes",
         ]
     }
-    bounds_names = [
-        "target",
-        "stage",
-        "measure",
-        "min_amount",
-        "min_inclusive",
-        "max_amount",
-        "max_inclusive",
-        "extra_measures",
-        "gains_threshold",
-        "alternative_min",
-        "alternative_max",
-        "base_stage",
-    ]
-    ranges = [{n: getattr(r, n) for n in bounds_names} for r in entry.ranges.all()]
+    ranges = [{n: getattr(r, n) for n in BOUNDS_FIELDS} for r in entry.ranges.all()]
     tiers = []
     fines = []
     for tier in entry.tiers.all():
         tiers.append({n: getattr(tier, n) for n in TierForm.base_fields})
         for fine in tier.fines.all():
-            fines.append({"tier": tier.order, **{n: getattr(fine, n) for n in bounds_names}})
+            fines.append({"tier": tier.order, **{n: getattr(fine, n) for n in BOUNDS_FIELDS}})
     return head, ranges, tiers, fines
 
 

@@ -273,6 +273,15 @@ class FineBounds(models.Model):
     base_stage = models.CharField(
         _("multiple of the fine of"), max_length=20, choices=Stage.choices, blank=True
     )
+    provision = models.CharField(
+        _("provision of this range"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Where this range comes from another paragraph than the penalty provision, "
+            "e.g. 《中华人民共和国安全生产法》第一百一十四条第二款."
+        ),
+    )
 
     class Meta:
         abstract = True

@@ -9,7 +9,7 @@ income as 40%, multiples as 2倍: "1.5万元以下", "15.5万元以上20万元�
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -125,6 +125,8 @@ class BoundsData:
     或者违法所得不足十万元的，单处或者并处十万元以上二十万元以下的罚款" is
     ``gains_threshold`` 100000 and ``alternative_min``/``alternative_max``.
     ``base_stage`` names the stage whose fine a FINE_MULTIPLE multiplies.
+    ``provision`` cites the paragraph the range comes from when it is not the
+    entry's penalty provision (安全生产法 Art. 114 ¶2's multiple of ¶1's fine).
     """
 
     target: str
@@ -139,6 +141,7 @@ class BoundsData:
     alternative_min: Decimal | None = None
     alternative_max: Decimal | None = None
     base_stage: str = ""
+    provision: str = ""
     ref: Any = None
 
     def as_range(self) -> Range:
@@ -162,6 +165,10 @@ class BoundsData:
             upper_inclusive=True,
             has_minimum=self.alternative_min is not None,
         )
+
+
+BOUNDS_FIELDS = tuple(f.name for f in fields(BoundsData) if f.name != "ref")
+"""The stored fields of a range or a tier's fine (``FineBounds``), in one list."""
 
 
 def within_bounds(

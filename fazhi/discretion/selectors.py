@@ -130,6 +130,7 @@ def entry_data(entry: DiscretionEntry) -> EntryData:
             alternative_min=row.alternative_min,
             alternative_max=row.alternative_max,
             base_stage=row.base_stage,
+            provision=row.provision,
             ref=row.pk,
         )
 

@@ -64,6 +64,7 @@ from fazhi.discretion.models import (
     StatutoryRange,
     TierFine,
 )
+from fazhi.discretion.ranges import BOUNDS_FIELDS
 from fazhi.laws.models import Article
 
 
@@ -129,22 +130,8 @@ def _circumstance_codes() -> set[str]:
 def _write_children(entry: DiscretionEntry, data: EntryData) -> None:
     entry.tiers.all().delete()
     entry.ranges.all().delete()
-    bounds_fields = [
-        "target",
-        "stage",
-        "measure",
-        "min_amount",
-        "min_inclusive",
-        "max_amount",
-        "max_inclusive",
-        "extra_measures",
-        "gains_threshold",
-        "alternative_min",
-        "alternative_max",
-        "base_stage",
-    ]
     for bounds in data.ranges:
-        row = StatutoryRange(entry=entry, **{f: getattr(bounds, f) for f in bounds_fields})
+        row = StatutoryRange(entry=entry, **{f: getattr(bounds, f) for f in BOUNDS_FIELDS})
         row.full_clean(exclude=["entry"])
         row.save()
     tier_fields = [
@@ -172,7 +159,7 @@ def _write_children(entry: DiscretionEntry, data: EntryData) -> None:
         tier.full_clean(exclude=["entry"])
         tier.save()
         for fine in tier_data.fines:
-            tier_fine = TierFine(tier=tier, **{f: getattr(fine, f) for f in bounds_fields})
+            tier_fine = TierFine(tier=tier, **{f: getattr(fine, f) for f in BOUNDS_FIELDS})
             tier_fine.full_clean(exclude=["tier"])
             tier_fine.save()
 

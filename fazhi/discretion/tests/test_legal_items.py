@@ -137,6 +137,12 @@ def test_multiple_of_another_fine_art_114_2() -> None:
     )
     assert known.amount_range is not None
     assert known.amount_range.label() == "145万元以上205万元以下"
+    # The multiple is ¶2's: the trace cites ¶2 for the range and its conversion, not ¶1.
+    art_114_2 = "《中华人民共和国安全生产法》第一百一十四条第二款"
+    statutory = next(step for step in result.trace if "2倍以上5倍以下" in step.detail)
+    assert statutory.article == art_114_2
+    assert result.trace[-1].detail == "87万元以上410万元以下"
+    assert result.trace[-1].article == art_114_2
 
 
 def test_daily_fine_of_art_112() -> None:

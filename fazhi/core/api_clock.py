@@ -75,6 +75,7 @@ class DeadlineQuery(Schema):
     unit: str = ""
     start_day_counts: str = ""
     roll_forward: str = ""
+    province: str = ""
     pause: list[str] = []
 
 
@@ -88,6 +89,7 @@ class RuleOut(Schema):
     roll_forward: bool
     pausable: bool
     source: str
+    province: str
     verified: bool
     effective_from: datetime.date
     effective_to: datetime.date | None

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from fazhi.core.calendar import WorkCalendar
-from fazhi.core.choices import ClockUnit, DayKind
+from fazhi.core.choices import ClockUnit, DayKind, Province
 from fazhi.core.clocks import (
     RULE_STATUSES,
     DeadlineResult,
@@ -83,7 +83,8 @@ def rules_by_law(rules: Iterable[ClockRule]) -> list[tuple[str, list[ClockRule]]
     """Group rule versions by the law they cite, laws and rules sorted, each once.
 
     Within a law the rules are sorted by name and then code, and the versions
-    of one rule stay together, newest first.
+    of one rule stay together: the national ones first, then each province's,
+    newest first.
     """
     groups: dict[str, dict[str, list[ClockRule]]] = {}
     for rule in rules:
@@ -93,7 +94,10 @@ def rules_by_law(rules: Iterable[ClockRule]) -> list[tuple[str, list[ClockRule]]
         versions = groups[law]
         ordered: list[ClockRule] = []
         for code in sorted(versions, key=lambda c: (versions[c][0].name, c)):
-            ordered += sorted(versions[code], key=lambda r: r.effective_from, reverse=True)
+            ordered += sorted(
+                sorted(versions[code], key=lambda r: r.effective_from, reverse=True),
+                key=lambda r: r.province,
+            )
         result.append((law, ordered))
     return result
 
@@ -134,6 +138,12 @@ class DeadlineForm(StyledMixin, forms.Form):
     roll_forward = forms.NullBooleanField(
         label=gettext_lazy("Roll to next working day"), required=False, widget=RuleDefaultSelect
     )
+    province = forms.ChoiceField(
+        label=gettext_lazy("Province"),
+        required=False,
+        choices=[("", gettext_lazy("National rule")), *Province.choices],
+        help_text=gettext_lazy("A province's own version of the rule, where it has one."),
+    )
 
     def __init__(self, *args: Any, calendar: WorkCalendar | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,7 +161,9 @@ class DeadlineForm(StyledMixin, forms.Form):
         code = data.get("rule")
         if code and start:
             try:
-                self.rule_version = clock_rule_get(code, on=start)
+                self.rule_version = clock_rule_get(
+                    code, on=start, province=data.get("province") or ""
+                )
             except DomainError as exc:
                 self.add_error("rule", str(exc.message))
         elif not code:
@@ -309,6 +321,7 @@ class ClockRuleVersionForm(StyledMixin, forms.ModelForm):
             "roll_forward",
             "pausable",
             "source",
+            "province",
             "verified",
             "effective_from",
             "effective_to",

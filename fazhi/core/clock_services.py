@@ -33,6 +33,7 @@ RULE_FIELDS = [
     "roll_forward",
     "pausable",
     "source",
+    "province",
     "verified",
     "effective_from",
     "effective_to",
@@ -153,14 +154,18 @@ def clock_rule_add_version(
     pausable: bool = False,
     verified: bool = False,
     notes: str = "",
+    province: str = "",
 ) -> ClockRule:
     """Add a version of rule ``code`` in force from ``effective_from``.
 
     The version in force before it is closed the day before; a version that
-    starts later is left alone, so the new one must end before it.
+    starts later is left alone, so the new one must end before it. A
+    province's versions (``province``) form their own line beside the national one.
     """
     versions = list(
-        ClockRule.objects.select_for_update().filter(code=code).order_by("effective_from")
+        ClockRule.objects.select_for_update()
+        .filter(code=code, province=province)
+        .order_by("effective_from")
     )
     _require(actor, "core.change_clockrule" if versions else "core.add_clockrule")
     if any(v.effective_from == effective_from for v in versions):
@@ -186,6 +191,7 @@ def clock_rule_add_version(
         roll_forward=roll_forward,
         pausable=pausable,
         source=source.strip(),
+        province=province,
         verified=verified,
         effective_from=effective_from,
         effective_to=effective_to,

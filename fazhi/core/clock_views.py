@@ -210,8 +210,12 @@ def clockrule_version_create(request: HttpRequest) -> HttpResponse:
     ):
         raise Http404
     code = request.GET.get("code", "")
+    versions = ClockRule.objects.filter(code=code).order_by("-effective_from")
+    # A province's rule is prefilled from its own newest version, else the national one.
     base = (
-        ClockRule.objects.filter(code=code).order_by("-effective_from").first() if code else None
+        versions.filter(province=request.GET.get("province", "")).first() or versions.first()
+        if code
+        else None
     )
     initial: dict[str, Any] = {"effective_from": timezone.localdate()}
     if base is not None:

@@ -209,12 +209,16 @@ def clock_rule_list(
     code: str = "",
     status: str = "",
     today: datetime.date | None = None,
+    province: str | None = None,
 ) -> QuerySet[ClockRule]:
     """Return rule versions, optionally only those in force on ``on``.
 
-    ``status`` (``in_force``, ``ended``, ``future``) is relative to ``today``.
+    ``status`` (``in_force``, ``ended``, ``future``) is relative to ``today``;
+    ``province`` "" keeps the national versions, "37" Shandong's.
     """
     rules = ClockRule.objects.all()
+    if province is not None:
+        rules = rules.filter(province=province)
     if on is not None:
         rules = rules.filter(in_force_q(on))
     if status:
@@ -233,16 +237,21 @@ def clock_rule_list(
         rules = rules.filter(verified=verified)
     if code:
         rules = rules.filter(code=code)
-    return rules.order_by("code", "-effective_from")
+    return rules.order_by("code", "province", "-effective_from")
 
 
-def clock_rule_get(code: str, *, on: datetime.date) -> ClockRule:
+def clock_rule_get(code: str, *, on: datetime.date, province: str = "") -> ClockRule:
     """Return the version of rule ``code`` in force on ``on``.
 
-    Raise ``DomainError`` (field ``rule``) when the code is unknown or no
-    version is in force on that date.
+    With ``province`` (two digits of a region code), that province's version
+    in force wins over the national one. Raise ``DomainError`` (field
+    ``rule``) when the code is unknown or no version is in force on that date.
     """
-    rule = clock_rule_list(on=on, code=code).first()
+    if province:
+        own = clock_rule_list(on=on, code=code, province=province).first()
+        if own is not None:
+            return own
+    rule = clock_rule_list(on=on, code=code, province="").first()
     if rule is not None:
         return rule
     if ClockRule.objects.filter(code=code).exists():
@@ -425,9 +434,10 @@ def deadline_compute_for_rule(
     pauses: Iterable[Pause | Sequence[Any]] = (),
     on: datetime.date | None = None,
     calendar: WorkCalendar | None = None,
+    province: str = "",
 ) -> DeadlineResult:
     """Look up the rule ``code`` in force on ``on`` (default: ``start``) and apply it."""
-    rule = clock_rule_get(code, on=on or start)
+    rule = clock_rule_get(code, on=on or start, province=province)
     return deadline_compute(start=start, pauses=pauses, rule=rule, calendar=calendar)
 
 

@@ -23,6 +23,7 @@ from fazhi.core.choices import (
     ClockUnit,
     DayKind,
     ProposalStatus,
+    Province,
     RoleCode,
     Scope,
     UnitKind,
@@ -122,6 +123,19 @@ class OrgUnit(models.Model):
 
     def subtree(self) -> models.QuerySet[OrgUnit]:
         return OrgUnit.objects.filter(path__startswith=self.path)
+
+    def province(self) -> str:
+        """The province (two digits of the region code) of this unit or its nearest ancestor."""
+        if len(self.region_code) >= 2:
+            return self.region_code[:2]
+        nearest = (
+            self.ancestors()
+            .exclude(region_code="")
+            .order_by("-path")
+            .values("region_code")
+            .first()
+        )
+        return nearest["region_code"][:2] if nearest else ""
 
 
 class Role(models.Model):
@@ -441,6 +455,16 @@ class ClockRule(Effective):
         help_text=_("Time such as expert review is not counted (行政许可法 Art. 45)."),
     )
     source = models.CharField(_("source article"), max_length=255)
+    province = models.CharField(
+        _("province"),
+        max_length=2,
+        blank=True,
+        choices=Province.choices,
+        help_text=_(
+            "Blank: the national rule. A province's version applies to units in that "
+            "province (by their region code) instead of the national one."
+        ),
+    )
     verified = models.BooleanField(
         _("verified"), default=True, help_text=_("Unverified defaults are flagged in the UI.")
     )
@@ -451,9 +475,11 @@ class ClockRule(Effective):
     class Meta:
         verbose_name = _("clock rule")
         verbose_name_plural = _("clock rules")
-        ordering = ["code", "-effective_from"]
+        ordering = ["code", "province", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "effective_from"], name="clockrule_version")
+            models.UniqueConstraint(
+                fields=["code", "province", "effective_from"], name="clockrule_version"
+            )
         ]
 
     def __str__(self) -> str:

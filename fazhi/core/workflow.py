@@ -322,7 +322,7 @@ def _clock_apply(
                 _("The time limit %(rule)s is already running.") % {"rule": effect.rule}
             )
         # The version in force on the start day, as deadline_compute_for_rule picks it.
-        rule = clock_rule_get(effect.rule, on=on)
+        rule = clock_rule_get(effect.rule, on=on, province=unit.province() if unit else "")
         result = deadline_compute(start=on, rule=rule)
         if clock is None:
             clock = ObjectClock(

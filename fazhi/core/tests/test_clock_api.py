@@ -10,6 +10,7 @@ from django.utils import translation
 
 from fazhi.core import services
 from fazhi.core.calendar import PACKAGE_MAX_YEAR
+from fazhi.core.clocks import clock_rule_get
 from fazhi.core.models import AuditEvent, CalendarDay, CalendarYear, ClockRule
 
 pytestmark = pytest.mark.django_db
@@ -416,3 +417,62 @@ def test_officer_cannot_edit_rules(personas) -> None:
     client = personas.client(personas.county_a_officer)
     assert client.get(reverse("core:clockrule_create")).status_code == 404
     assert client.get(reverse("core:clockrule_edit", args=[rule.pk])).status_code == 404
+
+
+def test_a_province_version_applies_to_its_units_only(personas) -> None:
+    # 行政许可法 Art. 47's five days are the applicant's period; whether they are
+    # working days is left to each province (rule unverified): Shandong's version
+    # in calendar days applies to Shandong units, the national one elsewhere.
+    client = personas.client(personas.admin)
+    form = client.get(
+        reverse("core:clockrule_create"), {"code": "license_hearing_request", "province": "37"}
+    )
+    assert form.context["form"].initial["unit"] == "workday"
+    response = client.post(
+        reverse("core:clockrule_create"),
+        {
+            "code": "license_hearing_request",
+            "name": "申请人、利害关系人申请听证（山东）",
+            "length": "5",
+            "unit": "calendar",
+            "roll_forward": "on",
+            "source": "《行政许可法》第四十七条第一款",
+            "province": "37",
+            "effective_from": "2004-07-01",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    national = clock_rule_get("license_hearing_request", on=datetime.date(2026, 9, 28))
+    shandong = clock_rule_get(
+        "license_hearing_request", on=datetime.date(2026, 9, 28), province="37"
+    )
+    assert (national.unit, national.province) == ("workday", "")
+    assert (shandong.unit, shandong.province) == ("calendar", "37")
+    assert (
+        clock_rule_get("license_hearing_request", on=datetime.date(2026, 9, 28), province="14")
+        == national
+    )
+    # The national line was not closed by the province's version.
+    assert national.effective_to is None
+    # A unit finds its province through its own or an ancestor's region code.
+    personas.city.region_code = "370800"
+    personas.city.save(update_fields=["region_code"])
+    personas.county_a.region_code = ""
+    personas.county_a.save(update_fields=["region_code"])
+    assert personas.county_a.province() == "37"
+    # 2026-09-28 (Mon) + 5 calendar days = 10-03, a holiday: rolls to 10-09; 5
+    # working days from 09-28 end on 10-10 (make-up Saturday) in the national rule.
+    body = client.get(
+        f"{API}/deadline",
+        {"start": "2026-09-28", "rule": "license_hearing_request", "province": "37"},
+    ).json()
+    assert body["unit"] == "calendar"
+    plain = client.get(
+        f"{API}/deadline", {"start": "2026-09-28", "rule": "license_hearing_request"}
+    ).json()
+    assert plain["unit"] == "workday"
+    assert body["due"] != plain["due"]
+    listing = client.get(reverse("core:clockrule_list"), {"q": "license_hearing_request"})
+    assert "山东省" in listing.content.decode()
+    rules = client.get(f"{API}/rules", {"q": "license_hearing_request"}).json()
+    assert {r["province"] for r in rules} == {"", "37"}

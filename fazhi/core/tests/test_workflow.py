@@ -247,3 +247,37 @@ def test_a_transition_fired_twice_at_once_happens_exactly_once(personas):
     assert sorted(outcomes) == sorted(["won", loser])
     assert len(_events(obj)) == 1
     assert ObjectClock.objects.filter(object_id=obj.pk).count() == 1
+
+
+def test_a_clock_uses_the_version_of_its_units_province(personas):
+    from fazhi.core.clock_services import clock_rule_add_version
+    from fazhi.core.clocks import clock_rule_get
+
+    national = clock_rule_get("license_decision", on=MONDAY)
+    clock_rule_add_version(
+        actor=personas.admin,
+        code="license_decision",
+        name=national.name,
+        length=15,
+        unit=national.unit,
+        source="某省规定（测试）",
+        effective_from=datetime.date(2020, 1, 1),
+        province="37",
+    )
+    county = personas.county_a  # the brigade's agency: its region code decides
+    county.region_code = "370811"
+    county.save(update_fields=["region_code"])
+    shandong = attachment(personas.county_a_brigade, description="x")
+    transition(
+        shandong, "mark_evidence", actor=personas.county_a_officer, workflow=FLOW, on=MONDAY
+    )
+    [clock] = clocks_for(shandong)
+    assert (clock.rule.province, clock.due_on) == ("37", datetime.date(2026, 3, 23))
+    county.region_code = "140105"
+    county.save(update_fields=["region_code"])
+    elsewhere = attachment(personas.county_a_brigade, description="y")
+    transition(
+        elsewhere, "mark_evidence", actor=personas.county_a_officer, workflow=FLOW, on=MONDAY
+    )
+    [clock] = clocks_for(elsewhere)
+    assert (clock.rule.pk, clock.due_on) == (national.pk, datetime.date(2026, 3, 30))

@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.cases.choices import CaseFlag, CaseSource, CaseState, PartyKind, PenaltyKind, Procedure
+from fazhi.core.forms import StyledMixin
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -200,13 +201,15 @@ class ViolationForm(forms.Form):
     )
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(StyledMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", "—"), *CaseState.choices]
+        label=_("State"), required=False, choices=[("", _("All states")), *CaseState.choices]
     )
     procedure = forms.ChoiceField(
-        label=_("Procedure"), required=False, choices=[("", "—"), *Procedure.choices]
+        label=_("Procedure"),
+        required=False,
+        choices=[("", _("All procedures")), *Procedure.choices],
     )
 
     def filters(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ estimate is shown as "about N", and elsewhere counting stops at a cap.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,20 +27,32 @@ GUARDED_ROWS = 200_000
 WALK_MS = 25
 
 
+_CURSOR = re.compile(r"^([ab])(\d{1,19})(?:n(\d{1,9}))?$")
+
+
 @dataclass
 class Cursor:
-    """Where a page starts: after (older than) or before (newer than) an id."""
+    """Where a page starts: after (older than) or before (newer than) an id.
+
+    ``rows`` counts the rows listed before the page's edge, so a page can
+    number its rows (序号) without counting the table.
+    """
 
     after: int | None = None
     before: int | None = None
+    rows: int = 0
 
     @classmethod
     def parse(cls, value: str | None) -> Cursor:
-        """Read "a123" (after id 123) or "b123" (before id 123); ignore junk."""
-        if not value or len(value) < 2 or value[0] not in "ab" or not value[1:].isdigit():
+        """Read "a123" (after id 123), "b123" (before id 123), "a123n50" (…, 50 rows
+        listed before); ignore junk."""
+        match = _CURSOR.match(value or "")
+        if match is None:
             return cls()
-        number = int(value[1:])
-        return cls(after=number) if value[0] == "a" else cls(before=number)
+        side, number, rows = match.group(1), int(match.group(2)), int(match.group(3) or 0)
+        if side == "a":
+            return cls(after=number, rows=rows)
+        return cls(before=number, rows=rows)
 
 
 @dataclass
@@ -52,6 +65,12 @@ class KeysetPage:
     count_is_estimate: bool = False
     count_capped: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    start: int = 0  # rows listed before this page (newest first)
+
+    @property
+    def start_index(self) -> int:
+        """The 序号 of the page's first row."""
+        return self.start + 1
 
     @property
     def has_next(self) -> bool:
@@ -105,21 +124,27 @@ def _keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int, key: An
         rows = list(items.filter(id__gt=cursor.before).order_by(key.asc())[: per_page + 1])
         more_newer = len(rows) > per_page
         rows = rows[:per_page][::-1]
+        # Rows added since the numbering began would push it below 1: the
+        # first page always starts at 1.
+        start = max(cursor.rows - len(rows), 0) if more_newer else 0
         return KeysetPage(
             rows,
-            next_cursor=f"a{rows[-1].id}" if rows else None,
-            prev_cursor=f"b{rows[0].id}" if rows and more_newer else None,
+            next_cursor=f"a{rows[-1].id}n{start + len(rows)}" if rows else None,
+            prev_cursor=f"b{rows[0].id}n{start}" if rows and more_newer else None,
             per_page=per_page,
+            start=start,
         )
     page = items.filter(id__lt=cursor.after) if cursor.after is not None else items
     rows = list(page.order_by(key.desc())[: per_page + 1])
     more_older = len(rows) > per_page
     rows = rows[:per_page]
+    start = cursor.rows if cursor.after is not None else 0
     return KeysetPage(
         rows,
-        next_cursor=f"a{rows[-1].id}" if rows and more_older else None,
-        prev_cursor=f"b{rows[0].id}" if rows and cursor.after is not None else None,
+        next_cursor=f"a{rows[-1].id}n{start + len(rows)}" if rows and more_older else None,
+        prev_cursor=f"b{rows[0].id}n{start}" if rows and cursor.after is not None else None,
         per_page=per_page,
+        start=start,
     )
 
 

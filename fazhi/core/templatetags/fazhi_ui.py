@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.apps import apps
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from fazhi.core import privacy
@@ -60,3 +61,47 @@ def mask_phone(value: str) -> str:
 def phone(value: str, show: bool) -> str:
     """The whole number for holders of the personal-data permission, else masked."""
     return privacy.phone(value, show)
+
+
+# One look for every stored state, by what it means to the reader: done (ok),
+# waiting on someone (warn), gone wrong (bad), under way (info), set aside (muted).
+STATE_TONES = {
+    **dict.fromkeys(
+        ("executed", "closed", "no_hazards", "drawn", "active", "done", "in_force", "accepted",
+         "served", "validated", "published"),
+        "ok",
+    ),
+    **dict.fromkeys(
+        ("review", "legal_review", "pending_decision", "hearing", "rectifying", "reinspection",
+         "hazards_found", "demanded", "pending", "committed", "seeded", "validating", "queued",
+         "importing", "transferred", "amended", "draft"),
+        "warn",
+    ),
+    **dict.fromkeys(("escalated", "revoked", "failed", "rejected", "repealed", "court"), "bad"),
+    **dict.fromkeys(
+        ("declined", "referred", "cancelled", "retired", "discarded", "replaced", "archived"),
+        "muted",
+    ),
+}  # fmt: skip
+
+
+@register.simple_tag
+def state_tag(obj: Any, field: str = "state", testid: str = "") -> str:
+    """A record's state as a coloured tag.
+
+    ``{% state_tag case %}``, ``{% state_tag entity "status" %}``.
+    """
+    value = getattr(obj, field)
+    label = getattr(obj, f"get_{field}_display")()
+    tone = STATE_TONES.get(value, "info")
+    if testid:
+        return format_html(
+            '<span class="fz-tag fz-tag-{}" data-state="{}" data-testid="{}">{}</span>',
+            tone,
+            value,
+            testid,
+            label,
+        )
+    return format_html(
+        '<span class="fz-tag fz-tag-{}" data-state="{}">{}</span>', tone, value, label
+    )

@@ -54,3 +54,21 @@ def test_history_names_the_system_in_words():
     with translation.override("zh-hans"):
         assert who("system") == "系统"
         assert who("张伟") == "张伟"
+
+
+def test_states_are_tags_of_one_look_numbered_across_keyset_pages(personas):
+    # Issue 14: consistent status tags; a 序号 column on keyset lists too.
+    for n in range(3):
+        f.entity(personas.county_a, status="revoked" if n == 0 else "active")
+    client = personas.client(personas.admin)
+    url = reverse("registry:entity_list")
+    first = client.get(url, {"per_page": 2})
+    html = first.content.decode()
+    assert 'class="fz-tag fz-tag-ok" data-state="active"' in html
+    page = first.context["page"]
+    assert page.start_index == 1
+    second = client.get(url, {"cursor": page.next_cursor})
+    assert second.context["page"].start_index == 1 + len(page.items)
+    assert '<td class="fz-seq">' in second.content.decode()
+    tags = "".join(client.get(url, {"cursor": c}).content.decode() for c in ("", page.next_cursor))
+    assert 'class="fz-tag fz-tag-bad" data-state="revoked"' in tags

@@ -251,6 +251,8 @@ def test_keyset_pages_cover_every_row_once_in_both_directions(personas, per_page
         while True:
             page = keyset_page(items, cursor=cursor, per_page=per_page)
             pages.append([e.id for e in page.items])
+            # 序号: the first row's number is its place in the whole list.
+            assert page.start_index == expected.index(page.items[0].id) + 1
             if not page.has_next:
                 break
             cursor = Cursor.parse(page.next_cursor)
@@ -261,6 +263,7 @@ def test_keyset_pages_cover_every_row_once_in_both_directions(personas, per_page
         while page.has_previous:
             page = keyset_page(items, cursor=Cursor.parse(page.prev_cursor), per_page=per_page)
             back.append([e.id for e in page.items])
+            assert page.start_index == expected.index(page.items[0].id) + 1
         assert back[::-1] == pages
     assert len(created) == 30
 

@@ -9,6 +9,8 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from fazhi.core.context_processors import NavItem, register_nav
+        from fazhi.core.views import HOME_PANELS
+        from fazhi.inspections.panels import inspections_panel
 
         register_nav(
             NavItem(
@@ -19,3 +21,4 @@ class InspectionsConfig(AppConfig):
             ),
             NavItem(_("Inspection plans"), "inspections:plan_list", "inspections.view_annualplan"),
         )
+        HOME_PANELS.append(inspections_panel)

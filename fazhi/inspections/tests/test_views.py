@@ -212,3 +212,30 @@ def test_api_task_flow_and_a_stale_save_conflict(personas: Any, county: Any) -> 
     )
     assert second.status_code == 409
     assert client.get(url).json()["summary"] == "一"
+
+
+def test_home_panel_counts_inspections_in_scope_and_lists_the_officers_own(
+    personas: Any, county: Any
+) -> None:
+    user = personas.county_a_officer
+    mine = county["officers"][0]
+    mine.user = user
+    mine.save(update_fields=["user"])
+    entities = list(county["unit"].supervised_entities.all()[:2])
+    for entity, team in (
+        (entities[0], county["officers"][:2]),
+        (entities[1], county["officers"][1:]),
+    ):
+        services.inspection_create(
+            actor=user, unit=county["unit"], entity=entity, source="complaint",
+            planned_on=datetime.date.today(), officers=team, items=[],
+        )  # fmt: skip
+    html = personas.client(user).get("/").content.decode()
+    assert 'data-testid="panel-inspections"' in html
+    assert "2 planned" in html
+    mine_list = html.split('data-testid="panel-inspections-mine"')[1].split("</ul>")[0]
+    assert entities[0].name in mine_list
+    assert entities[1].name not in mine_list
+    # Another county's officer sees none of them.
+    other = personas.client(personas.county_b_officer).get("/").content.decode()
+    assert "0 planned" in other

@@ -37,6 +37,11 @@ urlpatterns = [
         name="evidence_download",
     ),
     path("<int:pk>/records/", views_records.record_make, name="record_make"),
+    path(
+        "<int:pk>/preservations/<int:notice_id>/decide/",
+        views_records.preservation_decide,
+        name="preservation_decide",
+    ),
     path("<int:pk>/archives/", views_records.archive_request, name="archive_request"),
     path(
         "<int:pk>/archives/<int:archive_id>/",

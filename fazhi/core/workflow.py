@@ -373,6 +373,48 @@ def _clock_apply(
     return clock
 
 
+def clock_start_missing(
+    obj: Model,
+    rule: str,
+    *,
+    on: datetime.date,
+    unit: OrgUnit | None,
+    key: str = "",
+) -> tuple[ObjectClock, bool]:
+    """Start clock ``rule`` (``key``) on ``obj`` from ``on`` unless it exists already.
+
+    For a clock a step outside a workflow starts (e.g. a 文书 made on demand).
+    Return the clock and whether it was started now; an existing clock, running
+    or stopped, is returned untouched. Call it inside the caller's transaction:
+    the caller checks the permission and records the audit event.
+    """
+    content_type = ContentType.objects.get_for_model(obj)
+    existing = (
+        ObjectClock.objects.select_for_update()
+        .filter(content_type=content_type, object_id=obj.pk, rule_code=rule, key=key)
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    effect = ClockEffect(rule=rule, action="start", key=key)
+    return _clock_apply(obj, effect, on=on, unit=unit, reason=""), True
+
+
+def clock_stop(obj: Model, rule: str, *, on: datetime.date, key: str = "") -> ObjectClock:
+    """Stop clock ``rule`` (``key``) of ``obj`` on ``on`` (a paused one closes its pause).
+
+    Raise ``Conflict`` when it has not started or has stopped already. The
+    caller checks the permission and records the audit event.
+    """
+    effect = ClockEffect(rule=rule, action="stop", key=key)
+    return _clock_apply(obj, effect, on=on, unit=None, reason="")
+
+
+def clock_summary(clock: ObjectClock) -> dict[str, Any]:
+    """The clock as an audit event records it."""
+    return _clock_summary(clock)
+
+
 def _clock_summary(clock: ObjectClock) -> dict[str, Any]:
     return {
         "rule": clock.rule_code,

@@ -231,7 +231,7 @@ def archive_download(request: HttpRequest, case_id: Id, archive_id: Id) -> FileR
     return response
 
 
-class ReferralOut(Schema):
+class FindingReferralOut(Schema):
     id: int
     finding_id: int
     hazard: str
@@ -242,13 +242,13 @@ class ReferralOut(Schema):
     referred_at: datetime.datetime
 
 
-class ReferralOpenIn(Schema):
+class FindingOpenIn(Schema):
     title: str = ""
     officer_ids: list[int] | None = None
 
 
-@router.get("/case-referrals", response=list[ReferralOut])
-def referral_list(request: HttpRequest) -> Any:
+@router.get("/case-referrals", response=list[FindingReferralOut])
+def finding_list(request: HttpRequest) -> Any:
     """Hazards inspections referred for a penalty that no case was registered from yet."""
     return [
         {
@@ -261,19 +261,19 @@ def referral_list(request: HttpRequest) -> Any:
             "note": r.note,
             "referred_at": r.referred_at,
         }
-        for r in intake.referrals_open(actor=_actor(request))[:500]
+        for r in intake.findings_open(actor=_actor(request))[:500]
     ]
 
 
 @router.post("/case-referrals/{referral_id}/case", response={201: dict[str, Any]})
-def referral_open(request: HttpRequest, referral_id: Id, payload: ReferralOpenIn) -> Any:
+def finding_open(request: HttpRequest, referral_id: Id, payload: FindingOpenIn) -> Any:
     """Register the case from a referred hazard (officers: the inspection team if not given)."""
-    referral = intake.referral_get(actor=_actor(request), pk=referral_id)
+    referral = intake.finding_get(actor=_actor(request), pk=referral_id)
     if payload.officer_ids:
         officers = list(Officer.objects.filter(pk__in=payload.officer_ids))
     else:
         officers = list(referral.finding.inspection.officers.all())
-    case = intake.case_open_from_referral(
+    case = intake.case_open_from_finding(
         actor=_actor(request), referral=referral, officers=officers, title=payload.title
     )
     return Status(201, {"id": case.pk, "state": case.state, "title": case.title})

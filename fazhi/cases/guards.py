@@ -431,6 +431,8 @@ def guard_summary_limits(case: Case, ctx: Context) -> str | None:
 
 def guard_summary_notice(case: Case, ctx: Context) -> str | None:
     """Art. 52: tell the party the facts, reasons, basis and rights before deciding."""
+    if not ctx.data:
+        return None  # listing the actions: the step's form asks for it
     if not ctx.data.get("party_informed"):
         return _(
             "Tell the party the facts, reasons and basis and their right to state and defend "

@@ -222,19 +222,19 @@ def preservation_decide(request: HttpRequest, pk: int, notice_id: int) -> HttpRe
 
 
 @view_requires(p.ADD)
-def referral_list(request: HttpRequest) -> HttpResponse:
+def finding_list(request: HttpRequest) -> HttpResponse:
     """Hazards inspections referred for a penalty, waiting for a case."""
-    referrals = intake.referrals_open(actor=_actor(request))[:200]
-    return render(request, "cases/referral_list.html", {"referrals": referrals})
+    referrals = intake.findings_open(actor=_actor(request))[:200]
+    return render(request, "cases/finding_list.html", {"referrals": referrals})
 
 
 @require_POST
 @view_requires(p.ADD)
-def referral_open(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = intake.referral_get(actor=_actor(request), pk=referral_id)
+def finding_open(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = intake.finding_get(actor=_actor(request), pk=referral_id)
     team = list(referral.finding.inspection.officers.all())
     try:
-        case = intake.case_open_from_referral(
+        case = intake.case_open_from_finding(
             actor=_actor(request),
             referral=referral,
             officers=team,
@@ -242,6 +242,6 @@ def referral_open(request: HttpRequest, referral_id: int) -> HttpResponse:
         )
     except DomainError as exc:
         _refused(request, exc)
-        return redirect("cases:referral_list")
+        return redirect("cases:finding_list")
     messages.success(request, _("The case was registered."))
     return redirect("cases:case_detail", pk=case.pk)

@@ -114,7 +114,7 @@ def _referred_finding(personas: Any) -> tuple[dict[str, Any], bool]:
 
 
 URL_ARGS = {
-    "cases:referral_open": _referred_finding,
+    "cases:finding_open": _referred_finding,
     "cases:coercion_add": _case,
     "cases:coercion_act": _coercion,
     "cases:referral_add": _case,

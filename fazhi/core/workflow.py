@@ -142,7 +142,7 @@ class Workflow:
                 sources=tuple(self.state_label(s) for s in t.sources),
                 target=self.state_label(t.target),
                 permission=t.permission,
-                guards=tuple(_guard_text(g) for g in t.guards),
+                guards=tuple(guard_text(g) for g in t.guards),
                 clocks=tuple(
                     f"{c.action} {c.rule}" + (f" [{c.key}]" if c.key else "") for c in t.clocks
                 ),
@@ -151,7 +151,24 @@ class Workflow:
         ]
 
 
-def _guard_text(guard: Guard) -> str:
+def guard_label[G: Guard](label: str | Promise) -> Callable[[G], G]:
+    """Give a guard the condition a reader sees in the procedure table (translatable)."""
+
+    def decorate(guard: G) -> G:
+        guard.label = label  # type: ignore[attr-defined]
+        return guard
+
+    return decorate
+
+
+def guard_text(guard: Guard) -> str:
+    """The condition a guard checks, as the procedure table shows it.
+
+    Its ``guard_label``, else the first line of its docstring, else its name.
+    """
+    label = getattr(guard, "label", None)
+    if label is not None:
+        return str(label)
     doc = (guard.__doc__ or "").strip()
     return doc.splitlines()[0] if doc else getattr(guard, "__name__", repr(guard))
 

@@ -41,6 +41,7 @@ def notice_key(document: Document | int) -> str:
     return f"notice-{document if isinstance(document, int) else document.pk}"
 
 
+@policy.requires(p.CHANGE)
 def preservation_start(
     *, actor: Actor, case: Case, document: Document, on: datetime.date
 ) -> ObjectClock:

@@ -46,6 +46,7 @@ def _plan_data(case: Case) -> dict[str, Any]:
 # -- intake and edits -------------------------------------------------------------------
 
 
+@policy.requires(p.ADD)
 def case_create(
     *,
     actor: Actor,
@@ -93,6 +94,7 @@ def _editable(case: Case, actor: Actor) -> Case:
     return case
 
 
+@policy.requires(p.CHANGE)
 def case_update(*, actor: Actor, case: Case, **fields: Any) -> Case:
     """Change the facts, circumstances or intended penalty before the notice."""
     allowed = {"facts", "flags", "penalty_kinds", "proposed_fine", "confiscation", "title"}
@@ -119,6 +121,7 @@ def case_update(*, actor: Actor, case: Case, **fields: Any) -> Case:
     return case
 
 
+@policy.requires(p.CHANGE)
 def case_violation_add(*, actor: Actor, case: Case, **fields: Any) -> CaseViolation:
     """Add a violation charged, with the provision version applied (Art. 37)."""
     with transaction.atomic():
@@ -136,6 +139,7 @@ def case_violation_add(*, actor: Actor, case: Case, **fields: Any) -> CaseViolat
     return violation
 
 
+@policy.requires(p.CHANGE)
 def case_officer_add(*, actor: Actor, case: Case, officer: Officer) -> CaseOfficer:
     """Add an officer to the team (the team guard checks certificates and recusal)."""
     with transaction.atomic():
@@ -158,6 +162,7 @@ def case_officer_add(*, actor: Actor, case: Case, officer: Officer) -> CaseOffic
     return row
 
 
+@policy.requires(p.CHANGE)
 def case_note_add(*, actor: Actor, case: Case, text: str) -> CaseEvent:
     """Append a note (a correction is a new note, never an edit)."""
     policy.require(actor, p.VIEW, unit=case.unit)
@@ -356,6 +361,7 @@ _APPLY: dict[str, Callable[[Case, Mapping[str, Any], Actor], None]] = {
 }
 
 
+@policy.requires(p.VIEW)
 def case_transition(*, actor: Actor, case: Case, name: str, **data: Any) -> Case:
     """Fire transition ``name`` on ``case`` (its procedure's workflow) and make its 文书.
 
@@ -394,6 +400,7 @@ def _amount_check(actor: Actor, case: Case, data: Mapping[str, Any]) -> dict[str
     return {"outside_range": outside, "discretion": [a.as_dict() for a in advice]}
 
 
+@policy.requires(p.DECIDE)
 def case_extend(*, actor: Actor, case: Case, days: int, reason: str) -> Case:
     """Extend the decision time limit by an approved number of days (Art. 60).
 

@@ -70,6 +70,7 @@ def _note(case: Case, kind: str, actor: Actor, on: datetime.date, text: str, **d
 # -- 查封、扣押 -------------------------------------------------------------------------
 
 
+@policy.requires(p.CHANGE)
 def coercion_create(
     *, actor: Actor, case: Case, kind: str, items: str, reason: str, basis: str, **data: Any
 ) -> Coercion:
@@ -214,6 +215,7 @@ def _coercion_context(case: Case, c: Coercion, actor: Actor, on: datetime.date) 
     }
 
 
+@policy.requires(p.VIEW)
 def coercion_transition(*, actor: Actor, coercion: Coercion, name: str, **data: Any) -> Coercion:
     """Fire step ``name`` of a sealing up or seizure, with its record, clock and 文书."""
     from fazhi.core.documents import document_render
@@ -255,6 +257,7 @@ def coercion_transition(*, actor: Actor, coercion: Coercion, name: str, **data: 
 # -- 移送涉嫌犯罪案件 -----------------------------------------------------------------------
 
 
+@policy.requires(p.CHANGE)
 def referral_create(
     *, actor: Actor, case: Case, crime: str, report: str, **data: Any
 ) -> CrimeReferral:
@@ -305,6 +308,7 @@ _REFERRAL_APPLY: dict[str, Apply] = {
 }
 
 
+@policy.requires(p.VIEW)
 def referral_transition(
     *, actor: Actor, referral: CrimeReferral, name: str, **data: Any
 ) -> CrimeReferral:

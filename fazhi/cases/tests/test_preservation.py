@@ -89,6 +89,7 @@ def test_a_decision_in_time_stops_the_clock(personas: Any, root: Any) -> None:
     assert clock.state == ClockState.STOPPED
     assert clock.stopped_on == D(2026, 10, 14)
     audit = AuditEvent.objects.get(verb="cases.preservation.decide")
+    assert audit.after is not None
     assert audit.after["outcome"] == "release"
     # Decided once: a second decision is refused.
     with pytest.raises(Conflict):

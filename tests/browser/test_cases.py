@@ -69,7 +69,7 @@ def test_inspection_finding_to_a_served_decision_with_hearing_and_review(
     # 案源: the referred hazard becomes a case, with the inspection's photo as evidence.
     page.goto(f"{live_server.url}/cases/")
     page.click("[data-testid=findings-link]")
-    assert "液氨储罐区未设置明显的安全警示标志" in page.inner_text("[data-testid=referrals]")
+    assert "液氨储罐区未设置明显的安全警示标志" in page.inner_text("[data-testid=findings]")
     page.fill("input[name=title]", "未设置明显的安全警示标志")
     page.click(f"button[data-finding-referral='{referral.pk}']")
     page.wait_for_url(re.compile(r"/cases/\d+/$"))

@@ -14,12 +14,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fazhi.cases.choices import EventKind
 from fazhi.cases.events import event_day, event_record
 from fazhi.cases.guards import Context, decimal_or_none
 from fazhi.cases.models import Case, CaseEvent
 from fazhi.core.actors import Actor
+from fazhi.core.workflow import guard_label
 
 
 def proposal_check(actor: Actor, case: Case, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,6 +38,7 @@ def proposal_check(actor: Actor, case: Case, data: Mapping[str, Any]) -> dict[st
     }
 
 
+@guard_label(gettext_lazy("An intended fine outside the recommended range has a written reason"))
 def guard_amount_reason(case: Case, ctx: Context) -> str | None:
     """An intended fine outside the recommended range needs a written reason."""
     if ctx.data.get("outside_range") and not ctx.data.get("amount_reason"):

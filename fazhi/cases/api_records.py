@@ -7,11 +7,12 @@ import datetime
 from typing import Any, cast
 
 from django.http import FileResponse, HttpRequest
+from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fazhi.cases import archive as archives
-from fazhi.cases import documents, intake, selectors
+from fazhi.cases import documents, intake, preservation, selectors
 from fazhi.cases import evidence as ev
 from fazhi.core.actors import Actor
 from fazhi.core.api_types import Id
@@ -140,6 +141,67 @@ def record_make(request: HttpRequest, case_id: Id, payload: RecordIn) -> Any:
     )
 
 
+class PreservationOut(Schema):
+    notice_id: int
+    notice_number: str
+    started_on: datetime.date
+    due_on: datetime.date
+    state: str
+    overdue: bool
+    outcome: str
+    reason: str
+    decided_on: datetime.date | None
+    late: bool
+
+
+class PreservationDecisionIn(Schema):
+    outcome: str
+    reason: str
+
+
+def _preservation_out(row: preservation.Preservation) -> dict[str, Any]:
+    decision = row.decision
+    return {
+        "notice_id": row.notice_id,
+        "notice_number": row.notice.number if row.notice is not None else "",
+        "started_on": row.clock.started_on,
+        "due_on": row.clock.due_on,
+        "state": row.clock.state,
+        "overdue": row.overdue(timezone.localdate()),
+        "outcome": decision.data.get("outcome", "") if decision is not None else "",
+        "reason": decision.text if decision is not None else "",
+        "decided_on": decision.occurred_on if decision is not None else None,
+        "late": bool(decision.data.get("late")) if decision is not None else False,
+    }
+
+
+@router.get("/cases/{case_id}/preservations", response=list[PreservationOut])
+def preservation_list(request: HttpRequest, case_id: Id) -> Any:
+    """先行登记保存: each notice's 7-working-day time limit and the decision once made."""
+    case = selectors.case_get(actor=_actor(request), pk=case_id)
+    return [_preservation_out(row) for row in preservation.case_preservations(case)]
+
+
+@router.post(
+    "/cases/{case_id}/preservations/{notice_id}/decision", response={201: PreservationOut}
+)
+def preservation_decide(
+    request: HttpRequest, case_id: Id, notice_id: Id, payload: PreservationDecisionIn
+) -> Any:
+    """Record the decision on the items preserved under a notice (``outcome``: release,
+    test, seize, confiscate or hand_over) and stop its time limit; late ones are marked."""
+    case = selectors.case_get(actor=_actor(request), pk=case_id)
+    preservation.preservation_decide(
+        actor=_actor(request),
+        case=case,
+        notice_id=notice_id,
+        outcome=payload.outcome,
+        reason=payload.reason,
+    )
+    row = next(r for r in preservation.case_preservations(case) if r.notice_id == notice_id)
+    return Status(201, _preservation_out(row))
+
+
 @router.get("/cases/{case_id}/archives", response=list[ArchiveOut])
 def archive_list(request: HttpRequest, case_id: Id) -> Any:
     case = selectors.case_get(actor=_actor(request), pk=case_id)
@@ -169,7 +231,7 @@ def archive_download(request: HttpRequest, case_id: Id, archive_id: Id) -> FileR
     return response
 
 
-class ReferralOut(Schema):
+class FindingReferralOut(Schema):
     id: int
     finding_id: int
     hazard: str
@@ -180,13 +242,13 @@ class ReferralOut(Schema):
     referred_at: datetime.datetime
 
 
-class ReferralOpenIn(Schema):
+class FindingOpenIn(Schema):
     title: str = ""
     officer_ids: list[int] | None = None
 
 
-@router.get("/case-referrals", response=list[ReferralOut])
-def referral_list(request: HttpRequest) -> Any:
+@router.get("/case-referrals", response=list[FindingReferralOut])
+def finding_list(request: HttpRequest) -> Any:
     """Hazards inspections referred for a penalty that no case was registered from yet."""
     return [
         {
@@ -199,19 +261,19 @@ def referral_list(request: HttpRequest) -> Any:
             "note": r.note,
             "referred_at": r.referred_at,
         }
-        for r in intake.referrals_open(actor=_actor(request))[:500]
+        for r in intake.findings_open(actor=_actor(request))[:500]
     ]
 
 
 @router.post("/case-referrals/{referral_id}/case", response={201: dict[str, Any]})
-def referral_open(request: HttpRequest, referral_id: Id, payload: ReferralOpenIn) -> Any:
+def finding_open(request: HttpRequest, referral_id: Id, payload: FindingOpenIn) -> Any:
     """Register the case from a referred hazard (officers: the inspection team if not given)."""
-    referral = intake.referral_get(actor=_actor(request), pk=referral_id)
+    referral = intake.finding_get(actor=_actor(request), pk=referral_id)
     if payload.officer_ids:
         officers = list(Officer.objects.filter(pk__in=payload.officer_ids))
     else:
         officers = list(referral.finding.inspection.officers.all())
-    case = intake.case_open_from_referral(
+    case = intake.case_open_from_finding(
         actor=_actor(request), referral=referral, officers=officers, title=payload.title
     )
     return Status(201, {"id": case.pk, "state": case.state, "title": case.title})

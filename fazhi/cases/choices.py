@@ -88,6 +88,22 @@ class EventKind(models.TextChoices):
     REFERRAL = "referral", _("Referral of a suspected crime")
     EVIDENCE = "evidence", _("Evidence attached")
     ARCHIVE = "archive", _("Case file exported")
+    PRESERVATION = "preservation", _("Decision on preserved evidence")
+
+
+class PreservationOutcome(models.TextChoices):
+    """What is decided on evidence preserved under 行政处罚法 Art. 56.
+
+    The law sets only the time limit; these are the decisions the sector's
+    procedure rules name (release, testing, 查封扣押, confiscation by the
+    penalty decision, hand-over to the competent authority).
+    """
+
+    RELEASE = "release", _("Release the items and return them to the party")
+    TEST = "test", _("Send for testing, inspection, quarantine or appraisal")
+    SEIZE = "seize", _("Seal up or seize them (Administrative Coercion Law)")
+    CONFISCATE = "confiscate", _("Confiscate them by the penalty decision")
+    HAND_OVER = "hand_over", _("Hand them over to the competent authority")
 
 
 class RulePurpose(models.TextChoices):

@@ -12,6 +12,11 @@ organs, and open cases near and past their time limits.
 from __future__ import annotations
 
 import datetime
+import io
+import math
+import struct
+import wave
+import zlib
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +24,7 @@ from django.utils import timezone
 
 from fazhi.cases import permissions as p
 from fazhi.cases import services
+from fazhi.cases.archive import archive_build
 from fazhi.cases.choices import (
     CaseFlag,
     CaseSource,
@@ -30,7 +36,11 @@ from fazhi.cases.choices import (
     TestKind,
 )
 from fazhi.cases.coercion_workflow import COERCION
+from fazhi.cases.documents import record_make
+from fazhi.cases.evidence import evidence_add
 from fazhi.cases.models import Case, Coercion
+from fazhi.cases.preservation import preservation_decide
+from fazhi.cases.records import CaseArchive, EvidenceKind
 from fazhi.cases.referral_workflow import REFERRAL
 from fazhi.cases.services_procedures import (
     coercion_create,
@@ -141,6 +151,91 @@ def _steps(obj: Any, today: datetime.date, steps: list[tuple[str, int, dict[str,
     return obj
 
 
+# -- evidence files: small, generated, deterministic -------------------------------------
+
+
+def _png(seed: int, width: int = 48, height: int = 32) -> bytes:
+    """A small PNG "photo" (a colour gradient varying by ``seed``), written by hand."""
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)  # filter: none
+        for x in range(width):
+            rows += bytes(((seed * 37 + x * 5) % 256, (seed * 11 + y * 7) % 256, 160))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _wav(seconds: float = 1.0, tone: int = 440) -> bytes:
+    """A short mono WAV "recording" (a quiet tone)."""
+    rate = 8000
+    frames = b"".join(
+        struct.pack("<h", int(3000 * math.sin(2 * math.pi * tone * n / rate)))
+        for n in range(int(rate * seconds))
+    )
+    out = io.BytesIO()
+    with wave.open(out, "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(rate)
+        sound.writeframes(frames)
+    return out.getvalue()
+
+
+def _evidence(case: Case, today: datetime.date, days_ago: int) -> None:
+    """Attach a scene photo, an inquiry recording and a written record to ``case``."""
+    on = today - datetime.timedelta(days=days_ago)
+    files = [
+        (f"现场照片-{case.pk}.png", _png(case.pk), EvidenceKind.PHOTO,
+         "现场照片：储罐区未设置安全警示标志"),
+        (f"询问录音-{case.pk}.wav", _wav(), EvidenceKind.AUDIO,
+         "询问当事人安全员的录音（执法记录仪）"),
+        (f"现场检查记录-{case.pk}.txt",
+         f"现场检查记录\n检查对象：{case.party_name}\n检查发现：{VIOLATION}。\n".encode(),
+         EvidenceKind.DOCUMENT, "现场检查记录（当事人签字确认）"),
+    ]  # fmt: skip
+    for name, content, kind, description in files:
+        evidence_add(
+            actor=PEOPLE[p.CHANGE],
+            case=case,
+            upload=io.BytesIO(content),
+            name=name,
+            kind=kind,
+            description=description,
+            recorded_on=on,
+        )
+
+
+def _preserve(case: Case, today: datetime.date, days_ago: int, decide_after: int | None) -> None:
+    """先行登记保存 on ``days_ago``; decided ``decide_after`` days later unless None."""
+    on = today - datetime.timedelta(days=days_ago)
+    notice = record_make(
+        actor=PEOPLE[p.CHANGE],
+        case=case,
+        code="evidence_preservation_notice",
+        text="出入库台账1册；液氨钢瓶充装记录12页",
+        on=on,
+    )
+    if decide_after is not None:
+        preservation_decide(
+            actor=PEOPLE[p.CHANGE],
+            case=case,
+            notice_id=notice.pk,
+            outcome="release",
+            reason="已复制台账和充装记录作为证据，原件退还当事人。",
+            on=on + datetime.timedelta(days=decide_after),
+        )
+
+
 def _propose(case: Case, fine: int, *flags: str) -> Case:
     return services.case_update(
         actor=PEOPLE[p.CHANGE],
@@ -169,7 +264,10 @@ def load(ctx: DemoContext) -> list[str]:
     # From an inspection finding through a hearing, legal review and collective
     # discussion to a served, paid and closed decision.
     case = _case(ctx, 3, city_unit, today, days_ago=70)
-    case = _walk(case, today, [("file", 68, {}), ("end_investigation", 50, {})])
+    case = _walk(case, today, [("file", 68, {})])
+    _evidence(case, today, days_ago=66)
+    _preserve(case, today, days_ago=65, decide_after=4)
+    case = _walk(case, today, [("end_investigation", 50, {})])
     case = _propose(case, 50000, CaseFlag.SERIOUS)
     case = _walk(
         case,
@@ -214,7 +312,9 @@ def load(ctx: DemoContext) -> list[str]:
 
     # Waiting for the legal review after a notice without hearing rights.
     case = _case(ctx, 4, city_unit, today, days_ago=40)
-    case = _walk(case, today, [("file", 38, {}), ("end_investigation", 20, {})])
+    case = _walk(case, today, [("file", 38, {})])
+    _evidence(case, today, days_ago=35)
+    case = _walk(case, today, [("end_investigation", 20, {})])
     case = _propose(case, 8000, CaseFlag.COMPLEX)
     made.append(
         _walk(
@@ -234,7 +334,9 @@ def load(ctx: DemoContext) -> list[str]:
 
     # 首违不罚: first violation, minor, corrected at once.
     case = _case(ctx, 5, city_unit, today, days_ago=30)
-    case = _walk(case, today, [("file", 28, {}), ("end_investigation", 20, {})])
+    case = _walk(case, today, [("file", 28, {})])
+    _evidence(case, today, days_ago=27)
+    case = _walk(case, today, [("end_investigation", 20, {})])
     made.append(
         _walk(
             case,
@@ -265,6 +367,7 @@ def load(ctx: DemoContext) -> list[str]:
     # Referred: suspected crime, through the referral's report, approval and transfer.
     case = _case(ctx, 6, city_unit, today, days_ago=25, flags=[CaseFlag.CRIME_SUSPECTED])
     case = _walk(case, today, [("file", 24, {})])
+    _evidence(case, today, days_ago=20)
     referral = referral_create(
         actor=PEOPLE[p.CHANGE],
         case=case,
@@ -287,6 +390,7 @@ def load(ctx: DemoContext) -> list[str]:
     # A seizure: approved, paused while the things were tested, then released.
     case = _case(ctx, 10, city_unit, today, days_ago=40)
     case = _walk(case, today, [("file", 38, {})])
+    _evidence(case, today, days_ago=37)
     coercion = coercion_create(
         actor=PEOPLE[p.CHANGE],
         case=case,
@@ -341,6 +445,13 @@ def load(ctx: DemoContext) -> list[str]:
     case = _case(ctx, 8, county_unit, today, days_ago=88)
     made.append(_walk(case, today, [("file", 87, {})]))
     case = _case(ctx, 9, county_unit, today, days_ago=12)
-    made.append(_walk(case, today, [("file", 10, {}), ("end_investigation", 2, {})]))
+    case = _walk(case, today, [("file", 10, {})])
+    _evidence(case, today, days_ago=9)
+    # Preserved evidence still undecided: on the deadline board.
+    _preserve(case, today, days_ago=8, decide_after=None)
+    made.append(_walk(case, today, [("end_investigation", 2, {})]))
+    # The closed case's electronic case file, exported once (``./dev manage case_verify``).
+    closed = next(c for c in made if c.source_ref == f"{MARK}03")
+    archive_build(CaseArchive.objects.create(case=closed, requested_by=PEOPLE[p.CHANGE]))
     states = sorted({c.get_state_display() for c in made})
     return [f"{len(made)} demo cases ({'、'.join(str(s) for s in states)})"]

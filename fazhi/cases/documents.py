@@ -220,13 +220,26 @@ def documents_after(case: Case, name: str, *, actor: Actor, on: datetime.date) -
         )
 
 
-def record_make(*, actor: Actor, case: Case, code: str, text: str, subject: str = "") -> Any:
-    """Make an on-demand 文书 (询问笔录, 先行登记保存证据通知书) from a written record."""
+def record_make(
+    *,
+    actor: Actor,
+    case: Case,
+    code: str,
+    text: str,
+    subject: str = "",
+    on: datetime.date | None = None,
+) -> Any:
+    """Make an on-demand 文书 (询问笔录, 先行登记保存证据通知书) from a written record.
+
+    A 先行登记保存证据通知书 starts its 7-working-day time limit (Art. 56).
+    ``on`` dates the record (code only: pages and the API make it today).
+    """
     from django.db import transaction
     from django.utils.translation import gettext as _
 
     from fazhi.cases import permissions as p
     from fazhi.cases.evidence import READ_ONLY
+    from fazhi.cases.preservation import NOTICE, preservation_start
     from fazhi.core import policy
     from fazhi.core.errors import Conflict, DomainError
     from fazhi.core.locks import lock_row
@@ -243,8 +256,8 @@ def record_make(*, actor: Actor, case: Case, code: str, text: str, subject: str 
                 _("The case is %(state)s: it is read-only; add a note to correct the record.")
                 % {"state": case.get_state_display()}
             )
-        on = timezone.localdate()
-        return document_render(
+        on = on or timezone.localdate()
+        document = document_render(
             actor=actor,
             template_code=code,
             obj=case,
@@ -253,3 +266,7 @@ def record_make(*, actor: Actor, case: Case, code: str, text: str, subject: str 
             number_kind=ON_DEMAND[code],
             on=on,
         )
+        if code == NOTICE:
+            # Art. 56: the 7 working days to decide on the preserved items start now.
+            preservation_start(actor=actor, case=case, document=document, on=on)
+        return document

@@ -14,7 +14,7 @@ import datetime
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from fazhi.cases import permissions as p
 from fazhi.cases.choices import CaseState, EventKind
+from fazhi.cases.events import event_user
 from fazhi.cases.models import Case, CaseEvent
 from fazhi.cases.records import CaseEvidence, EvidenceKind
 from fazhi.core import policy
@@ -53,10 +54,6 @@ KIND_TYPES: dict[str, frozenset[str]] = {
 
 # A closed case is read-only: no evidence is added after it (a correction is a note).
 READ_ONLY = (CaseState.CLOSED, CaseState.ARCHIVED, CaseState.DECLINED)
-
-
-def _user(actor: Actor) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
@@ -110,7 +107,7 @@ def evidence_add(
         sha256=blob.sha256,
         size=blob.size,
         content_type=blob.content_type,
-        uploaded_by=_user(actor),
+        uploaded_by=event_user(actor),
         actor_label=actor_label(actor),
     )
     evidence.full_clean()
@@ -128,7 +125,7 @@ def evidence_add(
             "sha256": blob.sha256,
             "size": blob.size,
         },
-        actor=_user(actor),
+        actor=event_user(actor),
         actor_label=actor_label(actor),
     )
     event.full_clean()

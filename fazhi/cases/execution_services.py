@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from fazhi.cases import execution as x
 from fazhi.cases.choices import EventKind
+from fazhi.cases.events import event_record
 from fazhi.cases.execution_workflow import owed_on
 from fazhi.cases.guards import decimal_or_none
-from fazhi.cases.models import Case, CaseEvent
-from fazhi.core.actors import Actor, actor_label
+from fazhi.cases.models import Case
+from fazhi.core.actors import Actor
 from fazhi.core.clocks import deadline_compute_for_rule
 from fazhi.core.models import ObjectClock
 from fazhi.core.workflow import clocks_for
@@ -34,24 +35,6 @@ def _day(data: Mapping[str, Any], key: str = "on") -> datetime.date:
     return on if isinstance(on, datetime.date) else timezone.localdate()
 
 
-def _user(actor: Actor) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _event(case: Case, kind: str, actor: Actor, on: datetime.date, text: str, **data: Any) -> None:
-    event = CaseEvent(
-        case=case,
-        kind=kind,
-        occurred_on=on,
-        text=text,
-        data=data,
-        actor=_user(actor),
-        actor_label=actor_label(actor),
-    )
-    event.full_clean()
-    event.save()
-
-
 def _apply_deferral(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     assert case.fine is not None
     owed = case.fine - x.paid_total(case)
@@ -59,12 +42,12 @@ def _apply_deferral(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
         {"due": r["due"], "amount": r["amount"] or str(owed)} for r in data.get("schedule") or []
     ]
     before = x.payment_due(case)
-    _event(
+    event_record(
         case,
         EventKind.DEFERRAL,
-        actor,
-        _day(data),
-        str(data.get("reason", "")).strip(),
+        actor=actor,
+        on=_day(data),
+        text=str(data.get("reason", "")).strip(),
         deferral_kind=str(data["kind"]),
         applied_on=str(data["applied_on"]),
         schedule=rows,
@@ -89,12 +72,12 @@ def _payment(final: bool) -> Apply:
         toward_fine = min(amount, fine_left)
         if final:
             case.paid_on = paid_on
-        _event(
+        event_record(
             case,
             EventKind.PAYMENT,
-            actor,
-            paid_on,
-            str(data.get("receipt", "") or ""),
+            actor=actor,
+            on=paid_on,
+            text=str(data.get("receipt", "") or ""),
             fine=str(case.fine),
             amount=str(amount),
             toward_fine=str(toward_fine),
@@ -108,24 +91,24 @@ def _payment(final: bool) -> Apply:
 def _apply_demand(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     served = _day(data, "served_on")
     fine_left, surcharge = owed_on(case, served)
-    _event(
+    event_record(
         case,
         EventKind.DEMAND,
-        actor,
-        served,
-        str(data.get("method", "")),
+        actor=actor,
+        on=served,
+        text=str(data.get("method", "")),
         fine_owed=str(fine_left),
         surcharge=str(surcharge),
     )
 
 
 def _apply_court(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-    _event(
+    event_record(
         case,
         EventKind.COURT,
-        actor,
-        _day(data, "applied_on"),
-        str(data["court"]),
+        actor=actor,
+        on=_day(data, "applied_on"),
+        text=str(data["court"]),
         court=str(data["court"]),
     )
 
@@ -136,12 +119,12 @@ def _apply_take_back(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     case.decision_kind = ""
     case.decided_on = None
     last = case.referrals.order_by("pk").last()
-    _event(
+    event_record(
         case,
         EventKind.NOTE,
-        actor,
-        _day(data),
-        last.outcome_text if last else "",
+        actor=actor,
+        on=_day(data),
+        text=last.outcome_text if last else "",
         referral=last.pk if last else None,
         was=DecisionKind.REFERRAL,
     )

@@ -26,7 +26,7 @@ from fazhi.cases.forms_procedures import (
 )
 from fazhi.cases.models import Case
 from fazhi.core.clocks import deadline_compute_for_rule
-from fazhi.core.workflow import ClockEffect, Transition
+from fazhi.core.workflow import ClockEffect, Transition, guard_label
 
 
 def _d(value: datetime.date) -> str:
@@ -42,6 +42,7 @@ def _date(value: object) -> datetime.date | None:
         return None
 
 
+@guard_label(gettext_lazy("A fine was decided and is not fully paid"))
 def guard_fine_unpaid(case: Case, ctx: g.Context) -> str | None:
     """A fine was decided and is not fully paid."""
     if not case.fine or case.paid_on is not None:
@@ -92,6 +93,9 @@ def deferral_problem(
     return None
 
 
+@guard_label(
+    gettext_lazy("One approved plan, on the party's application, covering what is owed (Art. 66)")
+)
 def guard_deferral(case: Case, ctx: g.Context) -> str | None:
     """One approved plan, after an application, covering what is owed (Art. 66 ¶2)."""
     if not ctx.data:
@@ -108,6 +112,9 @@ def guard_deferral(case: Case, ctx: g.Context) -> str | None:
     )
 
 
+@guard_label(
+    gettext_lazy("The fine or an instalment is past due (Administrative Coercion Law Art. 35, 54)")
+)
 def guard_overdue(case: Case, ctx: g.Context) -> str | None:
     """The fine (or an instalment) is past due (行政强制法 Art. 35, 54)."""
     if x.overdue_since(case, ctx.today) is None:
@@ -142,6 +149,7 @@ def owed_on(case: Case, on: datetime.date) -> tuple[Decimal, Decimal]:
     return fine_left, (surcharge.amount if surcharge else Decimal(0)) - paid_surcharge
 
 
+@guard_label(gettext_lazy("The payment covers the fine owed and the additional fine (Art. 72)"))
 def guard_payment_complete(case: Case, ctx: g.Context) -> str | None:
     """The payment covers the fine owed and the 加处罚款 (Art. 72 ¶1(1))."""
     if not ctx.data or not case.fine:
@@ -158,6 +166,7 @@ def guard_payment_complete(case: Case, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("A part payment that leaves some of the fine owed"))
 def guard_instalment(case: Case, ctx: g.Context) -> str | None:
     """A part payment, leaving some of the fine owed."""
     if not ctx.data:
@@ -179,6 +188,11 @@ def latest_demand_due(case: Case) -> object:
     return deadline_compute_for_rule(code=x.DEMAND, start=event.occurred_on)
 
 
+@guard_label(
+    gettext_lazy(
+        "The period after the demand was served has passed (Administrative Coercion Law Art. 54)"
+    )
+)
 def guard_demand_waited(case: Case, ctx: g.Context) -> str | None:
     """10 working days have passed since the demand was served (行政强制法 Art. 54, 69)."""
     due = latest_demand_due(case)
@@ -187,6 +201,9 @@ def guard_demand_waited(case: Case, ctx: g.Context) -> str | None:
     return x.demand_wait_problem(today=ctx.today, due=due)  # type: ignore[arg-type]
 
 
+@guard_label(
+    gettext_lazy("Within the period to apply to the court (Administrative Coercion Law Art. 53)")
+)
 def guard_court_window(case: Case, ctx: g.Context) -> str | None:
     """After the 复议/诉讼 periods end and within 3 months (行政强制法 Art. 53)."""
     window = x.court_window(case)
@@ -196,6 +213,7 @@ def guard_court_window(case: Case, ctx: g.Context) -> str | None:
     return x.court_problem(today=on, remedies_end=window[0], window=window[1])
 
 
+@guard_label(gettext_lazy("The public security organ did not open a case"))
 def guard_not_accepted(case: Case, ctx: g.Context) -> str | None:
     """The public security organ did not open a case (移送规定 Art. 10)."""
     from fazhi.cases.choices import ReferralState

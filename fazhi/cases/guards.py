@@ -17,11 +17,13 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fazhi.cases.choices import CaseFlag, EventKind, PenaltyKind, RulePurpose
 from fazhi.cases.rules import PenaltyPlan, RuleRow, rule_rows_for, rules_met, summary_problems
 from fazhi.core.clocks import DeadlineResult, clock_rule_get, deadline_compute
 from fazhi.core.errors import DomainError
+from fazhi.core.workflow import guard_label
 
 if TYPE_CHECKING:
     from fazhi.cases.models import Case
@@ -306,6 +308,9 @@ def latest_review(case: Case, kind: str) -> Review | None:
 # -- the guards the workflows use --------------------------------------------------
 
 
+@guard_label(
+    gettext_lazy("At least two certified officers, none with a conflict of interest (Art. 42, 43)")
+)
 def guard_team(case: Case, ctx: Context) -> str | None:
     """≥ 2 certified officers, none with a conflict of interest (Art. 42, 43)."""
     from fazhi.registry.services import team_assert_valid
@@ -318,6 +323,7 @@ def guard_team(case: Case, ctx: Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("The violation was discovered within the limitation period (Art. 36)"))
 def guard_limitation(case: Case, ctx: Context) -> str | None:
     return limitation_problem(
         act_ended_on=case.act_ended_on,
@@ -326,6 +332,9 @@ def guard_limitation(case: Case, ctx: Context) -> str | None:
     )
 
 
+@guard_label(
+    gettext_lazy("The facts found and at least one violation with its basis are recorded")
+)
 def guard_facts(case: Case, ctx: Context) -> str | None:
     if not case.facts.strip():
         return _("Record the facts found before ending the investigation.")
@@ -334,6 +343,7 @@ def guard_facts(case: Case, ctx: Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("The intended penalty is recorded (Art. 44)"))
 def guard_proposal(case: Case, ctx: Context) -> str | None:
     """告知 needs the intended penalty (Art. 44)."""
     if not case.penalty_kinds:
@@ -343,6 +353,7 @@ def guard_proposal(case: Case, ctx: Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("Asked within the period to request a hearing (Art. 64)"))
 def guard_hearing_request(case: Case, ctx: Context) -> str | None:
     """The party may ask for a hearing within the period after notice (Art. 64(1))."""
     if not case.hearing_offered:
@@ -360,15 +371,22 @@ def guard_hearing_request(case: Case, ctx: Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("Within the decision time limit or its approved extension (Art. 60)"))
 def guard_deadline(case: Case, ctx: Context) -> str | None:
     due = decision_due(case)
     return deadline_problem(today=ctx.today, due=due) if due else None
 
 
+@guard_label(
+    gettext_lazy(
+        "The party was notified of the intended penalty and of their rights (Art. 44, 62)"
+    )
+)
 def guard_notice(case: Case, ctx: Context) -> str | None:
     return notice_problem(notice_given_on=case.notice_given_on)
 
 
+@guard_label(gettext_lazy("The statement and defence, or the hearing, is closed (Art. 45)"))
 def guard_statement(case: Case, ctx: Context) -> str | None:
     return statement_problem(
         statement_closed_on=case.statement_closed_on,
@@ -377,12 +395,16 @@ def guard_statement(case: Case, ctx: Context) -> str | None:
     )
 
 
+@guard_label(
+    gettext_lazy("A hearing was offered where the penalty gives the right to one (Art. 63)")
+)
 def guard_hearing_offered(case: Case, ctx: Context) -> str | None:
     rows = rule_rows_for(case.unit, ctx.today)
     due = rules_met(decided_plan(case, ctx.data), rows, RulePurpose.HEARING_RIGHT)
     return hearing_offer_problem(due=due, offered=case.hearing_offered)
 
 
+@guard_label(gettext_lazy("The legal review passed where it is required (Art. 58)"))
 def guard_legal_review(case: Case, ctx: Context) -> str | None:
     plan = decided_plan(case, ctx.data)
     rows = rule_rows_for(case.unit, ctx.today)
@@ -396,6 +418,7 @@ def guard_legal_review(case: Case, ctx: Context) -> str | None:
     )
 
 
+@guard_label(gettext_lazy("The collective discussion is recorded where it is required (Art. 57)"))
 def guard_discussion(case: Case, ctx: Context) -> str | None:
     plan = decided_plan(case, ctx.data)
     rows = rule_rows_for(case.unit, ctx.today)
@@ -406,10 +429,14 @@ def guard_discussion(case: Case, ctx: Context) -> str | None:
     )
 
 
+@guard_label(gettext_lazy("No heavier penalty than the one notified (Art. 45)"))
 def guard_no_increase(case: Case, ctx: Context) -> str | None:
     return no_increase_problem(notified=notified_plan(case), decided=decided_plan(case, ctx.data))
 
 
+@guard_label(
+    gettext_lazy("The law in force when the act was done, unless a later one is lighter (Art. 37)")
+)
 def guard_law_version(case: Case, ctx: Context) -> str | None:
     for violation in case.violations.all():
         problem = law_version_problem(
@@ -424,13 +451,17 @@ def guard_law_version(case: Case, ctx: Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("Within the limits of the summary procedure (Art. 51)"))
 def guard_summary_limits(case: Case, ctx: Context) -> str | None:
     problems = summary_problems(decided_plan(case, ctx.data), rule_rows_for(case.unit, ctx.today))
     return "；".join(problems) if problems else None
 
 
+@guard_label(gettext_lazy("The party was told the facts, reasons, basis and rights (Art. 44, 52)"))
 def guard_summary_notice(case: Case, ctx: Context) -> str | None:
     """Art. 52: tell the party the facts, reasons, basis and rights before deciding."""
+    if not ctx.data:
+        return None  # listing the actions: the step's form asks for it
     if not ctx.data.get("party_informed"):
         return _(
             "Tell the party the facts, reasons and basis and their right to state and defend "
@@ -439,6 +470,7 @@ def guard_summary_notice(case: Case, ctx: Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("Where no penalty is imposed, the party is educated (Art. 33)"))
 def guard_education(case: Case, ctx: Context) -> str | None:
     """Where no penalty is imposed the party must be educated (Art. 33 ¶3)."""
     if not ctx.data:
@@ -448,6 +480,7 @@ def guard_education(case: Case, ctx: Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("A reason is given"))
 def guard_reason(case: Case, ctx: Context) -> str | None:
     if not ctx.data:
         return None  # listing the actions: the step's form asks for it
@@ -456,6 +489,9 @@ def guard_reason(case: Case, ctx: Context) -> str | None:
     return None
 
 
+@guard_label(
+    gettext_lazy("The fine is entered, with a written reason if outside the recommended range")
+)
 def guard_fine_amount(case: Case, ctx: Context) -> str | None:
     """A fine decision needs the amount, and a written reason outside the range."""
     plan = decided_plan(case, ctx.data)
@@ -469,12 +505,14 @@ def guard_fine_amount(case: Case, ctx: Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("The fine is paid"))
 def guard_served(case: Case, ctx: Context) -> str | None:
     if case.fine and case.paid_on is None and not ctx.data.get("paid_on"):
         return _("Record the payment of the fine first.")
     return None
 
 
+@guard_label(gettext_lazy("A record (transcript, opinion or minutes) is written"))
 def guard_record(case: Case, ctx: Context) -> str | None:
     """A record (transcript, opinion, minutes) must be written."""
     if not ctx.data:

@@ -32,7 +32,7 @@ from fazhi.inspections.models import Referral
 from fazhi.registry.models import Officer
 
 
-def referrals_open(*, actor: Actor) -> QuerySet[Referral]:
+def findings_open(*, actor: Actor) -> QuerySet[Referral]:
     """Referred findings in the actor's scope that no case was registered from yet."""
     policy.require(actor, p.ADD)
     return (
@@ -54,7 +54,7 @@ def _kind(content_type: str) -> str:
     return EvidenceKind.DOCUMENT
 
 
-def case_open_from_referral(
+def case_open_from_finding(
     *, actor: Actor, referral: Referral, officers: Iterable[Officer], title: str = ""
 ) -> Case:
     """案源登记 from a referred finding: one case per referral."""
@@ -119,5 +119,5 @@ def case_open_from_referral(
     return case
 
 
-def referral_get(*, actor: Actor, pk: int) -> Any:
-    return referrals_open(actor=actor).get(pk=pk)
+def finding_get(*, actor: Actor, pk: int) -> Any:
+    return findings_open(actor=actor).get(pk=pk)

@@ -4,6 +4,8 @@ Officers run the investigation and record the party's statements; the
 legal section performs 法制审核; the leadership approves 立案 and decides.
 """
 
+from django.utils.translation import gettext_lazy
+
 from fazhi.core.choices import RoleCode
 
 VIEW = "cases.view_case"
@@ -13,6 +15,16 @@ FILE = "cases.file_case"
 REVIEW = "cases.review_case"
 DECIDE = "cases.decide_case"
 RULES_VIEW = "cases.view_caserule"
+
+# What each permission lets a role do, as the procedure table names it.
+LABELS = {
+    VIEW: gettext_lazy("Read cases"),
+    CHANGE: gettext_lazy("Handle cases (officers)"),
+    ADD: gettext_lazy("Register cases"),
+    FILE: gettext_lazy("Approve filing (leadership)"),
+    REVIEW: gettext_lazy("Legal review (legal section)"),
+    DECIDE: gettext_lazy("Decide (leadership)"),
+}
 
 _READ = {VIEW, RULES_VIEW, "cases.view_caseevent"}
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from fazhi.cases import permissions as p
 from fazhi.cases.choices import CaseState
@@ -21,7 +20,6 @@ from fazhi.core.documents import documents_for
 from fazhi.core.models import Document, ObjectClock, OrgUnit
 from fazhi.core.workflow import (
     Action,
-    GuardContext,
     available_actions,
     clocks_due,
     clocks_for,
@@ -78,43 +76,14 @@ def case_get(*, actor: Actor, pk: int) -> Case:
     return case
 
 
-def _data_guards() -> frozenset[Any]:
-    from fazhi.cases import guards as g
-
-    return frozenset({g.guard_record, g.guard_reason, g.guard_education, g.guard_summary_notice})
-
-
 def case_actions(*, actor: Actor, case: Case) -> list[Action]:
     """The next steps, each allowed or with why not.
 
-    A guard that only checks what the step's form asks for (the record's
-    text, a reason) cannot pass before the form is filled in; it must not
-    disable the button that shows the form. Such guards are checked when the
-    form is sent.
+    A guard that only checks what the step's form asks for (the record's text,
+    a reason) passes while the actions are listed (no data yet) and is checked
+    when the form is sent; the guards themselves say so (``if not ctx.data``).
     """
-    flow = workflow_of(case)
-    data_guards = _data_guards()
-    actions = []
-    for action in available_actions(case, actor=actor, workflow=flow):
-        t = flow.get(action.name)
-        if (
-            not action.allowed
-            and t.form is not None
-            and policy.allowed(actor, t.permission, unit=case.unit)
-        ):
-            ctx = GuardContext(actor=actor, today=timezone.localdate(), data={})
-            reason = next(
-                (
-                    str(r)
-                    for guard in t.guards
-                    if guard not in data_guards
-                    if (r := guard(case, ctx))
-                ),
-                None,
-            )
-            action = Action(action.name, action.label, reason is None, reason)
-        actions.append(action)
-    return actions
+    return available_actions(case, actor=actor, workflow=workflow_of(case))
 
 
 def case_clocks(case: Case) -> QuerySet[ObjectClock]:

@@ -36,11 +36,6 @@ from fazhi.registry.models import Entity, Officer
 EDITABLE = (CaseState.INTAKE, CaseState.INVESTIGATING, CaseState.REVIEW)
 
 
-_day = event_day
-_user = event_user
-_event = event_record
-
-
 def _plan_data(case: Case) -> dict[str, Any]:
     return {
         "fine": str(case.proposed_fine) if case.proposed_fine is not None else None,
@@ -51,6 +46,7 @@ def _plan_data(case: Case) -> dict[str, Any]:
 # -- intake and edits -------------------------------------------------------------------
 
 
+@policy.requires(p.ADD)
 def case_create(
     *,
     actor: Actor,
@@ -70,7 +66,7 @@ def case_create(
                 field="officers",
             )
     with transaction.atomic():
-        case = Case(unit=unit, entity=entity, created_by=_user(actor), **fields)
+        case = Case(unit=unit, entity=entity, created_by=event_user(actor), **fields)
         if entity is not None:
             case.party_name = case.party_name or entity.name
             case.party_code = case.party_code or entity.uscc
@@ -98,6 +94,7 @@ def _editable(case: Case, actor: Actor) -> Case:
     return case
 
 
+@policy.requires(p.CHANGE)
 def case_update(*, actor: Actor, case: Case, **fields: Any) -> Case:
     """Change the facts, circumstances or intended penalty before the notice."""
     allowed = {"facts", "flags", "penalty_kinds", "proposed_fine", "confiscation", "title"}
@@ -124,6 +121,7 @@ def case_update(*, actor: Actor, case: Case, **fields: Any) -> Case:
     return case
 
 
+@policy.requires(p.CHANGE)
 def case_violation_add(*, actor: Actor, case: Case, **fields: Any) -> CaseViolation:
     """Add a violation charged, with the provision version applied (Art. 37)."""
     with transaction.atomic():
@@ -141,6 +139,7 @@ def case_violation_add(*, actor: Actor, case: Case, **fields: Any) -> CaseViolat
     return violation
 
 
+@policy.requires(p.CHANGE)
 def case_officer_add(*, actor: Actor, case: Case, officer: Officer) -> CaseOfficer:
     """Add an officer to the team (the team guard checks certificates and recusal)."""
     with transaction.atomic():
@@ -163,6 +162,7 @@ def case_officer_add(*, actor: Actor, case: Case, officer: Officer) -> CaseOffic
     return row
 
 
+@policy.requires(p.CHANGE)
 def case_note_add(*, actor: Actor, case: Case, text: str) -> CaseEvent:
     """Append a note (a correction is a new note, never an edit)."""
     policy.require(actor, p.VIEW, unit=case.unit)
@@ -170,7 +170,7 @@ def case_note_add(*, actor: Actor, case: Case, text: str) -> CaseEvent:
     if not text.strip():
         raise DomainError(_("Write the note."), field="text")
     with transaction.atomic():
-        event = _event(
+        event = event_record(
             case, EventKind.NOTE, actor=actor, on=timezone.localdate(), text=text.strip()
         )
         audit_record(
@@ -189,18 +189,18 @@ def case_note_add(*, actor: Actor, case: Case, text: str) -> CaseEvent:
 def _apply_file(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     from fazhi.cases.documents import case_number_assign
 
-    case.filed_on = _day(data)
+    case.filed_on = event_day(data)
     case_number_assign(case)
 
 
 def _apply_decline(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-    case.closed_on = _day(data)
-    _event(case, EventKind.NOTE, actor=actor, on=_day(data), text=data["reason"])
+    case.closed_on = event_day(data)
+    event_record(case, EventKind.NOTE, actor=actor, on=event_day(data), text=data["reason"])
 
 
 def _apply_notice(hearing: bool) -> Callable[[Case, Mapping[str, Any], Actor], None]:
     def apply(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-        case.notice_given_on = _day(data)
+        case.notice_given_on = event_day(data)
         case.notice_kinds = list(case.penalty_kinds)
         case.notice_fine = case.proposed_fine
         case.hearing_offered = hearing
@@ -209,35 +209,35 @@ def _apply_notice(hearing: bool) -> Callable[[Case, Mapping[str, Any], Actor], N
 
 
 def _apply_hearing_request(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-    case.hearing_requested_on = data.get("requested_on") or _day(data)
+    case.hearing_requested_on = data.get("requested_on") or event_day(data)
 
 
 def _apply_statement(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-    case.statement_closed_on = _day(data)
+    case.statement_closed_on = event_day(data)
     text = str(data.get("text") or "").strip() or _("The party made no statement.")
-    _event(
+    event_record(
         case,
         EventKind.STATEMENT,
         actor=actor,
-        on=_day(data),
+        on=event_day(data),
         text=text,
         hearing_waived=bool(data.get("hearing_waived")),
     )
 
 
 def _apply_hearing(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-    case.hearing_held_on = data.get("held_on") or _day(data)
+    case.hearing_held_on = data.get("held_on") or event_day(data)
     case.statement_closed_on = case.hearing_held_on
-    _event(case, EventKind.HEARING, actor=actor, on=case.hearing_held_on, text=data["text"])
+    event_record(case, EventKind.HEARING, actor=actor, on=case.hearing_held_on, text=data["text"])
 
 
 def _apply_review(passed: bool) -> Callable[[Case, Mapping[str, Any], Actor], None]:
     def apply(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-        _event(
+        event_record(
             case,
             EventKind.LEGAL_REVIEW,
             actor=actor,
-            on=_day(data),
+            on=event_day(data),
             text=data["text"],
             passed=passed,
             **_plan_data(case),
@@ -247,11 +247,11 @@ def _apply_review(passed: bool) -> Callable[[Case, Mapping[str, Any], Actor], No
 
 
 def _apply_discussion(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-    _event(
+    event_record(
         case,
         EventKind.DISCUSSION,
         actor=actor,
-        on=_day(data),
+        on=event_day(data),
         text=data["text"],
         passed=True,
         **_plan_data(case),
@@ -259,7 +259,7 @@ def _apply_discussion(case: Case, data: Mapping[str, Any], actor: Actor) -> None
 
 
 def _apply_reopen(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-    _event(case, EventKind.NOTE, actor=actor, on=_day(data), text=data["reason"])
+    event_record(case, EventKind.NOTE, actor=actor, on=event_day(data), text=data["reason"])
 
 
 def _apply_decide(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
@@ -270,8 +270,8 @@ def _apply_decide(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     case.fine_outside_range = bool(data.get("outside_range"))
     case.amount_flagged = case.fine_outside_range
     case.discretion = {"advice": list(data.get("discretion") or [])}
-    case.decided_on = _day(data)
-    _event(
+    case.decided_on = event_day(data)
+    event_record(
         case,
         EventKind.AMOUNT,
         actor=actor,
@@ -286,8 +286,8 @@ def _apply_decide(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
 def _apply_no_penalty(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     case.decision_kind = DecisionKind.NO_PENALTY
     case.fine = None
-    case.decided_on = _day(data)
-    _event(
+    case.decided_on = event_day(data)
+    event_record(
         case,
         EventKind.EDUCATION,
         actor=actor,
@@ -299,8 +299,8 @@ def _apply_no_penalty(case: Case, data: Mapping[str, Any], actor: Actor) -> None
 
 def _apply_refer(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     case.decision_kind = DecisionKind.REFERRAL
-    case.decided_on = _day(data)
-    _event(
+    case.decided_on = event_day(data)
+    event_record(
         case,
         EventKind.NOTE,
         actor=actor,
@@ -311,14 +311,14 @@ def _apply_refer(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
 
 
 def _apply_serve(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-    case.served_on = data.get("served_on") or _day(data)
-    _event(
+    case.served_on = data.get("served_on") or event_day(data)
+    event_record(
         case, EventKind.SERVICE, actor=actor, on=case.served_on, text=str(data.get("method", ""))
     )
 
 
 def _apply_close(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
-    case.closed_on = _day(data)
+    case.closed_on = event_day(data)
 
 
 def _apply_on_spot(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
@@ -330,7 +330,7 @@ def _apply_on_spot(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
     case.proposed_fine = case.fine
     case.notice_kinds = list(case.penalty_kinds)
     case.notice_fine = case.fine
-    case.filed_on = case.decided_on = case.served_on = case.notice_given_on = _day(data)
+    case.filed_on = case.decided_on = case.served_on = case.notice_given_on = event_day(data)
     case.statement_closed_on = case.decided_on
     case_number_assign(case)
 
@@ -361,6 +361,7 @@ _APPLY: dict[str, Callable[[Case, Mapping[str, Any], Actor], None]] = {
 }
 
 
+@policy.requires(p.VIEW)
 def case_transition(*, actor: Actor, case: Case, name: str, **data: Any) -> Case:
     """Fire transition ``name`` on ``case`` (its procedure's workflow) and make its 文书.
 
@@ -385,7 +386,7 @@ def case_transition(*, actor: Actor, case: Case, name: str, **data: Any) -> Case
         )
         assert isinstance(fresh, Case)
         execution_services.after(fresh, name, data)
-        documents_after(fresh, name, actor=actor, on=_day(data))
+        documents_after(fresh, name, actor=actor, on=event_day(data))
     return fresh
 
 
@@ -399,6 +400,7 @@ def _amount_check(actor: Actor, case: Case, data: Mapping[str, Any]) -> dict[str
     return {"outside_range": outside, "discretion": [a.as_dict() for a in advice]}
 
 
+@policy.requires(p.DECIDE)
 def case_extend(*, actor: Actor, case: Case, days: int, reason: str) -> Case:
     """Extend the decision time limit by an approved number of days (Art. 60).
 
@@ -443,7 +445,9 @@ def case_extend(*, actor: Actor, case: Case, days: int, reason: str) -> Case:
                     "needs the higher level's approval outside this system."
                 )
             )
-        _event(case, EventKind.EXTENSION, actor=actor, on=today, text=reason.strip(), days=days)
+        event_record(
+            case, EventKind.EXTENSION, actor=actor, on=today, text=reason.strip(), days=days
+        )
         moved = decision_due(case)
         assert moved is not None
         clock = clocks_for(case).filter(rule_code="penalty_decision").first()

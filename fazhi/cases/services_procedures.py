@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fazhi.cases import permissions as p
@@ -25,11 +24,12 @@ from fazhi.cases.choices import (
     TestKind,
 )
 from fazhi.cases.coercion_workflow import COERCION, OPEN_CASE, SEIZURE, seizure_due
-from fazhi.cases.models import Case, CaseEvent
+from fazhi.cases.events import event_day, event_record
+from fazhi.cases.models import Case
 from fazhi.cases.models_procedures import Coercion, CrimeReferral
 from fazhi.cases.referral_workflow import REFERRAL
 from fazhi.core import policy
-from fazhi.core.actors import Actor, actor_label
+from fazhi.core.actors import Actor
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.choices import ClockState
 from fazhi.core.errors import Conflict, DomainError
@@ -40,42 +40,20 @@ from fazhi.core.workflow import clocks_for, transition
 Apply = Callable[[Any, Mapping[str, Any], Actor], None]
 
 
-def _day(data: Mapping[str, Any]) -> datetime.date:
-    on = data.get("on")
-    return on if isinstance(on, datetime.date) else timezone.localdate()
-
-
 def _d(value: datetime.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-def _user(actor: Actor) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _note(case: Case, kind: str, actor: Actor, on: datetime.date, text: str, **data: Any) -> None:
-    event = CaseEvent(
-        case=case,
-        kind=kind,
-        occurred_on=on,
-        text=text,
-        data=data,
-        actor=_user(actor),
-        actor_label=actor_label(actor),
-    )
-    event.full_clean()
-    event.save()
 
 
 # -- 查封、扣押 -------------------------------------------------------------------------
 
 
+@policy.requires(p.CHANGE)
 def coercion_create(
     *, actor: Actor, case: Case, kind: str, items: str, reason: str, basis: str, **data: Any
 ) -> Coercion:
     """报告 — ask the head to approve a sealing up or seizure (行政强制法 Art. 18(1))."""
     policy.require(actor, p.CHANGE, unit=case.unit)
-    on = _day(data)
+    on = event_day(data)
     with transaction.atomic():
         case = lock_row(case)
         if case.state not in OPEN_CASE:
@@ -93,12 +71,12 @@ def coercion_create(
         )
         coercion.full_clean()
         coercion.save()
-        _note(
+        event_record(
             case,
             EventKind.COERCION,
-            actor,
-            on,
-            coercion.reason,
+            actor=actor,
+            on=on,
+            text=coercion.reason,
             coercion=coercion.pk,
             step="report",
         )
@@ -113,16 +91,16 @@ def coercion_create(
 
 
 def _c_approve(c: Coercion, data: Mapping[str, Any], actor: Actor) -> None:
-    c.started_on = _day(data)
+    c.started_on = event_day(data)
 
 
 def _c_refuse(c: Coercion, data: Mapping[str, Any], actor: Actor) -> None:
-    c.ended_on = _day(data)
+    c.ended_on = event_day(data)
     c.outcome = str(data["reason"])
 
 
 def _c_extend(c: Coercion, data: Mapping[str, Any], actor: Actor) -> None:
-    c.extended_on = _day(data)
+    c.extended_on = event_day(data)
     c.extension_reason = str(data["reason"]).strip()
 
 
@@ -131,13 +109,13 @@ def _c_test(c: Coercion, data: Mapping[str, Any], actor: Actor) -> None:
 
 
 def _c_release(c: Coercion, data: Mapping[str, Any], actor: Actor) -> None:
-    c.ended_on = _day(data)
+    c.ended_on = event_day(data)
     c.release_ground = str(data["ground"])
     c.outcome = str(data.get("text") or "")
 
 
 def _c_dispose(c: Coercion, data: Mapping[str, Any], actor: Actor) -> None:
-    c.ended_on = _day(data)
+    c.ended_on = event_day(data)
     c.disposal = str(data["disposal"])
     c.outcome = str(data["text"])
 
@@ -214,6 +192,7 @@ def _coercion_context(case: Case, c: Coercion, actor: Actor, on: datetime.date) 
     }
 
 
+@policy.requires(p.VIEW)
 def coercion_transition(*, actor: Actor, coercion: Coercion, name: str, **data: Any) -> Coercion:
     """Fire step ``name`` of a sealing up or seizure, with its record, clock and 文书."""
     from fazhi.core.documents import document_render
@@ -232,9 +211,11 @@ def coercion_transition(*, actor: Actor, coercion: Coercion, name: str, **data: 
         )
         _sync_clock(fresh)
         case = fresh.case
-        on = _day(data)
+        on = event_day(data)
         text = _step_text(name, fresh, data)
-        _note(case, EventKind.COERCION, actor, on, text, coercion=fresh.pk, step=name)
+        event_record(
+            case, EventKind.COERCION, actor=actor, on=on, text=text, coercion=fresh.pk, step=name
+        )
         if name in COERCION_DOCUMENTS:
             code, number_kind = COERCION_DOCUMENTS[name]
             context = _coercion_context(case, fresh, actor, on)
@@ -255,6 +236,7 @@ def coercion_transition(*, actor: Actor, coercion: Coercion, name: str, **data: 
 # -- 移送涉嫌犯罪案件 -----------------------------------------------------------------------
 
 
+@policy.requires(p.CHANGE)
 def referral_create(
     *, actor: Actor, case: Case, crime: str, report: str, **data: Any
 ) -> CrimeReferral:
@@ -266,7 +248,7 @@ def referral_create(
         )
     with transaction.atomic():
         referral = CrimeReferral(
-            case=case, crime=crime.strip(), report=report.strip(), reported_on=_day(data)
+            case=case, crime=crime.strip(), report=report.strip(), reported_on=event_day(data)
         )
         referral.full_clean()
         referral.save()
@@ -281,18 +263,18 @@ def referral_create(
 
 
 def _r_decided(r: CrimeReferral, data: Mapping[str, Any], actor: Actor) -> None:
-    r.decided_on = _day(data)
+    r.decided_on = event_day(data)
     if data.get("reason"):
         r.refusal_reason = str(data["reason"]).strip()
 
 
 def _r_refer(r: CrimeReferral, data: Mapping[str, Any], actor: Actor) -> None:
-    r.referred_on = _day(data)
+    r.referred_on = event_day(data)
     r.receiver = str(data["receiver"]).strip()
 
 
 def _r_outcome(r: CrimeReferral, data: Mapping[str, Any], actor: Actor) -> None:
-    r.outcome_on = _day(data)
+    r.outcome_on = event_day(data)
     r.outcome_text = str(data["text"]).strip()
 
 
@@ -305,6 +287,7 @@ _REFERRAL_APPLY: dict[str, Apply] = {
 }
 
 
+@policy.requires(p.VIEW)
 def referral_transition(
     *, actor: Actor, referral: CrimeReferral, name: str, **data: Any
 ) -> CrimeReferral:
@@ -323,7 +306,7 @@ def referral_transition(
             on_apply=(lambda obj, d: apply(obj, d, actor)) if apply else None,
             **data,
         )
-        on = _day(data)
+        on = event_day(data)
         case = fresh.case
         text = {
             "report": fresh.report,
@@ -332,7 +315,9 @@ def referral_transition(
             "accept": fresh.outcome_text,
             "reject": fresh.outcome_text,
         }.get(name, str(data.get("text") or ""))
-        _note(case, EventKind.REFERRAL, actor, on, text, referral=fresh.pk, step=name)
+        event_record(
+            case, EventKind.REFERRAL, actor=actor, on=on, text=text, referral=fresh.pk, step=name
+        )
         if name == "refer":
             document_render(
                 actor=actor,

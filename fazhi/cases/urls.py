@@ -10,8 +10,8 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("deadlines/", views.board, name="board"),
     path("procedure/", views.procedure, name="procedure"),
-    path("referrals/", views_records.referral_list, name="referral_list"),
-    path("referrals/<int:referral_id>/open/", views_records.referral_open, name="referral_open"),
+    path("findings/", views_records.finding_list, name="finding_list"),
+    path("findings/<int:referral_id>/open/", views_records.finding_open, name="finding_open"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/act/<slug:name>/", views.case_act, name="case_act"),
     path("<int:pk>/proposal/", views.case_proposal, name="case_proposal"),
@@ -37,6 +37,11 @@ urlpatterns = [
         name="evidence_download",
     ),
     path("<int:pk>/records/", views_records.record_make, name="record_make"),
+    path(
+        "<int:pk>/preservations/<int:notice_id>/decide/",
+        views_records.preservation_decide,
+        name="preservation_decide",
+    ),
     path("<int:pk>/archives/", views_records.archive_request, name="archive_request"),
     path(
         "<int:pk>/archives/<int:archive_id>/",

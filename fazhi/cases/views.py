@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fazhi.cases import forms, selectors, services
@@ -262,8 +263,39 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+CLOCK_ACTIONS = {
+    "start": gettext_lazy("Starts: %(rule)s"),
+    "stop": gettext_lazy("Stops: %(rule)s"),
+    "pause": gettext_lazy("Pauses: %(rule)s"),
+    "resume": gettext_lazy("Resumes: %(rule)s"),
+}
+
+
 @view_requires(p.VIEW)
 def procedure(request: HttpRequest) -> HttpResponse:
+    """The procedures as tables a lawyer reads: step, from, to, who, conditions, time limits."""
+    from fazhi.cases.choices import Procedure
     from fazhi.cases.workflow import ORDINARY, SUMMARY
+    from fazhi.core.clocks import clock_rule_list
+    from fazhi.core.workflow import guard_text
 
-    return render(request, "cases/procedure.html", {"flows": [ORDINARY, SUMMARY]})
+    today = timezone.localdate()
+    rule_names = {r.code: r.name for r in clock_rule_list(on=today)}
+    flows = []
+    for kind, flow in ((Procedure.ORDINARY, ORDINARY), (Procedure.SUMMARY, SUMMARY)):
+        rows = [
+            {
+                "label": t.label,
+                "sources": [flow.state_label(s) for s in t.sources],
+                "target": flow.state_label(t.target),
+                "permission": p.LABELS.get(t.permission, t.permission),
+                "guards": [guard_text(g) for g in t.guards],
+                "clocks": [
+                    CLOCK_ACTIONS[c.action] % {"rule": rule_names.get(c.rule, c.rule)}
+                    for c in t.clocks
+                ],
+            }
+            for t in flow.transitions
+        ]
+        flows.append({"name": kind.label, "rows": rows})
+    return render(request, "cases/procedure.html", {"flows": flows})

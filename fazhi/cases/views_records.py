@@ -9,14 +9,16 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fazhi.cases import archive as archives
-from fazhi.cases import documents, intake, selectors
+from fazhi.cases import documents, intake, preservation, selectors
 from fazhi.cases import evidence as ev
 from fazhi.cases import permissions as p
+from fazhi.cases.choices import PreservationOutcome
 from fazhi.cases.records import EvidenceKind
 from fazhi.core.actors import Actor
 from fazhi.core.errors import Conflict, DomainError
@@ -57,6 +59,15 @@ class RecordDocumentForm(forms.Form):
     )
 
 
+class PreservationDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Decision on the preserved items"), choices=PreservationOutcome.choices
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reasons"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
 def _actor(request: HttpRequest) -> Actor:
     return cast("Actor", request.user)
 
@@ -64,11 +75,23 @@ def _actor(request: HttpRequest) -> Actor:
 def records_context(request: HttpRequest, case: Any) -> dict[str, Any]:
     """What the case page shows of the evidence and the exports."""
     can_add = request.user.has_perm(p.CHANGE) and case.state not in ev.READ_ONLY
+    today = timezone.localdate()
     return {
         "evidence": ev.case_evidence(case),
         "evidence_form": EvidenceForm() if can_add else None,
         "record_form": RecordDocumentForm() if can_add else None,
         "archives": case.archives.all()[:5],
+        "preservations": [
+            {
+                "row": row,
+                "overdue": row.overdue(today),
+                "outcome": PreservationOutcome(row.decision.data["outcome"]).label
+                if row.decision is not None
+                else "",
+            }
+            for row in preservation.case_preservations(case)
+        ],
+        "preservation_form": PreservationDecisionForm() if can_add else None,
     }
 
 
@@ -174,20 +197,44 @@ def record_make(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:case_detail", pk=case.pk)
 
 
+@require_POST
+@view_requires(p.CHANGE)
+def preservation_decide(request: HttpRequest, pk: int, notice_id: int) -> HttpResponse:
+    case = selectors.case_get(actor=_actor(request), pk=pk)
+    form = PreservationDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the entries: %(e)s") % {"e": form.errors.as_text()})
+        return redirect("cases:case_detail", pk=case.pk)
+    try:
+        event = preservation.preservation_decide(
+            actor=_actor(request), case=case, notice_id=notice_id, **form.cleaned_data
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        if event.data.get("late"):
+            messages.warning(
+                request, _("The decision is recorded, after the time limit: it is marked late.")
+            )
+        else:
+            messages.success(request, _("The decision on the preserved items is recorded."))
+    return redirect("cases:case_detail", pk=case.pk)
+
+
 @view_requires(p.ADD)
-def referral_list(request: HttpRequest) -> HttpResponse:
+def finding_list(request: HttpRequest) -> HttpResponse:
     """Hazards inspections referred for a penalty, waiting for a case."""
-    referrals = intake.referrals_open(actor=_actor(request))[:200]
-    return render(request, "cases/referral_list.html", {"referrals": referrals})
+    referrals = intake.findings_open(actor=_actor(request))[:200]
+    return render(request, "cases/finding_list.html", {"referrals": referrals})
 
 
 @require_POST
 @view_requires(p.ADD)
-def referral_open(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = intake.referral_get(actor=_actor(request), pk=referral_id)
+def finding_open(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = intake.finding_get(actor=_actor(request), pk=referral_id)
     team = list(referral.finding.inspection.officers.all())
     try:
-        case = intake.case_open_from_referral(
+        case = intake.case_open_from_finding(
             actor=_actor(request),
             referral=referral,
             officers=team,
@@ -195,6 +242,6 @@ def referral_open(request: HttpRequest, referral_id: int) -> HttpResponse:
         )
     except DomainError as exc:
         _refused(request, exc)
-        return redirect("cases:referral_list")
+        return redirect("cases:finding_list")
     messages.success(request, _("The case was registered."))
     return redirect("cases:case_detail", pk=case.pk)

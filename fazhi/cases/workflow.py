@@ -35,7 +35,7 @@ from fazhi.cases.choices import PenaltyKind, RulePurpose
 from fazhi.cases.execution_workflow import EXECUTION, TAKE_BACK
 from fazhi.cases.models import Case
 from fazhi.cases.rules import rule_rows_for, rules_met
-from fazhi.core.workflow import ClockEffect, Transition, Workflow
+from fazhi.core.workflow import ClockEffect, Transition, Workflow, guard_label
 
 DECISION = "penalty_decision"
 HEARING_REQUEST = "penalty_hearing_request"
@@ -56,6 +56,7 @@ def _stop(rule: str) -> ClockEffect:
 # -- guards that only split two rows of the table -----------------------------------
 
 
+@guard_label(gettext_lazy("The intended penalty gives no right to a hearing (Art. 63)"))
 def hearing_not_due(case: Case, ctx: g.Context) -> str | None:
     """The intended penalty gives no right to a hearing (Art. 63)."""
     due = rules_met(
@@ -66,6 +67,7 @@ def hearing_not_due(case: Case, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("The intended penalty gives a right to a hearing (Art. 63)"))
 def hearing_due(case: Case, ctx: g.Context) -> str | None:
     """The intended penalty gives a right to a hearing (Art. 63)."""
     due = rules_met(
@@ -78,6 +80,7 @@ def hearing_due(case: Case, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("No hearing was offered with the notice"))
 def hearing_not_offered(case: Case, ctx: g.Context) -> str | None:
     """No hearing was offered with the notice."""
     if case.hearing_offered:
@@ -87,6 +90,7 @@ def hearing_not_offered(case: Case, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("The party waived the hearing offered or let the period pass (Art. 64)"))
 def hearing_waived_or_lapsed(case: Case, ctx: g.Context) -> str | None:
     """A hearing was offered and the party waived it or let the period pass (Art. 64(1))."""
     if not case.hearing_offered:
@@ -104,6 +108,7 @@ def hearing_waived_or_lapsed(case: Case, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("The decision imposes a fine"))
 def with_fine(case: Case, ctx: g.Context) -> str | None:
     """The decision imposes a fine (a payment period runs)."""
     if PenaltyKind.FINE not in g.decided_plan(case, ctx.data).kinds or case.decision_kind not in (
@@ -114,6 +119,7 @@ def with_fine(case: Case, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("The decision imposes no fine"))
 def without_fine(case: Case, ctx: g.Context) -> str | None:
     """The decision imposes no fine (no payment period)."""
     if (
@@ -124,6 +130,7 @@ def without_fine(case: Case, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(gettext_lazy("The fine decided has been paid"))
 def fine_paid(case: Case, ctx: g.Context) -> str | None:
     """A fine decided has been paid."""
     if case.fine and case.paid_on is None:

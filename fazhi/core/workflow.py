@@ -142,7 +142,7 @@ class Workflow:
                 sources=tuple(self.state_label(s) for s in t.sources),
                 target=self.state_label(t.target),
                 permission=t.permission,
-                guards=tuple(_guard_text(g) for g in t.guards),
+                guards=tuple(guard_text(g) for g in t.guards),
                 clocks=tuple(
                     f"{c.action} {c.rule}" + (f" [{c.key}]" if c.key else "") for c in t.clocks
                 ),
@@ -151,7 +151,24 @@ class Workflow:
         ]
 
 
-def _guard_text(guard: Guard) -> str:
+def guard_label[G: Guard](label: str | Promise) -> Callable[[G], G]:
+    """Give a guard the condition a reader sees in the procedure table (translatable)."""
+
+    def decorate(guard: G) -> G:
+        guard.label = label  # type: ignore[attr-defined]
+        return guard
+
+    return decorate
+
+
+def guard_text(guard: Guard) -> str:
+    """The condition a guard checks, as the procedure table shows it.
+
+    Its ``guard_label``, else the first line of its docstring, else its name.
+    """
+    label = getattr(guard, "label", None)
+    if label is not None:
+        return str(label)
     doc = (guard.__doc__ or "").strip()
     return doc.splitlines()[0] if doc else getattr(guard, "__name__", repr(guard))
 
@@ -371,6 +388,48 @@ def _clock_apply(
     clock.full_clean()
     clock.save()
     return clock
+
+
+def clock_start_missing(
+    obj: Model,
+    rule: str,
+    *,
+    on: datetime.date,
+    unit: OrgUnit | None,
+    key: str = "",
+) -> tuple[ObjectClock, bool]:
+    """Start clock ``rule`` (``key``) on ``obj`` from ``on`` unless it exists already.
+
+    For a clock a step outside a workflow starts (e.g. a 文书 made on demand).
+    Return the clock and whether it was started now; an existing clock, running
+    or stopped, is returned untouched. Call it inside the caller's transaction:
+    the caller checks the permission and records the audit event.
+    """
+    content_type = ContentType.objects.get_for_model(obj)
+    existing = (
+        ObjectClock.objects.select_for_update()
+        .filter(content_type=content_type, object_id=obj.pk, rule_code=rule, key=key)
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    effect = ClockEffect(rule=rule, action="start", key=key)
+    return _clock_apply(obj, effect, on=on, unit=unit, reason=""), True
+
+
+def clock_stop(obj: Model, rule: str, *, on: datetime.date, key: str = "") -> ObjectClock:
+    """Stop clock ``rule`` (``key``) of ``obj`` on ``on`` (a paused one closes its pause).
+
+    Raise ``Conflict`` when it has not started or has stopped already. The
+    caller checks the permission and records the audit event.
+    """
+    effect = ClockEffect(rule=rule, action="stop", key=key)
+    return _clock_apply(obj, effect, on=on, unit=None, reason="")
+
+
+def clock_summary(clock: ObjectClock) -> dict[str, Any]:
+    """The clock as an audit event records it."""
+    return _clock_summary(clock)
 
 
 def _clock_summary(clock: ObjectClock) -> dict[str, Any]:

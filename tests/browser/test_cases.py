@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from fazhi.cases.models import Case
 from fazhi.cases.tests.test_intake import PNG, referred_finding
@@ -67,10 +68,10 @@ def test_inspection_finding_to_a_served_decision_with_hearing_and_review(
 
     # 案源: the referred hazard becomes a case, with the inspection's photo as evidence.
     page.goto(f"{live_server.url}/cases/")
-    page.click("[data-testid=referrals-link]")
-    assert "液氨储罐区未设置明显的安全警示标志" in page.inner_text("[data-testid=referrals]")
+    page.click("[data-testid=findings-link]")
+    assert "液氨储罐区未设置明显的安全警示标志" in page.inner_text("[data-testid=findings]")
     page.fill("input[name=title]", "未设置明显的安全警示标志")
-    page.click(f"button[data-referral='{referral.pk}']")
+    page.click(f"button[data-finding-referral='{referral.pk}']")
     page.wait_for_url(re.compile(r"/cases/\d+/$"))
     case = Case.objects.get()
     assert officer.state() == "案源登记"
@@ -87,6 +88,24 @@ def test_inspection_finding_to_a_served_decision_with_hearing_and_review(
     form.locator("button").click()
     page.wait_for_load_state()
     assert "执法记录仪截图" in page.inner_text("[data-testid=evidence]")
+
+    # 先行登记保存: the notice starts its time limit; the decision on the items stops it.
+    page.click("details:has([data-testid=record-form]) > summary")
+    form = page.locator("[data-testid=record-form]")
+    form.locator("select[name=code]").select_option("evidence_preservation_notice")
+    form.locator("textarea[name=text]").fill("出入库台账1册")
+    form.locator("button").click()
+    page.wait_for_load_state()
+    preserved = page.locator("[data-testid=preservations]")
+    assert "先行登记保存证据通知书" in preserved.inner_text()
+    page.click("details:has([data-testid=preservation-decide]) > summary")
+    decide = page.locator("form:has([data-testid=preservation-decide])")
+    decide.locator("select[name=outcome]").select_option("release")
+    decide.locator("textarea[name=reason]").fill("已复制台账，原件退还")
+    decide.locator("[data-testid=preservation-decide]").click()
+    page.wait_for_load_state()
+    expect(page.locator("[data-testid=preservation-decision]")).to_have_count(1)
+    assert "退还当事人" in page.inner_text("[data-testid=preservation-decision]")
     page.click("summary:has-text('添加违法行为')")
     page.fill("input[name=description]", "未设置明显的安全警示标志")
     page.fill("input[name=basis]", "《安全生产法》第九十九条第（一）项")

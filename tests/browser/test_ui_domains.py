@@ -21,11 +21,7 @@ PREFIXES = ("/cases/", "/inspections/")
 LIMIT = 40
 # Pages still showing English in Chinese, each with why; the walk still
 # checks their status and console. Remove an entry when its page is fixed.
-PENDING_CHINESE = {
-    # The workflow table's conditions are the guards' docstrings, and its
-    # permission and clock columns show codes (issue 14).
-    "/cases/procedure/",
-}
+PENDING_CHINESE: set[str] = set()
 
 
 def _links(page: Any, selector: str) -> list[str]:

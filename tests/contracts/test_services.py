@@ -21,7 +21,12 @@ from fazhi.core.roles import role_permissions
 from fazhi.core.tests import factories
 
 # Modules whose services all carry @policy.requires (add an app when it adopts it).
-ENROLLED = ["fazhi.powers.services"]
+ENROLLED = [
+    "fazhi.powers.services",
+    "fazhi.cases.services",
+    "fazhi.cases.services_procedures",
+    "fazhi.cases.preservation",
+]
 
 
 def _services(module_name: str) -> list[str]:

@@ -33,3 +33,44 @@ def test_demo_has_a_released_seizure_and_a_referred_case() -> None:
     assert referral.case.state == CaseState.REFERRED
     assert demo.load(ctx) == []  # idempotent
     assert Case.objects.filter(source_ref__startswith=demo.MARK).count() == 10
+
+
+def test_demo_cases_carry_hashed_evidence_and_an_exported_case_file_that_verifies(
+    tmp_path,
+) -> None:
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    from fazhi.cases.evidence import evidence_verify_all
+    from fazhi.cases.preservation import CLOCK
+    from fazhi.cases.records import ArchiveState, CaseArchive, CaseEvidence
+
+    ctx, _logins = core_demo.load()
+    registry_demo.load(ctx)
+    demo.load(ctx)
+    assert CaseEvidence.objects.count() >= 15
+    assert set(CaseEvidence.objects.values_list("content_type", flat=True)) == {
+        "image/png",
+        "audio/wav",
+        "text/plain",
+    }
+    count, changed = evidence_verify_all(actor=None)
+    assert count == CaseEvidence.objects.count()
+    assert changed == []
+    closed = Case.objects.get(source_ref=f"{demo.MARK}03")
+    assert closed.state == CaseState.CLOSED
+    archive = CaseArchive.objects.get(case=closed)
+    assert archive.state == ArchiveState.READY
+    assert archive.files > 3
+    target = tmp_path / "demo.zip"
+    with default_storage.open(archive.storage_name, "rb") as handle:
+        target.write_bytes(handle.read())
+    from io import StringIO
+
+    out = StringIO()
+    call_command("case_verify", str(target), stdout=out)
+    assert out.getvalue().startswith("MATCH")
+    clocks = {c.state for c in clocks_for(closed) if c.rule_code == CLOCK}
+    assert clocks == {"stopped"}
+    open_case = Case.objects.get(source_ref=f"{demo.MARK}09")
+    assert {c.state for c in clocks_for(open_case) if c.rule_code == CLOCK} == {"running"}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from fazhi.cases.choices import CaseSource, CaseState, EventKind
-from fazhi.cases.intake import case_open_from_referral, referrals_open
+from fazhi.cases.intake import case_open_from_finding, findings_open
 from fazhi.cases.models import Case
 from fazhi.cases.tests import factories
 from fazhi.core.errors import Conflict
@@ -56,10 +56,10 @@ def referred_finding(personas: Any, agency: OrgUnit) -> Referral:
 def test_a_referred_hazard_becomes_a_case_once(personas: Any) -> None:
     referral = referred_finding(personas, personas.county_a)
     officer = personas.county_a_officer
-    assert list(referrals_open(actor=officer)) == [referral]
-    assert not list(referrals_open(actor=personas.county_b_officer))
+    assert list(findings_open(actor=officer)) == [referral]
+    assert not list(findings_open(actor=personas.county_b_officer))
     team = list(referral.finding.inspection.officers.all())
-    case = case_open_from_referral(actor=officer, referral=referral, officers=team)
+    case = case_open_from_finding(actor=officer, referral=referral, officers=team)
     assert case.source == CaseSource.INSPECTION
     assert case.state == CaseState.INTAKE
     assert case.entity_id == referral.finding.inspection.entity_id
@@ -72,22 +72,20 @@ def test_a_referred_hazard_becomes_a_case_once(personas: Any) -> None:
     assert case.events.filter(kind=EventKind.NOTE, text__contains="第三十五条").exists()
     referral.refresh_from_db()
     assert referral.case_reference == str(case.pk)
-    assert not list(referrals_open(actor=officer))
+    assert not list(findings_open(actor=officer))
     with pytest.raises(Conflict):
-        case_open_from_referral(actor=officer, referral=referral, officers=team)
+        case_open_from_finding(actor=officer, referral=referral, officers=team)
     assert AuditEvent.objects.filter(verb="cases.case.from_referral").count() == 1
 
 
 def test_referral_pages(personas: Any) -> None:
     referral = referred_finding(personas, personas.county_a)
     client = personas.client(personas.county_a_officer)
-    page = client.get("/cases/referrals/").content.decode()
+    page = client.get("/cases/findings/").content.decode()
     assert "液氨储罐区未设置明显的安全警示标志" in page
     other = personas.client(personas.county_b_officer)
-    assert other.post(f"/cases/referrals/{referral.pk}/open/").status_code == 404
-    response = client.post(
-        f"/cases/referrals/{referral.pk}/open/", {"title": "未设置安全警示标志"}
-    )
+    assert other.post(f"/cases/findings/{referral.pk}/open/").status_code == 404
+    response = client.post(f"/cases/findings/{referral.pk}/open/", {"title": "未设置安全警示标志"})
     assert response.status_code == 302
     case = Case.objects.get()
     assert response["Location"] == f"/cases/{case.pk}/"

@@ -166,10 +166,18 @@ def test_inbox_and_board(personas: Any) -> None:
     assert case.number not in other
 
 
-def test_procedure_page_lists_both_tables(personas: Any) -> None:
-    html = personas.client(personas.leader).get("/cases/procedure/").content.decode()
-    assert "cases.ordinary" in html
-    assert "cases.summary" in html
+def test_procedure_page_lists_both_tables_in_chinese(personas: Any) -> None:
+    client = personas.client(personas.leader)
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get("/cases/procedure/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "普通程序" in html
+    assert "简易程序" in html
+    # Conditions, who acts and the clocks read as words, not codes or docstrings.
+    assert "至少两名持有执法证件的执法人员" in html
+    assert "立案审批（负责人）" in html
+    assert "开始计算：" in html
+    for code in ("cases.ordinary", "cases.file_case", "start penalty_decision", "Art."):
+        assert code not in html
 
 
 @pytest.mark.django_db(transaction=True)

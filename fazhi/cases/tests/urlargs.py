@@ -92,6 +92,20 @@ def _referral(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": case.pk, "rid": referral.pk, "name": "approve"}, True
 
 
+def _preservation(personas: Any) -> tuple[dict[str, Any], bool]:
+    """A preservation notice of county B (the page is POST-only)."""
+    from fazhi.cases.documents import record_make
+
+    case = factories.case(personas.county_b_brigade)
+    notice = record_make(
+        actor=factories.superuser(personas.city),
+        case=case,
+        code="evidence_preservation_notice",
+        text="账簿一册",
+    )
+    return {"pk": case.pk, "notice_id": notice.pk}, True
+
+
 def _referred_finding(personas: Any) -> tuple[dict[str, Any], bool]:
     """A referred finding of county B (the page is POST-only)."""
     from fazhi.cases.tests.test_intake import referred_finding
@@ -100,7 +114,7 @@ def _referred_finding(personas: Any) -> tuple[dict[str, Any], bool]:
 
 
 URL_ARGS = {
-    "cases:referral_open": _referred_finding,
+    "cases:finding_open": _referred_finding,
     "cases:coercion_add": _case,
     "cases:coercion_act": _coercion,
     "cases:referral_add": _case,
@@ -108,6 +122,7 @@ URL_ARGS = {
     "cases:evidence_add": _case,
     "cases:evidence_download": _evidence,
     "cases:record_make": _case,
+    "cases:preservation_decide": _preservation,
     "cases:archive_request": _case,
     "cases:archive_download": _archive,
     "cases:case_detail": _case,

@@ -281,3 +281,51 @@ def test_a_clock_uses_the_version_of_its_units_province(personas):
     )
     [clock] = clocks_for(elsewhere)
     assert (clock.rule.pk, clock.due_on) == (national.pk, datetime.date(2026, 3, 30))
+
+
+def test_a_clock_started_outside_a_transition_starts_once_and_stops(personas):
+    from fazhi.core.workflow import clock_start_missing, clock_stop
+
+    obj = attachment(personas.county_a_brigade, description="x")
+    clock, started = clock_start_missing(
+        obj, "license_decision", on=MONDAY, unit=personas.county_a_brigade, key="a"
+    )
+    assert started
+    assert clock.state == ClockState.RUNNING
+    assert clock.derivation["derivation"]
+    again, started = clock_start_missing(
+        obj, "license_decision", on=MONDAY + datetime.timedelta(days=3), unit=None, key="a"
+    )
+    assert not started
+    assert again.pk == clock.pk
+    assert again.started_on == MONDAY
+    other, started = clock_start_missing(obj, "license_decision", on=MONDAY, unit=None, key="b")
+    assert started
+    assert other.pk != clock.pk
+    stopped = clock_stop(obj, "license_decision", on=MONDAY + datetime.timedelta(days=1), key="a")
+    assert stopped.state == ClockState.STOPPED
+    with pytest.raises(Conflict):
+        clock_stop(obj, "license_decision", on=MONDAY, key="a")
+    with pytest.raises(Conflict):
+        clock_stop(obj, "license_decision", on=MONDAY, key="never")
+    # Stopped stays stopped: "start if missing" does not restart it.
+    kept, started = clock_start_missing(obj, "license_decision", on=MONDAY, unit=None, key="a")
+    assert not started
+    assert kept.state == ClockState.STOPPED
+
+
+def test_the_table_shows_a_guards_label_before_its_docstring():
+    from fazhi.core.workflow import guard_label, guard_text
+
+    def plain(obj, ctx):
+        """First line.
+
+        More.
+        """
+
+    @guard_label("已记录理由")
+    def labelled(obj, ctx):
+        """Docstring not shown."""
+
+    assert guard_text(plain) == "First line."
+    assert guard_text(labelled) == "已记录理由"

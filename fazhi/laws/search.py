@@ -388,40 +388,22 @@ def _matches(
 
 
 # PostgreSQL: how the newest ``window`` matches are found. Walking the
-# primary key newest first tests every article's vector on the way (TOAST
-# reads): cheap when many articles match, 20–30k rows read for a word in one
-# article of twenty. Taking the matches from the GIN index reads each match
-# from the table to learn its id: cheap when few match. So the planner's row
-# estimate (one EXPLAIN) chooses:
-# - a share of at least 1/WALK_SHARE of the articles matches: walk;
-# - else, more than RANGE_FROM matches: only matches among the newest ids
-#   expected to hold RANGE_MARGIN × window of them are read (a BitmapAnd of
-#   the GIN index and the primary key), and, should they hold no more than
-#   ``window`` after all, every match is read;
-# - else every match is read and sorted.
-# ``a.id + 0`` orders as ``a.id`` does but cannot be read from the primary
-# key, which leaves the planner the GIN index; its own costs prefer the walk
-# far too often (reading each vector costs more than it counts).
-WALK_SHARE = 8
-RANGE_FROM = 2000
-RANGE_MARGIN = 2.0
+# primary key newest first tests each article's vector on the way: it reads
+# about window × articles / matches rows, cheap for a common word and 20–30k
+# rows for a word in one article of twenty. Taking the matches from the GIN
+# index reads every match from the table and sorts them: cheap for a rare
+# word. Reading a row through the index costs about twice testing one on the
+# walk, so the walk is chosen when matches² ≥ WALK_FACTOR × window ×
+# articles (≈ 7,000 matches at 100k articles), from the planner's row
+# estimates (one EXPLAIN). The planner's own costs choose the walk far too
+# often: they do not count reading each vector. ``a.id + 0`` orders as
+# ``a.id`` does but not from the primary key, which leaves the GIN index.
+WALK_FACTOR = 0.5
 
 
-@dataclass(frozen=True)
-class MatchPlan:
-    """How ``_pg_matches`` reads the newest matches: walk, or sort (within ``span`` newest ids)."""
-
-    walk: bool
-    span: int | None = None
-
-
-def match_plan(matches: float, articles: float, window: int) -> MatchPlan:
-    """Choose from the planner's estimates of matching and of all articles."""
-    if matches * WALK_SHARE >= articles:
-        return MatchPlan(walk=True)
-    if matches > RANGE_FROM:
-        return MatchPlan(walk=False, span=int(RANGE_MARGIN * (window + 1) * articles / matches))
-    return MatchPlan(walk=False)
+def walk_newest(matches: float, articles: float, window: int) -> bool:
+    """True if walking the primary key costs less than sorting every match."""
+    return matches * matches >= WALK_FACTOR * (window + 1) * articles
 
 
 def _pg_matches(tsquery: str, filters: SearchFilters, window: int) -> tuple[list[int], bool]:
@@ -431,10 +413,8 @@ def _pg_matches(tsquery: str, filters: SearchFilters, window: int) -> tuple[list
         "FROM laws_article a" + join_law + " "
         "WHERE a.search_vector @@ to_tsquery('simple', %s)" + where
     )
-    if filters.law_id:
-        # One law's articles: the planner finds them through law_id.
-        plan = MatchPlan(walk=True)
-    else:
+    walk = True  # one law's articles: the planner finds them through law_id
+    if not filters.law_id:
         with connection.cursor() as cursor:
             # Both estimates in one round trip: a UNION ALL plans each side.
             cursor.execute(
@@ -446,29 +426,22 @@ def _pg_matches(tsquery: str, filters: SearchFilters, window: int) -> tuple[list
         if isinstance(explained, str):
             explained = json.loads(explained)
         sides = explained[0]["Plan"]["Plans"]
-        plan = match_plan(sides[0]["Plan Rows"], sides[1]["Plan Rows"], window)
-    rows = _pg_ranked(matching, [tsquery, *params], window, plan)
-    if plan.span is not None and len(rows) <= window:
-        rows = _pg_ranked(matching, [tsquery, *params], window, MatchPlan(walk=False))
+        walk = walk_newest(sides[0]["Plan Rows"], sides[1]["Plan Rows"], window)
+    rows = _pg_ranked(matching, [tsquery, *params], window, walk=walk)
     return [row[0] for row in rows[:window]], len(rows) > window
 
 
-def _pg_ranked(matching: str, params: list[Any], window: int, plan: MatchPlan) -> list[Any]:
+def _pg_ranked(matching: str, params: list[Any], window: int, *, walk: bool) -> list[Any]:
     """The newest ``window`` + 1 matches, best ``ts_rank`` first."""
-    span = ""
-    args = [*params]
-    if plan.span is not None:
-        span = " AND a.id > (SELECT max(id) FROM laws_article) - %s"
-        args.append(plan.span)
-    newest = "a.id" if plan.walk else "a.id + 0"
+    newest = "a.id" if walk else "a.id + 0"
     sql = (
         "SELECT m.id, ts_rank(m.search_vector, q) AS score FROM ("
-        "SELECT a.id, a.search_vector " + matching + span + " "
+        "SELECT a.id, a.search_vector " + matching + " "
         "ORDER BY " + newest + " DESC LIMIT %s) m, to_tsquery('simple', %s) q "
         "ORDER BY score DESC, m.id DESC"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*args, window + 1, params[0]])
+        cursor.execute(sql, [*params, window + 1, params[0]])
         return cursor.fetchall()
 
 

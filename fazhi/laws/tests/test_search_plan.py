@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from fazhi.core.tests.factories import SYSTEM
 from fazhi.laws import search
 from fazhi.laws.models import Law
-from fazhi.laws.search import MatchPlan, SearchFilters, match_plan, parse_query
+from fazhi.laws.search import SearchFilters, parse_query, walk_newest
 from fazhi.laws.selectors import article_search
 
 postgres_only = pytest.mark.skipif(
@@ -21,20 +21,16 @@ postgres_only = pytest.mark.skipif(
 
 def test_many_matches_walk_the_primary_key() -> None:
     # a word in a third of 100k articles: about 3,000 rows walked
-    assert match_plan(33_000, 100_000, 1000) == MatchPlan(walk=True)
-    assert match_plan(12_500, 100_000, 1000) == MatchPlan(walk=True)
+    assert walk_newest(33_000, 100_000, 1000)
+    assert walk_newest(8_000, 100_000, 1000)
+    assert walk_newest(0, 0, 1000)  # an empty library
 
 
-def test_a_middling_word_reads_only_the_newest_matches() -> None:
+def test_fewer_matches_are_read_from_the_index_and_sorted() -> None:
     # one article in twenty: the walk would read 20,000 rows, the index 5,000
-    plan = match_plan(5_000, 100_000, 1000)
-    assert not plan.walk
-    assert plan.span == 2 * 1001 * 100_000 // 5_000  # ids expected to hold 2,002 matches
-
-
-def test_a_rare_word_sorts_all_its_matches() -> None:
-    assert match_plan(300, 100_000, 1000) == MatchPlan(walk=False)
-    assert match_plan(0, 0, 1000) == MatchPlan(walk=True)  # an empty library
+    assert not walk_newest(5_000, 100_000, 1000)
+    assert not walk_newest(300, 100_000, 1000)
+    assert walk_newest(5_000, 100_000, 20)  # a short window is found soon
 
 
 @pytest.fixture
@@ -74,25 +70,25 @@ def test_a_search_is_one_estimate_and_one_ranked_read(library: list[Law]) -> Non
 
 @postgres_only
 @pytest.mark.django_db
+def test_the_vectors_stay_in_the_table_rows() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'laws_article'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"  # MAIN: not moved out to TOAST first
+
+
+@postgres_only
+@pytest.mark.django_db
 @pytest.mark.parametrize("word", ["安全", "罚款", "生产经营单位"])
-def test_every_plan_finds_the_same_newest_matches(
-    library: list[Law], word: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_both_plans_find_the_same_newest_matches(library: list[Law], word: str) -> None:
     tsquery = parse_query(word).tsquery()
     matching = "FROM laws_article a WHERE a.search_vector @@ to_tsquery('simple', %s)"
-    window = 20
-    walk = search._pg_ranked(matching, [tsquery], window, MatchPlan(walk=True))
-    sort = search._pg_ranked(matching, [tsquery], window, MatchPlan(walk=False))
-    ranged = search._pg_ranked(matching, [tsquery], window, MatchPlan(walk=False, span=10**6))
-    assert len(walk) == window + 1
-    assert walk == sort == ranged
-    # a span holding too few matches: read again without it
-    monkeypatch.setattr(search, "match_plan", lambda *_args: MatchPlan(walk=False, span=1))
-    with CaptureQueriesContext(connection) as ctx:
-        ids, capped = search._pg_matches(tsquery, SearchFilters(), window)
-    assert capped
-    assert ids == [row[0] for row in sort[:window]]
-    assert len(ctx.captured_queries) == 3
+    walk = search._pg_ranked(matching, [tsquery], 20, walk=True)
+    sort = search._pg_ranked(matching, [tsquery], 20, walk=False)
+    assert len(walk) == 21
+    assert walk == sort
 
 
 @postgres_only
@@ -100,9 +96,9 @@ def test_every_plan_finds_the_same_newest_matches(
 def test_search_results_do_not_depend_on_the_plan(
     library: list[Law], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    expected = [h.article.pk for h in article_search(actor=SYSTEM, q="安全生产 罚款")[0:20]]
-    assert expected
-    for plan in (MatchPlan(walk=True), MatchPlan(walk=False), MatchPlan(walk=False, span=10**6)):
-        monkeypatch.setattr(search, "match_plan", lambda *_args, plan=plan: plan)
-        found = [h.article.pk for h in article_search(actor=SYSTEM, q="安全生产 罚款")[0:20]]
-        assert found == expected, plan
+    found = []
+    for walk in (True, False):
+        monkeypatch.setattr(search, "walk_newest", lambda *_args, walk=walk: walk)
+        found.append([h.article.pk for h in article_search(actor=SYSTEM, q="安全生产 罚款")[0:20]])
+    assert found[0]
+    assert found[0] == found[1]

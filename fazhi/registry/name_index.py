@@ -28,7 +28,9 @@ CREATE = [
     f"INSERT INTO {TABLE}(rowid, name) VALUES (new.id, new.name); END",
     f"CREATE TRIGGER IF NOT EXISTS {TABLE}_ad AFTER DELETE ON registry_entity BEGIN "
     f"INSERT INTO {TABLE}({TABLE}, rowid, name) VALUES ('delete', old.id, old.name); END",
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_au AFTER UPDATE OF name ON registry_entity BEGIN "
+    # An import's UPDATE sets every column: only a name that changed is re-indexed.
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_au AFTER UPDATE OF name ON registry_entity "
+    "WHEN old.name IS NOT new.name BEGIN "
     f"INSERT INTO {TABLE}({TABLE}, rowid, name) VALUES ('delete', old.id, old.name); "
     f"INSERT INTO {TABLE}(rowid, name) VALUES (new.id, new.name); END",
     f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')",

@@ -129,8 +129,9 @@ def _settle() -> None:
     """Bring the index to its steady state, as autovacuum / FTS5 automerge would."""
     from django.db import connection
 
-    from fazhi.laws.search import FTS_TABLE
+    from fazhi.laws.search import FTS_TABLE, merge_pending
 
+    merge_pending()  # as each law import does when it commits
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE laws_article")

@@ -33,6 +33,17 @@ RARE_QUERIES = (
     "q=有限公司99999",
 )
 REPEAT = 7
+# Name searches: rare, absent (the whole index or table is read), common,
+# and two characters (no trigram: LIKE on both databases).
+NAME_QUERIES = (
+    "有限公司99999",
+    "华鑫化工有限公司12345",
+    "不存在的单位名称",
+    "运河物流",
+    "公司12",
+    "华鑫",
+    "兖矿",
+)
 
 
 def _p95(values: list[float]) -> float:
@@ -73,6 +84,61 @@ def rare_filters(bench: Bench, org: dict[str, Any], size: str) -> None:
             target="≤ 50 ms PostgreSQL, ≤ 150 ms SQLite",
         )
         print(f"    slowest {kind}: {worst[kind][1]} ({worst[kind][0] * 1000:.1f} ms median)")
+
+
+def name_search(bench: Bench, org: dict[str, Any], size: str) -> None:
+    """The entity list searched by name (issue 15), against a plain LIKE scan.
+
+    The baseline is what the page's query was before the trigram index on
+    SQLite: the newest 26 rows whose name contains the query, and the capped
+    count, through ``LIKE '%…%'`` alone.
+    """
+    from django.test import Client
+
+    from fazhi.registry.keyset import count_capped
+    from fazhi.registry.selectors import EntityFilters, entity_list, entity_scope
+
+    client = Client()
+    client.force_login(org["bench_city"])
+    client.get("/registry/entities/")
+    scope = entity_scope(org["bench_city"]).filter(merged_into__isnull=True)
+
+    def query(matches: Any) -> None:
+        list(matches.order_by("-id")[:26])
+        count_capped(matches)
+
+    pooled: dict[str, list[float]] = {"page": [], "query": [], "like": []}
+    for q in NAME_QUERIES:
+        times: dict[str, list[float]] = {"page": [], "query": [], "like": []}
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            response = client.get("/registry/entities/", {"q": q})
+            times["page"].append(time.perf_counter() - started)
+            assert response.status_code == 200, (q, response.status_code)
+            started = time.perf_counter()
+            query(entity_list(actor=org["bench_city"], filters=EntityFilters(q=q)))
+            times["query"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            query(scope.filter(name__contains=q))
+            times["like"].append(time.perf_counter() - started)
+        for kind in pooled:
+            pooled[kind] += times[kind]
+        medians = ", ".join(f"{k} {statistics.median(v) * 1000:.1f} ms" for k, v in times.items())
+        print(f"    name q={q}: {medians} (medians)")
+    bench.record("entity name search: LIKE scan p95", _p95(pooled["like"]), size=size)
+    bench.record(
+        "entity name search: query p95",
+        _p95(pooled["query"]),
+        size=size,
+        baseline="entity name search: LIKE scan p95",
+    )
+    bench.record(
+        "entity name search: list page p95",
+        _p95(pooled["page"]),
+        size=size,
+        baseline="entity name search: LIKE scan p95",
+        target="≤ 50 ms PostgreSQL, ≤ 150 ms SQLite",
+    )
 
 
 def duplicates_page(bench: Bench, org: dict[str, Any], size: str) -> None:

@@ -22,7 +22,7 @@ from fazhi.core.errors import DomainError
 from fazhi.laws.choices import ImportOutcome, LawStatus
 from fazhi.laws.models import Article, Compilation, CompilationEntry, Law, LawWork
 from fazhi.laws.parser import ParsedLaw, Problem, compact, parse_law
-from fazhi.laws.search import index_text
+from fazhi.laws.search import index_text, merge_pending
 from fazhi.laws.shipped import shipped_date, shipped_dates, shipped_headings
 
 LAW_FIELDS = [
@@ -178,6 +178,7 @@ def law_import(
     try:
         with transaction.atomic():
             result.law, result.superseded = _store(actor=actor, parsed=parsed)
+            transaction.on_commit(merge_pending)
     except DomainError as exc:
         result.errors.append(Problem(1, str(exc.message)))
         return result

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from fazhi.registry.models import (
     RegistryRule,
     RegulatoryCategory,
 )
+from fazhi.registry.name_index import name_contains
 
 _CODE_LIKE = re.compile(r"^[0-9A-Z]{6,18}$")
 
@@ -134,7 +136,7 @@ def entity_list(*, actor: Any, filters: EntityFilters | None = None) -> QuerySet
                 else entities.filter(uscc__startswith=upper)
             )
         else:
-            entities = entities.filter(name__contains=q)
+            entities = entities.filter(name_contains(q, connections[entities.db].vendor))
     for name in (
         "kind",
         "status",

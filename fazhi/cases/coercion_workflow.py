@@ -30,8 +30,9 @@ from fazhi.cases.forms_procedures import (
     CoercionReleaseForm,
     CoercionTestForm,
 )
+from fazhi.cases.guards import case_rule
 from fazhi.cases.models_procedures import Coercion
-from fazhi.core.clocks import DeadlineResult, clock_rule_get, deadline_compute
+from fazhi.core.clocks import DeadlineResult, deadline_compute
 from fazhi.core.workflow import ClockEffect, Transition, Workflow, clocks_for
 
 SEIZURE = "coercion_seizure"
@@ -71,12 +72,12 @@ def seizure_due(coercion: Coercion) -> DeadlineResult | None:
     pauses = _pauses(coercion)
     base = deadline_compute(
         start=coercion.started_on,
-        rule=clock_rule_get(SEIZURE, on=coercion.started_on),
+        rule=case_rule(coercion.case, SEIZURE, coercion.started_on),
         pauses=pauses,
     )
     if coercion.extended_on is None:
         return base
-    rule = clock_rule_get(EXTENSION, on=coercion.extended_on)
+    rule = case_rule(coercion.case, EXTENSION, coercion.extended_on)
     return deadline_compute(start=base.due, rule=rule, pauses=pauses)
 
 

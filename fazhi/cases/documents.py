@@ -14,9 +14,9 @@ from typing import Any
 from django.utils import timezone
 
 from fazhi.cases.choices import EventKind, PenaltyKind
+from fazhi.cases.guards import case_rule
 from fazhi.cases.models import Case
 from fazhi.core.actors import Actor, actor_label
-from fazhi.core.clocks import clock_rule_get
 from fazhi.core.documents import document_render
 from fazhi.core.formats import wan_yuan
 from fazhi.core.models import ClockRule
@@ -71,8 +71,8 @@ def _period(rule: ClockRule) -> str:
     return f"{rule.length}{unit}"
 
 
-def _rule_period(code: str, on: datetime.date) -> str:
-    return _period(clock_rule_get(code, on=on))
+def _rule_period(case: Case, code: str, on: datetime.date) -> str:
+    return _period(case_rule(case, code, on))
 
 
 def penalty_text(case: Case) -> str:
@@ -116,10 +116,10 @@ def case_context(case: Case, *, actor: Actor, on: datetime.date) -> dict[str, An
         "notice_on": case.notice_given_on or on,
         "decided_on": case.decided_on or on,
         "hearing_offered": case.hearing_offered,
-        "hearing_period": _rule_period("penalty_hearing_request", on),
-        "payment_period": _rule_period("penalty_payment", on),
-        "reconsideration_period": _rule_period("reconsideration_application", on),
-        "litigation_period": _rule_period("litigation_filing", on),
+        "hearing_period": _rule_period(case, "penalty_hearing_request", on),
+        "payment_period": _rule_period(case, "penalty_payment", on),
+        "reconsideration_period": _rule_period(case, "reconsideration_application", on),
+        "litigation_period": _rule_period(case, "litigation_filing", on),
         "on": on,
         **_execution_context(case, on),
     }
@@ -152,7 +152,7 @@ def _execution_context(case: Case, on: datetime.date) -> dict[str, Any]:
         "fine_owed": fine_owed,
         "surcharge": surcharge,
         "surcharge_basis": "；".join(computed.lines) if computed and computed.lines else "",
-        "demand_period": _rule_period("enforcement_demand", on),
+        "demand_period": _rule_period(case, "enforcement_demand", on),
         "applied_on": datetime.date.fromisoformat(plan.data["applied_on"]) if plan else on,
         "deferral_kind": str(DeferralKind(plan.data["deferral_kind"]).label) if plan else "",
         "deferral_reason": plan.text if plan else "",

@@ -18,23 +18,23 @@ from fazhi.core.forms import StyledMixin
 _DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class RecordForm(forms.Form):
+class RecordForm(StyledMixin, forms.Form):
     """A written record: transcript, opinion, minutes or statement."""
 
     text = forms.CharField(label=_("Record"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OptionalRecordForm(forms.Form):
+class OptionalRecordForm(StyledMixin, forms.Form):
     text = forms.CharField(
         label=_("Record"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StyledMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class StatementForm(forms.Form):
+class StatementForm(StyledMixin, forms.Form):
     text = forms.CharField(
         label=_("Statement and defence (or the waiver)"),
         required=False,
@@ -45,16 +45,16 @@ class StatementForm(forms.Form):
     )
 
 
-class HearingRequestForm(forms.Form):
+class HearingRequestForm(StyledMixin, forms.Form):
     requested_on = forms.DateField(label=_("Requested on"), widget=_DATE)
 
 
-class HearingForm(forms.Form):
+class HearingForm(StyledMixin, forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=_DATE)
     text = forms.CharField(label=_("Transcript summary"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(StyledMixin, forms.Form):
     """The penalty decided (Art. 59), with the amount's reasons (discretion)."""
 
     penalty_kinds = forms.MultipleChoiceField(
@@ -72,7 +72,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class AmountReasonForm(forms.Form):
+class AmountReasonForm(StyledMixin, forms.Form):
     """Sending to 法制审核: why an intended fine lies outside the recommended range."""
 
     amount_reason = forms.CharField(
@@ -82,24 +82,24 @@ class AmountReasonForm(forms.Form):
     )
 
 
-class NoPenaltyForm(forms.Form):
+class NoPenaltyForm(StyledMixin, forms.Form):
     reason = forms.CharField(label=_("Legal ground"), widget=forms.Textarea(attrs={"rows": 2}))
     education = forms.CharField(
         label=_("Education given to the party"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(StyledMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     receiver = forms.CharField(label=_("Receiving organ"), max_length=200)
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(StyledMixin, forms.Form):
     served_on = forms.DateField(label=_("Served on"), widget=_DATE)
     method = forms.CharField(label=_("Method of service"), max_length=60)
 
 
-class OnSpotForm(forms.Form):
+class OnSpotForm(StyledMixin, forms.Form):
     """简易程序: the penalty decided on the spot, after informing the party (Art. 52)."""
 
     penalty_kinds = forms.MultipleChoiceField(
@@ -117,12 +117,12 @@ class OnSpotForm(forms.Form):
     )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(StyledMixin, forms.Form):
     days = forms.IntegerField(label=_("Days"), min_value=1)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CaseForm(forms.Form):
+class CaseForm(StyledMixin, forms.Form):
     """案源登记 — a new case."""
 
     procedure = forms.ChoiceField(label=_("Procedure"), choices=Procedure.choices)
@@ -152,7 +152,7 @@ class CaseForm(forms.Form):
             raise forms.ValidationError(_("Give officer IDs separated by commas.")) from None
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(StyledMixin, forms.Form):
     """Facts, circumstances and the intended penalty (案件审理)."""
 
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -184,7 +184,7 @@ class ProposalForm(forms.Form):
     )
 
 
-class ViolationForm(forms.Form):
+class ViolationForm(StyledMixin, forms.Form):
     description = forms.CharField(label=_("Violation"), max_length=255)
     basis = forms.CharField(label=_("Penalty basis"), max_length=255)
     discretion_code = forms.CharField(

@@ -15,6 +15,7 @@ from fazhi.cases.choices import (
     ReleaseGround,
     TestKind,
 )
+from fazhi.core.forms import StyledMixin
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 _TEXT = forms.Textarea(attrs={"rows": 2})
@@ -30,7 +31,7 @@ def _money(label: Any, required: bool = True) -> forms.DecimalField:
     )
 
 
-class CoercionForm(forms.Form):
+class CoercionForm(StyledMixin, forms.Form):
     """The report asking the head to approve a measure (Art. 18(1))."""
 
     kind = forms.ChoiceField(label=_("Coercive measure"), choices=CoercionKind.choices)
@@ -39,42 +40,42 @@ class CoercionForm(forms.Form):
     basis = forms.CharField(label=_("Legal basis"), max_length=255)
 
 
-class CoercionExtendForm(forms.Form):
+class CoercionExtendForm(StyledMixin, forms.Form):
     reason = forms.CharField(label=_("Why the situation is complex"), widget=_TEXT)
 
 
-class CoercionTestForm(forms.Form):
+class CoercionTestForm(StyledMixin, forms.Form):
     test_kind = forms.ChoiceField(label=_("Testing or appraisal"), choices=TestKind.choices)
     agency = forms.CharField(label=_("Testing body"), max_length=200)
     until = forms.DateField(label=_("Expected to end on"), widget=_DATE)
 
 
-class CoercionReleaseForm(forms.Form):
+class CoercionReleaseForm(StyledMixin, forms.Form):
     ground = forms.ChoiceField(label=_("Ground (Art. 28)"), choices=ReleaseGround.choices)
     text = forms.CharField(label=_("Return of the things"), required=False, widget=_TEXT)
 
 
-class CoercionDisposeForm(forms.Form):
+class CoercionDisposeForm(StyledMixin, forms.Form):
     disposal = forms.ChoiceField(label=_("Disposal"), choices=DisposalKind.choices)
     text = forms.CharField(label=_("Decision on the things"), widget=_TEXT)
 
 
-class ReferralReportForm(forms.Form):
+class ReferralReportForm(StyledMixin, forms.Form):
     """The written report of the case team (Art. 5 ¶1)."""
 
     crime = forms.CharField(label=_("Suspected crime"), max_length=200)
     report = forms.CharField(label=_("Written report"), widget=_TEXT)
 
 
-class ReferralReferForm(forms.Form):
+class ReferralReferForm(StyledMixin, forms.Form):
     receiver = forms.CharField(label=_("Public security organ"), max_length=200)
 
 
-class ReferralOutcomeForm(forms.Form):
+class ReferralOutcomeForm(StyledMixin, forms.Form):
     text = forms.CharField(label=_("Notice of the public security organ"), widget=_TEXT)
 
 
-class DeferralForm(forms.Form):
+class DeferralForm(StyledMixin, forms.Form):
     """Deferred or instalment payment on the party's application (行政处罚法 Art. 66)."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=DeferralKind.choices)
@@ -108,7 +109,7 @@ class DeferralForm(forms.Form):
         return rows
 
 
-class PaymentAmountForm(forms.Form):
+class PaymentAmountForm(StyledMixin, forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=_DATE)
     amount = _money(_("Amount paid (yuan)"), required=False)
     receipt = forms.CharField(label=_("Receipt number"), max_length=60, required=False)
@@ -118,12 +119,12 @@ class InstalmentForm(PaymentAmountForm):
     amount = _money(_("Amount paid (yuan)"))
 
 
-class DemandForm(forms.Form):
+class DemandForm(StyledMixin, forms.Form):
     served_on = forms.DateField(label=_("Demand served on"), widget=_DATE)
     method = forms.CharField(label=_("Method of service"), max_length=60)
 
 
-class CourtForm(forms.Form):
+class CourtForm(StyledMixin, forms.Form):
     court = forms.CharField(label=_("Court"), max_length=200)
     applied_on = forms.DateField(label=_("Applied on"), widget=_DATE)
     no_remedy = forms.BooleanField(

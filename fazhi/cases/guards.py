@@ -27,6 +27,7 @@ from fazhi.core.workflow import guard_label
 
 if TYPE_CHECKING:
     from fazhi.cases.models import Case
+    from fazhi.core.models import ClockRule
 
 
 class Context(Protocol):
@@ -273,10 +274,15 @@ def _flags(case: Case) -> frozenset[str]:
     return frozenset(flags)
 
 
+def case_rule(case: Case, code: str, on: datetime.date) -> ClockRule:
+    """The version of clock rule ``code`` in force on ``on`` for the case's province."""
+    return clock_rule_get(code, on=on, province=case.unit.province() if case.unit_id else "")
+
+
 def limitation_expiry(case: Case) -> DeadlineResult:
     """The end of the limitation period from the end of the act (Art. 36)."""
     code = "penalty_limitation_extended" if case.life_health_harm else "penalty_limitation"
-    rule = clock_rule_get(code, on=case.act_ended_on)
+    rule = case_rule(case, code, case.act_ended_on)
     return deadline_compute(start=case.act_ended_on, rule=rule)
 
 
@@ -284,10 +290,10 @@ def decision_due(case: Case) -> DeadlineResult | None:
     """The decision time limit from 立案, moved by each approved extension (Art. 60)."""
     if case.filed_on is None:
         return None
-    rule = clock_rule_get("penalty_decision", on=case.filed_on)
+    rule = case_rule(case, "penalty_decision", case.filed_on)
     result = deadline_compute(start=case.filed_on, rule=rule)
     for event in case.events.filter(kind=EventKind.EXTENSION).order_by("pk"):
-        ext = clock_rule_get("penalty_decision_extension", on=event.occurred_on)
+        ext = case_rule(case, "penalty_decision_extension", event.occurred_on)
         days = int(event.data.get("days") or ext.length)
         result = deadline_compute(start=result.due, length=min(days, ext.length), rule=ext)
     return result

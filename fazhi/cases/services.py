@@ -21,7 +21,7 @@ from fazhi.cases import permissions as p
 from fazhi.cases.amount import apply_send_review, proposal_check
 from fazhi.cases.choices import CaseState, DecisionKind, EventKind, OfficerRole
 from fazhi.cases.events import event_day, event_record, event_user
-from fazhi.cases.guards import decimal_or_none, decision_due
+from fazhi.cases.guards import case_rule, decimal_or_none, decision_due
 from fazhi.cases.models import Case, CaseEvent, CaseOfficer, CaseViolation
 from fazhi.cases.workflow import workflow_of
 from fazhi.core import policy
@@ -407,7 +407,6 @@ def case_extend(*, actor: Actor, case: Case, days: int, reason: str) -> Case:
     The running 90-day clock is moved in place: its new due date is the
     extension rule applied from the old one, with the derivation of both.
     """
-    from fazhi.core.clocks import clock_rule_get
 
     policy.require(actor, p.DECIDE, unit=case.unit)
     if not reason.strip():
@@ -431,7 +430,7 @@ def case_extend(*, actor: Actor, case: Case, days: int, reason: str) -> Case:
                 _("The time limit ended on %(due)s: it can no longer be extended.")
                 % {"due": due.due}
             )
-        rule = clock_rule_get("penalty_decision_extension", on=today)
+        rule = case_rule(case, "penalty_decision_extension", today)
         if days > rule.length:
             raise DomainError(
                 _("An extension may be at most %(n)d days (%(source)s).")

@@ -183,7 +183,7 @@ def _coercion_context(case: Case, c: Coercion, actor: Actor, on: datetime.date) 
         "coercion_basis": c.basis,
         "started_on": c.started_on or on,
         "due_on": due.due if due else on,
-        "seizure_period": _rule_period(SEIZURE, c.started_on or on),
+        "seizure_period": _rule_period(c.case, SEIZURE, c.started_on or on),
         "extension_reason": c.extension_reason,
         "test_text": "",
         "release_ground": str(c.get_release_ground_display()),

@@ -22,10 +22,11 @@ from fazhi.cases.choices import PreservationOutcome
 from fazhi.cases.records import EvidenceKind
 from fazhi.core.actors import Actor
 from fazhi.core.errors import Conflict, DomainError
+from fazhi.core.forms import StyledMixin
 from fazhi.core.policy import view_requires
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(StyledMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,audio/*,video/*,.pdf,.docx"}),
@@ -39,7 +40,7 @@ class EvidenceForm(forms.Form):
     )
 
 
-class RecordDocumentForm(forms.Form):
+class RecordDocumentForm(StyledMixin, forms.Form):
     code = forms.ChoiceField(
         label=gettext_lazy("Document"),
         choices=[
@@ -59,7 +60,7 @@ class RecordDocumentForm(forms.Form):
     )
 
 
-class PreservationDecisionForm(forms.Form):
+class PreservationDecisionForm(StyledMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=gettext_lazy("Decision on the preserved items"), choices=PreservationOutcome.choices
     )

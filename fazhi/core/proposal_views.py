@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from fazhi.core import policy, proposals
 from fazhi.core.errors import DomainError, NotAllowed
-from fazhi.core.forms import apply_errors
+from fazhi.core.forms import StyledMixin, apply_errors
 from fazhi.core.listing import paginate
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(StyledMixin, forms.Form):
     subject = forms.CharField(
         label=gettext_lazy("Rule data concerned"),
         max_length=200,

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from fazhi.core import selectors, two_factor
 from fazhi.core.errors import DomainError, NotAllowed
-from fazhi.core.forms import apply_errors
+from fazhi.core.forms import StyledMixin, apply_errors
 from fazhi.core.models import User
 
 
-class CodeForm(forms.Form):
+class CodeForm(StyledMixin, forms.Form):
     token = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=20,

@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fazhi.core.errors import DomainError
-from fazhi.core.forms import apply_errors
+from fazhi.core.forms import StyledMixin, apply_errors
 from fazhi.discretion import selectors, services
 from fazhi.discretion.models import Baseline, BaselineAdoption
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(StyledMixin, forms.Form):
     baseline = forms.ModelChoiceField(
         label=gettext_lazy("Baseline document"), queryset=Baseline.objects.none()
     )

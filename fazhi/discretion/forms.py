@@ -38,18 +38,6 @@ class CheckboxList(forms.CheckboxSelectMultiple):
     template_name = "discretion/widgets/checkbox_list.html"
 
 
-class CheckboxesMixin:
-    """Give multiple-checkbox widgets the Bootstrap check class, not form-control."""
-
-    fields: dict[str, Any]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.attrs["class"] = "form-check-input"
-
-
 class EntryFilterForm(StyledMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     on = forms.DateField(
@@ -122,7 +110,7 @@ class EntryForm(StyledMixin, forms.Form):
     )
 
 
-class BoundsForm(StyledMixin, CheckboxesMixin, forms.Form):
+class BoundsForm(StyledMixin, forms.Form):
     target = forms.ChoiceField(label=_("Target"), choices=FineTarget.choices)
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
     measure = forms.ChoiceField(
@@ -331,7 +319,7 @@ def entry_from_forms(form: EntryForm, ranges: Any, tiers: Any, fines: Any) -> En
     )
 
 
-class CalculatorForm(StyledMixin, CheckboxesMixin, forms.Form):
+class CalculatorForm(StyledMixin, forms.Form):
     entry = forms.ModelChoiceField(label=_("Violation"), queryset=DiscretionEntry.objects.none())
     on = forms.DateField(
         label=_("Date of the decision"),

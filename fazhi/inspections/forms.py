@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fazhi.core.forms import StyledMixin
 from fazhi.inspections.choices import InspectionSource, Severity
 from fazhi.inspections.models import AnnualPlan, CheckItem, PlanGroup
 from fazhi.registry.choices import EntityKind
@@ -15,13 +16,13 @@ from fazhi.registry.models import ExternalAgency, Officer
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class CheckItemForm(forms.ModelForm):
+class CheckItemForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = CheckItem
         fields = ["code", "name", "kind", "basis_text", "object_scope", "method", "ratio_ppm"]
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = AnnualPlan
         fields = [
@@ -35,7 +36,7 @@ class PlanForm(forms.ModelForm):
         ]
 
 
-class PlanGroupForm(forms.ModelForm):
+class PlanGroupForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = PlanGroup
         fields = [
@@ -51,13 +52,13 @@ class PlanGroupForm(forms.ModelForm):
         ]
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(StyledMixin, forms.Form):
     opinion = forms.CharField(
         label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class TaskForm(forms.Form):
+class TaskForm(StyledMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     reference_date = forms.DateField(label=_("Inspection date"), widget=DATE)
     items = forms.ModelMultipleChoiceField(
@@ -104,9 +105,9 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, items: Any = None, agencies: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if items is not None:
-            self.fields["items"].queryset = items  # type: ignore[attr-defined]
+            self.fields["items"].queryset = items
         if agencies is not None:
-            self.fields["joint_agencies"].queryset = agencies  # type: ignore[attr-defined]
+            self.fields["joint_agencies"].queryset = agencies
 
     def scope(self) -> dict[str, Any]:
         def split(name: str) -> list[str]:
@@ -122,7 +123,7 @@ class TaskForm(forms.Form):
         return scope
 
 
-class SeedForm(forms.Form):
+class SeedForm(StyledMixin, forms.Form):
     announced = forms.CharField(label=_("Announced value"), max_length=300)
     nonces = forms.CharField(
         label=_("Nonces"),
@@ -135,7 +136,7 @@ class SeedForm(forms.Form):
         return [n.strip() for n in self.cleaned_data["nonces"].splitlines() if n.strip()]
 
 
-class ReplacementForm(forms.Form):
+class ReplacementForm(StyledMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Replace"),
         choices=[("entity", _("An entity")), ("officer", _("An officer on a team"))],
@@ -169,7 +170,7 @@ class ReplacementForm(forms.Form):
         return event
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(StyledMixin, forms.Form):
     entity = forms.IntegerField(label=_("Entity ID"))
     source = forms.ChoiceField(
         label=_("Source"),
@@ -185,12 +186,12 @@ class InspectionForm(forms.Form):
     def __init__(self, *args: Any, officers: Any = None, items: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if officers is not None:
-            self.fields["officers"].queryset = officers  # type: ignore[attr-defined]
+            self.fields["officers"].queryset = officers
         if items is not None:
-            self.fields["items"].queryset = items  # type: ignore[attr-defined]
+            self.fields["items"].queryset = items
 
 
-class FindingForm(forms.Form):
+class FindingForm(StyledMixin, forms.Form):
     description = forms.CharField(label=_("Hazard"), widget=forms.Textarea(attrs={"rows": 2}))
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     provision = forms.CharField(
@@ -202,7 +203,7 @@ class FindingForm(forms.Form):
     article = forms.IntegerField(label=_("Article ID in the law library"), required=False)
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(StyledMixin, forms.Form):
     file = forms.FileField(
         label=_("Photo or recording"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,audio/*,video/*"}),
@@ -211,11 +212,11 @@ class EvidenceForm(forms.Form):
     finding = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class RectifyForm(forms.Form):
+class RectifyForm(StyledMixin, forms.Form):
     rectify_by = forms.DateField(label=_("Rectify by"), widget=DATE)
 
 
-class ReinspectForm(forms.Form):
+class ReinspectForm(StyledMixin, forms.Form):
     note = forms.CharField(
         label=_("Re-inspection findings"),
         required=False,
@@ -223,5 +224,5 @@ class ReinspectForm(forms.Form):
     )
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(StyledMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from fazhi.core import policy
+from fazhi.core.actors import Actor
 from fazhi.inspections import selectors
 from fazhi.inspections.choices import InspectionState
 
@@ -16,7 +17,7 @@ SHOWN = 5
 
 def inspections_panel(request: HttpRequest) -> dict[str, Any] | None:
     """In scope: planned, under way, rectifying and overdue; the user's own next inspections."""
-    user = request.user
+    user = cast(Actor, request.user)
     if not policy.has_permission(user, "inspections.view_inspection"):
         return None
     rows = selectors.inspection_list(actor=user)
@@ -30,7 +31,7 @@ def inspections_panel(request: HttpRequest) -> dict[str, Any] | None:
     ).count()
     mine = (
         rows.filter(
-            officers__user=user, state__in=[InspectionState.PLANNED, InspectionState.IN_PROGRESS]
+            officers__user_id=user.pk, state__in=[InspectionState.PLANNED, InspectionState.IN_PROGRESS]
         )
         .order_by("planned_on", "pk")
         .distinct()

@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy
 
 from fazhi.core.actors import Actor
 from fazhi.core.errors import DomainError
+from fazhi.core.forms import StyledMixin
 from fazhi.core.policy import allowed, is_system_admin, view_requires
 from fazhi.inspections import draw, ratios
 from fazhi.registry.choices import RiskLevel
 
 
-class MatrixForm(forms.Form):
+class MatrixForm(StyledMixin, forms.Form):
     level = forms.ChoiceField(label=gettext_lazy("Issued by"))
     effective_from = forms.DateField(
         label=gettext_lazy("Effective from"), widget=forms.DateInput(attrs={"type": "date"})

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fazhi.core.forms import StyledMixin
 from fazhi.core.workflow import ClockEffect, GuardContext, Transition, Workflow
 from fazhi.inspections.choices import (
     CheckResult,
@@ -26,11 +27,11 @@ RESULT_CLOCK = "inspection_result_publish"
 REINSPECT_CLOCK = "hazard_reinspect"
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(StyledMixin, forms.Form):
     opinion = forms.CharField(label=_("Opinion"), max_length=2000)
 
 
-class RectifyForm(forms.Form):
+class RectifyForm(StyledMixin, forms.Form):
     rectify_by = forms.DateField(label=_("Rectify by"))
 
 

@@ -38,18 +38,6 @@ class CheckboxList(forms.CheckboxSelectMultiple):
     template_name = "powers/widgets/checkbox_list.html"
 
 
-class CheckboxesMixin:
-    """Give multiple-checkbox widgets the Bootstrap check class, not form-control."""
-
-    fields: dict[str, Any]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.attrs["class"] = "form-check-input"
-
-
 # --- catalogs -------------------------------------------------------------------
 
 
@@ -142,7 +130,7 @@ class ItemSearchForm(ItemFilterForm):
         }
 
 
-class PowerItemForm(StyledMixin, CheckboxesMixin, forms.ModelForm):
+class PowerItemForm(StyledMixin, forms.ModelForm):
     exercise_levels = forms.MultipleChoiceField(
         label=_("Levels exercising the power"),
         choices=ExerciseLevel.choices,
@@ -210,7 +198,7 @@ class ImportForm(StyledMixin, forms.Form):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
 
 
-class ImportConfirmForm(forms.Form):
+class ImportConfirmForm(StyledMixin, forms.Form):
     valid_only = forms.BooleanField(required=False)
 
 

@@ -164,6 +164,14 @@ def test_inbox_and_board(personas: Any) -> None:
     assert case.number in board
     other = personas.client(personas.county_b_officer).get("/cases/deadlines/").content.decode()
     assert case.number not in other
+    # The home page says the same in a card: 待办 and the deadline near or past.
+    home = leader.get("/").content.decode()
+    assert 'data-testid="panel-cases"' in home
+    assert 'data-testid="panel-cases-inbox"' in home
+    assert 'data-testid="panel-cases-soon"' in home or 'data-testid="panel-cases-past"' in home
+    elsewhere = personas.client(personas.county_b_officer).get("/").content.decode()
+    assert 'data-testid="panel-cases-soon"' not in elsewhere
+    assert 'data-testid="panel-cases-past"' not in elsewhere
 
 
 def test_procedure_page_lists_both_tables_in_chinese(personas: Any) -> None:

@@ -31,7 +31,8 @@ def inspections_panel(request: HttpRequest) -> dict[str, Any] | None:
     ).count()
     mine = (
         rows.filter(
-            officers__user_id=user.pk, state__in=[InspectionState.PLANNED, InspectionState.IN_PROGRESS]
+            officers__user_id=user.pk,
+            state__in=[InspectionState.PLANNED, InspectionState.IN_PROGRESS],
         )
         .order_by("planned_on", "pk")
         .distinct()

@@ -57,8 +57,41 @@ MARK = "演示案件"
 # The demo logins who act, by permission (filled by ``load``): 文书 are stored
 # under a user, and each step is done by the role that does it in a bureau.
 PEOPLE: dict[str, Any] = {}
-BASIS = "《中华人民共和国安全生产法》第九十九条第（一）项"
-VIOLATION = "未在有较大危险因素的生产经营场所和有关设施、设备上设置明显的安全警示标志"
+# 安全生产法 Art. 99's items share one statutory range (and its discretion
+# tiers), so the demo's proposed fines mean the same whichever item a case has.
+ITEMS = (
+    (
+        "AQ099-01",
+        "（一）",
+        "未在有较大危险因素的生产经营场所和有关设施、设备上设置明显的安全警示标志",
+        "执法人员现场检查发现，该单位液氨储罐区、危化品仓库入口未设置明显的安全警示标志。",
+    ),
+    (
+        "AQ099-03",
+        "（三）",
+        "未对安全设备进行经常性维护、保养和定期检测",
+        "执法人员现场检查发现，该单位有毒气体检测报警仪已超过检定有效期，近一年无维护保养记录。",
+    ),
+    (
+        "AQ099-05",
+        "（五）",
+        "未为从业人员提供符合国家标准或者行业标准的劳动防护用品",
+        "执法人员现场检查发现，该单位打磨岗位从业人员未配备防尘口罩，现场使用的口罩不符合国家标准。",
+    ),
+    (
+        "AQ099-08",
+        "（八）",
+        "餐饮等行业的生产经营单位使用燃气未安装可燃气体报警装置",
+        "执法人员现场检查发现，该单位后厨使用管道天然气，未安装可燃气体报警装置。",
+    ),
+    (
+        "AQ099-02",
+        "（二）",
+        "安全设备的安装、使用、检测、改造和报废不符合国家标准或者行业标准",
+        "执法人员现场检查发现，该单位粉尘除尘系统泄爆装置的安装不符合国家标准。",
+    ),
+)
+BASIS = "《中华人民共和国安全生产法》第九十九条第{item}项"
 
 
 def _team(unit: OrgUnit, today: datetime.date) -> list[Officer]:
@@ -85,16 +118,15 @@ def _case(
         .order_by("pk")[n : n + 1]
         .first()
     )
+    code, item, violation, facts = ITEMS[n % len(ITEMS)]
     fields: dict[str, Any] = {
         "procedure": Procedure.ORDINARY,
-        "title": VIOLATION,
+        "title": violation,
         "source": CaseSource.INSPECTION,
         "source_ref": f"{MARK}{n:02d}",
         "party_kind": PartyKind.ORGANISATION,
         "party_name": entity.name if entity else "济宁市演示化工有限公司",
-        "facts": (
-            "执法人员现场检查发现，该单位液氨储罐区、危化品仓库入口未设置明显的安全警示标志。"
-        ),
+        "facts": facts,
         "act_ended_on": today - datetime.timedelta(days=days_ago + 2),
         "discovered_on": today - datetime.timedelta(days=days_ago + 1),
     }
@@ -105,9 +137,9 @@ def _case(
     services.case_violation_add(
         actor=PEOPLE[p.CHANGE],
         case=case,
-        description=VIOLATION,
-        basis=BASIS,
-        discretion_code="AQ099-01",
+        description=violation,
+        basis=BASIS.format(item=item),
+        discretion_code=code,
         law_in_force_from=datetime.date(2021, 9, 1),
     )
     return case
@@ -200,7 +232,7 @@ def _evidence(case: Case, today: datetime.date, days_ago: int) -> None:
         (f"询问录音-{case.pk}.wav", _wav(), EvidenceKind.AUDIO,
          "询问当事人安全员的录音（执法记录仪）"),
         (f"现场检查记录-{case.pk}.txt",
-         f"现场检查记录\n检查对象：{case.party_name}\n检查发现：{VIOLATION}。\n".encode(),
+         f"现场检查记录\n检查对象：{case.party_name}\n检查发现：{case.title}。\n".encode(),
          EvidenceKind.DOCUMENT, "现场检查记录（当事人签字确认）"),
     ]  # fmt: skip
     for name, content, kind, description in files:

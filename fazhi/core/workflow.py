@@ -115,6 +115,11 @@ class Workflow:
                 raise ValueError(f"workflow {self.name}: {t.name} has no source state")
         object.__setattr__(self, "_by_name", {t.name: t for t in self.transitions})
 
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        """Every permission some transition requires (a service guards with any of them)."""
+        return tuple(sorted({t.permission for t in self.transitions}))
+
     def get(self, name: str) -> Transition:
         try:
             return self._by_name[name]

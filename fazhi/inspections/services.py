@@ -74,6 +74,7 @@ def _item_validate(item: CheckItem) -> None:
 ITEM_FIELDS = ["code", "name", "kind", "basis_text", "object_scope", "method", "ratio_ppm"]
 
 
+@policy.requires_any("inspections.add_checkitem", "inspections.change_checkitem")
 @transaction.atomic
 def check_item_save(
     *,
@@ -133,6 +134,7 @@ GROUP_FIELDS = [
 ]
 
 
+@policy.requires("inspections.add_annualplan")
 @transaction.atomic
 def plan_create(*, actor: Actor, unit: OrgUnit, **fields: Any) -> AnnualPlan:
     """Start a draft annual plan (年度监督检查计划) for an agency."""
@@ -157,6 +159,7 @@ def _plan_editable(plan: AnnualPlan) -> None:
         raise Conflict(_("Only a draft plan can be changed."))
 
 
+@policy.requires("inspections.change_annualplan")
 @transaction.atomic
 def plan_update(*, actor: Actor, plan: AnnualPlan, **fields: Any) -> AnnualPlan:
     policy.require(actor, "inspections.change_annualplan", unit=plan.unit)
@@ -174,6 +177,7 @@ def plan_update(*, actor: Actor, plan: AnnualPlan, **fields: Any) -> AnnualPlan:
     return plan
 
 
+@policy.requires("inspections.change_annualplan")
 @transaction.atomic
 def plan_group_add(*, actor: Actor, plan: AnnualPlan, **fields: Any) -> PlanGroup:
     policy.require(actor, "inspections.change_annualplan", unit=plan.unit)
@@ -189,6 +193,7 @@ def plan_group_add(*, actor: Actor, plan: AnnualPlan, **fields: Any) -> PlanGrou
     return group
 
 
+@policy.requires("inspections.change_annualplan")
 @transaction.atomic
 def plan_group_remove(*, actor: Actor, group: PlanGroup) -> None:
     plan = group.plan
@@ -229,6 +234,7 @@ def plan_capacity(plan: AnnualPlan) -> CapacityResult:
     )
 
 
+@policy.requires_any(*workflow.PLAN.permissions)
 def plan_transition(*, actor: Actor, plan: AnnualPlan, name: str, **data: Any) -> AnnualPlan:
     """Move a plan along its procedure (review opinions are kept on the plan)."""
 
@@ -255,6 +261,7 @@ from fazhi.inspections.task_services import (  # noqa: E402
 __all__ = ["TASK_FIELDS", "task_commit", "task_create", "task_draw", "task_replace", "task_seed"]
 
 
+@policy.requires("inspections.add_inspection")
 @transaction.atomic
 def task_inspections_create(*, actor: Actor, task: InspectionTask) -> int:
     """Create the planned inspections of a drawn task (one per selected entity)."""
@@ -322,6 +329,7 @@ def _inspection_build(
     return inspection
 
 
+@policy.requires("inspections.add_inspection")
 @transaction.atomic
 def inspection_create(
     *,
@@ -361,6 +369,7 @@ def inspection_create(
 RECORD_FIELDS = ["site", "representative", "summary"]
 
 
+@policy.requires("inspections.change_inspection")
 @transaction.atomic
 def inspection_record_save(
     *,
@@ -417,6 +426,7 @@ def inspection_record_save(
     return inspection
 
 
+@policy.requires("inspections.change_inspection")
 @transaction.atomic
 def evidence_add(
     *,
@@ -451,6 +461,7 @@ def evidence_add(
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+@policy.requires("inspections.change_inspection")
 @transaction.atomic
 def signature_save(*, actor: Actor, inspection: Inspection, signer: str, png: bytes) -> Inspection:
     """Keep a signature drawn on the tablet (a PNG) for the officers or the entity."""
@@ -479,6 +490,7 @@ def signature_save(*, actor: Actor, inspection: Inspection, signer: str, png: by
 FINDING_FIELDS = ["description", "severity", "article", "provision", "item", "rectified"]
 
 
+@policy.requires("inspections.change_inspection")
 @transaction.atomic
 def finding_add(
     *,
@@ -514,6 +526,7 @@ def finding_add(
     return finding
 
 
+@policy.requires("inspections.change_inspection")
 @transaction.atomic
 def finding_set_rectified(*, actor: Actor, finding: Finding, rectified: bool) -> Finding:
     """Record at re-inspection whether a hazard was rectified."""
@@ -533,6 +546,7 @@ def finding_set_rectified(*, actor: Actor, finding: Finding, rectified: bool) ->
     return finding
 
 
+@policy.requires_any(*workflow.INSPECTION.permissions)
 def inspection_transition(
     *, actor: Actor, inspection: Inspection, name: str, **data: Any
 ) -> Inspection:
@@ -570,6 +584,7 @@ def _documents_after(*, actor: Actor, inspection: Inspection, name: str) -> None
         documents.order_render(actor=actor, inspection=inspection)
 
 
+@policy.requires_any(*workflow.PUBLICATION.permissions)
 def inspection_publish_results(
     *, actor: Actor, inspection: Inspection, on: datetime.date | None = None
 ) -> Inspection:
@@ -589,6 +604,7 @@ def inspection_publish_results(
     )
 
 
+@policy.requires("inspections.refer_finding")
 @transaction.atomic
 def finding_refer_to_case(*, actor: Actor, finding: Finding, note: str = "") -> Referral:
     """Send a hazard on to open a penalty case; until cases exist, record the referral.

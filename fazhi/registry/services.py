@@ -88,7 +88,8 @@ CONFLICT_FIELDS = ["officer", "entity", "kind", "source", "description", "valid_
 RULE_FIELDS = ["code", "value", "source", "verified", "effective_from", "effective_to", "notes"]
 
 
-def actor_label(actor: Any) -> str:
+def _actor_label(actor: Any) -> str:
+    """The name an entity's change history keeps: a user's login, else "system"."""
     if actor is not None and getattr(actor, "pk", None):
         return str(actor.get_username())
     return "system"
@@ -201,7 +202,7 @@ def _entity_change(
         entity=entity,
         kind=kind,
         actor=_actor_user(actor),
-        actor_label=actor_label(actor),
+        actor_label=_actor_label(actor),
         diff=diff,
         other=other,
     )
@@ -213,6 +214,7 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
     }
 
 
+@policy.requires("registry.add_entity")
 @transaction.atomic
 def entity_create(*, actor: Any, allow_duplicate: bool = False, **fields: Any) -> Entity:
     """Register a regulated entity (登记检查对象).
@@ -235,6 +237,7 @@ def entity_create(*, actor: Any, allow_duplicate: bool = False, **fields: Any) -
     return entity
 
 
+@policy.requires("registry.change_entity")
 @transaction.atomic
 def entity_update(
     *, actor: Any, entity: Entity, allow_duplicate: bool = False, **fields: Any
@@ -274,6 +277,7 @@ def entity_update(
     return entity
 
 
+@policy.requires("registry.merge_entity")
 @transaction.atomic
 def entity_merge(*, actor: Any, survivor: Entity, duplicates: Iterable[Entity]) -> Entity:
     """Merge duplicates into ``survivor`` (合并重复对象).
@@ -282,7 +286,6 @@ def entity_merge(*, actor: Any, survivor: Entity, duplicates: Iterable[Entity]) 
     leaves the lists; its conflicts of interest move to the survivor so that
     recusal still holds.
     """
-    policy.require(actor, "registry.merge_entity")
     ids = sorted({d.pk for d in duplicates} - {survivor.pk})
     if not ids:
         raise DomainError(_("Choose at least one duplicate to merge."), field="duplicates")
@@ -362,6 +365,7 @@ def _agency_validate(agency: ExternalAgency, *, actor: Any) -> None:
         raise ValidationError(errors)
 
 
+@policy.requires("registry.add_externalagency")
 @transaction.atomic
 def external_agency_create(*, actor: Any, **fields: Any) -> ExternalAgency:
     """Record another department that joins inspections (外部门)."""
@@ -379,6 +383,7 @@ def external_agency_create(*, actor: Any, **fields: Any) -> ExternalAgency:
     return agency
 
 
+@policy.requires("registry.change_externalagency")
 @transaction.atomic
 def external_agency_update(*, actor: Any, agency: ExternalAgency, **fields: Any) -> ExternalAgency:
     agency = ExternalAgency.objects.select_for_update().get(pk=agency.pk)
@@ -473,6 +478,7 @@ def _officer_prepare(officer: Officer) -> None:
     officer.citizen_id = officer.citizen_id.strip().upper()
 
 
+@policy.requires("registry.add_officer")
 @transaction.atomic
 def officer_create(*, actor: Any, domains: Iterable[str] = (), **fields: Any) -> Officer:
     """Add a person to the officer pool (执法人员名录库)."""
@@ -491,6 +497,7 @@ def officer_create(*, actor: Any, domains: Iterable[str] = (), **fields: Any) ->
     return officer
 
 
+@policy.requires("registry.change_officer")
 @transaction.atomic
 def officer_update(
     *, actor: Any, officer: Officer, domains: Iterable[str] | None = None, **fields: Any
@@ -538,6 +545,7 @@ def _certificate_validate(certificate: EnforcementCertificate) -> None:
         raise ValidationError(errors)
 
 
+@policy.requires("registry.add_enforcementcertificate")
 @transaction.atomic
 def certificate_issue(
     *,
@@ -572,6 +580,7 @@ def certificate_issue(
     return certificate
 
 
+@policy.requires("registry.change_enforcementcertificate")
 @transaction.atomic
 def certificate_update(
     *, actor: Any, certificate: EnforcementCertificate, **fields: Any
@@ -609,6 +618,7 @@ _STATUS_MOVES = {
 }
 
 
+@policy.requires("registry.change_enforcementcertificate")
 @transaction.atomic
 def certificate_set_status(
     *, actor: Any, certificate: EnforcementCertificate, status: str, reason: str
@@ -638,6 +648,7 @@ def certificate_set_status(
     return certificate
 
 
+@policy.requires("registry.change_officer")
 @transaction.atomic
 def training_record(*, actor: Any, officer: Officer, year: int, hours: Decimal) -> OfficerTraining:
     """Set an officer's enforcement-training hours for a year (年度培训学时)."""
@@ -668,6 +679,7 @@ def training_record(*, actor: Any, officer: Officer, year: int, hours: Decimal) 
 # --- conflicts of interest (回避) ------------------------------------------
 
 
+@policy.requires("registry.add_conflictofinterest")
 @transaction.atomic
 def conflict_record(
     *,
@@ -705,6 +717,7 @@ def conflict_record(
     return conflict
 
 
+@policy.requires("registry.change_conflictofinterest")
 @transaction.atomic
 def conflict_end(
     *, actor: Any, conflict: ConflictOfInterest, valid_to: datetime.date
@@ -729,6 +742,7 @@ def conflict_end(
 # --- rules ----------------------------------------------------------------
 
 
+@policy.requires_any("registry.add_registryrule", "registry.change_registryrule")
 @transaction.atomic
 def rule_save(*, actor: Any, rule: RegistryRule | None = None, **fields: Any) -> RegistryRule:
     """Create a rule version or correct one (administrators only)."""

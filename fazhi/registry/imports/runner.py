@@ -33,13 +33,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fazhi.core.actors import SystemActor
 from fazhi.core.audit import audit_record
 from fazhi.core.errors import DomainError
 from fazhi.registry import workflow
 from fazhi.registry.imports import kinds, limits, recovery, streams
 from fazhi.registry.imports.readers import PlainCsv, SourceError, Table, open_table
 from fazhi.registry.imports.report import RowError, write_report
-from fazhi.registry.imports.spec import ColumnarSpec, ImportSpec, Step, SystemActor
+from fazhi.registry.imports.spec import ColumnarSpec, ImportSpec, Step
 from fazhi.registry.imports.streams import CopyStream, StagingStream, stage_rows
 from fazhi.registry.models import ImportJob
 
@@ -50,7 +51,7 @@ Progress = Callable[[ImportJob], None]
 
 
 def job_actor(job: ImportJob) -> Any:
-    return job.created_by if job.created_by_id is not None else SystemActor()
+    return job.created_by if job.created_by_id is not None else SystemActor("system")
 
 
 def spec_for(job: ImportJob, actor: Any) -> ImportSpec:

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from fazhi.core import policy, selectors
 from fazhi.core.audit_checks import audit_verification_list
 from fazhi.core.tasks import audit_verify_task
-from fazhi.core.templatetags.fazhi_ui import actor_name, model_label
+from fazhi.core.templatetags.fazhi_ui import actor_name, model_label, verb_label
 
 router = Router(tags=["audit"])
 PERMISSION = "core.view_auditevent"
@@ -24,6 +24,7 @@ class AuditEventOut(Schema):
     occurred_at: datetime.datetime
     actor: str
     verb: str
+    verb_label: str
     object_type: str
     object_type_label: str
     object_id: str
@@ -35,6 +36,10 @@ class AuditEventOut(Schema):
     @staticmethod
     def resolve_actor(obj: Any) -> str:
         return actor_name(obj)
+
+    @staticmethod
+    def resolve_verb_label(obj: Any) -> str:
+        return verb_label(obj.verb)
 
     @staticmethod
     def resolve_object_type_label(obj: Any) -> str:

@@ -88,7 +88,7 @@ def calendar_day_set(
     day.save()
     audit_record(
         actor=actor,
-        verb="calendar_day.set",
+        verb="core.calendarday.set",
         obj=day,
         before=before,
         after=snapshot(day, DAY_FIELDS),
@@ -103,7 +103,7 @@ def calendar_day_delete(*, actor: Any, day: CalendarDay) -> None:
     _require(actor, "core.delete_calendarday")
     day = CalendarDay.objects.select_for_update().get(pk=day.pk)
     before = snapshot(day, DAY_FIELDS)
-    audit_record(actor=actor, verb="calendar_day.delete", obj=day, before=before)
+    audit_record(actor=actor, verb="core.calendarday.delete", obj=day, before=before)
     day.delete()
 
 
@@ -128,7 +128,7 @@ def calendar_year_mark_known(*, actor: Any, year: int, source: str) -> CalendarY
     row.save()
     audit_record(
         actor=actor,
-        verb="calendar_year.mark_known",
+        verb="core.calendaryear.mark_known",
         obj=row,
         before=before,
         after=snapshot(row, YEAR_FIELDS),
@@ -206,14 +206,14 @@ def clock_rule_add_version(
             previous.save(update_fields=["effective_to"])
             audit_record(
                 actor=actor,
-                verb="clock_rule.close",
+                verb="core.clockrule.close",
                 obj=previous,
                 before=before,
                 after=snapshot(previous, RULE_FIELDS),
             )
     rule.save()
     audit_record(
-        actor=actor, verb="clock_rule.add_version", obj=rule, after=snapshot(rule, RULE_FIELDS)
+        actor=actor, verb="core.clockrule.add_version", obj=rule, after=snapshot(rule, RULE_FIELDS)
     )
     return rule
 
@@ -240,7 +240,7 @@ def clock_rule_update(*, actor: Any, rule: ClockRule, **fields: Any) -> ClockRul
     rule.save()
     audit_record(
         actor=actor,
-        verb="clock_rule.update",
+        verb="core.clockrule.update",
         obj=rule,
         before=before,
         after=snapshot(rule, RULE_FIELDS),

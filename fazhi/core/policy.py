@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from fazhi.core.choices import AgencyLevel, RoleCode, Scope
@@ -94,7 +95,11 @@ def has_permission(actor: Actor | Any, perm: str) -> bool:
 
 
 def require(
-    actor: Actor | Any, perm: str, *, unit: OrgUnit | None = None, message: str | None = None
+    actor: Actor | Any,
+    perm: str,
+    *,
+    unit: OrgUnit | None = None,
+    message: str | Promise | None = None,
 ) -> None:
     """Raise ``NotAllowed`` without ``perm``, ``OutOfScope`` if ``unit`` is not in scope."""
     if not has_permission(actor, perm):
@@ -179,7 +184,7 @@ def require_rule_change(
     perm: str,
     *,
     level_unit: OrgUnit | None = None,
-    message: str | None = None,
+    message: str | Promise | None = None,
 ) -> None:
     """Refuse a change to rule data without ``perm`` or by someone not its owner."""
     require(actor, perm, message=message)
@@ -235,7 +240,7 @@ class TemplatePerms:
             return False
         if self.app is None or self.actor.is_superuser:
             return True
-        granted = getattr(self.actor, "get_all_permissions", lambda: set())()
+        granted: set[str] = getattr(self.actor, "get_all_permissions", set)()
         return any(perm.startswith(f"{self.app}.") for perm in granted)
 
     def __iter__(self) -> Any:
@@ -294,7 +299,7 @@ Service = TypeVar("Service", bound=Callable[..., Any])
 SERVICES: dict[str, tuple[str, ...]] = {}
 
 
-def requires(perm: str, *, message: str | None = None) -> Callable[[Service], Service]:
+def requires(perm: str, *, message: str | Promise | None = None) -> Callable[[Service], Service]:
     """Guard a service: its ``actor`` keyword argument must hold ``perm`` (403).
 
     Scope is the service's to check (``require_in_scope``) once it has read the
@@ -305,7 +310,9 @@ def requires(perm: str, *, message: str | None = None) -> Callable[[Service], Se
     return _guard((perm,), message)
 
 
-def requires_any(*perms: str, message: str | None = None) -> Callable[[Service], Service]:
+def requires_any(
+    *perms: str, message: str | Promise | None = None
+) -> Callable[[Service], Service]:
     """Guard a service that needs one of ``perms`` (a procedure's step checks its own).
 
     For a service whose exact permission depends on its arguments, such as a
@@ -317,7 +324,7 @@ def requires_any(*perms: str, message: str | None = None) -> Callable[[Service],
     return _guard(tuple(sorted(set(perms))), message)
 
 
-def _guard(perms: tuple[str, ...], message: str | None) -> Callable[[Service], Service]:
+def _guard(perms: tuple[str, ...], message: str | Promise | None) -> Callable[[Service], Service]:
     def decorator(service: Service) -> Service:
         @wraps(service)
         def wrapped(*args: Any, **kwargs: Any) -> Any:

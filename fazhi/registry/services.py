@@ -232,7 +232,11 @@ def entity_create(*, actor: Any, allow_duplicate: bool = False, **fields: Any) -
     after = snapshot(entity, ENTITY_FIELDS)
     _entity_change(entity=entity, kind=ChangeKind.CREATED, actor=actor, diff=_diff({}, after))
     audit_record(
-        actor=actor, verb="entity.create", obj=entity, after=after, unit=entity.supervising_agency
+        actor=actor,
+        verb="registry.entity.create",
+        obj=entity,
+        after=after,
+        unit=entity.supervising_agency,
     )
     return entity
 
@@ -268,7 +272,7 @@ def entity_update(
     _entity_change(entity=entity, kind=ChangeKind.UPDATED, actor=actor, diff=diff)
     audit_record(
         actor=actor,
-        verb="entity.update",
+        verb="registry.entity.update",
         obj=entity,
         before=before,
         after=after,
@@ -326,7 +330,7 @@ def entity_merge(*, actor: Any, survivor: Entity, duplicates: Iterable[Entity]) 
         )
         audit_record(
             actor=actor,
-            verb="entity.merge",
+            verb="registry.entity.merge",
             obj=duplicate,
             before={"merged_into": None},
             after={
@@ -375,7 +379,7 @@ def external_agency_create(*, actor: Any, **fields: Any) -> ExternalAgency:
     agency.save()
     audit_record(
         actor=actor,
-        verb="external_agency.create",
+        verb="registry.externalagency.create",
         obj=agency,
         after=snapshot(agency, AGENCY_FIELDS),
         unit=agency.unit,
@@ -397,7 +401,7 @@ def external_agency_update(*, actor: Any, agency: ExternalAgency, **fields: Any)
     agency.save()
     audit_record(
         actor=actor,
-        verb="external_agency.update",
+        verb="registry.externalagency.update",
         obj=agency,
         before=before,
         after=snapshot(agency, AGENCY_FIELDS),
@@ -489,7 +493,7 @@ def officer_create(*, actor: Any, domains: Iterable[str] = (), **fields: Any) ->
     officer.save()
     audit_record(
         actor=actor,
-        verb="officer.create",
+        verb="registry.officer.create",
         obj=officer,
         after=snapshot(officer, OFFICER_FIELDS),
         unit=_officer_home_unit(officer),
@@ -519,7 +523,7 @@ def officer_update(
     officer.save()
     audit_record(
         actor=actor,
-        verb="officer.update",
+        verb="registry.officer.update",
         obj=officer,
         before=before,
         after=after,
@@ -572,7 +576,7 @@ def certificate_issue(
     certificate.save()
     audit_record(
         actor=actor,
-        verb="certificate.issue",
+        verb="registry.certificate.issue",
         obj=certificate,
         after=snapshot(certificate, CERTIFICATE_FIELDS),
         unit=_officer_home_unit(officer),
@@ -597,7 +601,7 @@ def certificate_update(
         certificate.save()
         audit_record(
             actor=actor,
-            verb="certificate.update",
+            verb="registry.certificate.update",
             obj=certificate,
             before=before,
             after=after,
@@ -639,7 +643,7 @@ def certificate_set_status(
     certificate.save(update_fields=["status", "status_reason"])
     audit_record(
         actor=actor,
-        verb="certificate.status",
+        verb="registry.certificate.status",
         obj=certificate,
         before=before,
         after=snapshot(certificate, CERTIFICATE_FIELDS),
@@ -667,7 +671,7 @@ def training_record(*, actor: Any, officer: Officer, year: int, hours: Decimal) 
         record.save(update_fields=["hours"])
     audit_record(
         actor=actor,
-        verb="officer.training",
+        verb="registry.officer.training",
         obj=officer,
         before=before,
         after={"year": year, "hours": str(hours)},
@@ -709,7 +713,7 @@ def conflict_record(
     conflict.save()
     audit_record(
         actor=actor,
-        verb="conflict.record",
+        verb="registry.conflict.record",
         obj=conflict,
         after=snapshot(conflict, CONFLICT_FIELDS),
         unit=_officer_home_unit(officer),
@@ -730,7 +734,7 @@ def conflict_end(
     conflict.save(update_fields=["valid_to"])
     audit_record(
         actor=actor,
-        verb="conflict.end",
+        verb="registry.conflict.end",
         obj=conflict,
         before=before,
         after=snapshot(conflict, CONFLICT_FIELDS),
@@ -760,7 +764,7 @@ def rule_save(*, actor: Any, rule: RegistryRule | None = None, **fields: Any) ->
     target.save()
     audit_record(
         actor=actor,
-        verb="registry_rule.save",
+        verb="registry.registryrule.save",
         obj=target,
         before=before,
         after=snapshot(target, RULE_FIELDS),

@@ -110,7 +110,7 @@ def import_job_create(
     )
     audit_record(
         actor=actor,
-        verb="import.create",
+        verb="registry.importjob.create",
         obj=job,
         after={
             "kind": kind,
@@ -145,7 +145,7 @@ def import_job_confirm(*, actor: Any, job: ImportJob, run: bool = True) -> Impor
     workflow.move(job, "confirm")
     audit_record(
         actor=actor,
-        verb="import.confirm",
+        verb="registry.importjob.confirm",
         obj=job,
         after={"valid_rows": job.valid_rows},
         unit=job.unit,
@@ -169,5 +169,5 @@ def import_job_discard(*, actor: Any, job: ImportJob) -> ImportJob:
     model = EntityStaging if job.kind == ImportKind.ENTITY else OfficerStaging
     model.objects.filter(job_id=job.pk).delete()
     workflow.move(job, "discard", finished_at=timezone.now())
-    audit_record(actor=actor, verb="import.discard", obj=job, unit=job.unit)
+    audit_record(actor=actor, verb="registry.importjob.discard", obj=job, unit=job.unit)
     return job

@@ -149,7 +149,7 @@ def import_values_map(
         )
     audit_record(
         actor=actor,
-        verb="import.values_map",
+        verb="registry.importjob.values_map",
         obj=job,
         after={
             "agency": agency.pk,

@@ -270,7 +270,7 @@ def _validate(job: ImportJob, on_progress: Progress | None) -> ImportJob:
             if job.import_if_clean and job.error_rows:  # refused: nothing is imported
                 spec.discard()
                 workflow.move(job, "refuse", finished_at=timezone.now())
-                _audit(job, actor, "import.discard")
+                _audit(job, actor, "registry.importjob.discard")
             else:
                 workflow.move(job, "checked")
     except DomainError as exc:
@@ -422,7 +422,7 @@ def _done(
     _audit(
         job,
         actor,
-        f"{job.kind}.import",
+        f"registry.{job.kind}.import",
         {
             "file": job.source_name,
             "sha256": job.source_sha256,

@@ -26,6 +26,7 @@ ENROLLED = [
     "fazhi.discretion.services",
     "fazhi.discretion.calculator",
     "fazhi.registry.services",
+    "fazhi.registry.officer_services",
     "fazhi.registry.imports.jobs",
     "fazhi.inspections.services",
     "fazhi.inspections.task_services",

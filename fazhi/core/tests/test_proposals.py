@@ -38,7 +38,7 @@ def test_county_proposes_to_the_city_which_accepts(personas: Any, county_reviewe
     with pytest.raises(Conflict):
         proposals.proposal_decide(actor=personas.city_reviewer, proposal=row, accept=False)
     verbs = list(
-        AuditEvent.objects.filter(verb__startswith="rule_proposal.")
+        AuditEvent.objects.filter(verb__startswith="core.ruleproposal.")
         .order_by("seq")
         .values_list("verb", flat=True)
     )

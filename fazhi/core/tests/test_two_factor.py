@@ -40,7 +40,7 @@ def enrolled(user: Any) -> tuple[TOTPDevice, list[str]]:
 
 def verbs() -> list[str]:
     return list(
-        AuditEvent.objects.filter(verb__startswith="two_factor.")
+        AuditEvent.objects.filter(verb__regex=r"^core\.user\.(two_factor_|recovery_)")
         .order_by("seq")
         .values_list("verb", flat=True)
     )

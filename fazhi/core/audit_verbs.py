@@ -4,7 +4,7 @@ Every app lists the verbs its services write as a ``models.TextChoices`` named
 ``Verb`` in its ``verbs`` module, with an English label translated into
 Chinese; the audit viewer shows the label, never the stored code. Verbs that
 a procedure writes (``fazhi.core.workflow``: ``<app>.<model>.<transition>``)
-take their transition's label; an app lists its procedures in ``WORKFLOWS``.
+take their transition's label, from every app's ``workflow.py`` / ``*_workflow.py``.
 
 The trail is hash-chained, so the events written before this grammar keep
 their stored spelling (``entity.create``, ``powers.item_create``,
@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import functools
 import importlib
+import pkgutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from django.apps import apps
 from django.utils.functional import Promise
@@ -33,6 +35,19 @@ class VerbTable:
     labels: dict[str, StrOrPromise]  # verb → lazy label
     legacy: dict[str, str]  # stored old spelling → verb
     apps: dict[str, str]  # verb → app label
+
+
+def _workflows() -> list[Any]:
+    """Every procedure of every app (``workflow.py`` and ``*_workflow.py`` modules)."""
+    from fazhi.core import workflow
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fazhi."):
+            continue
+        for found in pkgutil.iter_modules([config.path]):
+            if found.name == "workflow" or found.name.endswith("_workflow"):
+                importlib.import_module(f"{config.name}.{found.name}")
+    return [w for w in workflow.WORKFLOWS if hasattr(w.model, "_meta")]
 
 
 def _verb_modules() -> Iterable[tuple[str, ModuleType]]:
@@ -60,13 +75,13 @@ def table() -> VerbTable:
             for value, label in zip(choices.values, choices.labels, strict=True):
                 labels[value] = label
                 owners[value] = app_label
-        for workflow in getattr(module, "WORKFLOWS", ()):
-            meta = workflow.model._meta
-            for t in workflow.transitions:
-                verb = f"{meta.app_label}.{meta.model_name}.{t.name}"
-                labels.setdefault(verb, t.label)
-                owners.setdefault(verb, app_label)
         legacy.update(getattr(module, "LEGACY", {}))
+    for workflow in _workflows():
+        meta = workflow.model._meta
+        for t in workflow.transitions:
+            verb = f"{meta.app_label}.{meta.model_name}.{t.name}"
+            labels.setdefault(verb, t.label)
+            owners.setdefault(verb, meta.app_label)
     return VerbTable(labels=labels, legacy=legacy, apps=owners)
 
 

@@ -1,11 +1,9 @@
-"""The audit verbs of inspections, with labels (procedure steps: ``WORKFLOWS``)."""
+"""The audit verbs of inspections, with labels (procedure steps: their transitions' labels)."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy
-
-from fazhi.inspections.workflow import INSPECTION, PLAN, PUBLICATION, TASK
 
 
 class Verb(models.TextChoices):
@@ -36,6 +34,3 @@ class Verb(models.TextChoices):
     FINDING_REFER = "inspections.finding.refer", gettext_lazy("Referred a hazard to a case")
     RATIO_SAVE = "inspections.samplingratio.save", gettext_lazy("Saved a sampling ratio")
     RATIO_END = "inspections.samplingratio.end", gettext_lazy("Ended a sampling ratio")
-
-
-WORKFLOWS = (PLAN, TASK, INSPECTION, PUBLICATION)

@@ -30,7 +30,7 @@ PREFIX_HELPERS = {"_rule_row_save"}
 # Verbs built at run time, each checked by a test of its own below.
 FORMATTED = {
     "fazhi/core/admin.py",  # <app>.<model>.<create|update|delete>: labelled from the model
-    "fazhi/core/workflow.py",  # <app>.<model>.<transition>: each app's WORKFLOWS
+    "fazhi/core/workflow.py",  # <app>.<model>.<transition>: every app's procedures
     "fazhi/discretion/services.py",  # _rule_row_save's prefix + .create/.update
     "fazhi/registry/imports/runner.py",  # registry.<kind>.import
 }
@@ -116,11 +116,14 @@ def test_the_verbs_built_at_run_time_are_the_known_ones():
 
 
 def test_the_import_and_procedure_verbs_are_known():
-    from fazhi.inspections.verbs import WORKFLOWS
+    from fazhi.cases.workflow import ORDINARY
+    from fazhi.core.workflow import WORKFLOWS
+    from fazhi.inspections.workflow import PLAN
     from fazhi.registry.choices import ImportKind
 
     for kind in ImportKind.values:
         assert audit_verbs.known(f"registry.{kind}.import")
+    assert {PLAN, ORDINARY} <= set(audit_verbs._workflows())
     for workflow in WORKFLOWS:
         meta = workflow.model._meta
         for t in workflow.transitions:

@@ -29,6 +29,7 @@ ENROLLED = [
     "fazhi.registry.officer_services",
     "fazhi.registry.imports.jobs",
     "fazhi.inspections.services",
+    "fazhi.inspections.inspection_records",
     "fazhi.inspections.task_services",
     "fazhi.inspections.jobs",
     "fazhi.inspections.ratios",

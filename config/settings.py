@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fazhi.core.context_processors.permissions",
                 "fazhi.core.context_processors.navigation",
                 "fazhi.core.context_processors.site",
             ],

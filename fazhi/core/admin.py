@@ -29,7 +29,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             audit_record(
                 actor=request.user,
-                verb=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+                verb=f"{obj._meta.label_lower}.{'update' if change else 'create'}",
                 obj=obj,
                 before=before,
                 after=snapshot(obj),
@@ -41,7 +41,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         with transaction.atomic():
             before = snapshot(obj)
             audit_record(
-                actor=request.user, verb=f"{obj._meta.model_name}.delete", obj=obj, before=before
+                actor=request.user, verb=f"{obj._meta.label_lower}.delete", obj=obj, before=before
             )
             super().delete_model(request, obj)
 

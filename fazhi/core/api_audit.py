@@ -6,23 +6,17 @@ No ``from __future__ import annotations``: see fazhi/core/api.py.
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from fazhi.core import selectors
+from fazhi.core import policy, selectors
 from fazhi.core.audit_checks import audit_verification_list
 from fazhi.core.tasks import audit_verify_task
-from fazhi.core.templatetags.fazhi_ui import actor_name, model_label
+from fazhi.core.templatetags.fazhi_ui import actor_name, model_label, verb_label
 
 router = Router(tags=["audit"])
 PERMISSION = "core.view_auditevent"
-
-
-def _require(request: HttpRequest) -> None:
-    if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied
 
 
 class AuditEventOut(Schema):
@@ -30,6 +24,7 @@ class AuditEventOut(Schema):
     occurred_at: datetime.datetime
     actor: str
     verb: str
+    verb_label: str
     object_type: str
     object_type_label: str
     object_id: str
@@ -41,6 +36,10 @@ class AuditEventOut(Schema):
     @staticmethod
     def resolve_actor(obj: Any) -> str:
         return actor_name(obj)
+
+    @staticmethod
+    def resolve_verb_label(obj: Any) -> str:
+        return verb_label(obj.verb)
 
     @staticmethod
     def resolve_object_type_label(obj: Any) -> str:
@@ -90,7 +89,7 @@ class VerificationStarted(Schema):
 @paginate
 def audit_events(request: HttpRequest, filters: Query[EventFilter]) -> Any:
     """Audit events in scope, oldest first: the export of the log."""
-    _require(request)
+    policy.page_require(request.user, PERMISSION)
     return selectors.audit_list(
         actor=request.user,
         actor_q=filters.actor,
@@ -106,13 +105,13 @@ def audit_events(request: HttpRequest, filters: Query[EventFilter]) -> Any:
 @paginate
 def audit_verifications(request: HttpRequest) -> Any:
     """Past verifications of the chain, newest first."""
-    _require(request)
+    policy.page_require(request.user, PERMISSION)
     return audit_verification_list(actor=request.user)
 
 
 @router.post("/audit/verifications", response={202: VerificationStarted})
 def audit_verification_start(request: HttpRequest) -> Any:
     """Verify the whole chain in the background; the result joins the list."""
-    _require(request)
+    policy.page_require(request.user, PERMISSION)
     result = audit_verify_task.enqueue(request.user.pk)
     return Status(202, {"task_id": str(result.id), "status": str(result.status)})

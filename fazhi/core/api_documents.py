@@ -6,13 +6,12 @@ No ``from __future__ import annotations`` (see fazhi/core/api.py).
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from fazhi.core import documents, numbering
+from fazhi.core import documents, numbering, policy
 from fazhi.core.models import DocumentTemplate, OrgUnit
 from fazhi.core.selectors import unit_get
 
@@ -80,11 +79,6 @@ class SearchFilter(Schema):
     q: str = ""
 
 
-def _need(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
 def _agency(request: HttpRequest, agency_id: int | None) -> OrgUnit | None:
     return None if agency_id is None else unit_get(actor=request.user, pk=agency_id)
 
@@ -92,7 +86,7 @@ def _agency(request: HttpRequest, agency_id: int | None) -> OrgUnit | None:
 @router.get("/numbering/patterns", response=list[PatternOut])
 @paginate
 def patterns(request: HttpRequest, filters: Query[SearchFilter]) -> Any:
-    _need(request, "core.view_numberpattern")
+    policy.page_require(request.user, "core.view_numberpattern")
     found = numbering.number_pattern_list(actor=request.user)
     if filters.q:
         found = found.filter(kind__icontains=filters.q)
@@ -127,7 +121,7 @@ def pattern_update(request: HttpRequest, pattern_id: int, payload: PatternIn) ->
 @router.get("/documents/templates", response=list[TemplateOut])
 @paginate
 def templates(request: HttpRequest, filters: Query[SearchFilter]) -> Any:
-    _need(request, "core.view_documenttemplate")
+    policy.page_require(request.user, "core.view_documenttemplate")
     found = DocumentTemplate.objects.defer("content")
     if filters.q:
         found = found.filter(code__icontains=filters.q)
@@ -151,7 +145,7 @@ def template_upload(
 
 @router.get("/documents/templates/{template_id}/file")
 def template_file(request: HttpRequest, template_id: int) -> HttpResponse:
-    _need(request, "core.view_documenttemplate")
+    policy.page_require(request.user, "core.view_documenttemplate")
     template = DocumentTemplate.objects.get(pk=template_id)
     response = HttpResponse(documents.template_bytes(template), content_type=documents.DOCX)
     response["Content-Disposition"] = (
@@ -163,7 +157,7 @@ def template_file(request: HttpRequest, template_id: int) -> HttpResponse:
 @router.get("/documents", response=list[DocumentOut])
 @paginate
 def document_list(request: HttpRequest, filters: Query[SearchFilter]) -> Any:
-    _need(request, "core.view_document")
+    policy.page_require(request.user, "core.view_document")
     return documents.document_list(actor=request.user, q=filters.q).select_related(
         "content_type", "attachment__blob"
     )

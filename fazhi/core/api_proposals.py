@@ -6,7 +6,6 @@ No ``from __future__ import annotations``: see fazhi/core/api.py.
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -46,8 +45,7 @@ class ProposalOut(Schema):
 @paginate
 def proposal_list(request: HttpRequest) -> Any:
     """Proposals the caller's agency made or may decide (all for administrators)."""
-    if not policy.has_permission(request.user, "core.view_ruleproposal"):
-        raise PermissionDenied
+    policy.page_require(request.user, "core.view_ruleproposal")
     return proposals.proposal_list(actor=request.user)
 
 

@@ -18,7 +18,7 @@ from fazhi.core import selectors
 from fazhi.core.audit import audit_record, audit_verify
 from fazhi.core.models import AuditEvent, User
 
-VERIFY_VERB = "audit.verify"
+VERIFY_VERB = "core.auditevent.verify"
 
 
 def audit_verification_run(*, actor: User | None) -> dict[str, Any]:

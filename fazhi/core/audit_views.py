@@ -6,14 +6,13 @@ import tempfile
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fazhi.core import selectors
+from fazhi.core import policy, selectors
 from fazhi.core.audit_checks import audit_events_xlsx, audit_verification_list
 from fazhi.core.forms import AuditFilterForm
 from fazhi.core.listing import paginate
@@ -37,15 +36,13 @@ def audit_filters(form: AuditFilterForm) -> dict[str, Any]:
     }
 
 
-@login_required
-@permission_required("core.view_auditevent", raise_exception=True)
+@policy.view_requires("core.view_auditevent")
 def audit_verify_page(request: HttpRequest) -> HttpResponse:
     context = paginate(request, audit_verification_list(actor=request.user), per_page=10)
     return render(request, "core/audit_verify.html", context)
 
 
-@login_required
-@permission_required("core.view_auditevent", raise_exception=True)
+@policy.view_requires("core.view_auditevent")
 @require_POST
 def audit_verify_start(request: HttpRequest) -> HttpResponse:
     audit_verify_task.enqueue(request.user.pk)
@@ -56,8 +53,7 @@ def audit_verify_start(request: HttpRequest) -> HttpResponse:
     return redirect("core:audit_verify")
 
 
-@login_required
-@permission_required("core.view_auditevent", raise_exception=True)
+@policy.view_requires("core.view_auditevent")
 def audit_export(request: HttpRequest) -> FileResponse:
     form = AuditFilterForm(request.GET or None)
     events = selectors.audit_list(actor=request.user, **audit_filters(form)).order_by("seq")

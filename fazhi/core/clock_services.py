@@ -14,12 +14,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fazhi.core import policy
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.calendar import PACKAGE_MAX_YEAR, PACKAGE_MIN_YEAR
 from fazhi.core.clocks import MAX_LENGTH
-from fazhi.core.errors import Conflict, DomainError, NotAllowed
+from fazhi.core.errors import Conflict, DomainError
 from fazhi.core.models import CalendarDay, CalendarYear, ClockRule
 
 DAY_FIELDS = ["date", "kind", "name", "source"]
@@ -44,22 +45,17 @@ RULE_METADATA_FIELDS = ["name", "source", "verified", "notes"]
 YEAR_RANGE = (1990, 2100)
 
 
+REFUSED = gettext_lazy("You may not change the calendar or the time-limit rules.")
+
+
 def _require(actor: Any, permission: str) -> None:
-    if getattr(actor, "is_superuser", False):
-        return
-    if not (getattr(actor, "is_authenticated", False) and actor.has_perm(permission)):
-        raise NotAllowed(_("You may not change the calendar or the time-limit rules."))
     # National data: a legal reviewer of a city or county may read it, not change it.
-    policy.require_rule_owner(actor, level_unit=None)
+    policy.require_rule_change(actor, permission, level_unit=None, message=REFUSED)
 
 
 def may_edit(actor: Any, permission: str) -> bool:
     """Answer ``_require`` as a boolean, for the pages' buttons."""
-    try:
-        _require(actor, permission)
-    except NotAllowed:
-        return False
-    return True
+    return policy.may_change_rules(actor, permission, level_unit=None)
 
 
 def _check_year(year: int, field: str) -> None:
@@ -71,6 +67,7 @@ def _check_year(year: int, field: str) -> None:
         )
 
 
+@policy.requires_any("core.add_calendarday", "core.change_calendarday", message=REFUSED)
 @transaction.atomic
 def calendar_day_set(
     *, actor: Any, date: datetime.date, kind: str, name: str = "", source: str
@@ -92,7 +89,7 @@ def calendar_day_set(
     day.save()
     audit_record(
         actor=actor,
-        verb="calendar_day.set",
+        verb="core.calendarday.set",
         obj=day,
         before=before,
         after=snapshot(day, DAY_FIELDS),
@@ -100,16 +97,18 @@ def calendar_day_set(
     return day
 
 
+@policy.requires("core.delete_calendarday", message=REFUSED)
 @transaction.atomic
 def calendar_day_delete(*, actor: Any, day: CalendarDay) -> None:
     """Remove an override; the day falls back to the State Council notice."""
     _require(actor, "core.delete_calendarday")
     day = CalendarDay.objects.select_for_update().get(pk=day.pk)
     before = snapshot(day, DAY_FIELDS)
-    audit_record(actor=actor, verb="calendar_day.delete", obj=day, before=before)
+    audit_record(actor=actor, verb="core.calendarday.delete", obj=day, before=before)
     day.delete()
 
 
+@policy.requires("core.add_calendaryear", message=REFUSED)
 @transaction.atomic
 def calendar_year_mark_known(*, actor: Any, year: int, source: str) -> CalendarYear:
     """Record that a year's holiday notice has been entered (or fix its citation)."""
@@ -130,7 +129,7 @@ def calendar_year_mark_known(*, actor: Any, year: int, source: str) -> CalendarY
     row.save()
     audit_record(
         actor=actor,
-        verb="calendar_year.mark_known",
+        verb="core.calendaryear.mark_known",
         obj=row,
         before=before,
         after=snapshot(row, YEAR_FIELDS),
@@ -138,6 +137,7 @@ def calendar_year_mark_known(*, actor: Any, year: int, source: str) -> CalendarY
     return row
 
 
+@policy.requires_any("core.add_clockrule", "core.change_clockrule", message=REFUSED)
 @transaction.atomic
 def clock_rule_add_version(
     *,
@@ -212,18 +212,19 @@ def clock_rule_add_version(
             previous.save(update_fields=["effective_to"])
             audit_record(
                 actor=actor,
-                verb="clock_rule.close",
+                verb="core.clockrule.close",
                 obj=previous,
                 before=before,
                 after=snapshot(previous, RULE_FIELDS),
             )
     rule.save()
     audit_record(
-        actor=actor, verb="clock_rule.add_version", obj=rule, after=snapshot(rule, RULE_FIELDS)
+        actor=actor, verb="core.clockrule.add_version", obj=rule, after=snapshot(rule, RULE_FIELDS)
     )
     return rule
 
 
+@policy.requires("core.change_clockrule", message=REFUSED)
 @transaction.atomic
 def clock_rule_update(*, actor: Any, rule: ClockRule, **fields: Any) -> ClockRule:
     """Change a version's name, citation, notes or verified flag.
@@ -245,7 +246,7 @@ def clock_rule_update(*, actor: Any, rule: ClockRule, **fields: Any) -> ClockRul
     rule.save()
     audit_record(
         actor=actor,
-        verb="clock_rule.update",
+        verb="core.clockrule.update",
         obj=rule,
         before=before,
         after=snapshot(rule, RULE_FIELDS),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fazhi.core import clock_services
+from fazhi.core import clock_services, policy
 from fazhi.core.calendar import (
     PACKAGE_MAX_YEAR,
     PACKAGE_MIN_YEAR,
@@ -62,8 +62,7 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
-@login_required
-@permission_required("core.view_calendarday", raise_exception=True)
+@policy.view_requires("core.view_calendarday")
 def calendar(request: HttpRequest) -> HttpResponse:
     """List a year's holidays and make-up days; enter overrides; mark a year known."""
     low, high = clock_services.YEAR_RANGE
@@ -83,8 +82,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         target = f"{reverse('core:calendar')}?year={year}"
         try:
             if action == "day":
-                if not request.user.has_perm("core.add_calendarday"):
-                    raise Http404
+                policy.page_require(request.user, "core.add_calendarday", hide=True)
                 day_form = CalendarDayForm(request.POST, prefix="day")
                 if day_form.is_valid():
                     day = clock_services.calendar_day_set(
@@ -96,8 +94,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                     )
                     return redirect(f"{reverse('core:calendar')}?year={day.date.year}")
             elif action == "known":
-                if not request.user.has_perm("core.add_calendaryear"):
-                    raise Http404
+                policy.page_require(request.user, "core.add_calendaryear", hide=True)
                 year_form = CalendarYearForm(request.POST, prefix="known")
                 if year_form.is_valid():
                     row = clock_services.calendar_year_mark_known(
@@ -109,8 +106,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                     )
                     return redirect(f"{reverse('core:calendar')}?year={row.year}")
             elif action == "delete":
-                if not request.user.has_perm("core.delete_calendarday"):
-                    raise Http404
+                policy.page_require(request.user, "core.delete_calendarday", hide=True)
                 override = CalendarDay.objects.filter(pk=_int(request.POST.get("pk"), 0)).first()
                 if override is None:
                     raise Http404
@@ -181,8 +177,7 @@ def _numbered(first: int, groups: Any) -> list[tuple[Any, list[tuple[int, Any, s
     return numbered
 
 
-@login_required
-@permission_required("core.view_clockrule", raise_exception=True)
+@policy.view_requires("core.view_clockrule")
 def clockrule_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rules = clock_rule_list(today=today, **rule_list_filters(request.GET))
@@ -204,11 +199,7 @@ def clockrule_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def clockrule_version_create(request: HttpRequest) -> HttpResponse:
     """Add a version of a rule (new effective date), prefilled from the newest one."""
-    if not (
-        request.user.has_perm("core.change_clockrule")
-        or request.user.has_perm("core.add_clockrule")
-    ):
-        raise Http404
+    policy.page_require(request.user, "core.change_clockrule", "core.add_clockrule", hide=True)
     code = request.GET.get("code", "")
     versions = ClockRule.objects.filter(code=code).order_by("-effective_from")
     # A province's rule is prefilled from its own newest version, else the national one.
@@ -243,8 +234,7 @@ def clockrule_version_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def clockrule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a version's wording, citation, notes or verified flag."""
-    if not request.user.has_perm("core.change_clockrule"):
-        raise Http404
+    policy.page_require(request.user, "core.change_clockrule", hide=True)
     rule = ClockRule.objects.filter(pk=pk).first()
     if rule is None:
         raise Http404

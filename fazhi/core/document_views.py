@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,8 +20,7 @@ from fazhi.core.listing import paginate
 from fazhi.core.models import DocumentTemplate, NumberPattern
 
 
-@login_required
-@permission_required("core.view_numberpattern", raise_exception=True)
+@policy.view_requires("core.view_numberpattern")
 def numberpattern_list(request: HttpRequest) -> HttpResponse:
     patterns = numbering.number_pattern_list(actor=request.user)
     q = request.GET.get("q", "").strip()
@@ -62,8 +61,7 @@ def numberpattern_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
     )
 
 
-@login_required
-@permission_required("core.view_documenttemplate", raise_exception=True)
+@policy.view_requires("core.view_documenttemplate")
 def doctemplate_list(request: HttpRequest) -> HttpResponse:
     templates = DocumentTemplate.objects.defer("content").select_related("uploaded_by")
     q = request.GET.get("q", "").strip()
@@ -107,8 +105,7 @@ def doctemplate_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("core.view_documenttemplate", raise_exception=True)
+@policy.view_requires("core.view_documenttemplate")
 def doctemplate_download(request: HttpRequest, pk: int) -> HttpResponse:
     template = DocumentTemplate.objects.filter(pk=pk).first()
     if template is None:
@@ -133,8 +130,7 @@ def doctemplate_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('core:doctemplate_list')}?q={template.code}")
 
 
-@login_required
-@permission_required("core.view_document", raise_exception=True)
+@policy.view_requires("core.view_document")
 def document_list(request: HttpRequest) -> HttpResponse:
     context = paginate(
         request, documents.document_list(actor=request.user, q=request.GET.get("q", "").strip())

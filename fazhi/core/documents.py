@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Max, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document as new_docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -347,6 +347,9 @@ def default_template_files() -> list[Path]:
 
 def document_templates_load(**kwargs: Any) -> None:
     """Add each shipped template whose code has no version yet (after migrate)."""
+    # Stored text, so in the site's language (a command runs with translation off).
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Shipped default")
     for path in default_template_files():
         spec = json.loads(path.read_text(encoding="utf-8"))
         if DocumentTemplate.objects.filter(code=spec["code"]).exists():
@@ -357,6 +360,6 @@ def document_templates_load(**kwargs: Any) -> None:
                 code=spec["code"],
                 name=spec["name"],
                 data=template_build(spec),
-                note=_("Shipped default"),
+                note=note,
                 audit=False,
             )

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from fazhi.core import selectors
+from fazhi.core import audit_verbs, selectors
 from fazhi.core.choices import AttachmentRole
 from fazhi.core.codes import VALIDATORS
 from fazhi.core.errors import DomainError
@@ -182,13 +182,15 @@ class AuditFilterForm(StyledMixin, forms.Form):
     )
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False)
-    verb = forms.CharField(label=_("Action"), required=False)
+    verb = forms.ChoiceField(label=_("Action"), required=False)
     since = forms.DateTimeField(label=_("From"), required=False, widget=DateTimeInput())
     until = forms.DateTimeField(label=_("Until"), required=False, widget=DateTimeInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = [("", _("All")), *_audited_types()]
+        # The verb picker: every app's verbs by label (old spellings are found too).
+        self.fields["verb"].choices = [("", _("All")), *audit_verbs.choices()]
 
 
 class CodeCheckForm(StyledMixin, forms.Form):

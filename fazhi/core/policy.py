@@ -17,6 +17,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from fazhi.core.choices import AgencyLevel, RoleCode, Scope
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from fazhi.core.actors import Actor
     from fazhi.core.models import OrgUnit
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 # -- scope ----------------------------------------------------------------------
@@ -93,10 +95,16 @@ def has_permission(actor: Actor | Any, perm: str) -> bool:
     return bool(actor.has_perm(perm))
 
 
-def require(actor: Actor | Any, perm: str, *, unit: OrgUnit | None = None) -> None:
+def require(
+    actor: Actor | Any,
+    perm: str,
+    *,
+    unit: OrgUnit | None = None,
+    message: str | Promise | None = None,
+) -> None:
     """Raise ``NotAllowed`` without ``perm``, ``OutOfScope`` if ``unit`` is not in scope."""
     if not has_permission(actor, perm):
-        raise NotAllowed(_("You do not have permission to do this."))
+        raise NotAllowed(message or _("You do not have permission to do this."))
     if unit is not None:
         require_in_scope(actor, unit)
 
@@ -105,6 +113,11 @@ def require_all(actor: Actor | Any, *perms: str) -> None:
     """Raise ``NotAllowed`` unless the actor holds every one of ``perms``."""
     for perm in perms:
         require(actor, perm)
+
+
+def has_any_permission(actor: Actor | Any, *perms: str) -> bool:
+    """Say whether the actor's role grants at least one of ``perms``."""
+    return any(has_permission(actor, perm) for perm in perms)
 
 
 def require_in_scope(actor: Actor | Any, unit: OrgUnit | None) -> None:
@@ -167,6 +180,27 @@ def require_rule_owner(actor: Actor | Any, *, level_unit: OrgUnit | None) -> Non
         )
 
 
+def require_rule_change(
+    actor: Actor | Any,
+    perm: str,
+    *,
+    level_unit: OrgUnit | None = None,
+    message: str | Promise | None = None,
+) -> None:
+    """Refuse a change to rule data without ``perm`` or by someone not its owner."""
+    require(actor, perm, message=message)
+    require_rule_owner(actor, level_unit=level_unit)
+
+
+def may_change_rules(actor: Actor | Any, perm: str, *, level_unit: OrgUnit | None = None) -> bool:
+    """Answer ``require_rule_change`` as a boolean, for buttons."""
+    try:
+        require_rule_change(actor, perm, level_unit=level_unit)
+    except NotAllowed:
+        return False
+    return True
+
+
 def may_own_rules(actor: Actor | Any, level_unit: OrgUnit | None) -> bool:
     """Answer ``require_rule_owner`` as a boolean, for buttons."""
     try:
@@ -176,7 +210,57 @@ def may_own_rules(actor: Actor | Any, level_unit: OrgUnit | None) -> bool:
     return True
 
 
+# -- templates ------------------------------------------------------------------
+
+
+class TemplatePerms:
+    """``perms`` in templates (``{% if perms.laws.add_law %}``), answered by this module.
+
+    Replaces the ``perms`` of Django's auth context processor, so that a
+    template's buttons follow the same decisions as the pages and services.
+    """
+
+    def __init__(self, actor: Actor | Any, app: str | None = None) -> None:
+        self.actor = actor
+        self.app = app
+
+    def __getitem__(self, name: str) -> TemplatePerms | bool:
+        if self.app is None:
+            return TemplatePerms(self.actor, name)
+        return has_permission(self.actor, f"{self.app}.{name}")
+
+    def __contains__(self, perm: str) -> bool:
+        if self.app is not None:
+            return has_permission(self.actor, f"{self.app}.{perm}")
+        if "." not in perm:
+            return bool(TemplatePerms(self.actor, perm))
+        return has_permission(self.actor, perm)
+
+    def __bool__(self) -> bool:
+        if self.actor is None or not self.actor.is_authenticated:
+            return False
+        if self.app is None or self.actor.is_superuser:
+            return True
+        granted: set[str] = getattr(self.actor, "get_all_permissions", set)()
+        return any(perm.startswith(f"{self.app}.") for perm in granted)
+
+    def __iter__(self) -> Any:
+        raise TypeError("TemplatePerms is not iterable")
+
+
 # -- pages ----------------------------------------------------------------------
+
+
+def page_require(actor: Actor | Any, *perms: str, hide: bool = False) -> None:
+    """Refuse a page (or an API operation) unless the actor holds one of ``perms``.
+
+    ``PermissionDenied`` (403) by default; ``hide`` answers 404 instead, for
+    the pages the permission matrix keeps hidden from the roles without it.
+    """
+    if not has_any_permission(actor, *perms):
+        if hide:
+            raise Http404
+        raise PermissionDenied
 
 
 def view_requires(*perms: str) -> Callable[[View], View]:
@@ -189,7 +273,7 @@ def view_requires(*perms: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             for perm in perms:
                 if not has_permission(request.user, perm):
                     raise PermissionDenied
@@ -211,26 +295,47 @@ def view_requires(*perms: str) -> Callable[[View], View]:
 
 Service = TypeVar("Service", bound=Callable[..., Any])
 
-# "module.function" → the permission its decorator requires (read by the contract tests).
-SERVICES: dict[str, str] = {}
+# "module.function" → the permissions its decorator requires, any one of which
+# suffices (read by the contract tests).
+SERVICES: dict[str, tuple[str, ...]] = {}
 
 
-def requires(perm: str) -> Callable[[Service], Service]:
+def requires(perm: str, *, message: str | Promise | None = None) -> Callable[[Service], Service]:
     """Guard a service: its ``actor`` keyword argument must hold ``perm`` (403).
 
     Scope is the service's to check (``require_in_scope``) once it has read the
     object. The decorated services are listed in ``SERVICES``; the service
     contract test calls each one as every role the grants leave without ``perm``.
+    ``message`` replaces the general refusal where the service says more.
     """
+    return _guard((perm,), message)
 
+
+def requires_any(
+    *perms: str, message: str | Promise | None = None
+) -> Callable[[Service], Service]:
+    """Guard a service that needs one of ``perms`` (a procedure's step checks its own).
+
+    For a service whose exact permission depends on its arguments, such as a
+    workflow transition: the roles holding none of ``perms`` are refused here,
+    before the service reads anything; the service then checks the one it needs.
+    """
+    if not perms:
+        raise ValueError("requires_any needs at least one permission")
+    return _guard(tuple(sorted(set(perms))), message)
+
+
+def _guard(perms: tuple[str, ...], message: str | Promise | None) -> Callable[[Service], Service]:
     def decorator(service: Service) -> Service:
         @wraps(service)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            require(kwargs.get("actor"), perm)
+            actor = kwargs.get("actor")
+            if not has_any_permission(actor, *perms):
+                raise NotAllowed(message or _("You do not have permission to do this."))
             return service(*args, **kwargs)
 
-        wrapped.required_permission = perm  # type: ignore[attr-defined]
-        SERVICES[f"{service.__module__}.{service.__qualname__}"] = perm
+        wrapped.required_permissions = perms  # type: ignore[attr-defined]
+        SERVICES[f"{service.__module__}.{service.__qualname__}"] = perms
         return wrapped  # type: ignore[return-value]
 
     return decorator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,8 +32,7 @@ class ProposalForm(StyledMixin, forms.Form):
     )
 
 
-@login_required
-@permission_required("core.view_ruleproposal", raise_exception=True)
+@policy.view_requires("core.view_ruleproposal")
 def proposal_list(request: HttpRequest) -> HttpResponse:
     may_propose = policy.has_permission(request.user, "core.add_ruleproposal")
     form = ProposalForm(request.POST or None) if may_propose else None

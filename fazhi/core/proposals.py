@@ -58,7 +58,9 @@ def proposal_create(
     )
     row.full_clean()
     row.save()
-    audit_record(actor=actor, verb="rule_proposal.create", obj=row, after=snapshot(row, FIELDS))
+    audit_record(
+        actor=actor, verb="core.ruleproposal.create", obj=row, after=snapshot(row, FIELDS)
+    )
     return row
 
 
@@ -79,7 +81,7 @@ def proposal_decide(
     row.save()
     audit_record(
         actor=actor,
-        verb="rule_proposal.accept" if accept else "rule_proposal.reject",
+        verb="core.ruleproposal.accept" if accept else "core.ruleproposal.reject",
         obj=row,
         before=before,
         after=snapshot(row, FIELDS),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
+from fazhi.core import audit_verbs
 from fazhi.core.collation import by_pinyin
 from fazhi.core.models import ApiToken, Attachment, AuditEvent, OrgUnit, User
 
@@ -83,7 +84,10 @@ def audit_list(
     if object_id:
         events = events.filter(object_id=object_id)
     if verb:
-        events = events.filter(verb__startswith=verb)
+        # Today's spelling, and the older ones of the same verbs (the trail keeps them).
+        events = events.filter(
+            Q(verb__startswith=verb) | Q(verb__in=audit_verbs.legacy_spellings(verb))
+        )
     if since:
         events = events.filter(occurred_at__gte=since)
     if until:

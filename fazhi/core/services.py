@@ -77,7 +77,11 @@ def orgunit_create(*, actor: Any, **fields: Any) -> OrgUnit:
     unit.path = _unit_path(unit)
     unit.save(update_fields=["path"])
     audit_record(
-        actor=actor, verb="orgunit.create", obj=unit, after=snapshot(unit, UNIT_FIELDS), unit=unit
+        actor=actor,
+        verb="core.orgunit.create",
+        obj=unit,
+        after=snapshot(unit, UNIT_FIELDS),
+        unit=unit,
     )
     return unit
 
@@ -106,7 +110,7 @@ def orgunit_update(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
             child.save(update_fields=["path"])
     audit_record(
         actor=actor,
-        verb="orgunit.update",
+        verb="core.orgunit.update",
         obj=unit,
         before=before,
         after=snapshot(unit, UNIT_FIELDS),
@@ -154,7 +158,11 @@ def user_create(
     user.full_clean()
     user.save()
     audit_record(
-        actor=actor, verb="user.create", obj=user, after=snapshot(user, USER_FIELDS), unit=unit
+        actor=actor,
+        verb="core.user.create",
+        obj=user,
+        after=snapshot(user, USER_FIELDS),
+        unit=unit,
     )
     return user, raw
 
@@ -174,7 +182,7 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
     user.save()
     audit_record(
         actor=actor,
-        verb="user.update",
+        verb="core.user.update",
         obj=user,
         before=before,
         after=snapshot(user, USER_FIELDS),
@@ -197,7 +205,7 @@ def user_set_password(*, actor: Any, user: User, password: str, keep_tokens: boo
         revoked = ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
     audit_record(
         actor=actor,
-        verb="user.set_password",
+        verb="core.user.set_password",
         obj=user,
         unit=user.unit,
         after={"tokens_revoked": revoked, "tokens_kept": keep_tokens},
@@ -214,7 +222,7 @@ def user_unlock(*, actor: Any, user: User) -> User:
     user.refresh_from_db()
     audit_record(
         actor=actor,
-        verb="user.unlock",
+        verb="core.user.unlock",
         obj=user,
         before=before,
         after={"failed_logins": 0, "locked_until": None},
@@ -246,7 +254,7 @@ def token_issue(
     token.save()
     audit_record(
         actor=actor,
-        verb="token.issue",
+        verb="core.apitoken.issue",
         obj=token,
         after={
             "user": user.pk,
@@ -266,7 +274,11 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     token.revoked = True
     token.save(update_fields=["revoked"])
     audit_record(
-        actor=actor, verb="token.revoke", obj=token, after={"revoked": True}, unit=token.user.unit
+        actor=actor,
+        verb="core.apitoken.revoke",
+        obj=token,
+        after={"revoked": True},
+        unit=token.user.unit,
     )
     return token
 
@@ -274,7 +286,7 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
 def session_expire(*, request: HttpRequest) -> None:
     """End an idle session, recording why."""
     user = request.user
-    audit_record(actor=user, verb="auth.session_expired", obj=user)  # type: ignore[arg-type]
+    audit_record(actor=user, verb="core.user.session_expired", obj=user)  # type: ignore[arg-type]
     logout(request)
 
 
@@ -344,7 +356,7 @@ def attachment_store(
     attachment.save()
     audit_record(
         actor=actor,
-        verb="attachment.store",
+        verb="core.attachment.store",
         obj=attachment,
         after={
             "sha256": sha256,

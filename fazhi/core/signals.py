@@ -24,14 +24,14 @@ def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         login_failures_clear(username=user.username)
-        audit_record(actor=user, verb="auth.login", obj=user, client_ip=_ip(request))
+        audit_record(actor=user, verb="core.user.login", obj=user, client_ip=_ip(request))
 
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is None:
         return
-    audit_record(actor=user, verb="auth.logout", obj=user, client_ip=_ip(request))
+    audit_record(actor=user, verb="core.user.logout", obj=user, client_ip=_ip(request))
 
 
 @receiver(user_login_failed)
@@ -49,7 +49,7 @@ def on_login_failed(
         audit_record(
             actor=None,
             actor_label=username or "?",
-            verb="auth.login_failed",
+            verb="core.user.login_failed",
             obj=user,
             object_type="core.user",
             object_id=str(user.pk) if user else "",

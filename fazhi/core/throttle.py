@@ -23,7 +23,9 @@ import math
 from django.conf import settings
 from django.utils import timezone
 
+from fazhi.core import audit_verbs
 from fazhi.core.models import AuditEvent, LoginFailure, User
+from fazhi.core.verbs import Verb
 
 
 def _window_start() -> datetime.datetime:
@@ -51,7 +53,7 @@ def is_usual_address(user: User, client_ip: str | None) -> bool:
         return False
     since = timezone.now() - datetime.timedelta(days=settings.LOGIN_USUAL_ADDRESS_DAYS)
     return AuditEvent.objects.filter(
-        verb="auth.login",
+        verb__in=audit_verbs.spellings(Verb.LOGIN),
         object_type="core.user",
         object_id=str(user.pk),
         client_ip=client_ip,

@@ -143,7 +143,7 @@ def enrol_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]:
         codes = _new_codes(user)
         audit_record(
             actor=user,
-            verb="two_factor.enrol",
+            verb="core.user.two_factor_enrol",
             obj=user,
             after={"recovery_codes": len(codes)},
         )
@@ -157,7 +157,7 @@ def recovery_regenerate(*, user: User) -> list[str]:
         raise DomainError(_("Set up an authenticator first."))
     codes = _new_codes(user)
     audit_record(
-        actor=user, verb="two_factor.recovery_regenerate", obj=user, after={"count": len(codes)}
+        actor=user, verb="core.user.recovery_regenerate", obj=user, after={"count": len(codes)}
     )
     return codes
 
@@ -173,7 +173,7 @@ def disable(*, user: User) -> None:
         raise NotAllowed(_("Your role requires two-factor login."))
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
-    audit_record(actor=user, verb="two_factor.disable", obj=user)
+    audit_record(actor=user, verb="core.user.two_factor_disable", obj=user)
 
 
 @transaction.atomic
@@ -191,7 +191,7 @@ def reset(*, actor: Any, user: User) -> None:
     RecoveryCode.objects.filter(user=user).delete()
     audit_record(
         actor=actor,
-        verb="two_factor.reset",
+        verb="core.user.two_factor_reset",
         obj=user,
         before={"enrolled": bool(removed)},
         after={"enrolled": False},
@@ -243,10 +243,10 @@ def verify(*, user: User, token: str) -> str:
                 code.save(update_fields=["used_at"])
                 audit_record(
                     actor=user,
-                    verb="two_factor.recovery_code_used",
+                    verb="core.user.recovery_code_used",
                     obj=user,
                     after={"left": recovery_left(user)},
                 )
                 return "recovery"
-    audit_record(actor=user, verb="two_factor.verify_failed", obj=user)
+    audit_record(actor=user, verb="core.user.two_factor_failed", obj=user)
     raise DomainError(_("The code is not valid."), field="token")

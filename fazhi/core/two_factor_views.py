@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fazhi.core import selectors, two_factor
+from fazhi.core import policy, selectors, two_factor
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.forms import StyledMixin, apply_errors
 from fazhi.core.models import User
@@ -140,8 +140,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reset(request: HttpRequest, pk: int) -> HttpResponse:
     """An administrator removes a user's authenticator (lost phone)."""
-    if not request.user.has_perm("core.change_user"):
-        raise Http404
+    policy.page_require(request.user, "core.change_user", hide=True)
     subject = selectors.user_list(actor=request.user).filter(pk=pk).first()
     if subject is None or not isinstance(subject, User):
         raise Http404

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
@@ -87,8 +87,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return redirect("password_change_done")
 
 
-@login_required
-@permission_required("core.view_orgunit", raise_exception=True)
+@policy.view_requires("core.view_orgunit")
 def unit_list(request: HttpRequest) -> HttpResponse:
     units = selectors.unit_list(
         actor=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", "")
@@ -96,8 +95,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/unit_list.html", paginate(request, units, per_page=50))
 
 
-@login_required
-@permission_required("core.view_orgunit", raise_exception=True)
+@policy.view_requires("core.view_orgunit")
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _get_or_404(selectors.unit_list(actor=request.user), pk)
     return render(
@@ -136,8 +134,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("core.view_user", raise_exception=True)
+@policy.view_requires("core.view_user")
 def user_list(request: HttpRequest) -> HttpResponse:
     users = selectors.user_list(
         actor=request.user,
@@ -153,8 +150,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/user_list.html", context)
 
 
-@login_required
-@permission_required("core.view_user", raise_exception=True)
+@policy.view_requires("core.view_user")
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _get_or_404(selectors.user_list(actor=request.user), pk)
     events = selectors.audit_list(
@@ -232,8 +228,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("token_list")
 
 
-@login_required
-@permission_required("core.view_auditevent", raise_exception=True)
+@policy.view_requires("core.view_auditevent")
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
@@ -260,8 +255,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_list.html", context)
 
 
-@login_required
-@permission_required("core.view_auditevent", raise_exception=True)
+@policy.view_requires("core.view_auditevent")
 def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
     events = selectors.audit_list(actor=request.user)
     event = events.filter(seq=seq).first()
@@ -277,8 +271,7 @@ def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
     return render(request, "core/audit_detail.html", context)
 
 
-@login_required
-@permission_required("core.view_attachment", raise_exception=True)
+@policy.view_requires("core.view_attachment")
 def attachment_list(request: HttpRequest) -> HttpResponse:
     form = AttachmentForm(actor=request.user)
     if request.method == "POST":
@@ -308,8 +301,7 @@ def attachment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/attachment_list.html", context)
 
 
-@login_required
-@permission_required("core.view_attachment", raise_exception=True)
+@policy.view_requires("core.view_attachment")
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = _get_or_404(selectors.attachment_list(actor=request.user), pk)
     blob = attachment.blob

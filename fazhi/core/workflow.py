@@ -91,6 +91,10 @@ class TableRow:
     clocks: tuple[str, ...]
 
 
+# Every procedure defined (the audit viewer names their steps' verbs from them).
+WORKFLOWS: list[Workflow] = []
+
+
 @dataclass(frozen=True)
 class Workflow:
     name: str
@@ -114,6 +118,12 @@ class Workflow:
             if not t.sources:
                 raise ValueError(f"workflow {self.name}: {t.name} has no source state")
         object.__setattr__(self, "_by_name", {t.name: t for t in self.transitions})
+        WORKFLOWS.append(self)
+
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        """Every permission some transition requires (a service guards with any of them)."""
+        return tuple(sorted({t.permission for t in self.transitions}))
 
     def get(self, name: str) -> Transition:
         try:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fazhi.core import policy
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import StyledMixin, apply_errors
 from fazhi.discretion import selectors, services
@@ -47,8 +48,7 @@ class AdoptForm(StyledMixin, forms.Form):
 
 def _agency(request: HttpRequest) -> Any:
     user: Any = request.user
-    if not user.has_perm("discretion.view_baselineadoption"):
-        raise PermissionDenied
+    policy.page_require(user, "discretion.view_baselineadoption")
     return user.unit.agency() if user.unit is not None else None
 
 
@@ -57,7 +57,9 @@ def baseline_list(request: HttpRequest) -> HttpResponse:
     """Every baseline document, and the documents the user's agency applies."""
     agency = _agency(request)
     user: Any = request.user
-    can_adopt = user.has_perm("discretion.add_baselineadoption") and agency is not None
+    can_adopt = (
+        policy.has_permission(user, "discretion.add_baselineadoption") and agency is not None
+    )
     form = AdoptForm(request.POST or None, initial={"adopted_on": timezone.localdate()})
     if request.method == "POST":
         if not can_adopt:
@@ -86,7 +88,7 @@ def baseline_list(request: HttpRequest) -> HttpResponse:
             "adopted_ids": {a.baseline_id for a in adoptions},
             "agency": agency,
             "form": form if can_adopt else None,
-            "can_withdraw": user.has_perm("discretion.delete_baselineadoption"),
+            "can_withdraw": policy.has_permission(user, "discretion.delete_baselineadoption"),
         },
     )
 

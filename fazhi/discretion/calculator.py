@@ -10,7 +10,9 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from fazhi.core import policy
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.formats import cn_date
 from fazhi.core.models import OrgUnit
@@ -21,11 +23,10 @@ from fazhi.discretion.grounds import ART_37
 from fazhi.discretion.models import DiscretionEntry
 
 
-def _may(actor: Any, perm: str) -> bool:
-    # System actors (seed, demo loader, fixtures) are superusers without has_perm.
-    return bool(getattr(actor, "is_superuser", False) or actor.has_perm(perm))
-
-
+@policy.requires(
+    "discretion.view_discretionentry",
+    message=gettext_lazy("You may not use the discretion calculator."),
+)
 def discretion_calculate(
     *,
     actor: Any,
@@ -36,8 +37,6 @@ def discretion_calculate(
     entry: DiscretionEntry | None = None,
 ) -> Calculation:
     """Return the decision class, range and trace under the agency's adopted baselines."""
-    if not _may(actor, "discretion.view_discretionentry"):
-        raise NotAllowed(_("You may not use the discretion calculator."))
     if not unit_in_scope(actor, agency):
         raise NotAllowed(_("This agency is outside your scope."), field="agency")
     agency = agency.agency()

@@ -25,8 +25,16 @@ EDIT = [
     "discretion.delete_baselineadoption",
 ]
 
+# The baseline documents and the circumstances come with the seed (national data).
+SEED = [
+    "discretion.add_baseline",
+    "discretion.change_baseline",
+    "discretion.add_discretioncircumstance",
+    "discretion.change_discretioncircumstance",
+]
+
 GRANTS: dict[str, set[str]] = {
-    RoleCode.SYSTEM_ADMIN: {*VIEW, *EDIT},
+    RoleCode.SYSTEM_ADMIN: {*VIEW, *EDIT, *SEED},
     RoleCode.LEGAL_REVIEWER: {*VIEW, *EDIT},
     RoleCode.LEADER: set(VIEW),
     RoleCode.OFFICER: set(VIEW),

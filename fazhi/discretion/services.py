@@ -39,12 +39,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from fazhi.core import policy
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.errors import Conflict, DomainError, NotAllowed
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_in_scope
-from fazhi.discretion.calculator import _may
 from fazhi.discretion.calculator import discretion_calculate as discretion_calculate
 from fazhi.discretion.engine import (
     BoundsData,
@@ -205,6 +206,7 @@ def _apply_entry_fields(entry: DiscretionEntry, data: EntryData) -> None:
         )
 
 
+@policy.requires("discretion.add_discretionentry")
 @transaction.atomic
 def discretion_entry_create(*, actor: Any, data: EntryData) -> DiscretionEntry:
     """Store a new entry after validating it (tiers inside the statutory range …)."""
@@ -223,6 +225,7 @@ def discretion_entry_create(*, actor: Any, data: EntryData) -> DiscretionEntry:
     return entry
 
 
+@policy.requires("discretion.change_discretionentry")
 @transaction.atomic
 def discretion_entry_update(
     *, actor: Any, entry: DiscretionEntry, data: EntryData
@@ -250,6 +253,7 @@ def discretion_entry_update(
     return entry
 
 
+@policy.requires("discretion.change_discretionentry")
 @transaction.atomic
 def discretion_entry_revise(
     *, actor: Any, entry: DiscretionEntry, data: EntryData
@@ -381,6 +385,7 @@ def _rule_row_save[M: models.Model](
     return row
 
 
+@policy.requires("discretion.change_discretionrule")
 @transaction.atomic
 def discretion_rule_save(
     *, actor: Any, rule: DiscretionRule | None = None, **fields: Any
@@ -404,6 +409,7 @@ def _entry_code_exists(item: NoPenaltyItem) -> None:
         )
 
 
+@policy.requires("discretion.change_nopenaltyitem")
 @transaction.atomic
 def no_penalty_item_save(
     *, actor: Any, item: NoPenaltyItem | None = None, **fields: Any
@@ -420,6 +426,7 @@ def no_penalty_item_save(
     )
 
 
+@policy.requires("discretion.change_discretioncircumstance")
 @transaction.atomic
 def circumstance_save(
     *, actor: Any, circumstance: DiscretionCircumstance | None = None, **fields: Any
@@ -465,6 +472,7 @@ BASELINE_FIELDS = [
 ]
 
 
+@policy.requires("discretion.change_baseline")
 @transaction.atomic
 def baseline_save(*, actor: Any, baseline: Baseline | None = None, **fields: Any) -> Baseline:
     """Create or correct a baseline document's particulars (文号, authority, dates …)."""
@@ -479,8 +487,10 @@ def baseline_save(*, actor: Any, baseline: Baseline | None = None, **fields: Any
 
 
 ADOPTION_FIELDS = ["agency", "baseline", "adopted_on", "notes"]
+ADOPTION_REFUSED = gettext_lazy("You may not change which baselines an agency applies.")
 
 
+@policy.requires("discretion.add_baselineadoption", message=ADOPTION_REFUSED)
 @transaction.atomic
 def baseline_adopt(
     *,
@@ -491,8 +501,6 @@ def baseline_adopt(
     notes: str = "",
 ) -> BaselineAdoption:
     """Record that ``agency`` applies ``baseline`` from ``adopted_on``."""
-    if not _may(actor, "discretion.add_baselineadoption"):
-        raise NotAllowed(_("You may not change which baselines an agency applies."))
     if not unit_in_scope(actor, agency):
         raise NotAllowed(_("This agency is outside your scope."), field="agency")
     if baseline.is_example:
@@ -526,11 +534,10 @@ def baseline_adopt(
     return adoption
 
 
+@policy.requires("discretion.delete_baselineadoption", message=ADOPTION_REFUSED)
 @transaction.atomic
 def baseline_adoption_end(*, actor: Any, adoption: BaselineAdoption) -> None:
     """Stop applying a baseline (the adoption row is removed, the audit keeps it)."""
-    if not _may(actor, "discretion.delete_baselineadoption"):
-        raise NotAllowed(_("You may not change which baselines an agency applies."))
     if not unit_in_scope(actor, adoption.agency):
         raise NotAllowed(_("This agency is outside your scope."), field="agency")
     before = snapshot(adoption, ADOPTION_FIELDS)

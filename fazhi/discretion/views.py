@@ -10,13 +10,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fazhi.core import policy
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
 from fazhi.core.listing import paginate
@@ -41,11 +42,6 @@ from fazhi.discretion.services import DiscretionInvalid
 from fazhi.laws.citations import citation_resolve
 
 
-def _need(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _get(getter: Any, **kwargs: Any) -> Any:
     try:
         return getter(**kwargs)
@@ -63,7 +59,7 @@ def _int(value: str | None) -> int | None:
 def home_panel(request: HttpRequest) -> dict[str, Any] | None:
     """Home card: discretion tiers not yet verified against their sources."""
     user = request.user
-    if not user.has_perm("discretion.view_discretionentry"):
+    if not policy.has_permission(user, "discretion.view_discretionentry"):
         return None
     count = DiscretionTier.objects.filter(verified=False).count()
     if not count:
@@ -73,12 +69,15 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 @login_required
 def discretion_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "discretion.view_discretionentry")
+    policy.page_require(request.user, "discretion.view_discretionentry")
     form = EntryFilterForm(request.GET or None)
     entries = selectors.discretion_entry_list(actor=request.user, **form.filters())
     context = paginate(request, entries)
     context.update(
-        {"form": form, "can_add": request.user.has_perm("discretion.add_discretionentry")}
+        {
+            "form": form,
+            "can_add": policy.has_permission(request.user, "discretion.add_discretionentry"),
+        }
     )
     return render(request, "discretion/discretion_list.html", context)
 
@@ -86,7 +85,7 @@ def discretion_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def discretion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get(selectors.discretion_entry_get, actor=request.user, pk=pk)
-    _need(request, "discretion.view_discretionentry")
+    policy.page_require(request.user, "discretion.view_discretionentry")
     tiers = list(entry.tiers.all())
     targets = sorted(
         {(r.target, r.stage) for r in entry.ranges.all()}
@@ -122,7 +121,7 @@ def discretion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "no_penalty": selectors.no_penalty_list(actor=request.user).filter(
                 entry_code=entry.code
             ),
-            "can_edit": request.user.has_perm("discretion.change_discretionentry"),
+            "can_edit": policy.has_permission(request.user, "discretion.change_discretionentry"),
         },
     )
 
@@ -152,8 +151,9 @@ def _may_grounds() -> list[tuple[str, str]]:
 @login_required
 def discretion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     entry = _get(selectors.discretion_entry_get, actor=request.user, pk=pk) if pk else None
-    _need(
-        request, "discretion.change_discretionentry" if entry else "discretion.add_discretionentry"
+    policy.page_require(
+        request.user,
+        "discretion.change_discretionentry" if entry else "discretion.add_discretionentry",
     )
     circumstances = _circumstance_choices()
     tier_form_kwargs = {"circumstances": circumstances}
@@ -232,7 +232,7 @@ def _place_problems(problems: list[Any], form: Any, ranges: Any, tiers: Any, fin
 
 @login_required
 def discretion_calculator(request: HttpRequest) -> HttpResponse:
-    _need(request, "discretion.view_discretionentry")
+    policy.page_require(request.user, "discretion.view_discretionentry")
     user: Any = request.user
     agency = user.unit.agency() if user.unit is not None else None
     today = timezone.localdate()
@@ -298,19 +298,21 @@ def _article_link(text: str, day: Any) -> str:
 
 @login_required
 def no_penalty_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "discretion.view_nopenaltyitem")
+    policy.page_require(request.user, "discretion.view_nopenaltyitem")
     items = selectors.no_penalty_list(
         actor=request.user, q=request.GET.get("q", ""), decision=request.GET.get("decision", "")
     )
     context = paginate(request, items)
-    context["can_edit"] = request.user.has_perm("discretion.change_nopenaltyitem")
+    context["can_edit"] = policy.has_permission(request.user, "discretion.change_nopenaltyitem")
     return render(request, "discretion/no_penalty_list.html", context)
 
 
 @login_required
 def no_penalty_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     item = _get(selectors.no_penalty_list(actor=request.user).get, pk=pk) if pk else None
-    _need(request, "discretion.change_nopenaltyitem" if item else "discretion.add_nopenaltyitem")
+    policy.page_require(
+        request.user, "discretion.change_nopenaltyitem" if item else "discretion.add_nopenaltyitem"
+    )
     form = NoPenaltyForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -337,7 +339,7 @@ def no_penalty_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "discretion.view_discretionrule")
+    policy.page_require(request.user, "discretion.view_discretionrule")
     q = request.GET.get("q", "").strip()
     rules = selectors.rule_list()
     if q:
@@ -346,7 +348,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "circumstances": selectors.circumstance_list(),
-            "can_edit": request.user.has_perm("discretion.change_discretionrule"),
+            "can_edit": policy.has_permission(request.user, "discretion.change_discretionrule"),
         }
     )
     return render(request, "discretion/rule_list.html", context)
@@ -355,7 +357,10 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     rule = _get(selectors.rule_list().get, pk=pk) if pk else None
-    _need(request, "discretion.change_discretionrule" if rule else "discretion.add_discretionrule")
+    policy.page_require(
+        request.user,
+        "discretion.change_discretionrule" if rule else "discretion.add_discretionrule",
+    )
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         try:

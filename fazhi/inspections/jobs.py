@@ -86,6 +86,7 @@ def _busy(task: InspectionTask) -> bool:
     return task.runs.filter(state__in=[RunState.QUEUED, RunState.RUNNING]).exists()
 
 
+@policy.requires_any(*(perm for perm, _state in STEPS.values()))
 def task_step_start(*, actor: Actor, task: InspectionTask, step: str) -> InspectionTask:
     """Commit or draw now (a small pool) or queue it (a big one); returns the task."""
     if step not in STEPS:
@@ -103,6 +104,7 @@ def task_step_start(*, actor: Actor, task: InspectionTask, step: str) -> Inspect
     return task
 
 
+@policy.requires_any(*(perm for perm, _state in STEPS.values()))
 @transaction.atomic
 def task_step_queue(*, actor: Actor, task: InspectionTask, step: str) -> TaskRun:
     """Queue a commitment or draw as a background task (audited)."""

@@ -69,6 +69,7 @@ def _level_row(
     return rows.order_by("-effective_from").first()
 
 
+@policy.requires("inspections.change_samplingratio")
 @transaction.atomic
 def matrix_version_save(
     *,

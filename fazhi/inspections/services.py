@@ -8,7 +8,6 @@ service, or inside ``transition``); state changes go through the workflows in
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -22,30 +21,34 @@ from fazhi.core.actors import Actor
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.errors import Conflict, DomainError
 from fazhi.core.locks import lock_row
-from fazhi.core.models import Attachment, OrgUnit
-from fazhi.core.services import attachment_store
+from fazhi.core.models import OrgUnit
 from fazhi.core.workflow import transition
 from fazhi.inspections import workflow
 from fazhi.inspections.capacity import CapacityInput, CapacityResult, DemandGroup, capacity_compute
 from fazhi.inspections.choices import (
-    CheckResult,
     InspectionRuleCode,
     InspectionSource,
-    InspectionState,
     ItemKind,
     PlanState,
     TaskState,
 )
 from fazhi.inspections.common import user_of
+from fazhi.inspections.inspection_records import FINDING_FIELDS as FINDING_FIELDS
+from fazhi.inspections.inspection_records import PNG_MAGIC as PNG_MAGIC
+from fazhi.inspections.inspection_records import RECORD_FIELDS as RECORD_FIELDS
+from fazhi.inspections.inspection_records import evidence_add as evidence_add
+from fazhi.inspections.inspection_records import finding_add as finding_add
+from fazhi.inspections.inspection_records import finding_refer_to_case as finding_refer_to_case
+from fazhi.inspections.inspection_records import finding_set_rectified as finding_set_rectified
+from fazhi.inspections.inspection_records import inspection_record_save as inspection_record_save
+from fazhi.inspections.inspection_records import signature_save as signature_save
 from fazhi.inspections.models import (
     AnnualPlan,
     CheckItem,
-    Finding,
     Inspection,
     InspectionCheck,
     InspectionTask,
     PlanGroup,
-    Referral,
     TaskSelection,
 )
 from fazhi.inspections.rules import rule_row, rule_value
@@ -74,6 +77,7 @@ def _item_validate(item: CheckItem) -> None:
 ITEM_FIELDS = ["code", "name", "kind", "basis_text", "object_scope", "method", "ratio_ppm"]
 
 
+@policy.requires_any("inspections.add_checkitem", "inspections.change_checkitem")
 @transaction.atomic
 def check_item_save(
     *,
@@ -133,6 +137,7 @@ GROUP_FIELDS = [
 ]
 
 
+@policy.requires("inspections.add_annualplan")
 @transaction.atomic
 def plan_create(*, actor: Actor, unit: OrgUnit, **fields: Any) -> AnnualPlan:
     """Start a draft annual plan (年度监督检查计划) for an agency."""
@@ -157,6 +162,7 @@ def _plan_editable(plan: AnnualPlan) -> None:
         raise Conflict(_("Only a draft plan can be changed."))
 
 
+@policy.requires("inspections.change_annualplan")
 @transaction.atomic
 def plan_update(*, actor: Actor, plan: AnnualPlan, **fields: Any) -> AnnualPlan:
     policy.require(actor, "inspections.change_annualplan", unit=plan.unit)
@@ -174,6 +180,7 @@ def plan_update(*, actor: Actor, plan: AnnualPlan, **fields: Any) -> AnnualPlan:
     return plan
 
 
+@policy.requires("inspections.change_annualplan")
 @transaction.atomic
 def plan_group_add(*, actor: Actor, plan: AnnualPlan, **fields: Any) -> PlanGroup:
     policy.require(actor, "inspections.change_annualplan", unit=plan.unit)
@@ -189,6 +196,7 @@ def plan_group_add(*, actor: Actor, plan: AnnualPlan, **fields: Any) -> PlanGrou
     return group
 
 
+@policy.requires("inspections.change_annualplan")
 @transaction.atomic
 def plan_group_remove(*, actor: Actor, group: PlanGroup) -> None:
     plan = group.plan
@@ -229,6 +237,7 @@ def plan_capacity(plan: AnnualPlan) -> CapacityResult:
     )
 
 
+@policy.requires_any(*workflow.PLAN.permissions)
 def plan_transition(*, actor: Actor, plan: AnnualPlan, name: str, **data: Any) -> AnnualPlan:
     """Move a plan along its procedure (review opinions are kept on the plan)."""
 
@@ -255,6 +264,7 @@ from fazhi.inspections.task_services import (  # noqa: E402
 __all__ = ["TASK_FIELDS", "task_commit", "task_create", "task_draw", "task_replace", "task_seed"]
 
 
+@policy.requires("inspections.add_inspection")
 @transaction.atomic
 def task_inspections_create(*, actor: Actor, task: InspectionTask) -> int:
     """Create the planned inspections of a drawn task (one per selected entity)."""
@@ -322,6 +332,7 @@ def _inspection_build(
     return inspection
 
 
+@policy.requires("inspections.add_inspection")
 @transaction.atomic
 def inspection_create(
     *,
@@ -358,181 +369,7 @@ def inspection_create(
     return inspection
 
 
-RECORD_FIELDS = ["site", "representative", "summary"]
-
-
-@transaction.atomic
-def inspection_record_save(
-    *,
-    actor: Actor,
-    inspection: Inspection,
-    version: int,
-    checks: Mapping[int, tuple[str, str]] | None = None,
-    **fields: Any,
-) -> Inspection:
-    """Save what was typed on site; a form saved from a stale copy is refused.
-
-    ``version`` is the version the form was loaded with: when two tablets edit
-    the same inspection, the second save finds a newer version and is told to
-    reload instead of overwriting the first.
-    """
-    policy.require(actor, "inspections.change_inspection", unit=inspection.unit)
-    inspection = lock_row(inspection)
-    if inspection.version != version:
-        raise Conflict(
-            _(
-                "This inspection was saved from another device meanwhile (version %(now)d, "
-                "your form has %(yours)d). Reload it; your text is kept in this browser."
-            )
-            % {"now": inspection.version, "yours": version}
-        )
-    if inspection.state != InspectionState.IN_PROGRESS:
-        raise Conflict(_("Only an inspection in progress can be edited."))
-    before = snapshot(inspection, RECORD_FIELDS)
-    for name, value in fields.items():
-        if name not in RECORD_FIELDS:
-            raise DomainError(_("Unknown field."), field=name)
-        setattr(inspection, name, value)
-    changed_checks = {}
-    if checks:
-        lines = {c.item_id: c for c in inspection.checks.all()}
-        for item_id, (result, note) in checks.items():
-            line = lines.get(int(item_id))
-            if line is None or result not in CheckResult.values:
-                raise DomainError(_("That checklist line does not exist."), field="checks")
-            if (line.result, line.note) != (result, note):
-                line.result, line.note = result, note
-                line.full_clean()
-                line.save(update_fields=["result", "note"])
-                changed_checks[str(item_id)] = [result, note]
-    inspection.version += 1
-    inspection.full_clean()
-    inspection.save()
-    audit_record(
-        actor=actor, verb="inspections.inspection.save", obj=inspection, before=before,
-        after=snapshot(inspection, RECORD_FIELDS) | {"checks": changed_checks,
-                                                     "version": inspection.version},
-        unit=inspection.unit,
-    )  # fmt: skip
-    return inspection
-
-
-@transaction.atomic
-def evidence_add(
-    *,
-    actor: Actor,
-    inspection: Inspection,
-    upload: Any,
-    name: str,
-    description: str = "",
-    finding: Finding | None = None,
-) -> Attachment:
-    """Store a photo or recording as hashed evidence of the inspection."""
-    policy.require(actor, "inspections.change_inspection", unit=inspection.unit)
-    inspection = lock_row(inspection)
-    if inspection.state not in (InspectionState.IN_PROGRESS, InspectionState.REINSPECTION):
-        raise Conflict(_("Evidence is added while the inspection is in progress."))
-    attachment = attachment_store(
-        actor=actor, upload=upload, name=name, unit=inspection.unit, role="evidence",
-        description=description,
-    )  # fmt: skip
-    inspection.evidence.add(attachment)
-    if finding is not None:
-        finding.evidence.add(attachment)
-    audit_record(
-        actor=actor, verb="inspections.inspection.evidence", obj=inspection,
-        after={"attachment": attachment.pk, "sha256": attachment.blob.sha256,
-               "finding": finding.pk if finding else None},
-        unit=inspection.unit,
-    )  # fmt: skip
-    return attachment
-
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-@transaction.atomic
-def signature_save(*, actor: Actor, inspection: Inspection, signer: str, png: bytes) -> Inspection:
-    """Keep a signature drawn on the tablet (a PNG) for the officers or the entity."""
-    policy.require(actor, "inspections.change_inspection", unit=inspection.unit)
-    inspection = lock_row(inspection)
-    if inspection.state != InspectionState.IN_PROGRESS:
-        raise Conflict(_("Signatures are taken while the inspection is in progress."))
-    if signer not in ("officer", "representative"):
-        raise DomainError(_("Unknown signer."), field="signer")
-    if not png.startswith(PNG_MAGIC) or len(png) < 100:
-        raise DomainError(_("The signature is empty."), field="signature")
-    attachment = attachment_store(
-        actor=actor, upload=io.BytesIO(png), name=f"signature-{signer}-{inspection.pk}.png",
-        unit=inspection.unit, role="evidence", description=_("Signature"),
-    )  # fmt: skip
-    setattr(inspection, f"{signer}_signature", attachment)
-    inspection.version += 1
-    inspection.save()
-    audit_record(
-        actor=actor, verb="inspections.inspection.sign", obj=inspection,
-        after={"signer": signer, "sha256": attachment.blob.sha256}, unit=inspection.unit,
-    )  # fmt: skip
-    return inspection
-
-
-FINDING_FIELDS = ["description", "severity", "article", "provision", "item", "rectified"]
-
-
-@transaction.atomic
-def finding_add(
-    *,
-    actor: Actor,
-    inspection: Inspection,
-    description: str,
-    severity: str,
-    article: Article | None = None,
-    provision: str = "",
-    item: CheckItem | None = None,
-) -> Finding:
-    """Record a hazard (隐患) with the provision it violates."""
-    policy.require(actor, "inspections.change_inspection", unit=inspection.unit)
-    inspection = lock_row(inspection)
-    if inspection.state != InspectionState.IN_PROGRESS:
-        raise Conflict(_("Hazards are recorded while the inspection is in progress."))
-    if article is not None and not provision:
-        provision = str(article)
-    finding = Finding(
-        inspection=inspection,
-        description=description,
-        severity=severity,
-        article=article,
-        provision=provision,
-        item=item,
-    )
-    finding.full_clean()
-    finding.save()
-    audit_record(
-        actor=actor, verb="inspections.finding.add", obj=finding,
-        after=snapshot(finding, FINDING_FIELDS), unit=inspection.unit,
-    )  # fmt: skip
-    return finding
-
-
-@transaction.atomic
-def finding_set_rectified(*, actor: Actor, finding: Finding, rectified: bool) -> Finding:
-    """Record at re-inspection whether a hazard was rectified."""
-    inspection = finding.inspection
-    policy.require(actor, "inspections.change_inspection", unit=inspection.unit)
-    inspection = lock_row(inspection)
-    if inspection.state not in (InspectionState.REINSPECTION, InspectionState.IN_PROGRESS):
-        raise Conflict(_("Rectification is recorded at the re-inspection."))
-    finding = lock_row(finding)
-    before = snapshot(finding, ["rectified"])
-    finding.rectified = rectified
-    finding.save(update_fields=["rectified"])
-    audit_record(
-        actor=actor, verb="inspections.finding.rectified", obj=finding, before=before,
-        after=snapshot(finding, ["rectified"]), unit=inspection.unit,
-    )  # fmt: skip
-    return finding
-
-
+@policy.requires_any(*workflow.INSPECTION.permissions)
 def inspection_transition(
     *, actor: Actor, inspection: Inspection, name: str, **data: Any
 ) -> Inspection:
@@ -570,6 +407,7 @@ def _documents_after(*, actor: Actor, inspection: Inspection, name: str) -> None
         documents.order_render(actor=actor, inspection=inspection)
 
 
+@policy.requires_any(*workflow.PUBLICATION.permissions)
 def inspection_publish_results(
     *, actor: Actor, inspection: Inspection, on: datetime.date | None = None
 ) -> Inspection:
@@ -587,27 +425,3 @@ def inspection_publish_results(
         on_apply=apply,
         on=day,
     )
-
-
-@transaction.atomic
-def finding_refer_to_case(*, actor: Actor, finding: Finding, note: str = "") -> Referral:
-    """Send a hazard on to open a penalty case; until cases exist, record the referral.
-
-    The cases app replaces the recording step with ``case_open_from_finding``
-    and fills ``case_reference``.
-    """
-    inspection = finding.inspection
-    policy.require(actor, "inspections.refer_finding", unit=inspection.unit)
-    finding = lock_row(finding)
-    if Referral.objects.filter(finding=finding).exists():
-        raise Conflict(_("This hazard has already been referred."))
-    if inspection.state in (InspectionState.PLANNED, InspectionState.IN_PROGRESS):
-        raise Conflict(_("Refer a hazard once the inspection has ended."))
-    referral = Referral(finding=finding, note=note, referred_by=_user(actor))
-    referral.full_clean()
-    referral.save()
-    audit_record(
-        actor=actor, verb="inspections.finding.refer", obj=referral,
-        after={"finding": finding.pk, "note": note}, unit=inspection.unit,
-    )  # fmt: skip
-    return referral

@@ -59,6 +59,7 @@ def _task_number(unit: OrgUnit, on: datetime.date) -> str:
     return number_next(agency=unit.agency(), kind="inspection_task", on=on)
 
 
+@policy.requires("inspections.add_inspectiontask")
 @transaction.atomic
 def task_create(
     *,
@@ -157,6 +158,7 @@ def _draw_error(exc: draw.DrawInputError) -> DomainError:
     return DomainError(_("The draw's inputs are not valid: %(code)s") % {"code": exc.code})
 
 
+@policy.requires("inspections.commit_inspectiontask")
 def task_commit(
     *, actor: Actor, task: InspectionTask, on_progress: Progress | None = None
 ) -> InspectionTask:
@@ -191,6 +193,7 @@ def _group_label(group: str) -> str:
     return agency.name if agency else group
 
 
+@policy.requires("inspections.draw_inspectiontask")
 def task_seed(
     *, actor: Actor, task: InspectionTask, announced: str, nonces: Sequence[str]
 ) -> InspectionTask:
@@ -219,6 +222,7 @@ def task_seed(
     return transition(task, "seed", actor=actor, workflow=workflow.TASK, on_apply=apply)
 
 
+@policy.requires("inspections.draw_inspectiontask")
 def task_draw(
     *, actor: Actor, task: InspectionTask, on_progress: Progress | None = None
 ) -> InspectionTask:
@@ -237,6 +241,7 @@ def task_draw(
     return transition(task, "draw", actor=actor, workflow=workflow.TASK, on_apply=apply)
 
 
+@policy.requires("inspections.draw_inspectiontask")
 @transaction.atomic
 def task_replace(
     *, actor: Actor, task: InspectionTask, event: Mapping[str, Any]

@@ -140,7 +140,7 @@ def _relink_versions(*, actor: Any, work: LawWork) -> list[Law]:
         version.save(update_fields=["status", "superseded_by"])
         audit_record(
             actor=actor,
-            verb="laws.law_supersede",
+            verb="laws.law.supersede",
             obj=version,
             before=before,
             after=snapshot(version, ["status", "superseded_by"]),
@@ -251,7 +251,7 @@ def _store(*, actor: Any, parsed: ParsedLaw) -> tuple[Law, list[Law]]:
     ):
         work.title, work.short_title = law.title, law.short_title
         work.save(update_fields=["title", "short_title"])
-    audit_record(actor=actor, verb="laws.law_import", obj=law, after=snapshot(law, LAW_FIELDS))
+    audit_record(actor=actor, verb="laws.law.import", obj=law, after=snapshot(law, LAW_FIELDS))
     superseded = [v for v in _relink_versions(actor=actor, work=work) if v.pk != law.pk]
     law.refresh_from_db()
     return law, superseded
@@ -283,7 +283,7 @@ def _apply_shipped_date(*, actor: Any, law: Law) -> Law | None:
         )
         audit_record(
             actor=actor,
-            verb="laws.law_update",
+            verb="laws.law.update",
             obj=law,
             before=before,
             after=snapshot(law, LAW_FIELDS),
@@ -320,7 +320,7 @@ def law_apply_repeals(*, actor: Any) -> list[Law]:
             law.save(update_fields=["status", "repealed_on", "repealed_by"])
             audit_record(
                 actor=actor,
-                verb="laws.law_repeal",
+                verb="laws.law.repeal",
                 obj=law,
                 before=before,
                 after=snapshot(law, LAW_FIELDS),
@@ -373,7 +373,7 @@ def law_headings_correct(*, actor: Any, law: Law, headings: Sequence[str]) -> La
     law.save(update_fields=["heading_corrections", "import_warnings"])
     audit_record(
         actor=actor,
-        verb="laws.law_headings_correct",
+        verb="laws.law.headings_correct",
         obj=law,
         before=before,
         after=snapshot(law, LAW_FIELDS),
@@ -445,7 +445,7 @@ def law_update(*, actor: Any, law: Law, **fields: Any) -> Law:
     law.save()
     audit_record(
         actor=actor,
-        verb="laws.law_update",
+        verb="laws.law.update",
         obj=law,
         before=before,
         after=snapshot(law, LAW_FIELDS),
@@ -483,7 +483,7 @@ def compilation_create(*, actor: Any, title: str, laws: Sequence[Law]) -> Compil
     )
     audit_record(
         actor=actor,
-        verb="laws.compilation_create",
+        verb="laws.compilation.create",
         obj=compilation,
         after={
             "title": compilation.title,

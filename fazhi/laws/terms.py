@@ -230,7 +230,7 @@ def terms_load_defaults(*, actor: Any) -> list[LawTerm]:
             _store_refs(term, refs, start=start)
             audit_record(
                 actor=_user(actor),
-                verb="laws.term_create" if before is None else "laws.term_update",
+                verb="laws.lawterm.create" if before is None else "laws.lawterm.update",
                 obj=term,
                 before=before,
                 after=_state(term),
@@ -358,7 +358,7 @@ def term_save(
     _store_refs(term, checked)
     audit_record(
         actor=_user(actor),
-        verb="laws.term_update" if before is not None else "laws.term_create",
+        verb="laws.lawterm.update" if before is not None else "laws.lawterm.create",
         obj=term,
         before=before,
         after=_state(term),
@@ -370,7 +370,7 @@ def term_save(
 def term_delete(*, actor: Any, term: LawTerm) -> None:
     term = LawTerm.objects.select_for_update().get(pk=term.pk)
     before = _state(term)
-    audit_record(actor=_user(actor), verb="laws.term_delete", obj=term, before=before)
+    audit_record(actor=_user(actor), verb="laws.lawterm.delete", obj=term, before=before)
     term.delete()
 
 

@@ -172,7 +172,7 @@ def catalog_create(
         )
     audit_record(
         actor=actor,
-        verb="powers.catalog_create",
+        verb="powers.powercatalog.create",
         obj=catalog,
         after={**snapshot(catalog, CATALOG_FIELDS), "items_copied": count},
         unit=agency,
@@ -201,7 +201,7 @@ def catalog_publish(*, actor: Any, catalog: PowerCatalog) -> PowerCatalog:
     catalog.save(update_fields=["status", "published_at"])
     audit_record(
         actor=actor,
-        verb="powers.catalog_publish",
+        verb="powers.powercatalog.publish",
         obj=catalog,
         before=before,
         after=snapshot(catalog, CATALOG_FIELDS),
@@ -252,7 +252,7 @@ def poweritem_create(
     item.basis_articles.set(articles)
     audit_record(
         actor=actor,
-        verb="powers.item_create",
+        verb="powers.poweritem.create",
         obj=item,
         after=_item_snapshot(item),
         unit=catalog.agency,
@@ -288,7 +288,7 @@ def poweritem_update(*, actor: Any, item: PowerItem, **fields: Any) -> PowerItem
     if after != before:
         audit_record(
             actor=actor,
-            verb="powers.item_update",
+            verb="powers.poweritem.update",
             obj=item,
             before=before,
             after=after,
@@ -334,7 +334,7 @@ def poweritem_remove(*, actor: Any, item: PowerItem, reason: str) -> PowerItemRe
     before = _item_snapshot(item)
     audit_record(
         actor=actor,
-        verb="powers.item_remove",
+        verb="powers.poweritem.remove",
         obj=item,
         before=before,
         after={"reason": reason.strip(), "sub_items": [c.code for c in removed[1:]]},
@@ -403,7 +403,7 @@ def catalog_import(
     )
     audit_record(
         actor=actor,
-        verb="powers.catalog_import",
+        verb="powers.powercatalog.import",
         obj=catalog,
         after={
             "imported": [row.code for row in rows],
@@ -473,7 +473,7 @@ def template_derive(*, actor: Any, catalog: PowerCatalog, name: str = "") -> Cat
     )
     audit_record(
         actor=actor,
-        verb="powers.template_derive",
+        verb="powers.catalogtemplate.derive",
         obj=template,
         after={"source_catalog": catalog.pk, "items": [r.code for r in rows]},
         unit=catalog.agency,
@@ -523,7 +523,7 @@ def template_adopt(
     )
     audit_record(
         actor=actor,
-        verb="powers.template_adopt",
+        verb="powers.catalogtemplate.adopt",
         obj=catalog,
         after={
             **snapshot(catalog, CATALOG_FIELDS),

@@ -23,7 +23,6 @@ from fazhi.core.api_types import Id, PatchIn
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_list
 from fazhi.registry import exports, selectors, services
-from fazhi.registry.choices import ImportKind
 from fazhi.registry.imports import jobs as import_jobs
 from fazhi.registry.imports import mapping
 from fazhi.registry.imports.report import job_problems
@@ -35,6 +34,7 @@ from fazhi.registry.models import (
     Officer,
     RegulatoryCategory,
 )
+from fazhi.registry.permissions import IMPORT_PERMS
 
 router = Router(tags=["registry"])
 
@@ -384,20 +384,6 @@ def entity_update(request: HttpRequest, entity_id: Id, payload: EntityPatch) -> 
 # --- imports ----------------------------------------------------------------
 
 
-_IMPORT_PERMS = {
-    ImportKind.ENTITY.value: (
-        "registry.add_entity",
-        "registry.change_entity",
-        "registry.add_importjob",
-    ),
-    ImportKind.OFFICER.value: (
-        "registry.add_officer",
-        "registry.change_officer",
-        "registry.add_importjob",
-    ),
-}
-
-
 @router.post("/imports", response={202: ImportJobOut})
 def import_create(
     request: HttpRequest,
@@ -413,13 +399,13 @@ def import_create(
     the valid rows at once) or ``import_if_clean`` (import all rows at once
     if none is bad, else nothing) asks otherwise.
     """
-    if kind not in _IMPORT_PERMS:
+    if kind not in IMPORT_PERMS:
         raise ValidationError({"kind": [_("Unknown kind of import.")]})
     if valid_only and import_if_clean:
         raise ValidationError(
             {"import_if_clean": [_("Choose either the valid rows or a clean file, not both.")]}
         )
-    policy.require_all(request.user, *_IMPORT_PERMS[kind])
+    policy.require_all(request.user, *IMPORT_PERMS[kind])
     if unit_id is None:
         unit = request.user.unit.agency() if request.user.unit_id else None  # type: ignore[union-attr]
     else:
@@ -453,7 +439,7 @@ def import_confirm(request: HttpRequest, job_id: Id) -> Any:
     """Import the valid rows of a checked file."""
     policy.require(request.user, "registry.view_importjob")
     job = selectors.import_job_get(actor=request.user, pk=job_id)
-    policy.require_all(request.user, *_IMPORT_PERMS[job.kind])
+    policy.require_all(request.user, *IMPORT_PERMS[job.kind])
     import_jobs.import_job_confirm(actor=request.user, job=job)
     job.refresh_from_db()
     return Status(202, job_out(job))

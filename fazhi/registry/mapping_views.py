@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fazhi.core import policy
 from fazhi.core.errors import DomainError
 from fazhi.registry import selectors
 from fazhi.registry.imports import mapping
@@ -23,8 +24,7 @@ UNDECIDED = "-"
 @require_POST
 def import_values_map(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the words the user decided and check the file again."""
-    if not request.user.has_perm("registry.view_importjob"):
-        raise Http404
+    policy.page_require(request.user, "registry.view_importjob", hide=True)
     try:
         job = selectors.import_job_get(actor=request.user, pk=pk)
     except ObjectDoesNotExist as exc:

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from fazhi.core import policy
 from fazhi.registry import selectors
 from fazhi.registry.choices import RuleCode
 from fazhi.registry.selectors import OfficerFilters
@@ -17,7 +18,7 @@ SHOWN = 8
 def certificate_expiry_panel(request: HttpRequest) -> dict[str, Any] | None:
     """Certificates that run out within the warning window (rule data)."""
     user = request.user
-    if not user.is_authenticated or not user.has_perm("registry.view_officer"):
+    if not user.is_authenticated or not policy.has_permission(user, "registry.view_officer"):
         return None
     today = timezone.localdate()
     rule = selectors.rule_in_force(RuleCode.CERT_EXPIRY_WARNING_DAYS, today)

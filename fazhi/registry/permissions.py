@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fazhi.core.choices import RoleCode
+from fazhi.registry.choices import ImportKind
 
 
 def perms(*names: str) -> set[str]:
@@ -57,4 +58,18 @@ GRANTS: dict[str, set[str]] = {
     RoleCode.SUPERVISOR: view_all | conflicts,
     RoleCode.LICENSING_CLERK: perms("view_entity", "view_entitychange", "view_officer")
     | entity_write,
+}
+
+# What an import of each kind writes: its starter needs every one of these.
+IMPORT_PERMS: dict[str, tuple[str, ...]] = {
+    ImportKind.ENTITY.value: (
+        "registry.add_entity",
+        "registry.change_entity",
+        "registry.add_importjob",
+    ),
+    ImportKind.OFFICER.value: (
+        "registry.add_officer",
+        "registry.change_officer",
+        "registry.add_importjob",
+    ),
 }

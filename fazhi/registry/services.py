@@ -8,9 +8,7 @@ entity, a field-level change row) in the same transaction.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,9 +25,7 @@ from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_in_scope
 from fazhi.registry import industries, selectors
 from fazhi.registry.choices import (
-    CertificateStatus,
     ChangeKind,
-    EnforcementDomain,
 )
 from fazhi.registry.dedupe import duplicates_sync
 from fazhi.registry.eligibility import (
@@ -43,16 +39,25 @@ from fazhi.registry.eligibility import team_assert_valid as team_assert_valid
 from fazhi.registry.eligibility import team_min_officers as team_min_officers
 from fazhi.registry.models import (
     ConflictOfInterest,
-    EnforcementCertificate,
     Entity,
     EntityChange,
     ExternalAgency,
-    Officer,
-    OfficerTraining,
     RegistryRule,
     RegulatoryCategory,
     dedupe_key,
 )
+from fazhi.registry.officer_services import CERTIFICATE_FIELDS as CERTIFICATE_FIELDS
+from fazhi.registry.officer_services import CONFLICT_FIELDS as CONFLICT_FIELDS
+from fazhi.registry.officer_services import OFFICER_FIELDS as OFFICER_FIELDS
+from fazhi.registry.officer_services import certificate_issue as certificate_issue
+from fazhi.registry.officer_services import certificate_set_status as certificate_set_status
+from fazhi.registry.officer_services import certificate_update as certificate_update
+from fazhi.registry.officer_services import conflict_end as conflict_end
+from fazhi.registry.officer_services import conflict_record as conflict_record
+from fazhi.registry.officer_services import domains_value as domains_value
+from fazhi.registry.officer_services import officer_create as officer_create
+from fazhi.registry.officer_services import officer_update as officer_update
+from fazhi.registry.officer_services import training_record as training_record
 from fazhi.registry.selectors import entity_resolve as entity_resolve
 
 ENTITY_FIELDS = list(Entity.DATA_FIELDS)
@@ -61,34 +66,12 @@ ENTITY_FIELDS = list(Entity.DATA_FIELDS)
 REGISTERED_ELSEWHERE = gettext_lazy(
     "Already registered by another unit; ask the city to transfer it."
 )
-OFFICER_FIELDS = [
-    "full_name",
-    "citizen_id",
-    "unit",
-    "external_agency",
-    "user",
-    "position",
-    "phone",
-    "domains",
-    "legal_qualification",
-    "legal_qualification_number",
-    "status",
-]
-CERTIFICATE_FIELDS = [
-    "officer",
-    "number",
-    "issuer",
-    "valid_from",
-    "valid_to",
-    "status",
-    "status_reason",
-]
 AGENCY_FIELDS = ["name", "kind", "region_code", "uscc", "contact", "phone", "unit", "is_active"]
-CONFLICT_FIELDS = ["officer", "entity", "kind", "source", "description", "valid_from", "valid_to"]
 RULE_FIELDS = ["code", "value", "source", "verified", "effective_from", "effective_to", "notes"]
 
 
-def actor_label(actor: Any) -> str:
+def _actor_label(actor: Any) -> str:
+    """The name an entity's change history keeps: a user's login, else "system"."""
     if actor is not None and getattr(actor, "pk", None):
         return str(actor.get_username())
     return "system"
@@ -201,7 +184,7 @@ def _entity_change(
         entity=entity,
         kind=kind,
         actor=_actor_user(actor),
-        actor_label=actor_label(actor),
+        actor_label=_actor_label(actor),
         diff=diff,
         other=other,
     )
@@ -213,6 +196,7 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
     }
 
 
+@policy.requires("registry.add_entity")
 @transaction.atomic
 def entity_create(*, actor: Any, allow_duplicate: bool = False, **fields: Any) -> Entity:
     """Register a regulated entity (登记检查对象).
@@ -230,11 +214,16 @@ def entity_create(*, actor: Any, allow_duplicate: bool = False, **fields: Any) -
     after = snapshot(entity, ENTITY_FIELDS)
     _entity_change(entity=entity, kind=ChangeKind.CREATED, actor=actor, diff=_diff({}, after))
     audit_record(
-        actor=actor, verb="entity.create", obj=entity, after=after, unit=entity.supervising_agency
+        actor=actor,
+        verb="registry.entity.create",
+        obj=entity,
+        after=after,
+        unit=entity.supervising_agency,
     )
     return entity
 
 
+@policy.requires("registry.change_entity")
 @transaction.atomic
 def entity_update(
     *, actor: Any, entity: Entity, allow_duplicate: bool = False, **fields: Any
@@ -265,7 +254,7 @@ def entity_update(
     _entity_change(entity=entity, kind=ChangeKind.UPDATED, actor=actor, diff=diff)
     audit_record(
         actor=actor,
-        verb="entity.update",
+        verb="registry.entity.update",
         obj=entity,
         before=before,
         after=after,
@@ -274,6 +263,7 @@ def entity_update(
     return entity
 
 
+@policy.requires("registry.merge_entity")
 @transaction.atomic
 def entity_merge(*, actor: Any, survivor: Entity, duplicates: Iterable[Entity]) -> Entity:
     """Merge duplicates into ``survivor`` (合并重复对象).
@@ -282,7 +272,6 @@ def entity_merge(*, actor: Any, survivor: Entity, duplicates: Iterable[Entity]) 
     leaves the lists; its conflicts of interest move to the survivor so that
     recusal still holds.
     """
-    policy.require(actor, "registry.merge_entity")
     ids = sorted({d.pk for d in duplicates} - {survivor.pk})
     if not ids:
         raise DomainError(_("Choose at least one duplicate to merge."), field="duplicates")
@@ -323,7 +312,7 @@ def entity_merge(*, actor: Any, survivor: Entity, duplicates: Iterable[Entity]) 
         )
         audit_record(
             actor=actor,
-            verb="entity.merge",
+            verb="registry.entity.merge",
             obj=duplicate,
             before={"merged_into": None},
             after={
@@ -362,6 +351,7 @@ def _agency_validate(agency: ExternalAgency, *, actor: Any) -> None:
         raise ValidationError(errors)
 
 
+@policy.requires("registry.add_externalagency")
 @transaction.atomic
 def external_agency_create(*, actor: Any, **fields: Any) -> ExternalAgency:
     """Record another department that joins inspections (外部门)."""
@@ -371,7 +361,7 @@ def external_agency_create(*, actor: Any, **fields: Any) -> ExternalAgency:
     agency.save()
     audit_record(
         actor=actor,
-        verb="external_agency.create",
+        verb="registry.externalagency.create",
         obj=agency,
         after=snapshot(agency, AGENCY_FIELDS),
         unit=agency.unit,
@@ -379,6 +369,7 @@ def external_agency_create(*, actor: Any, **fields: Any) -> ExternalAgency:
     return agency
 
 
+@policy.requires("registry.change_externalagency")
 @transaction.atomic
 def external_agency_update(*, actor: Any, agency: ExternalAgency, **fields: Any) -> ExternalAgency:
     agency = ExternalAgency.objects.select_for_update().get(pk=agency.pk)
@@ -392,7 +383,7 @@ def external_agency_update(*, actor: Any, agency: ExternalAgency, **fields: Any)
     agency.save()
     audit_record(
         actor=actor,
-        verb="external_agency.update",
+        verb="registry.externalagency.update",
         obj=agency,
         before=before,
         after=snapshot(agency, AGENCY_FIELDS),
@@ -401,334 +392,10 @@ def external_agency_update(*, actor: Any, agency: ExternalAgency, **fields: Any)
     return agency
 
 
-# --- officers -------------------------------------------------------------
-
-
-def domains_value(domains: Iterable[str]) -> str:
-    """Store domain codes as ",a,b," so one code matches with a LIKE."""
-    known = set(EnforcementDomain.values)
-    chosen = [d for d in EnforcementDomain.values if d in set(domains)]
-    unknown = set(domains) - known
-    if unknown:
-        raise ValidationError(
-            {"domains": _("Unknown enforcement domain: %(d)s") % {"d": ", ".join(sorted(unknown))}}
-        )
-    return "," + ",".join(chosen) + "," if chosen else ""
-
-
-def _officer_home_unit(officer: Officer) -> OrgUnit | None:
-    if officer.unit_id is not None:
-        return officer.unit
-    if officer.external_agency_id is not None:
-        return officer.external_agency.unit  # type: ignore[union-attr]
-    return None
-
-
-def _lock_officer_record[R: (EnforcementCertificate, ConflictOfInterest)](
-    actor: Any, model: type[R], pk: int
-) -> R:
-    """Lock one of an officer's records (certificate, conflict) for a change
-    and refuse it when the officer is outside the actor's scope."""
-    record = model.objects.select_for_update().select_related("officer").get(pk=pk)
-    if not selectors.officer_in_scope(actor, record.officer):
-        raise NotAllowed(_("This officer is outside your scope."))
-    return record
-
-
-def _officer_validate(officer: Officer, *, actor: Any) -> None:
-    errors: dict[str, list[str]] = {}
-    check = codes.validate_ric(officer.citizen_id)
-    if not check.valid:
-        errors["citizen_id"] = [str(check.reason)]
-    else:
-        other = (
-            Officer.objects.filter(citizen_id=officer.citizen_id).exclude(pk=officer.pk).first()
-        )
-        if other is not None:
-            errors["citizen_id"] = [_("Another officer record already has this ID number.")]
-    if (officer.unit_id is None) == (officer.external_agency_id is None):
-        errors["unit"] = [_("Choose either an internal unit or an external agency.")]
-    home = _officer_home_unit(officer)
-    if home is not None and not unit_in_scope(actor, home):
-        errors.setdefault("unit", []).append(_("This unit is outside your scope."))
-    if officer.legal_qualification_number and not officer.legal_qualification:
-        errors["legal_qualification"] = [
-            _("Tick the qualification if a certificate number is given.")
-        ]
-    if officer.user_id is not None and officer.external_agency_id is not None:
-        errors["user"] = [_("Officers of external agencies have no login.")]
-    try:
-        officer.full_clean(validate_constraints=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(
-                m for m in messages if m not in errors.get(field, [])
-            )
-    if errors:
-        raise ValidationError(errors)
-
-
-def _officer_prepare(officer: Officer) -> None:
-    officer.full_name = officer.full_name.strip()
-    officer.citizen_id = officer.citizen_id.strip().upper()
-
-
-@transaction.atomic
-def officer_create(*, actor: Any, domains: Iterable[str] = (), **fields: Any) -> Officer:
-    """Add a person to the officer pool (执法人员名录库)."""
-    officer = Officer(**fields)
-    officer.domains = domains_value(domains)
-    _officer_prepare(officer)
-    _officer_validate(officer, actor=actor)
-    officer.save()
-    audit_record(
-        actor=actor,
-        verb="officer.create",
-        obj=officer,
-        after=snapshot(officer, OFFICER_FIELDS),
-        unit=_officer_home_unit(officer),
-    )
-    return officer
-
-
-@transaction.atomic
-def officer_update(
-    *, actor: Any, officer: Officer, domains: Iterable[str] | None = None, **fields: Any
-) -> Officer:
-    officer = Officer.objects.select_for_update().get(pk=officer.pk)
-    if not selectors.officer_in_scope(actor, officer):
-        raise NotAllowed(_("This officer is outside your scope."))
-    before = snapshot(officer, OFFICER_FIELDS)
-    for name, value in fields.items():
-        setattr(officer, name, value)
-    if domains is not None:
-        officer.domains = domains_value(domains)
-    _officer_prepare(officer)
-    _officer_validate(officer, actor=actor)
-    after = snapshot(officer, OFFICER_FIELDS)
-    if after == before:
-        return officer
-    officer.updated_at = timezone.now()
-    officer.save()
-    audit_record(
-        actor=actor,
-        verb="officer.update",
-        obj=officer,
-        before=before,
-        after=after,
-        unit=_officer_home_unit(officer),
-    )
-    return officer
-
-
-def _certificate_validate(certificate: EnforcementCertificate) -> None:
-    errors: dict[str, list[str]] = {}
-    if (
-        EnforcementCertificate.objects.filter(number=certificate.number)
-        .exclude(pk=certificate.pk)
-        .exists()
-    ):
-        errors["number"] = [_("This certificate number is already recorded.")]
-    try:
-        certificate.full_clean(exclude=["number"] if errors else None)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def certificate_issue(
-    *,
-    actor: Any,
-    officer: Officer,
-    number: str,
-    issuer: str,
-    valid_from: datetime.date,
-    valid_to: datetime.date,
-    status: str = CertificateStatus.VALID,
-) -> EnforcementCertificate:
-    """Record an enforcement certificate (行政执法证) for an officer."""
-    if not selectors.officer_in_scope(actor, officer):
-        raise NotAllowed(_("This officer is outside your scope."))
-    certificate = EnforcementCertificate(
-        officer=officer,
-        number=number.strip().upper(),
-        issuer=issuer.strip(),
-        valid_from=valid_from,
-        valid_to=valid_to,
-        status=status,
-    )
-    _certificate_validate(certificate)
-    certificate.save()
-    audit_record(
-        actor=actor,
-        verb="certificate.issue",
-        obj=certificate,
-        after=snapshot(certificate, CERTIFICATE_FIELDS),
-        unit=_officer_home_unit(officer),
-    )
-    return certificate
-
-
-@transaction.atomic
-def certificate_update(
-    *, actor: Any, certificate: EnforcementCertificate, **fields: Any
-) -> EnforcementCertificate:
-    """Correct a certificate's issuer or dates."""
-    certificate = _lock_officer_record(actor, EnforcementCertificate, certificate.pk)
-    before = snapshot(certificate, CERTIFICATE_FIELDS)
-    for name in ("issuer", "valid_from", "valid_to"):
-        if name in fields:
-            setattr(certificate, name, fields[name])
-    _certificate_validate(certificate)
-    after = snapshot(certificate, CERTIFICATE_FIELDS)
-    if after != before:
-        certificate.save()
-        audit_record(
-            actor=actor,
-            verb="certificate.update",
-            obj=certificate,
-            before=before,
-            after=after,
-            unit=_officer_home_unit(certificate.officer),
-        )
-    return certificate
-
-
-_STATUS_MOVES = {
-    CertificateStatus.VALID: {
-        CertificateStatus.SUSPENDED,
-        CertificateStatus.REVOKED,
-        CertificateStatus.EXPIRED,
-    },
-    CertificateStatus.SUSPENDED: {CertificateStatus.VALID, CertificateStatus.REVOKED},
-    CertificateStatus.EXPIRED: set(),
-    CertificateStatus.REVOKED: set(),
-}
-
-
-@transaction.atomic
-def certificate_set_status(
-    *, actor: Any, certificate: EnforcementCertificate, status: str, reason: str
-) -> EnforcementCertificate:
-    """Suspend (暂扣), revoke (吊销/注销), reinstate or close a certificate."""
-    certificate = _lock_officer_record(actor, EnforcementCertificate, certificate.pk)
-    if status not in _STATUS_MOVES.get(certificate.status, set()):  # type: ignore[call-overload]
-        raise DomainError(
-            _("A certificate that is %(old)s cannot become %(new)s.")
-            % {"old": certificate.get_status_display(), "new": CertificateStatus(status).label},
-            field="status",
-        )
-    if not reason.strip():
-        raise DomainError(_("Give the reason for the change."), field="reason")
-    before = snapshot(certificate, CERTIFICATE_FIELDS)
-    certificate.status = status
-    certificate.status_reason = reason.strip()[:255]
-    certificate.save(update_fields=["status", "status_reason"])
-    audit_record(
-        actor=actor,
-        verb="certificate.status",
-        obj=certificate,
-        before=before,
-        after=snapshot(certificate, CERTIFICATE_FIELDS),
-        unit=_officer_home_unit(certificate.officer),
-    )
-    return certificate
-
-
-@transaction.atomic
-def training_record(*, actor: Any, officer: Officer, year: int, hours: Decimal) -> OfficerTraining:
-    """Set an officer's enforcement-training hours for a year (年度培训学时)."""
-    if not selectors.officer_in_scope(actor, officer):
-        raise NotAllowed(_("This officer is outside your scope."))
-    if hours < 0:
-        raise ValidationError({"hours": _("Hours cannot be negative.")})
-    if year < 2000 or year > timezone.localdate().year + 1:
-        raise ValidationError({"year": _("Enter a real year.")})
-    record, created = OfficerTraining.objects.get_or_create(
-        officer=officer, year=year, defaults={"hours": hours}
-    )
-    before = None if created else {"hours": str(record.hours)}
-    if not created:
-        record.hours = hours
-        record.save(update_fields=["hours"])
-    audit_record(
-        actor=actor,
-        verb="officer.training",
-        obj=officer,
-        before=before,
-        after={"year": year, "hours": str(hours)},
-        unit=_officer_home_unit(officer),
-    )
-    return record
-
-
-# --- conflicts of interest (回避) ------------------------------------------
-
-
-@transaction.atomic
-def conflict_record(
-    *,
-    actor: Any,
-    officer: Officer,
-    entity: Entity,
-    kind: str,
-    source: str,
-    valid_from: datetime.date,
-    valid_to: datetime.date | None = None,
-    description: str = "",
-) -> ConflictOfInterest:
-    """Record a relation that obliges the officer to recuse (利害关系)."""
-    if not selectors.officer_in_scope(actor, officer):
-        raise NotAllowed(_("This officer is outside your scope."))
-    conflict = ConflictOfInterest(
-        officer=officer,
-        entity=entity_resolve(entity),
-        kind=kind,
-        source=source,
-        description=description.strip(),
-        valid_from=valid_from,
-        valid_to=valid_to,
-        recorded_by=_actor_user(actor),
-    )
-    conflict.full_clean()
-    conflict.save()
-    audit_record(
-        actor=actor,
-        verb="conflict.record",
-        obj=conflict,
-        after=snapshot(conflict, CONFLICT_FIELDS),
-        unit=_officer_home_unit(officer),
-    )
-    return conflict
-
-
-@transaction.atomic
-def conflict_end(
-    *, actor: Any, conflict: ConflictOfInterest, valid_to: datetime.date
-) -> ConflictOfInterest:
-    """Close a conflict's active period (e.g. the shares were sold)."""
-    conflict = _lock_officer_record(actor, ConflictOfInterest, conflict.pk)
-    before = snapshot(conflict, CONFLICT_FIELDS)
-    conflict.valid_to = valid_to
-    conflict.full_clean()
-    conflict.save(update_fields=["valid_to"])
-    audit_record(
-        actor=actor,
-        verb="conflict.end",
-        obj=conflict,
-        before=before,
-        after=snapshot(conflict, CONFLICT_FIELDS),
-        unit=_officer_home_unit(conflict.officer),
-    )
-    return conflict
-
-
 # --- rules ----------------------------------------------------------------
 
 
+@policy.requires_any("registry.add_registryrule", "registry.change_registryrule")
 @transaction.atomic
 def rule_save(*, actor: Any, rule: RegistryRule | None = None, **fields: Any) -> RegistryRule:
     """Create a rule version or correct one (administrators only)."""
@@ -746,7 +413,7 @@ def rule_save(*, actor: Any, rule: RegistryRule | None = None, **fields: Any) ->
     target.save()
     audit_record(
         actor=actor,
-        verb="registry_rule.save",
+        verb="registry.registryrule.save",
         obj=target,
         before=before,
         after=snapshot(target, RULE_FIELDS),

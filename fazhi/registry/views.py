@@ -41,6 +41,7 @@ from fazhi.registry.imports.mapping import mapping_rows
 from fazhi.registry.imports.report import job_problems
 from fazhi.registry.keyset import Cursor, keyset_page, with_count
 from fazhi.registry.models import Entity, ImportJob, Officer
+from fazhi.registry.permissions import IMPORT_PERMS
 
 PER_PAGE = 25
 
@@ -215,18 +216,9 @@ def entity_duplicates(request: HttpRequest) -> HttpResponse:
 
 # --- imports --------------------------------------------------------------
 
-_IMPORT_PERMS = {
-    ImportKind.ENTITY: ("registry.add_entity", "registry.change_entity", "registry.add_importjob"),
-    ImportKind.OFFICER: (
-        "registry.add_officer",
-        "registry.change_officer",
-        "registry.add_importjob",
-    ),
-}
-
 
 def _import_start(request: HttpRequest, kind: str) -> HttpResponse:
-    policy.require_all(request.user, *_IMPORT_PERMS[kind])  # type: ignore[index]
+    policy.require_all(request.user, *IMPORT_PERMS[kind])
     form = ImportForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -338,7 +330,7 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    policy.require_all(request.user, *_IMPORT_PERMS[job.kind])  # type: ignore[index]
+    policy.require_all(request.user, *IMPORT_PERMS[job.kind])
     try:
         import_jobs.import_job_confirm(actor=request.user, job=job)
     except DomainError as exc:
@@ -350,7 +342,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    policy.require_all(request.user, *_IMPORT_PERMS[job.kind])  # type: ignore[index]
+    policy.require_all(request.user, *IMPORT_PERMS[job.kind])
     try:
         import_jobs.import_job_discard(actor=request.user, job=job)
     except DomainError as exc:

@@ -24,6 +24,14 @@ def model_label(value: str) -> str:
 
 
 @register.filter
+def verb_label(value: str) -> str:
+    """A stored audit verb (old spellings too) → its words (登录, 新增市场主体 …)."""
+    from fazhi.core import audit_verbs
+
+    return audit_verbs.label(value)
+
+
+@register.filter
 def actor_name(event: Any) -> str:
     """The person behind an audit event by name, or what the system did it as."""
     if event.actor_id and event.actor is not None:

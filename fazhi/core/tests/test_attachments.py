@@ -57,7 +57,7 @@ def test_executable_is_refused_whatever_its_name(personas):
     assert excinfo.value.field == "file"
     assert "not accepted" in str(excinfo.value.message)
     assert not Blob.objects.exists()
-    assert not AuditEvent.objects.filter(verb="attachment.store").exists()
+    assert not AuditEvent.objects.filter(verb="core.attachment.store").exists()
 
 
 def test_size_limit(personas, settings):
@@ -105,7 +105,7 @@ def test_hash_is_recorded_in_the_audit_event(personas):
     attachment = _store(
         personas.county_b_officer, personas.county_b_brigade, PDF, "notice.pdf", role="evidence"
     )
-    event: Any = AuditEvent.objects.get(verb="attachment.store")
+    event: Any = AuditEvent.objects.get(verb="core.attachment.store")
     assert event.object_id == str(attachment.pk)
     assert event.after["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert event.after["size"] == len(PDF)

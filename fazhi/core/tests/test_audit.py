@@ -35,7 +35,7 @@ def chain(personas):
     services.orgunit_update(
         actor=personas.admin, unit=personas.county_b_brigade, short_name="微山大队"
     )
-    update = AuditEvent.objects.get(verb="orgunit.update")
+    update = AuditEvent.objects.get(verb="core.orgunit.update")
     assert audit_verify() == (AuditEvent.objects.count(), None)
     return update
 
@@ -46,7 +46,7 @@ def chain(personas):
 @pytest.mark.django_db
 def test_service_records_its_event_with_the_change():
     unit = factories.agency("示范市应急管理局", "370800", "city")
-    event: Any = AuditEvent.objects.get(verb="orgunit.create", object_id=str(unit.pk))
+    event: Any = AuditEvent.objects.get(verb="core.orgunit.create", object_id=str(unit.pk))
     assert event.object_type == "core.orgunit"
     assert event.after["name"] == "示范市应急管理局"
     assert event.actor_label == "fixture"
@@ -61,7 +61,7 @@ def test_service_failing_after_writing_rolls_its_event_back(monkeypatch):
 
     def record_then_fail(**kwargs):
         audit_record(**kwargs)
-        assert AuditEvent.objects.filter(verb="orgunit.create").count() == events_before + 1
+        assert AuditEvent.objects.filter(verb="core.orgunit.create").count() == events_before + 1
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "audit_record", record_then_fail)
@@ -115,7 +115,7 @@ def test_values_of_every_kind_round_trip_through_the_database():
 
 def _tamper_cases(personas, update):
     return {
-        "verb": {"verb": "orgunit.delete"},
+        "verb": {"verb": "core.orgunit.delete"},
         "actor": {"actor_id": personas.county_a_officer.pk},
         "actor_label": {"actor_label": "someone_else"},
         "before": {"before": {**update.before, "short_name": "改过"}},
@@ -162,14 +162,14 @@ def test_altering_a_past_event_is_detected_and_named(personas, chain, case):
 
 
 def test_altering_the_first_event_is_detected(chain):
-    AuditEvent.objects.filter(seq=1).update(verb="orgunit.delete")
+    AuditEvent.objects.filter(seq=1).update(verb="core.orgunit.delete")
     assert audit_verify()[1] == audit.Break(1, "its contents do not match its hash")
 
 
 def test_relinking_after_tampering_is_still_caught_by_the_next_event(personas, chain):
     # Rewrite an event and recompute its own hash: the next event's link breaks.
     event = AuditEvent.objects.get(seq=3)
-    event.verb = "orgunit.delete"
+    event.verb = "core.orgunit.delete"
     AuditEvent.objects.filter(pk=event.pk).update(verb=event.verb, hash=audit.event_hash(event))
     count, broken = audit_verify()
     assert broken is not None
@@ -276,7 +276,7 @@ def test_viewer_filters_by_actor(personas, chain):
         AuditEvent.objects.filter(actor_label__icontains="reviewer").values_list("seq", flat=True)
     )
     assert seqs == expected
-    assert AuditEvent.objects.get(verb="orgunit.update", actor_label="reviewer").seq in seqs
+    assert AuditEvent.objects.get(verb="core.orgunit.update", actor_label="reviewer").seq in seqs
 
 
 def test_viewer_filters_by_object(personas, chain):
@@ -298,16 +298,18 @@ def test_viewer_filters_by_object(personas, chain):
 def test_viewer_filters_by_verb_and_time(personas, monkeypatch):
     client = personas.client(personas.admin)
     shanghai = datetime.timezone(datetime.timedelta(hours=8))
-    for day, verb in [(10, "test.early"), (20, "test.late")]:
+    # The early event has the verb's old spelling (kept in the chain), the late one today's.
+    for day, verb in [(10, "token.issue"), (20, "core.apitoken.issue")]:
         moment = datetime.datetime(2025, 3, day, 9, 0, tzinfo=shanghai)
         monkeypatch.setattr(audit, "timezone", types.SimpleNamespace(now=lambda m=moment: m))
         audit_record(actor=personas.admin, verb=verb, object_type="test")
     monkeypatch.undo()
     url = reverse("core:audit_list")
-    late = AuditEvent.objects.get(verb="test.late").seq
-    early = AuditEvent.objects.get(verb="test.early").seq
-    assert _seqs(client.get(url, {"verb": "test.", "since": "2025-03-15T00:00"})) == {late}
-    assert _seqs(client.get(url, {"verb": "test.", "until": "2025-03-15T00:00"})) == {early}
+    late = AuditEvent.objects.get(verb="core.apitoken.issue").seq
+    early = AuditEvent.objects.get(verb="token.issue").seq
+    picked = {"verb": "core.apitoken.issue"}
+    assert _seqs(client.get(url, {**picked, "since": "2025-03-15T00:00"})) == {late}
+    assert _seqs(client.get(url, {**picked, "until": "2025-03-15T00:00"})) == {early}
     assert _seqs(client.get(url, {"since": "2025-03-01T00:00", "until": "2025-03-31T00:00"})) == {
         early,
         late,
@@ -332,7 +334,7 @@ def test_county_a_sees_only_county_a_events(personas, county_a_leader, chain):
     assert county_b_event not in seqs
     assert client.get(reverse("core:audit_detail", args=[county_b_event])).status_code == 404
     own = AuditEvent.objects.get(
-        verb="orgunit.update", object_id=str(personas.county_a_brigade.pk)
+        verb="core.orgunit.update", object_id=str(personas.county_a_brigade.pk)
     )
     assert own.seq in seqs
     assert client.get(reverse("core:audit_detail", args=[own.seq])).status_code == 200
@@ -348,7 +350,7 @@ def test_audit_detail_shows_the_event(personas, chain):
     response = personas.client(personas.admin).get(reverse("core:audit_detail", args=[chain.seq]))
     assert response.status_code == 200
     assert response.context["event"] == chain
-    assert "orgunit.update" in response.content.decode()
+    assert "core.orgunit.update" in response.content.decode()
 
 
 # --- Client address ---
@@ -368,7 +370,7 @@ def test_client_ip_is_recorded_from_remote_addr(personas):
         REMOTE_ADDR="10.1.2.3",
     )
     assert response.status_code == 302
-    event = AuditEvent.objects.filter(verb="orgunit.update").latest("seq")
+    event = AuditEvent.objects.filter(verb="core.orgunit.update").latest("seq")
     assert event.client_ip == "10.1.2.3"
     assert event.actor_id == personas.admin.pk
 
@@ -387,23 +389,47 @@ def test_client_ip_ignores_forwarded_for_header(personas):
         REMOTE_ADDR="10.1.2.4",
         HTTP_X_FORWARDED_FOR="1.1.1.1",
     )
-    assert AuditEvent.objects.filter(verb="orgunit.update").latest("seq").client_ip == "10.1.2.4"
+    assert (
+        AuditEvent.objects.filter(verb="core.orgunit.update").latest("seq").client_ip == "10.1.2.4"
+    )
 
 
 def test_events_outside_requests_have_no_client_ip(personas):
     event = services.orgunit_update(actor=personas.admin, unit=personas.city_legal, sort_order=1)
     assert event is not None
-    assert AuditEvent.objects.filter(verb="orgunit.update").latest("seq").client_ip is None
+    assert AuditEvent.objects.filter(verb="core.orgunit.update").latest("seq").client_ip is None
 
 
 def test_a_moved_units_events_are_seen_by_its_old_and_new_agency(personas, county_a_leader):
     squad = services.orgunit_create(
         actor=personas.admin, name="机动中队", kind="section", parent=personas.county_a
     )
-    created = AuditEvent.objects.get(verb="orgunit.create", object_id=str(squad.pk))
+    created = AuditEvent.objects.get(verb="core.orgunit.create", object_id=str(squad.pk))
     services.orgunit_update(actor=personas.admin, unit=squad, parent=personas.county_b)
     county_b_leader = factories.user("b_leader", personas.county_b, "leader")
     for leader in (county_a_leader, county_b_leader):
         seqs = _seqs(personas.client(leader).get(reverse("core:audit_list"), {"per_page": 200}))
         assert created.seq in seqs
     assert audit_verify() == (AuditEvent.objects.count(), None)
+
+
+def test_the_viewer_names_verbs_in_words_and_offers_them_in_a_picker(personas):
+    from fazhi.core import audit_verbs
+
+    audit_record(actor=personas.admin, verb="entity.create", object_type="test")  # old spelling
+    audit_record(actor=personas.admin, verb="registry.entity.create", object_type="test")
+    client = personas.client(personas.admin)
+    page = client.get(reverse("core:audit_list"), {"verb": "registry.entity.create"})
+    text = page.content.decode()
+    assert page.context["object_list"].count() == 2
+    assert text.count(">新增监管对象</span>") == 2  # both spellings, in words
+    assert '<option value="registry.entity.create" selected>新增监管对象</option>' in text
+    assert ">registry.entity.create<" not in text
+    assert ">entity.create<" not in text
+    assert audit_verbs.label("orgunit.delete") == audit_verbs.label("core.orgunit.delete")
+    assert audit_verbs.label("core.orgunit.delete") == "删除单位"
+    # An admin save of a model no service writes: the model's name and what was done.
+    assert audit_verbs.label("core.role.update") == "修改：角色"
+    assert audit_verbs.label("role.update") == "修改：角色"
+    api = client.get("/api/v1/audit/events", {"verb": "registry.entity.create"})
+    assert {row["verb_label"] for row in api.json()["items"]} == {"新增监管对象"}

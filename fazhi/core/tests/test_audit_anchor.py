@@ -80,7 +80,7 @@ def test_deleting_everything_is_detected(anchored):
 
 
 def test_rewriting_an_event_and_recomputing_later_hashes_is_detected(anchored):
-    victim = AuditEvent.objects.get(verb="orgunit.update", after__short_name="二")
+    victim = AuditEvent.objects.get(verb="core.orgunit.update", after__short_name="二")
     AuditEvent.objects.filter(pk=victim.pk).update(object_repr="someone else")
     _rechain(victim.seq)
     _count, broken = audit_verify()

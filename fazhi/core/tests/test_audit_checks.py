@@ -16,7 +16,7 @@ def test_an_auditor_verifies_the_chain_from_the_page_and_sees_the_result(persona
     assert response.status_code == 302
     page = client.get(reverse("core:audit_verify")).content.decode()
     assert "完好" in page
-    event = AuditEvent.objects.filter(verb="audit.verify").get()
+    event = AuditEvent.objects.filter(verb="core.auditevent.verify").get()
     assert event.actor == personas.supervisor
     result = event.after or {}
     assert result["intact"] is True
@@ -28,7 +28,7 @@ def test_a_tampered_event_is_named_by_the_verification(personas):
     AuditEvent.objects.filter(pk=victim.pk).update(object_repr="altered")
     client = personas.client(personas.supervisor)
     client.post(reverse("core:audit_verify_start"))
-    event = AuditEvent.objects.filter(verb="audit.verify").get()
+    event = AuditEvent.objects.filter(verb="core.auditevent.verify").get()
     result = event.after or {}
     assert result["intact"] is False
     assert result["broken_seq"] == victim.seq
@@ -41,7 +41,7 @@ def test_verifying_needs_the_audit_permission(personas):
     client = personas.client(personas.county_a_officer)
     assert client.post(reverse("core:audit_verify_start")).status_code == 403
     assert client.get(reverse("core:audit_export")).status_code == 403
-    assert not AuditEvent.objects.filter(verb="audit.verify").exists()
+    assert not AuditEvent.objects.filter(verb="core.auditevent.verify").exists()
 
 
 def test_the_export_holds_the_filtered_events_with_names(personas):

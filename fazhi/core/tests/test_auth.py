@@ -56,10 +56,12 @@ def test_login_and_logout_are_audited_with_client_address(personas):
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("logout"), REMOTE_ADDR="10.0.0.8")
-    events = AuditEvent.objects.filter(verb__in=["auth.login", "auth.logout"]).order_by("seq")
+    events = AuditEvent.objects.filter(verb__in=["core.user.login", "core.user.logout"]).order_by(
+        "seq"
+    )
     assert [(e.verb, e.client_ip, e.actor_id) for e in events] == [
-        ("auth.login", "10.0.0.7", personas.county_a_officer.pk),
-        ("auth.logout", "10.0.0.8", personas.county_a_officer.pk),
+        ("core.user.login", "10.0.0.7", personas.county_a_officer.pk),
+        ("core.user.logout", "10.0.0.8", personas.county_a_officer.pk),
     ]
     assert events[0].unit_id == personas.county_a_brigade.pk
 
@@ -68,7 +70,7 @@ def test_failed_login_is_audited_and_counted(personas):
     response = _login(Client(), "a_officer", "wrong", REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
-    event = AuditEvent.objects.get(verb="auth.login_failed")
+    event = AuditEvent.objects.get(verb="core.user.login_failed")
     assert event.client_ip == "10.0.0.9"
     assert event.object_id == str(personas.county_a_officer.pk)
     assert event.after == {"failed_logins": 1}
@@ -79,7 +81,7 @@ def test_failed_login_is_audited_and_counted(personas):
 @pytest.mark.django_db
 def test_failed_login_for_unknown_user_is_audited():
     _login(Client(), "nobody", "wrong")
-    event = AuditEvent.objects.get(verb="auth.login_failed")
+    event = AuditEvent.objects.get(verb="core.user.login_failed")
     assert event.object_repr == "nobody"
     assert event.actor_label == "nobody"
     assert event.object_id == ""
@@ -98,7 +100,7 @@ def test_failures_never_lock_the_account_out_of_its_usual_address(personas, sett
     user = personas.county_a_officer
     user.refresh_from_db()
     assert not user.is_locked()
-    assert not AuditEvent.objects.filter(verb="auth.locked").exists()
+    assert not AuditEvent.objects.filter(verb="core.user.locked").exists()
     client = Client()
     assert _login(client, "a_officer", PASSWORD, REMOTE_ADDR="10.1.1.1").status_code == 302
     assert "_auth_user_id" in client.session
@@ -118,7 +120,7 @@ def test_attacker_address_waits_longer_after_each_failure(personas, settings):
         _login(Client(), "a_officer", "wrong", **attacker)
     # Now 10 s must pass; refused while waiting, the attempt is neither checked nor counted.
     assert _throttled(_login(Client(), "a_officer", PASSWORD, **attacker))
-    assert AuditEvent.objects.filter(verb="auth.login_failed").count() == 2
+    assert AuditEvent.objects.filter(verb="core.user.login_failed").count() == 2
     ago(11)
     assert not _throttled(_login(Client(), "a_officer", "wrong", **attacker))
     # After the third failure the wait doubles to 20 s.
@@ -185,7 +187,7 @@ def test_admin_clears_the_failures_through_the_page_with_audit(personas, setting
     from fazhi.core.models import LoginFailure
 
     assert not LoginFailure.objects.filter(username="b_officer").exists()
-    event: Any = AuditEvent.objects.get(verb="user.unlock")
+    event: Any = AuditEvent.objects.get(verb="core.user.unlock")
     assert event.actor_id == personas.admin.pk
     assert event.before["failed_logins"] == 2
 
@@ -222,7 +224,7 @@ def test_idle_session_is_logged_out_and_audited(personas, settings):
     next_url = urlsplit(parse_qs(query)["next"][0])
     assert next_url.path == reverse("core:unit_list")
     assert parse_qs(next_url.query) == {"q": ["任城"], "kind": ["agency"]}
-    event = AuditEvent.objects.get(verb="auth.session_expired")
+    event = AuditEvent.objects.get(verb="core.user.session_expired")
     assert event.actor_id == personas.county_a_officer.pk
     assert client.get(reverse("home")).status_code == 302  # the session is gone
 
@@ -233,7 +235,7 @@ def test_active_session_is_kept(personas, settings):
     client.get(reverse("home"))
     _age_session(client, 9 * 60)
     assert client.get(reverse("home")).status_code == 200
-    assert not AuditEvent.objects.filter(verb="auth.session_expired").exists()
+    assert not AuditEvent.objects.filter(verb="core.user.session_expired").exists()
 
 
 # --- Password expiry and change ---
@@ -275,7 +277,9 @@ def test_changing_the_password_resets_the_clock(personas, settings):
     assert user.check_password(new)
     assert timezone.now() - user.password_changed_at < datetime.timedelta(minutes=1)
     assert client.get(reverse("core:unit_list")).status_code == 200  # still logged in
-    assert AuditEvent.objects.filter(verb="user.set_password", object_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        verb="core.user.set_password", object_id=str(user.pk)
+    ).exists()
 
 
 def test_password_change_refuses_a_simple_password(personas):
@@ -351,7 +355,7 @@ def test_user_without_a_given_password_gets_a_generated_one():
     assert second.check_password(raw2)
     password_validation.validate_password(raw1, User(username="someone"))
     # The password never reaches the audit trail.
-    event: Any = AuditEvent.objects.get(verb="user.create", object_id=str(first.pk))
+    event: Any = AuditEvent.objects.get(verb="core.user.create", object_id=str(first.pk))
     assert "password" not in event.after
     assert raw1 not in str(event.after)
 
@@ -373,7 +377,7 @@ def test_bearer_token_authenticates_the_api(personas):
     assert token.last_used_at is not None
     assert token.key_hash == ApiToken.hash_key(key)  # only the hash is stored
     assert key not in token.key_hash
-    assert AuditEvent.objects.filter(verb="token.issue", object_id=str(token.pk)).exists()
+    assert AuditEvent.objects.filter(verb="core.apitoken.issue", object_id=str(token.pk)).exists()
 
 
 def test_revoked_token_is_refused(personas):
@@ -381,7 +385,7 @@ def test_revoked_token_is_refused(personas):
     token, key = services.token_issue(actor=user, user=user, name="script")
     services.token_revoke(actor=user, token=token)
     assert Client().get("/api/v1/me", headers=_bearer(key)).status_code == 401
-    assert AuditEvent.objects.filter(verb="token.revoke").exists()
+    assert AuditEvent.objects.filter(verb="core.apitoken.revoke").exists()
 
 
 @pytest.mark.django_db

@@ -143,12 +143,12 @@ def test_calendar_services_record_audit_events(personas) -> None:
         .values_list("verb", flat=True)
     )
     assert verbs == [
-        "calendar_day.set",
-        "calendar_day.set",
-        "calendar_day.delete",
-        "calendar_year.mark_known",
+        "core.calendarday.set",
+        "core.calendarday.set",
+        "core.calendarday.delete",
+        "core.calendaryear.mark_known",
     ]
-    update = AuditEvent.objects.filter(verb="calendar_day.set").order_by("seq").last()
+    update = AuditEvent.objects.filter(verb="core.calendarday.set").order_by("seq").last()
     assert update is not None
     assert update.before is not None
     assert update.after is not None
@@ -189,7 +189,7 @@ def test_only_system_administrators_own_the_calendar(personas) -> None:
     )
     with pytest.raises(NotAllowed):
         clock_services.calendar_day_delete(actor=county_reviewer, day=day)
-    assert AuditEvent.objects.filter(verb="calendar_day.set", actor=personas.admin).exists()
+    assert AuditEvent.objects.filter(verb="core.calendarday.set", actor=personas.admin).exists()
     # The page shows the reviewer no form to enter one.
     page = personas.client(personas.city_reviewer).get("/core/calendar/?year=2027")
     assert page.status_code == 200

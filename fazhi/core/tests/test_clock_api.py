@@ -297,7 +297,7 @@ def test_admin_enters_an_override_and_marks_a_year_known(personas) -> None:
     body = client.get(f"{API}/calendar", {"year": str(UNKNOWN_YEAR)}).json()
     assert body["known"] is True
     assert body["days"][0]["origin"] == "override"
-    assert AuditEvent.objects.filter(verb__startswith="calendar_").count() == 2
+    assert AuditEvent.objects.filter(verb__startswith="core.calendar").count() == 2
 
 
 def test_calendar_form_errors_are_shown_not_raised(personas) -> None:

@@ -418,7 +418,7 @@ def test_new_rule_version_is_picked_by_date_and_closes_the_old_one(personas) -> 
         .order_by("seq")
         .values_list("verb", flat=True)
     )
-    assert verbs == ["clock_rule.close", "clock_rule.add_version"]
+    assert verbs == ["core.clockrule.close", "core.clockrule.add_version"]
 
 
 @pytest.mark.django_db
@@ -476,7 +476,7 @@ def test_rule_update_changes_only_wording_and_verification(personas) -> None:
     assert rule.source == "某省规定第十条"
     with pytest.raises(DomainError):
         clock_services.clock_rule_update(actor=personas.admin, rule=rule, length=10)
-    assert AuditEvent.objects.filter(verb="clock_rule.update", object_id=str(rule.pk)).exists()
+    assert AuditEvent.objects.filter(verb="core.clockrule.update", object_id=str(rule.pk)).exists()
 
 
 @pytest.mark.django_db

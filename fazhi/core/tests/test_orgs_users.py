@@ -128,7 +128,7 @@ def test_agency_created_through_the_page(personas):
     assert response.status_code == 302
     assert response["Location"] == reverse("core:unit_detail", args=[unit.pk])
     assert unit.path == personas.city.path + f"{unit.pk:0{PATH_STEP}d}."
-    assert AuditEvent.objects.filter(verb="orgunit.create", object_id=str(unit.pk)).exists()
+    assert AuditEvent.objects.filter(verb="core.orgunit.create", object_id=str(unit.pk)).exists()
 
 
 def test_internal_unit_without_parent_is_refused(personas):
@@ -368,7 +368,7 @@ def test_user_update_through_the_page_is_audited(personas):
         },
     )
     assert response.status_code == 302
-    event: Any = AuditEvent.objects.filter(verb="user.update", object_id=str(user.pk)).get()
+    event: Any = AuditEvent.objects.filter(verb="core.user.update", object_id=str(user.pk)).get()
     assert event.before["full_name"] == "b_officer"
     assert event.after["full_name"] == "改名"
 

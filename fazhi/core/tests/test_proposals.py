@@ -38,11 +38,11 @@ def test_county_proposes_to_the_city_which_accepts(personas: Any, county_reviewe
     with pytest.raises(Conflict):
         proposals.proposal_decide(actor=personas.city_reviewer, proposal=row, accept=False)
     verbs = list(
-        AuditEvent.objects.filter(verb__startswith="rule_proposal.")
+        AuditEvent.objects.filter(verb__startswith="core.ruleproposal.")
         .order_by("seq")
         .values_list("verb", flat=True)
     )
-    assert verbs == ["rule_proposal.create", "rule_proposal.accept"]
+    assert verbs == ["core.ruleproposal.create", "core.ruleproposal.accept"]
 
 
 def test_national_proposal_goes_to_the_system_administrators(

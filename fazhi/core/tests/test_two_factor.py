@@ -40,7 +40,7 @@ def enrolled(user: Any) -> tuple[TOTPDevice, list[str]]:
 
 def verbs() -> list[str]:
     return list(
-        AuditEvent.objects.filter(verb__startswith="two_factor.")
+        AuditEvent.objects.filter(verb__regex=r"^core\.user\.(two_factor_|recovery_)")
         .order_by("seq")
         .values_list("verb", flat=True)
     )
@@ -83,7 +83,7 @@ def test_admin_must_enrol_before_any_page_and_the_session_api(personas: Any) -> 
     assert RecoveryCode.hash_code(codes[0].replace("-", "")) in stored
     assert client.get(reverse("core:user_list")).status_code == 200
     assert client.get("/api/v1/me").status_code == 200
-    assert verbs() == ["two_factor.enrol"]
+    assert verbs() == ["core.user.two_factor_enrol"]
 
 
 def test_officer_may_skip_or_opt_in(personas: Any) -> None:
@@ -106,7 +106,7 @@ def test_verify_with_code_then_recovery_code_once(personas: Any) -> None:
     bad = client.post(reverse("two_factor_verify"), {"token": "123456"})
     assert bad.status_code == 200
     assert bad.context["form"].errors
-    assert "two_factor.verify_failed" in verbs()
+    assert "core.user.two_factor_failed" in verbs()
     # The same code as the one used at enrolment is refused (replay).
     device.refresh_from_db()
     device.throttle_reset()
@@ -121,7 +121,7 @@ def test_verify_with_code_then_recovery_code_once(personas: Any) -> None:
     other = password_login(personas.admin)
     response = other.post(reverse("two_factor_verify"), {"token": codes[0].upper()})
     assert response.status_code == 302
-    assert "two_factor.recovery_code_used" in verbs()
+    assert "core.user.recovery_code_used" in verbs()
     third = password_login(personas.admin)
     again = third.post(reverse("two_factor_verify"), {"token": codes[0]})
     assert again.status_code == 200
@@ -155,9 +155,9 @@ def test_regenerate_and_disable(personas: Any) -> None:
     client.post(reverse("two_factor"), {"action": "disable"})
     assert not two_factor.is_enrolled(personas.county_a_officer)
     assert verbs() == [
-        "two_factor.enrol",
-        "two_factor.recovery_regenerate",
-        "two_factor.disable",
+        "core.user.two_factor_enrol",
+        "core.user.recovery_regenerate",
+        "core.user.two_factor_disable",
     ]
 
 
@@ -191,7 +191,7 @@ def test_admin_resets_a_lost_phone_by_page_and_api(personas: Any) -> None:
     response = admin.post(f"/api/v1/users/{personas.county_a_officer.pk}/two-factor/reset")
     assert response.status_code == 200
     assert not two_factor.is_enrolled(personas.county_a_officer)
-    assert verbs().count("two_factor.reset") == 2
+    assert verbs().count("core.user.two_factor_reset") == 2
     # An officer may not reset anyone.
     officer = Client()
     officer.force_login(personas.county_b_officer)

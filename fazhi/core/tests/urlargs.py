@@ -56,7 +56,7 @@ def _user_edit(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
 def _audit_event(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
     services.orgunit_update(actor=personas.admin, unit=personas.county_b_brigade, sort_order=5)
     event = AuditEvent.objects.filter(
-        verb="orgunit.update", object_id=str(personas.county_b_brigade.pk)
+        verb="core.orgunit.update", object_id=str(personas.county_b_brigade.pk)
     ).latest("seq")
     return {"seq": event.seq}, True, AUDIT_READERS
 

@@ -46,7 +46,7 @@ def test_builder_saves_a_compilation_and_the_docx_downloads(
     assert compilation.created_by == officer
     assert compilation.unit == officer.unit
     assert [law.pk for law in compilation.ordered_laws()] == [laws[0].pk, laws[2].pk]
-    event = AuditEvent.objects.get(verb="laws.compilation_create")
+    event = AuditEvent.objects.get(verb="laws.compilation.create")
     assert event.after is not None
     assert [entry["id"] for entry in event.after["laws"]] == [laws[0].pk, laws[2].pk]
 

@@ -106,7 +106,7 @@ def test_newer_version_supersedes_the_older_which_stays_readable(
     assert new.work_id == safety_law.work_id
     assert LawWork.objects.count() == 1
     assert AuditEvent.objects.filter(
-        verb="laws.law_supersede", object_id=str(safety_law.pk)
+        verb="laws.law.supersede", object_id=str(safety_law.pk)
     ).exists()
 
     client = personas.client(personas.city_officer)
@@ -178,7 +178,7 @@ def test_admin_corrects_the_inferred_level_with_audit(safety_law: Law, personas:
     safety_law.refresh_from_db()
     assert safety_law.level == LawLevel.ADMINISTRATIVE_REGULATION
     assert safety_law.effective_date_stated
-    event = AuditEvent.objects.get(verb="laws.law_update")
+    event = AuditEvent.objects.get(verb="laws.law.update")
     assert event.before is not None
     assert event.after is not None
     assert event.before["level"] == LawLevel.LAW

@@ -101,7 +101,7 @@ def test_a_law_imported_before_the_table_gets_its_date_on_the_next_import(
     assert result.outcome == "unchanged"
     law.refresh_from_db()
     assert law.effective_date == datetime.date(2021, 7, 15)
-    assert AuditEvent.objects.filter(verb="laws.law_update", object_id=str(law.pk)).exists()
+    assert AuditEvent.objects.filter(verb="laws.law.update", object_id=str(law.pk)).exists()
 
 
 def test_the_law_page_shows_the_date_and_its_confidence(
@@ -159,7 +159,7 @@ def test_the_coal_mine_special_regulation_is_repealed_by_article_76(personas: An
     assert special.repealed_by == article_76
     assert law_in_force(work=special.work, on=datetime.date(2024, 4, 30)) == special
     assert law_in_force(work=special.work, on=datetime.date(2024, 5, 1)) is None
-    assert AuditEvent.objects.filter(verb="laws.law_repeal").count() == 1
+    assert AuditEvent.objects.filter(verb="laws.law.repeal").count() == 1
 
     html = personas.client(personas.city_officer).get(special.get_absolute_url()).content.decode()
     assert "Repealed from 2024-05-01." in html
@@ -257,7 +257,7 @@ def test_an_administrator_marks_the_headings_on_the_page(personas: Any) -> None:
     assert "规划 编制 与 实施" in article_10.search_text  # the heading is indexed
     law.refresh_from_db()
     assert law.heading_corrections == ["规划编制与实施"]
-    assert AuditEvent.objects.filter(verb="laws.law_headings_correct").count() == 1
+    assert AuditEvent.objects.filter(verb="laws.law.headings_correct").count() == 1
     assert (
         personas.client(personas.city_officer)
         .post(reverse("laws:law_headings", args=[law.pk]), {"headings": []})

@@ -102,9 +102,9 @@ def test_every_abbreviation_names_a_shipped_law() -> None:
 def test_loading_the_defaults_is_audited_and_idempotent(five: dict[str, Law]) -> None:
     count = LawTerm.objects.count()
     assert count == len(default_terms())
-    assert AuditEvent.objects.filter(verb="laws.term_create").count() == count
+    assert AuditEvent.objects.filter(verb="laws.lawterm.create").count() == count
     assert terms_load_defaults(actor=SYSTEM) == []
-    assert AuditEvent.objects.filter(verb="laws.term_create").count() == count
+    assert AuditEvent.objects.filter(verb="laws.lawterm.create").count() == count
     term = LawTerm.objects.get(term="过罚相当")
     assert term.origin == TermOrigin.SHIPPED
     ref = term.refs.get()
@@ -286,7 +286,7 @@ def test_the_legal_section_adds_a_term_in_the_ui(five: dict[str, Law], personas:
     assert term.aliases == ["单位个人双罚", "两罚"]
     assert term.origin == TermOrigin.EDITED
     assert term.updated_by == personas.city_reviewer
-    assert AuditEvent.objects.filter(verb="laws.term_create", object_id=str(term.pk)).exists()
+    assert AuditEvent.objects.filter(verb="laws.lawterm.create", object_id=str(term.pk)).exists()
     assert _top("两罚", 1) == ["安全生产法第一百零一条"]
     listing = client.get(reverse("laws:term_list"), {"q": "两罚"}).content.decode()
     assert "一案双罚" in listing
@@ -303,7 +303,7 @@ def test_the_legal_section_adds_a_term_in_the_ui(five: dict[str, Law], personas:
     response = client.post(reverse("laws:term_delete", args=[term.pk]))
     assert response.status_code == 302
     assert not LawTerm.objects.filter(pk=term.pk).exists()
-    assert AuditEvent.objects.filter(verb="laws.term_delete").count() == 1
+    assert AuditEvent.objects.filter(verb="laws.lawterm.delete").count() == 1
 
 
 @pytest.mark.django_db
@@ -343,7 +343,7 @@ def test_the_api_edits_terms_with_audit(five: dict[str, Law], personas: Any) -> 
     payload["refs"] = [{"citation": "处罚法第29条", "source": "简称亦可"}]
     updated = api.put(f"/api/v1/law-terms/{term_id}", payload, content_type="application/json")
     assert updated.status_code == 200
-    assert AuditEvent.objects.filter(verb="laws.term_update", object_id=str(term_id)).exists()
+    assert AuditEvent.objects.filter(verb="laws.lawterm.update", object_id=str(term_id)).exists()
     assert api.delete(f"/api/v1/law-terms/{term_id}").status_code == 204
 
 

@@ -84,7 +84,7 @@ def test_new_version_copies_items_parents_and_bases(personas) -> None:
     assert copied.parent.catalog == second
     assert sorted(a.number for a in copied.basis_articles.all()) == [35, 99]
     assert AuditEvent.objects.filter(
-        verb="powers.catalog_create", object_id=str(second.pk)
+        verb="powers.powercatalog.create", object_id=str(second.pk)
     ).exists()
 
 
@@ -177,7 +177,7 @@ def test_removing_a_new_draft_item_leaves_no_removal_record(personas) -> None:
         services.poweritem_remove(actor=SYSTEM, item=item, reason=" ")
     assert services.poweritem_remove(actor=SYSTEM, item=item, reason="录入错误") is None
     assert not PowerItemRemoval.objects.exists()
-    assert AuditEvent.objects.filter(verb="powers.item_remove").exists()
+    assert AuditEvent.objects.filter(verb="powers.poweritem.remove").exists()
 
 
 # --- general catalog ---------------------------------------------------------------

@@ -74,7 +74,9 @@ def test_item_is_created_and_edited_through_the_form(personas) -> None:
     assert edit.status_code == 302
     item.refresh_from_db()
     assert item.lead_unit == personas.city_detachment
-    assert AuditEvent.objects.filter(verb="powers.item_update", object_id=str(item.pk)).exists()
+    assert AuditEvent.objects.filter(
+        verb="powers.poweritem.update", object_id=str(item.pk)
+    ).exists()
     detail = client.get(reverse("powers:item_detail", args=[item.pk]))
     assert b"/laws/" in detail.content
     assert b"Not used yet." in detail.content

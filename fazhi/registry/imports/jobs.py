@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fazhi.core import policy
 from fazhi.core import services as core_services
 from fazhi.core.audit import audit_record
 from fazhi.core.choices import AttachmentRole
@@ -25,6 +26,7 @@ from fazhi.registry import workflow
 from fazhi.registry.choices import ImportKind
 from fazhi.registry.imports import tasks
 from fazhi.registry.models import EntityStaging, ImportJob, OfficerStaging
+from fazhi.registry.permissions import IMPORT_PERMS
 
 
 def _actor_user(actor: Any) -> Any:
@@ -47,6 +49,7 @@ def _enqueue(task: Any, job_id: int) -> None:
     ImportJob.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
 
 
+@policy.requires("registry.add_importjob")
 @transaction.atomic
 def import_job_create(
     *,
@@ -74,6 +77,7 @@ def import_job_create(
     """
     if kind not in ImportKind.values:
         raise DomainError(_("Unknown kind of import."), field="kind")
+    policy.require_all(actor, *IMPORT_PERMS[kind])
     if not unit_in_scope(actor, unit):
         raise ValidationError({"unit": _("This unit is outside your scope.")})
     if not filename.lower().endswith(IMPORT_SUFFIXES):
@@ -106,7 +110,7 @@ def import_job_create(
     )
     audit_record(
         actor=actor,
-        verb="import.create",
+        verb="registry.importjob.create",
         obj=job,
         after={
             "kind": kind,
@@ -123,12 +127,14 @@ def import_job_create(
     return job
 
 
+@policy.requires("registry.add_importjob")
 @transaction.atomic
 def import_job_confirm(*, actor: Any, job: ImportJob, run: bool = True) -> ImportJob:
     """Import the valid rows of a checked file (the user's explicit choice)."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if not unit_in_scope(actor, job.unit):
         raise NotAllowed(_("This import is outside your scope."))
+    policy.require_all(actor, *IMPORT_PERMS[job.kind])
     if not workflow.allowed(job, "confirm"):
         raise Conflict(
             _("Only a checked file can be imported (this one is: %(s)s).")
@@ -139,7 +145,7 @@ def import_job_confirm(*, actor: Any, job: ImportJob, run: bool = True) -> Impor
     workflow.move(job, "confirm")
     audit_record(
         actor=actor,
-        verb="import.confirm",
+        verb="registry.importjob.confirm",
         obj=job,
         after={"valid_rows": job.valid_rows},
         unit=job.unit,
@@ -150,16 +156,18 @@ def import_job_confirm(*, actor: Any, job: ImportJob, run: bool = True) -> Impor
     return job
 
 
+@policy.requires("registry.add_importjob")
 @transaction.atomic
 def import_job_discard(*, actor: Any, job: ImportJob) -> ImportJob:
     """Drop a checked file without importing anything."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if not unit_in_scope(actor, job.unit):
         raise NotAllowed(_("This import is outside your scope."))
+    policy.require_all(actor, *IMPORT_PERMS[job.kind])
     if not workflow.allowed(job, "discard"):
         raise Conflict(_("This import can no longer be discarded."))
     model = EntityStaging if job.kind == ImportKind.ENTITY else OfficerStaging
     model.objects.filter(job_id=job.pk).delete()
     workflow.move(job, "discard", finished_at=timezone.now())
-    audit_record(actor=actor, verb="import.discard", obj=job, unit=job.unit)
+    audit_record(actor=actor, verb="registry.importjob.discard", obj=job, unit=job.unit)
     return job

@@ -28,11 +28,12 @@ from fazhi.registry.imports.report import read_problems
 from fazhi.registry.imports.spec import normalize_header
 from fazhi.registry.imports.vocabulary import TABLES, agency_maps, choices
 from fazhi.registry.models import ImportJob, RegulatoryCategory
+from fazhi.registry.permissions import IMPORT_PERMS
 from fazhi.registry.value_maps import ImportValueMap, MappedColumn
 
 # How many problems of a report are read to find the unknown words.
 PROBLEMS_READ = 200_000
-ENTITY_IMPORT_PERMS = ("registry.add_entity", "registry.change_entity", "registry.add_importjob")
+ENTITY_IMPORT_PERMS = IMPORT_PERMS[ImportKind.ENTITY.value]
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def unknown_values(job: ImportJob) -> list[UnknownValue]:
     ]
 
 
+@policy.requires("registry.add_importjob")
 @transaction.atomic
 def import_values_map(
     *, actor: Any, job: ImportJob, decisions: list[tuple[str, str, str]], run: bool = True
@@ -147,7 +149,7 @@ def import_values_map(
         )
     audit_record(
         actor=actor,
-        verb="import.values_map",
+        verb="registry.importjob.values_map",
         obj=job,
         after={
             "agency": agency.pk,

@@ -114,7 +114,7 @@ def jobs_recover() -> list[int]:
             audit_record(
                 actor=None,
                 actor_label="system",
-                verb="import.fail",
+                verb="registry.importjob.fail",
                 obj=job,
                 before={"status": phase},
                 after={"status": job.status, "worker": job.worker, "reason": "worker stopped"},

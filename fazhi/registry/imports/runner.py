@@ -33,13 +33,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fazhi.core.actors import SystemActor
 from fazhi.core.audit import audit_record
 from fazhi.core.errors import DomainError
 from fazhi.registry import workflow
 from fazhi.registry.imports import kinds, limits, recovery, streams
 from fazhi.registry.imports.readers import PlainCsv, SourceError, Table, open_table
 from fazhi.registry.imports.report import RowError, write_report
-from fazhi.registry.imports.spec import ColumnarSpec, ImportSpec, Step, SystemActor
+from fazhi.registry.imports.spec import ColumnarSpec, ImportSpec, Step
 from fazhi.registry.imports.streams import CopyStream, StagingStream, stage_rows
 from fazhi.registry.models import ImportJob
 
@@ -50,7 +51,7 @@ Progress = Callable[[ImportJob], None]
 
 
 def job_actor(job: ImportJob) -> Any:
-    return job.created_by if job.created_by_id is not None else SystemActor()
+    return job.created_by if job.created_by_id is not None else SystemActor("system")
 
 
 def spec_for(job: ImportJob, actor: Any) -> ImportSpec:
@@ -269,7 +270,7 @@ def _validate(job: ImportJob, on_progress: Progress | None) -> ImportJob:
             if job.import_if_clean and job.error_rows:  # refused: nothing is imported
                 spec.discard()
                 workflow.move(job, "refuse", finished_at=timezone.now())
-                _audit(job, actor, "import.discard")
+                _audit(job, actor, "registry.importjob.discard")
             else:
                 workflow.move(job, "checked")
     except DomainError as exc:
@@ -421,7 +422,7 @@ def _done(
     _audit(
         job,
         actor,
-        f"{job.kind}.import",
+        f"registry.{job.kind}.import",
         {
             "file": job.source_name,
             "sha256": job.source_sha256,

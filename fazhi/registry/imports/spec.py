@@ -28,22 +28,6 @@ if TYPE_CHECKING:
     from fazhi.registry.imports.streams import CopyStream
 
 
-class SystemActor:
-    """Acts for imports started from the command line without a user."""
-
-    pk = None
-    is_authenticated = True
-    is_superuser = True
-    unit = None
-    role = None
-
-    def get_username(self) -> str:
-        return "system"
-
-    def has_perm(self, perm: str) -> bool:
-        return True
-
-
 @dataclass(frozen=True)
 class Column:
     """One column of an import file (the header is file format, not UI text)."""

@@ -46,7 +46,9 @@ def test_bad_rows_stop_the_import_unless_valid_only(personas, tmp_path):
     assert not EntityStaging.objects.exists()
     refused = ImportJob.objects.get()
     assert (refused.status, refused.import_if_clean) == ("discarded", True)
-    assert AuditEvent.objects.filter(verb="import.discard", object_id=str(refused.pk)).exists()
+    assert AuditEvent.objects.filter(
+        verb="registry.importjob.discard", object_id=str(refused.pk)
+    ).exists()
     with pytest.raises(SystemExit):
         call_command(
             "import_entities",

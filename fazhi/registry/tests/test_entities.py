@@ -105,7 +105,9 @@ def test_an_update_keeps_the_field_level_change_and_an_audit_event(personas):
     change = EntityChange.objects.get(entity=entity, kind=ChangeKind.UPDATED)
     assert change.actor == personas.county_a_officer
     assert change.diff == {"risk_level": ["", "high"], "category_bits": [0, dust.mask]}
-    event = AuditEvent.objects.filter(verb="entity.update", object_id=str(entity.pk)).get()
+    event = AuditEvent.objects.filter(
+        verb="registry.entity.update", object_id=str(entity.pk)
+    ).get()
     assert (event.before or {})["risk_level"] == ""
     assert (event.after or {})["risk_level"] == "high"
     # saving the same values again records nothing
@@ -161,7 +163,9 @@ def test_merge_points_duplicates_to_the_survivor_and_keeps_history(personas):
         selectors.entity_get(actor=personas.admin, pk=duplicate.pk) == duplicate
     )  # still reachable
     assert services.entity_resolve(duplicate) == survivor
-    assert AuditEvent.objects.filter(verb="entity.merge", object_id=str(duplicate.pk)).exists()
+    assert AuditEvent.objects.filter(
+        verb="registry.entity.merge", object_id=str(duplicate.pk)
+    ).exists()
     assert selectors.entity_duplicate_groups(actor=personas.admin) == []
     # the merged record keeps its code but no longer blocks it
     with pytest.raises(DomainError):

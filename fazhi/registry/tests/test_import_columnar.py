@@ -375,7 +375,7 @@ def test_a_first_load_goes_straight_into_the_empty_registry(personas, tmp_path, 
     assert Entity.objects.filter(
         source_job_id=job.pk, created_by=personas.county_a_officer
     ).count() == len(expected)
-    assert AuditEvent.objects.filter(verb="entity.import", object_id=str(job.pk)).exists()
+    assert AuditEvent.objects.filter(verb="registry.entity.import", object_id=str(job.pk)).exists()
     assert _table_structure() == before
 
 

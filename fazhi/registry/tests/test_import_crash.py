@@ -150,7 +150,7 @@ def test_a_worker_killed_at_any_phase_loses_nothing(personas, tmp_path, phase):
         # Killed after the commit: the import stands, recorded; the indexes come back.
         assert job.status == ImportStatus.DONE
         assert Entity.objects.count() == before + len(rows) == len(rows)
-        assert _events(job, "entity.import") == 1
+        assert _events(job, "registry.entity.import") == 1
         assert checkup.indexes_built
         assert checkup.dead_jobs == []
     else:
@@ -158,8 +158,8 @@ def test_a_worker_killed_at_any_phase_loses_nothing(personas, tmp_path, phase):
         assert "worker stopped" in job.message
         assert checkup.dead_jobs == [job.pk]
         assert Entity.objects.count() == before
-        assert _events(job, "import.fail") == 1
-        assert _events(job, "entity.import") == 0
+        assert _events(job, "registry.importjob.fail") == 1
+        assert _events(job, "registry.entity.import") == 0
     assert not EntityStaging.objects.exists()
     assert _table_structure() == structure
     assert audit_verify()[1] is None
@@ -217,7 +217,7 @@ def test_a_job_whose_process_is_gone_is_marked_failed(personas, tmp_path):
     assert job.status == ImportStatus.FAILED
     assert "Nothing was imported" in job.message
     assert not EntityStaging.objects.filter(job_id=job.pk).exists()
-    assert _events(job, "import.fail") == 1
+    assert _events(job, "registry.importjob.fail") == 1
     assert recovery.jobs_recover() == []  # once
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from fazhi.core.tests import factories as core_factories
 from fazhi.registry.choices import ImportStatus
 from fazhi.registry.imports import jobs, runner
 from fazhi.registry.models import EnforcementCertificate, Officer
@@ -37,9 +38,11 @@ def row(n: int, **overrides: Any) -> dict[str, Any]:
 
 
 def run(personas: Any, path: Any, **kwargs: Any) -> Any:
+    # A county's legal section may import officers (the import's permissions), in its county.
+    county = kwargs.pop("as_county", False)
     job = jobs.import_job_create(
-        actor=personas.county_a_officer
-        if kwargs.pop("as_officer", False)
+        actor=core_factories.user("a_reviewer", personas.county_a, "legal_reviewer")
+        if county
         else personas.city_reviewer,
         kind="officer",
         unit=personas.county_a,
@@ -118,7 +121,7 @@ def test_officer_import_by_a_county_stays_in_its_scope(personas, tmp_path):
         row(1, **{"所属单位": "微山县执法大队"}),
         row(2, **{"公民身份号码": theirs.citizen_id}),
     ]
-    job = run(personas, f.write_csv(tmp_path / "o.csv", f.OFFICER_HEADERS, rows), as_officer=True)
+    job = run(personas, f.write_csv(tmp_path / "o.csv", f.OFFICER_HEADERS, rows), as_county=True)
     assert job.valid_rows == 0
     assert [(r, c) for r, c, _v, _reason in report_rows(job)] == [
         (2, "所属单位"),

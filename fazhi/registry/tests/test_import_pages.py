@@ -62,7 +62,7 @@ def test_upload_check_then_import_valid_rows(
     # After the import: created/updated only, not also the check's new/changed.
     assert ">New<" not in done
     assert ">Changed<" not in done
-    event = AuditEvent.objects.filter(verb="entity.import", object_id=str(job.pk)).get()
+    event = AuditEvent.objects.filter(verb="registry.entity.import", object_id=str(job.pk)).get()
     assert (event.after or {})["created"] == 1
     listing = client.get(reverse("registry:import_list")).content.decode()
     assert "名录.xlsx" in listing

@@ -77,7 +77,7 @@ def test_mapping_rechecks_the_file_and_the_agency_s_next_file_needs_no_mapping(p
     assert again.source_sha256 == job.source_sha256
     again = runner.job_validate(again.pk)
     assert (again.valid_rows, again.error_rows) == (20, 0)
-    event = AuditEvent.objects.get(verb="import.values_map")
+    event = AuditEvent.objects.get(verb="registry.importjob.values_map")
     assert {m["value"] for m in (event.after or {})["mappings"]} == {
         "有限空间",
         "烟花爆竹经营",

@@ -82,7 +82,7 @@ def test_the_api_masks_id_and_phone_without_the_permission(personas, officer):
 
 
 def test_the_audit_event_page_masks_the_recorded_id_and_phone(personas, officer):
-    event = AuditEvent.objects.get(verb="officer.create", object_id=str(officer.pk))
+    event = AuditEvent.objects.get(verb="registry.officer.create", object_id=str(officer.pk))
     url = reverse("core:audit_detail", args=[event.seq])
     as_leader = personas.client(personas.leader).get(url)
     assert as_leader.status_code == 200

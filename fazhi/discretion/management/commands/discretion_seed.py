@@ -11,25 +11,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from fazhi.core.actors import SystemActor
 from fazhi.discretion.seed import discretion_seed
-
-
-class _Installer:
-    """The actor recorded in the audit trail for seeded rows."""
-
-    pk = None
-    is_authenticated = True
-    is_superuser = True
-    unit = None
-    role = None
-
-    def get_username(self) -> str:
-        return "discretion_seed"
 
 
 class Command(BaseCommand):
     help = "Load the seeded discretion baselines and rules (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for line in discretion_seed(actor=_Installer()):
+        for line in discretion_seed(actor=SystemActor("discretion_seed")):
             self.stdout.write(line)

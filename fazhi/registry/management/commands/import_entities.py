@@ -17,10 +17,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from fazhi.core.actors import SystemActor
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgUnit, User
 from fazhi.registry.choices import ImportKind, ImportStatus
-from fazhi.registry.imports import jobs, runner, spec
+from fazhi.registry.imports import jobs, runner
 from fazhi.registry.models import ImportJob
 
 MIN_SECONDS = 0.5  # a rate over a shorter time means nothing
@@ -53,7 +54,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        actor: Any = spec.SystemActor()
+        actor: Any = SystemActor("system")
         if options["user"]:
             actor = User.objects.filter(username=options["user"], is_active=True).first()
             if actor is None:

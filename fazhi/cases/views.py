@@ -21,6 +21,7 @@ from fazhi.cases.discretion import amount_advice
 from fazhi.cases.views_procedures import procedures_context
 from fazhi.cases.views_records import records_context
 from fazhi.cases.workflow import workflow_of
+from fazhi.core import policy
 from fazhi.core.actors import Actor
 from fazhi.core.errors import DomainError
 from fazhi.core.listing import paginate
@@ -109,7 +110,7 @@ def _action_forms(case: Any, actions: list[Any]) -> list[dict[str, Any]]:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(actor=_actor(request), pk=pk)
     actions = selectors.case_actions(actor=_actor(request), case=case)
-    editable = case.state in services.EDITABLE and request.user.has_perm(p.CHANGE)
+    editable = case.state in services.EDITABLE and policy.has_permission(request.user, p.CHANGE)
     context: dict[str, Any] = {
         "case": case,
         "flow": workflow_of(case),
@@ -136,13 +137,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["amount_flag"] = amount_flag(case)
     if case.state in (CaseState.PENDING_DECISION, CaseState.LEGAL_REVIEW):
         context["advice"] = amount_advice(actor=_actor(request), case=case)
-        if request.user.has_perm(p.DECIDE):
+        if policy.has_permission(request.user, p.DECIDE):
             context["extension_form"] = forms.ExtensionForm()
     elif case.state in (
         CaseState.INVESTIGATING,
         CaseState.REVIEW,
         CaseState.NOTIFIED,
-    ) and request.user.has_perm(p.DECIDE):
+    ) and policy.has_permission(request.user, p.DECIDE):
         context["extension_form"] = forms.ExtensionForm()
     context.update(records_context(request, case))
     if case.discretion.get("advice"):

@@ -20,6 +20,7 @@ from fazhi.cases import evidence as ev
 from fazhi.cases import permissions as p
 from fazhi.cases.choices import PreservationOutcome
 from fazhi.cases.records import EvidenceKind
+from fazhi.core import policy
 from fazhi.core.actors import Actor
 from fazhi.core.errors import Conflict, DomainError
 from fazhi.core.forms import StyledMixin
@@ -75,7 +76,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 def records_context(request: HttpRequest, case: Any) -> dict[str, Any]:
     """What the case page shows of the evidence and the exports."""
-    can_add = request.user.has_perm(p.CHANGE) and case.state not in ev.READ_ONLY
+    can_add = policy.has_permission(request.user, p.CHANGE) and case.state not in ev.READ_ONLY
     today = timezone.localdate()
     return {
         "evidence": ev.case_evidence(case),

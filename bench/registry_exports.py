@@ -82,7 +82,7 @@ def write_rustpy(headers: list[str], rows: list[list[str]]) -> None:
 
 
 def write_pyexcelerate(headers: list[str], rows: list[list[str]]) -> None:
-    from pyexcelerate import Workbook  # type: ignore[import-not-found]
+    from pyexcelerate import Workbook
 
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as fh:
         workbook = Workbook()

@@ -22,13 +22,14 @@ import logging
 import os
 import socket
 import tempfile
+import threading
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.tasks import task
 from django.utils import timezone
@@ -216,9 +217,7 @@ def export_run(job_id: int) -> str:
         if now - last[0] < SAVE_EVERY and done < total:
             return
         last[0] = now
-        ExportJob.objects.filter(pk=job_id, worker=worker_id()).update(
-            written_rows=min(done, total), heartbeat_at=timezone.now()
-        )
+        _save_progress(job_id, written_rows=min(done, total), heartbeat_at=timezone.now())
 
     try:
         name, size, rows = _write(job, entities, progress)
@@ -256,6 +255,32 @@ def export_run(job_id: int) -> str:
     return ExportStatus.DONE
 
 
+def _save_progress(job_id: int, **fields: Any) -> None:
+    """Save progress where the page sees it. On PostgreSQL from a connection
+    of its own: the run's connection may be in the middle of a ``COPY``,
+    which no other statement may interrupt."""
+    me = worker_id()
+
+    def save() -> None:
+        ExportJob.objects.filter(pk=job_id, worker=me).update(**fields)
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        save()  # (no COPY reports progress inside a transaction: exports._copy_csv)
+        return
+
+    def save_apart() -> None:
+        try:
+            save()
+        except Exception:
+            logger.warning("progress of export %s not saved", job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=save_apart, name="export-progress")
+    thread.start()
+    thread.join()
+
+
 def _write(job: ExportJob, entities: QuerySet[Any], progress: Any) -> tuple[str, int, int]:
     """Write the export to a scratch file, then store it whole; return the
     stored name, its size and the rows written."""
@@ -274,9 +299,10 @@ def _write(job: ExportJob, entities: QuerySet[Any], progress: Any) -> tuple[str,
 
 def export_open(job: ExportJob) -> Any:
     """The stored file of a finished export."""
-    if job.status != ExportStatus.DONE or not job.file:
+    name = job.file.name if job.file else None
+    if job.status != ExportStatus.DONE or not name:
         raise Conflict(_("The export is not ready yet."))
-    return default_storage.open(job.file.name, "rb")
+    return default_storage.open(name, "rb")
 
 
 def content_type(job: ExportJob) -> str:

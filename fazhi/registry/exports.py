@@ -34,6 +34,7 @@ CSV = "text/csv; charset=utf-8"
 MAX_ROWS = 1_048_575  # Excel's limit below the header row
 BOM = "\ufeff".encode()  # Excel opens a UTF-8 CSV as UTF-8 only with it
 CHUNK = 5000
+COPY_REPORT_ROWS = 50_000  # a COPY reports progress after this many rows
 Progress = Callable[[int], None]
 
 
@@ -182,19 +183,23 @@ def _copy_csv(target: IO[bytes], entities: QuerySet[Entity], progress: Progress 
     sql, params = _row_query(entities, sql_categories=True).query.sql_with_params()
     count = 0
     pending = 0
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
-    ):
-        for block in copy:
-            data = bytes(block)
-            target.write(data)
-            lines = data.count(b"\n")
-            count += lines
-            pending += lines
-            if progress and pending >= 50_000:
-                progress(count)
-                pending = 0
+    # While the COPY runs its connection takes no other statement: progress is
+    # reported mid-way only outside a transaction, where the caller can save
+    # it from a connection of its own (export_jobs._save_progress).
+    report = None if connection.in_atomic_block else progress
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            for block in copy:
+                data = bytes(block)
+                target.write(data)
+                lines = data.count(b"\n")  # rows, near enough: an address may hold a line break
+                count += lines
+                pending += lines
+                if report and pending >= COPY_REPORT_ROWS:
+                    report(count)
+                    pending = 0
+        if cursor.cursor.rowcount >= 0:
+            count = cursor.cursor.rowcount  # COPY's own count
     if progress:
         progress(count)
     return count

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -88,7 +89,7 @@ def entity_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def entity_export(request: HttpRequest) -> HttpResponse:
+def entity_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered list as XLSX in the response: small lists only (a big
     one is a background export, ``entity_export_start``)."""
     policy.require(request.user, "registry.view_entity")
@@ -156,7 +157,7 @@ def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = _export(request, pk)
     try:
         handle = export_jobs.export_open(job)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
+from django.db import connection, connections
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -247,3 +249,46 @@ def test_a_failed_export_says_why_and_can_run_again(personas, entities, monkeypa
     monkeypatch.undo()
     job = export_jobs.export_rerun(actor=personas.county_a_officer, job=job)
     assert job.status == ExportStatus.DONE
+
+
+def test_an_address_with_a_line_break_is_one_row(personas):
+    f.entity(personas.county_a, address="任城区\n测试路1号", name='济宁"引号"有限公司')
+    job = export_jobs.export_start(
+        actor=personas.county_a_officer, filters=selectors.EntityFilters(), format="csv"
+    )
+    assert job.written_rows == 1
+    rows = _csv_rows(_download(personas.client(personas.county_a_officer), job.pk))
+    assert rows[1] == _expected(Entity.objects.all())[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_saved_while_the_copy_runs(personas, monkeypatch):
+    """Outside a test's transaction, as in the worker: progress saved mid-COPY
+    goes through a connection of its own (on the COPY's it would hang)."""
+    for _ in range(4):
+        f.entity(personas.county_a)
+    monkeypatch.setattr(exports, "COPY_REPORT_ROWS", 1)
+    monkeypatch.setattr(export_jobs, "SAVE_EVERY", 0.0)
+    saved: list[int] = []
+    real = export_jobs._save_progress
+
+    def spy(job_id, **fields):
+        real(job_id, **fields)
+
+        def read() -> None:  # as the page would, while the COPY holds this connection
+            saved.append(ExportJob.objects.values_list("written_rows", flat=True).get(pk=job_id))
+            connections.close_all()
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(timeout=30)
+
+    monkeypatch.setattr(export_jobs, "_save_progress", spy)
+    job = export_jobs.export_start(
+        actor=personas.county_a_officer, filters=selectors.EntityFilters(), format="csv"
+    )
+    assert job.status == ExportStatus.DONE
+    assert job.written_rows == 4
+    assert saved
+    assert saved[-1] == 4

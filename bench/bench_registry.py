@@ -461,7 +461,7 @@ def run(bench: Bench) -> None:
 def _lists(bench: Bench, org: dict[str, Any], size: str) -> None:
     from django.db import connection
 
-    from bench import registry_lists
+    from bench import registry_exports, registry_lists
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -488,3 +488,4 @@ def _lists(bench: Bench, org: dict[str, Any], size: str) -> None:
     registry_lists.name_search(bench, org, size)
     registry_lists.duplicates_page(bench, org, size)
     registry_lists.cold_start(bench)
+    registry_exports.run_exports(bench, org, size)

@@ -20,9 +20,11 @@ from ninja.pagination import paginate
 
 from fazhi.core import policy, privacy
 from fazhi.core.api_types import Id, PatchIn
+from fazhi.core.errors import Conflict
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_list
-from fazhi.registry import exports, selectors, services
+from fazhi.registry import export_jobs, exports, selectors, services
+from fazhi.registry.choices import ExportFormat
 from fazhi.registry.imports import jobs as import_jobs
 from fazhi.registry.imports import mapping
 from fazhi.registry.imports.report import job_problems
@@ -344,18 +346,117 @@ def entities(request: HttpRequest, filters: Query[EntityQuery]) -> Any:
     }
 
 
-@router.get("/entities/export")
-def entities_export(request: HttpRequest, filters: Query[EntityQuery]) -> FileResponse:
-    """The filtered list as XLSX, in the import layout."""
+_NOT_READY = {
+    "description": "The export is not finished (poll it), or the list is too big for an "
+    "immediate answer (start a background export).",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+@router.get("/entities/export", openapi_extra={"responses": {409: _NOT_READY}})
+def entities_export(request: HttpRequest, filters: Query[EntityQuery]) -> Any:
+    """A small filtered list as XLSX, in the import layout, in the response.
+
+    Over ``FAZHI_EXPORT_INLINE_MAX`` rows (20,000) it answers 409: start a
+    background export (``POST /entities/exports``) instead.
+    """
     policy.require(request.user, "registry.view_entity")
+    policy.require(request.user, export_jobs.EXPORT_PERM)
+    entities = selectors.entity_list(actor=request.user, filters=filters.filters())
+    limit = export_jobs.inline_max()
+    if entities[: limit + 1].count() > limit:
+        raise Conflict(
+            _("The list has more than %(n)s entities: export it in the background.")
+            % {"n": f"{limit:,}"}
+        )
     handle = exports.scratch_file()
-    exports.entities_xlsx(
-        handle, selectors.entity_list(actor=request.user, filters=filters.filters())
-    )
+    exports.entities_xlsx(handle, entities)
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename="entities.xlsx", content_type=exports.XLSX
     )
+
+
+class ExportIn(Schema):
+    format: ExportFormat = Field(description="csv or xlsx")
+
+
+class ExportOut(Schema):
+    id: int
+    format: str
+    status: str = Field(description="queued, running, done or failed")
+    total_rows: int
+    written_rows: int
+    percent: int
+    size: int
+    message: str
+    may_rerun: bool = Field(description="True when it failed or its worker stopped.")
+    download_url: str | None = Field(description="Set once the file is ready.")
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+def export_out(job: Any) -> dict[str, Any]:
+    from django.urls import reverse
+
+    return {
+        "id": job.pk,
+        "format": job.format,
+        "status": job.status,
+        "total_rows": job.total_rows,
+        "written_rows": job.written_rows,
+        "percent": job.percent,
+        "size": job.size,
+        "message": job.message,
+        "may_rerun": export_jobs.may_rerun(job),
+        "download_url": reverse("api:registry_export_download", args=[job.pk])
+        if job.status == "done"
+        else None,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+@router.post("/entities/exports", response={202: ExportOut})
+def entities_export_start(
+    request: HttpRequest, payload: ExportIn, filters: Query[EntityQuery]
+) -> Any:
+    """Export the filtered list (CSV or XLSX) in the background; poll the job,
+    then fetch ``download_url``. A small list is ready at once."""
+    policy.require(request.user, "registry.view_entity")
+    job = export_jobs.export_start(
+        actor=request.user, filters=filters.filters(), format=payload.format.value
+    )
+    return Status(202, export_out(job))
+
+
+@router.get("/exports/{export_id}", response=ExportOut)
+def export_status(request: HttpRequest, export_id: Id) -> Any:
+    """One of your exports: status and progress."""
+    return export_out(export_jobs.export_get(actor=request.user, pk=export_id))
+
+
+@router.get(
+    "/exports/{export_id}/download",
+    url_name="registry_export_download",
+    openapi_extra={"responses": {409: _NOT_READY}},
+)
+def export_download(request: HttpRequest, export_id: Id) -> FileResponse:
+    """The file of a finished export."""
+    job = export_jobs.export_get(actor=request.user, pk=export_id)
+    return FileResponse(
+        export_jobs.export_open(job),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=export_jobs.content_type(job),
+    )
+
+
+@router.post("/exports/{export_id}/rerun", response={202: ExportOut})
+def export_rerun(request: HttpRequest, export_id: Id) -> Any:
+    """Run again an export that failed or whose worker stopped."""
+    job = export_jobs.export_get(actor=request.user, pk=export_id)
+    return Status(202, export_out(export_jobs.export_rerun(actor=request.user, job=job)))
 
 
 @router.get("/entities/{entity_id}", response=EntityOut)

@@ -147,3 +147,15 @@ class RuleCode(models.TextChoices):
         "cert_expiry_warning_days",
         _("Days before a certificate expires to warn"),
     )
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Exporting")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")

@@ -24,6 +24,8 @@ from fazhi.registry.choices import (
     EntityKind,
     EntityScale,
     EntityStatus,
+    ExportFormat,
+    ExportStatus,
     ExternalAgencyKind,
     ImportKind,
     ImportStatus,
@@ -215,6 +217,68 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in workflow.RUNNING | workflow.WAITING
+
+
+class ExportJob(models.Model):
+    """导出任务 — the entity list (as filtered) written to a file in the background.
+
+    The file is stored only once it is whole (``file`` is set in the same
+    update that marks the job done), so a worker that dies mid-export leaves
+    a job that can be run again, never half a file offered for download.
+    The export runs as the user who asked, with the filters they chose.
+    """
+
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    written_rows = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="registry/exports/", blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(
+        _("worker"),
+        max_length=100,
+        blank=True,
+        help_text=_("host:process of the worker running it"),
+    )
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"], name="registry_export_by_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.format}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.written_rows * 100 // self.total_rows)
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def filename(self) -> str:
+        return f"entities-{timezone.localtime(self.created_at):%Y%m%d-%H%M%S}.{self.format}"
 
 
 class Entity(models.Model):

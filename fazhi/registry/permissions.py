@@ -10,15 +10,21 @@ def perms(*names: str) -> set[str]:
     return {f"registry.{name}" for name in names}
 
 
-view_all = perms(
-    "view_entity",
-    "view_entitychange",
-    "view_officer",
-    "view_enforcementcertificate",
-    "view_conflictofinterest",
-    "view_externalagency",
-    "view_registryrule",
-    "view_officertraining",
+# Exporting the entity list (a background job, issue 15); an administrator
+# may take it from a role that should only read the list on screen.
+export = perms("add_exportjob")
+view_all = (
+    perms(
+        "view_entity",
+        "view_entitychange",
+        "view_officer",
+        "view_enforcementcertificate",
+        "view_conflictofinterest",
+        "view_externalagency",
+        "view_registryrule",
+        "view_officertraining",
+    )
+    | export
 )
 entity_write = perms("add_entity", "change_entity", "view_importjob", "add_importjob")
 officer_write = perms(
@@ -57,7 +63,8 @@ GRANTS: dict[str, set[str]] = {
     RoleCode.OFFICER: view_all | entity_write | perms("add_conflictofinterest"),
     RoleCode.SUPERVISOR: view_all | conflicts,
     RoleCode.LICENSING_CLERK: perms("view_entity", "view_entitychange", "view_officer")
-    | entity_write,
+    | entity_write
+    | export,
 }
 
 # What an import of each kind writes: its starter needs every one of these.

@@ -37,6 +37,9 @@ class Verb(models.TextChoices):
     IMPORT_DISCARD = "registry.importjob.discard", gettext_lazy("Discarded an import")
     IMPORT_FAIL = "registry.importjob.fail", gettext_lazy("An import failed")
     IMPORT_VALUES_MAP = "registry.importjob.values_map", gettext_lazy("Mapped an import's values")
+    EXPORT_CREATE = "registry.exportjob.create", gettext_lazy("Started an export")
+    EXPORT_RERUN = "registry.exportjob.rerun", gettext_lazy("Ran an export again")
+    EXPORT_DONE = "registry.exportjob.done", gettext_lazy("Finished an export")
 
 
 LEGACY = {

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from fazhi.core import selectors as core_selectors
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
 from fazhi.core.listing import MAX_PER_PAGE, paginate
-from fazhi.registry import exports, industries, selectors, services
+from fazhi.registry import export_jobs, exports, industries, selectors, services
 from fazhi.registry.choices import ExternalAgencyKind, ImportKind, ImportStatus, RuleCode
 from fazhi.registry.forms import (
     CertificateForm,
@@ -89,15 +90,98 @@ def entity_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def entity_export(request: HttpRequest) -> FileResponse:
+def entity_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered list as XLSX in the response: small lists only (a big
+    one is a background export, ``entity_export_start``)."""
     policy.require(request.user, "registry.view_entity")
+    policy.require(request.user, export_jobs.EXPORT_PERM)
     form = EntityFilterForm(request.GET or None, actor=request.user)
     entities = selectors.entity_list(actor=request.user, filters=form.filters())
+    limit = export_jobs.inline_max()
+    if entities[: limit + 1].count() > limit:
+        messages.info(
+            request,
+            _("The list has more than %(n)s entities: export it in the background.")
+            % {"n": f"{limit:,}"},
+        )
+        return redirect(f"{reverse('registry:entity_list')}?{_querystring(request)}")
     handle = exports.scratch_file()
     exports.entities_xlsx(handle, entities)
     handle.seek(0)
     name = f"entities-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=name, content_type=exports.XLSX)
+
+
+@login_required
+@require_POST
+def entity_export_start(request: HttpRequest) -> HttpResponse:
+    """Start an export of the list as filtered (the query string) in the
+    chosen format; show its page, which offers the file when it is ready."""
+    policy.require(request.user, "registry.view_entity")
+    policy.require(request.user, export_jobs.EXPORT_PERM)
+    form = EntityFilterForm(request.GET or None, actor=request.user)
+    try:
+        job = export_jobs.export_start(
+            actor=request.user, filters=form.filters(), format=request.POST.get("format", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(f"{reverse('registry:entity_list')}?{_querystring(request)}")
+    return redirect("registry:export_detail", pk=job.pk)
+
+
+def _export(request: HttpRequest, pk: int) -> Any:
+    return _get(export_jobs.export_get, actor=request.user, pk=pk)
+
+
+def _export_context(job: Any) -> dict[str, Any]:
+    return {"job": job, "may_rerun": export_jobs.may_rerun(job)}
+
+
+@login_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    jobs = export_jobs.export_list(actor=request.user)
+    return render(request, "registry/export_list.html", paginate(request, jobs))
+
+
+@login_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _export(request, pk)
+    return render(request, "registry/export_detail.html", _export_context(job))
+
+
+@login_required
+def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status card alone: htmx polls it while the export runs."""
+    job = _export(request, pk)
+    return render(request, "registry/_export_status.html", _export_context(job))
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    job = _export(request, pk)
+    try:
+        handle = export_jobs.export_open(job)
+    except DomainError as exc:
+        messages.warning(request, str(exc.message))
+        return redirect("registry:export_detail", pk=job.pk)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=job.filename,
+        content_type=export_jobs.content_type(job),
+    )
+
+
+@login_required
+@require_POST
+def export_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _export(request, pk)
+    try:
+        export_jobs.export_rerun(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("registry:export_detail", pk=job.pk)
 
 
 def _history(entity: Entity) -> list[dict[str, Any]]:

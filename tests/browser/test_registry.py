@@ -86,3 +86,31 @@ def test_the_progress_card_follows_a_background_job(
     page.locator("[data-testid=import-status][data-status=validated]").wait_for()
     assert page.locator("[data-testid=valid-rows]").inner_text() == "5"
     assert page.locator("[data-testid=import-progress]").count() == 0
+
+
+def test_a_big_export_shows_progress_then_offers_its_file(
+    browser_page, live_server, personas, settings, monkeypatch
+) -> None:
+    """Entity list → 导出 (CSV) → the job page polls while a worker writes it →
+    the download link appears without a reload."""
+    from fazhi.registry import export_jobs
+
+    settings.FAZHI_EXPORT_INLINE_MAX = 1  # so that three entities go to the worker
+    queued: list[int] = []
+    monkeypatch.setattr(export_jobs, "_enqueue", queued.append)
+    for _ in range(3):
+        f.entity(personas.county_a)
+    f.entity(personas.county_b, region_code="370826")
+    page = browser_page
+    login(page, live_server.url, personas.county_a_officer)
+    page.goto(f"{live_server.url}/registry/entities/")
+    page.click("[data-testid=entity-export] button[value=csv]")
+    page.wait_for_url("**/registry/exports/*/")
+    page.locator("[data-testid=export-status][data-status=queued]").wait_for()
+    assert page.locator("[data-testid=export-progress]").count() == 1
+    export_jobs.export_run(queued[0])  # the worker
+    page.locator("[data-testid=export-status][data-status=done]").wait_for()
+    with page.expect_download() as download:
+        page.click("[data-testid=export-download]")
+    text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == 4  # the header and county A's three

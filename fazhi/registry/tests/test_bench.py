@@ -41,3 +41,21 @@ def test_bench_rare_filters_and_duplicates_run(tmp_path):
     names = [r.name for r in bench.results]
     assert "entity list api p95 (rare and empty filters)" in names
     assert "duplicates page" in names
+
+
+def test_bench_exports_run(tmp_path):
+    from bench import registry_exports
+    from bench.harness import Bench
+
+    org = bench_registry.setup_org()
+    bench_registry.import_file(bench_registry.write_csv(tmp_path / "e.csv", 30), org)
+    bench = Bench("test")
+    registry_exports.run_exports(bench, org, "30 rows")
+    names = [r.name for r in bench.results]
+    assert "export csv (background job)" in names
+    assert "export xlsx (background job, rustpy-xlsxwriter)" in names
+    assert "rustpy-xlsxwriter (rows in memory)" in names
+    assert (
+        registry_exports.export_job(org["bench_county"], "csv")
+        == Entity.objects.filter(supervising_agency=org["county"]).count()
+    )

@@ -424,3 +424,39 @@ def test_a_load_that_fails_midway_writes_nothing(personas, tmp_path, monkeypatch
     assert not Entity.objects.exists()
     assert _table_structure() == before
     assert ImportJob.objects.get().status == ImportStatus.FAILED
+
+
+def _relation(table: str) -> tuple[int, int, int]:
+    """(size in bytes, pages, pages all-visible) of a table; VACUUM sets the last."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size(oid), relpages, relallvisible FROM pg_class "
+            "WHERE oid = %s::regclass",
+            [table],
+        )
+        size, pages, visible = cursor.fetchone()
+    return size, pages, visible
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("existing", [0, 1])
+def test_a_big_import_leaves_staging_truncated_and_the_registry_vacuumed(
+    personas, tmp_path, monkeypatch, existing
+):
+    """Issue 15: after a 1M-row import the staging table held 1M dead rows and
+    the entity table was never vacuumed (autovacuum may be off): no index-only
+    scans. Staging is truncated (its size is back to nothing, which a DELETE
+    would not do) and VACUUM marked the entity table's pages all-visible."""
+    if existing:
+        f.entity(personas.county_a, uscc=f.make_uscc("370811", body="MB0000001"))
+    path = _big_file(monkeypatch, personas, tmp_path)
+    job = run(personas.county_a_officer, personas.county_a, path, valid_only=True)
+    assert job.status == ImportStatus.DONE
+    assert job.created_count > 0
+    assert _relation("registry_entitystaging")[0] == 0
+    _size, pages, visible = _relation("registry_entity")
+    assert pages > 0
+    assert visible == pages

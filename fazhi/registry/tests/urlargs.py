@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from fazhi.core.tests.factories import SYSTEM
-from fazhi.registry import services
+from fazhi.registry import export_jobs, selectors, services
 from fazhi.registry.imports import jobs, runner
 from fazhi.registry.models import RegistryRule
 from fazhi.registry.tests import factories as f
@@ -79,6 +79,16 @@ def _job(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"pk": job.pk}, True
 
 
+def _export(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
+    """An export is its maker's alone: even the city and the administrator get 404."""
+    job = export_jobs.export_start(
+        actor=personas.county_b_officer,
+        filters=selectors.EntityFilters(),
+        format="csv",
+    )
+    return {"pk": job.pk}, True, ("county_b_officer",)
+
+
 def _rule(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
     return {"pk": RegistryRule.objects.first().pk}, False, ("admin",)  # type: ignore[union-attr]
 
@@ -102,4 +112,8 @@ URL_ARGS = {
     "registry:conflict_end": _conflict,
     "registry:agency_edit": _agency,
     "registry:rule_edit": _rule,
+    "registry:export_detail": _export,
+    "registry:export_progress": _export,
+    "registry:export_download": _export,
+    "registry:export_rerun": _export,
 }

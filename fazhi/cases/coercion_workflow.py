@@ -33,6 +33,7 @@ from fazhi.cases.forms_procedures import (
 from fazhi.cases.guards import case_rule
 from fazhi.cases.models_procedures import Coercion
 from fazhi.core.clocks import DeadlineResult, deadline_compute
+from fazhi.core.formats import cn_date
 from fazhi.core.workflow import ClockEffect, Transition, Workflow, clocks_for
 
 SEIZURE = "coercion_seizure"
@@ -81,10 +82,6 @@ def seizure_due(coercion: Coercion) -> DeadlineResult | None:
     return deadline_compute(start=base.due, rule=rule, pauses=pauses)
 
 
-def _day(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 # -- pure checks ---------------------------------------------------------------------
 
 
@@ -93,7 +90,7 @@ def expired_problem(*, today: datetime.date, due: DeadlineResult | None) -> str 
     if due is not None and today > due.due:
         return _(
             "The time limit of the measure ended on %(due)s (%(source)s): release it (Art. 28(4))."
-        ) % {"due": _day(due.due), "source": due.rule.source if due.rule else ""}
+        ) % {"due": cn_date(due.due), "source": due.rule.source if due.rule else ""}
     return None
 
 
@@ -102,7 +99,7 @@ def extension_problem(*, extended_on: datetime.date | None, reason: str) -> str 
     if extended_on is not None:
         return _(
             "The measure was already extended on %(on)s; it may be extended only once (Art. 25)."
-        ) % {"on": _day(extended_on)}
+        ) % {"on": cn_date(extended_on)}
     if not reason.strip():
         return _("Give the reason why the situation is complex; the party is told it (Art. 25).")
     return None

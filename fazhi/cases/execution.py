@@ -28,6 +28,7 @@ from fazhi.cases.choices import EventKind, RuleCondition, RulePurpose
 from fazhi.cases.rules import RuleRow, most_specific, rule_rows_for
 from fazhi.core.clocks import DeadlineResult, deadline_compute_for_rule
 from fazhi.core.errors import DomainError
+from fazhi.core.formats import cn_date
 
 if TYPE_CHECKING:
     from fazhi.cases.models import Case
@@ -67,10 +68,6 @@ class Surcharge:
         }
 
 
-def _day(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def surcharge_compute(
     *,
     fine: Decimal,
@@ -105,7 +102,7 @@ def surcharge_compute(
                     _("%(amount)s yuan due %(due)s, %(days)d days late: %(part)s yuan")
                     % {
                         "amount": outstanding,
-                        "due": _day(inst.due),
+                        "due": cn_date(inst.due),
                         "days": days,
                         "part": part.quantize(CENT, ROUND_HALF_UP),
                     }
@@ -125,7 +122,7 @@ def surcharge_compute(
                 _("%(amount)s yuan due %(due)s, unpaid %(days)d days: %(part)s yuan")
                 % {
                     "amount": outstanding,
-                    "due": _day(inst.due),
+                    "due": cn_date(inst.due),
                     "days": days,
                     "part": part.quantize(CENT, ROUND_HALF_UP),
                 }
@@ -256,10 +253,10 @@ def court_problem(
         return _(
             "The party may still apply for reconsideration or sue until %(end)s: the court "
             "may be asked only after that (行政强制法 Art. 53)."
-        ) % {"end": _day(remedies_end)}
+        ) % {"end": cn_date(remedies_end)}
     if today > window.due:
         return _("The period to apply to the court ended on %(due)s (%(source)s).") % {
-            "due": _day(window.due),
+            "due": cn_date(window.due),
             "source": window.rule.source if window.rule else "",
         }
     return None
@@ -272,8 +269,8 @@ def demand_wait_problem(*, today: datetime.date, due: DeadlineResult) -> str | N
             "The demand was served on %(start)s; the party has until %(due)s to perform "
             "(%(source)s)."
         ) % {
-            "start": _day(due.start),
-            "due": _day(due.due),
+            "start": cn_date(due.start),
+            "due": cn_date(due.due),
             "source": due.rule.source if due.rule else "",
         }
     return None

@@ -26,11 +26,8 @@ from fazhi.cases.forms_procedures import (
 )
 from fazhi.cases.models import Case
 from fazhi.core.clocks import deadline_compute_for_rule
+from fazhi.core.formats import cn_date
 from fazhi.core.workflow import ClockEffect, Transition, guard_label
-
-
-def _d(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _date(value: object) -> datetime.date | None:
@@ -72,7 +69,7 @@ def deferral_problem(
         return _("The due dates must be in order, each after the previous one.")
     if current_due is not None and dues[-1] <= current_due:
         return _("The last due date must be after the present one (%(due)s).") % {
-            "due": _d(current_due)
+            "due": cn_date(current_due)
         }
     if kind == DeferralKind.DEFER:
         if len(rows) != 1:
@@ -121,7 +118,7 @@ def guard_overdue(case: Case, ctx: g.Context) -> str | None:
         plan = x.schedule(case)
         due = plan[-1].due if plan else None
         return _("Nothing is overdue yet%(until)s: a demand follows a missed due date.") % {
-            "until": _("; the fine is due by %(due)s") % {"due": _d(due)} if due else ""
+            "until": _("; the fine is due by %(due)s") % {"due": cn_date(due)} if due else ""
         }
     return None
 

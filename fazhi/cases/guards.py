@@ -23,6 +23,7 @@ from fazhi.cases.choices import CaseFlag, EventKind, PenaltyKind, RulePurpose
 from fazhi.cases.rules import PenaltyPlan, RuleRow, rule_rows_for, rules_met, summary_problems
 from fazhi.core.clocks import DeadlineResult, clock_rule_get, deadline_compute
 from fazhi.core.errors import DomainError
+from fazhi.core.formats import cn_date
 from fazhi.core.workflow import guard_label
 
 if TYPE_CHECKING:
@@ -41,10 +42,6 @@ class Context(Protocol):
     def data(self) -> Mapping[str, Any]: ...
 
 
-def _day(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 # -- pure checks -----------------------------------------------------------------
 
 
@@ -57,9 +54,9 @@ def limitation_problem(
             "The violation ended on %(end)s and was discovered on %(found)s, after the "
             "limitation period ended on %(due)s (%(source)s): no penalty may be imposed."
         ) % {
-            "end": _day(act_ended_on),
-            "found": _day(discovered_on),
-            "due": _day(expiry.due),
+            "end": cn_date(act_ended_on),
+            "found": cn_date(discovered_on),
+            "due": cn_date(expiry.due),
             "source": expiry.rule.source if expiry.rule else "",
         }
     return None
@@ -132,7 +129,7 @@ def legal_review_problem(
         return _(
             "The legal review of %(on)s predates the hearing or the notice of %(after)s; "
             "review the case again (Art. 58)."
-        ) % {"on": _day(review.on), "after": _day(not_before)}
+        ) % {"on": cn_date(review.on), "after": cn_date(not_before)}
     if review.fine != plan.fine or review.kinds != plan.kinds:
         return _(
             "The legal review approved a different penalty from the one being decided; "
@@ -206,10 +203,10 @@ def law_version_problem(
             "“%(what)s”: the provision applied came into force on %(from)s, after the act "
             "(%(act)s). Apply the law in force at the act, or state why the new law is "
             "lighter (Art. 37)."
-        ) % {"what": description, "from": _day(in_force_from), "act": _day(act_on)}
+        ) % {"what": description, "from": cn_date(in_force_from), "act": cn_date(act_on)}
     return _(
         "“%(what)s”: the provision applied was no longer in force at the act (%(act)s) (Art. 37)."
-    ) % {"what": description, "act": _day(act_on)}
+    ) % {"what": description, "act": cn_date(act_on)}
 
 
 def deadline_problem(*, today: datetime.date, due: DeadlineResult) -> str | None:
@@ -218,7 +215,7 @@ def deadline_problem(*, today: datetime.date, due: DeadlineResult) -> str | None
         return _(
             "The time limit for a decision ended on %(due)s (%(source)s); an extension must "
             "be approved first."
-        ) % {"due": _day(due.due), "source": due.rule.source if due.rule else ""}
+        ) % {"due": cn_date(due.due), "source": due.rule.source if due.rule else ""}
     return None
 
 
@@ -371,7 +368,7 @@ def guard_hearing_request(case: Case, ctx: Context) -> str | None:
     asked = ctx.data.get("requested_on") or ctx.today
     if asked > due.due:
         return _("The period to ask for a hearing ended on %(due)s (%(source)s).") % {
-            "due": _day(due.due),
+            "due": cn_date(due.due),
             "source": due.rule.source if due.rule else "",
         }
     return None

@@ -33,15 +33,12 @@ from fazhi.core.actors import Actor
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.choices import ClockState
 from fazhi.core.errors import Conflict, DomainError
+from fazhi.core.formats import cn_date
 from fazhi.core.locks import lock_row
 from fazhi.core.models import ObjectClock
 from fazhi.core.workflow import clocks_for, transition
 
 Apply = Callable[[Any, Mapping[str, Any], Actor], None]
-
-
-def _d(value: datetime.date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 # -- 查封、扣押 -------------------------------------------------------------------------
@@ -157,7 +154,7 @@ def _pause_reason(data: Mapping[str, Any]) -> str:
     kind = data.get("test_kind")
     label = str(TestKind(kind).label) if kind in TestKind.values else ""
     until = data.get("until")
-    until_text = _d(until) if isinstance(until, datetime.date) else str(until or "")
+    until_text = cn_date(until) if isinstance(until, datetime.date) else str(until or "")
     return f"{label}（{data.get('agency', '')}），{_('expected to end on')} {until_text}"
 
 

@@ -20,6 +20,12 @@ from fazhi.core.throttle import login_wait
 from fazhi.core.widgets import DateTimeInput
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes in Bootstrap's form-check layout (the class goes on the inputs only)."""
+
+    template_name = "core/widgets/checkbox_list.html"
+
+
 class StyledMixin:
     """Give every widget its Bootstrap class; use in every form of the product."""
 
@@ -33,6 +39,8 @@ class StyledMixin:
                 continue
             if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"  # also each box of a list (a RadioSelect subclass)
+                if type(widget) is forms.CheckboxSelectMultiple:
+                    widget.template_name = CheckboxList.template_name  # each box a form-check
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
             else:

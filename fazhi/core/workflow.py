@@ -103,6 +103,8 @@ class Workflow:
     states: type[models.TextChoices]
     transitions: tuple[Transition, ...]
     unit_of: Callable[[Any], OrgUnit | None] | None = None
+    # Listed procedures name their steps in the audit viewer; a test's own is not listed.
+    listed: bool = True
     _by_name: dict[str, Transition] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -118,7 +120,8 @@ class Workflow:
             if not t.sources:
                 raise ValueError(f"workflow {self.name}: {t.name} has no source state")
         object.__setattr__(self, "_by_name", {t.name: t for t in self.transitions})
-        WORKFLOWS.append(self)
+        if self.listed:
+            WORKFLOWS.append(self)
 
     @property
     def permissions(self) -> tuple[str, ...]:

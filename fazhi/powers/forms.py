@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core.formfields import UnitChoiceField
-from fazhi.core.forms import StyledMixin
+from fazhi.core.forms import CheckboxList, StyledMixin
 from fazhi.core.models import OrgUnit
 from fazhi.powers import selectors
 from fazhi.powers.choices import (
@@ -30,12 +30,6 @@ YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
 def yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
-
-
-class CheckboxList(forms.CheckboxSelectMultiple):
-    """Checkboxes in Bootstrap's form-check layout (the class goes on the inputs only)."""
-
-    template_name = "powers/widgets/checkbox_list.html"
 
 
 # --- catalogs -------------------------------------------------------------------

@@ -45,4 +45,6 @@ def test_a_list_of_checkboxes_gets_the_check_class_not_form_control():
 
     form = Choices()
     assert form.fields["many"].widget.attrs["class"] == "form-check-input"
+    # Each box in Bootstrap's form-check layout: a bare list let its label cover the box.
+    assert '<div class="form-check">' in str(form["many"])
     assert "class" not in form.fields["hidden"].widget.attrs

@@ -32,6 +32,7 @@ class ReasonForm(forms.Form):
 
 FLOW = Workflow(
     name="core.kit_test",
+    listed=False,  # not a procedure of the product: the audit viewer does not offer its steps
     model=Attachment,
     state_field="role",
     states=AttachmentRole,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, transaction
 from django.db.models import F, QuerySet
 
@@ -159,7 +160,10 @@ def count_estimate(items: QuerySet[Any]) -> int | None:
     connection = connections[items.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = items.order_by().values("id").query.sql_with_params()
+    try:
+        sql, params = items.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an id list left empty)
+        return 0
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]

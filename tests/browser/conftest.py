@@ -106,3 +106,14 @@ def login(page: Any, base_url: str, user: Any, password: str = PASSWORD) -> None
         page.fill("input[name=token]", totp_code(key_hex))
         page.click("main button[type=submit]")
         page.wait_for_url(re.compile(r"^(?!.*/accounts/two-factor/).*$"))
+
+
+def submit(page: Any, target: Any) -> None:
+    """Click ``target`` (a selector or a locator) and wait for the page it loads.
+
+    ``click`` returns once the click is dispatched; the next page may not have
+    arrived yet, and ``wait_for_load_state`` answers for the page still shown.
+    """
+    locator = page.locator(target) if isinstance(target, str) else target
+    with page.expect_navigation():
+        locator.click()

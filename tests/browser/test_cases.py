@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from fazhi.cases.models import Case
 from fazhi.cases.tests.test_intake import PNG, referred_finding
-from tests.browser.conftest import login
+from tests.browser.conftest import login, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,8 +47,7 @@ class Desk:
         form = page.locator(f"form:has(button[data-action={name}])")
         for field, value in fields.items():
             form.locator(f"[name={name}-{field}]").fill(value)
-        form.locator(f"button[data-action={name}]").click()
-        page.wait_for_load_state()
+        submit(page, form.locator(f"button[data-action={name}]"))
         alerts = page.locator(".alert-danger").all_inner_texts()
         assert not alerts, alerts
 
@@ -85,8 +84,7 @@ def test_inspection_finding_to_a_served_decision_with_hearing_and_review(
     form.locator("input[name=file]").set_input_files(str(clip))
     form.locator("select[name=kind]").select_option("photo")
     form.locator("input[name=description]").fill("执法记录仪截图")
-    form.locator("button").click()
-    page.wait_for_load_state()
+    submit(page, form.locator("button"))
     assert "执法记录仪截图" in page.inner_text("[data-testid=evidence]")
 
     # 先行登记保存: the notice starts its time limit; the decision on the items stops it.
@@ -94,24 +92,21 @@ def test_inspection_finding_to_a_served_decision_with_hearing_and_review(
     form = page.locator("[data-testid=record-form]")
     form.locator("select[name=code]").select_option("evidence_preservation_notice")
     form.locator("textarea[name=text]").fill("出入库台账1册")
-    form.locator("button").click()
-    page.wait_for_load_state()
+    submit(page, form.locator("button"))
     preserved = page.locator("[data-testid=preservations]")
     assert "先行登记保存证据通知书" in preserved.inner_text()
     page.click("details:has([data-testid=preservation-decide]) > summary")
     decide = page.locator("form:has([data-testid=preservation-decide])")
     decide.locator("select[name=outcome]").select_option("release")
     decide.locator("textarea[name=reason]").fill("已复制台账，原件退还")
-    decide.locator("[data-testid=preservation-decide]").click()
-    page.wait_for_load_state()
+    submit(page, decide.locator("[data-testid=preservation-decide]"))
     expect(page.locator("[data-testid=preservation-decision]")).to_have_count(1)
     assert "退还当事人" in page.inner_text("[data-testid=preservation-decision]")
     page.click("summary:has-text('添加违法行为')")
     page.fill("input[name=description]", "未设置明显的安全警示标志")
     page.fill("input[name=basis]", "《安全生产法》第九十九条第（一）项")
     page.fill("input[name=law_in_force_from]", "2021-09-01")
-    page.click("form[action$='/violations/'] button")
-    page.wait_for_load_state()
+    submit(page, "form[action$='/violations/'] button")
 
     leader = Desk(browser, live_server.url, personas.leader)
     leader.act(case, "file")
@@ -123,8 +118,7 @@ def test_inspection_finding_to_a_served_decision_with_hearing_and_review(
     page.check("input[name=penalty_kinds][value=fine]")
     page.check("input[name=flags][value=serious]")
     page.fill("input[name=proposed_fine]", "40000")
-    page.click("form[action$='/proposal/'] button")
-    page.wait_for_load_state()
+    submit(page, "form[action$='/proposal/'] button")
     page = officer.open(case)
     assert page.locator("[data-refusal=give_notice]").inner_text()  # the table says: hearing
     officer.act(case, "give_notice_hearing")
@@ -148,8 +142,7 @@ def test_inspection_finding_to_a_served_decision_with_hearing_and_review(
     form.locator("input[name=decide-penalty_kinds][value=fine]").check()
     form.locator("[name=decide-fine]").fill("40000")
     form.locator("[name=decide-fine_reason]").fill("依裁量基准，情节较重")
-    form.locator("button[data-action=decide]").click()
-    page.wait_for_load_state()
+    submit(page, form.locator("button[data-action=decide]"))
     assert leader.state() == "已决定"
 
     officer.act(case, "serve", served_on=today, method="直接送达")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,8 +17,7 @@ def test_reviewer_logs_in_switches_language_and_reads_the_audit_log(
     # Chinese by default, whatever the browser prefers.
     assert page.locator("html").get_attribute("lang") == "zh-hans"
 
-    page.click("[data-testid=switch-language]")
-    page.wait_for_load_state()
+    submit(page, "[data-testid=switch-language]")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("[data-testid=sidebar]").get_by_text("System", exact=True).is_visible()
 
@@ -39,6 +38,5 @@ def test_reviewer_logs_in_switches_language_and_reads_the_audit_log(
     assert "Signed in" in page.locator("table").inner_text()  # the verb in words
 
     # Back to Chinese.
-    page.click("[data-testid=switch-language]")
-    page.wait_for_load_state()
+    submit(page, "[data-testid=switch-language]")
     assert page.locator("html").get_attribute("lang") == "zh-hans"

@@ -14,7 +14,7 @@ from fazhi.inspections import draw, services
 from fazhi.inspections.demo import png
 from fazhi.inspections.models import Inspection, InspectionTask
 from fazhi.registry.tests import factories as f
-from tests.browser.conftest import login
+from tests.browser.conftest import login, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,8 +46,7 @@ def _sign(page: Any, signer: str) -> None:
     for step in range(1, 12):
         page.mouse.move(box["x"] + 20 + step * 25, box["y"] + 40 + (step % 3) * 30)
     page.mouse.up()
-    page.click(f"#sign-{signer}")
-    page.wait_for_load_state()
+    submit(page, f"#sign-{signer}")
 
 
 def test_draw_to_receipt_and_inspection_with_photo_and_signatures_on_a_phone(
@@ -73,14 +72,14 @@ def test_draw_to_receipt_and_inspection_with_photo_and_signatures_on_a_phone(
     page.fill("input[name=ratio_scale_pct]", "1000")
     page.fill("input[name=nonce_count]", "1")
     page.select_option("select[name=items]", index=0)
-    page.click("main button[type=submit]")
-    page.click("#commit-btn")
+    submit(page, "main button[type=submit]")
+    submit(page, "#commit-btn")
     commitment = page.locator("#commitment").inner_text().strip()
     assert len(commitment) == 64
     page.fill("input[name=announced]", "4 0 7")
     page.fill("textarea[name=nonces]", "现场 5821")
-    page.click("#seed-btn")
-    page.click("#draw-btn")
+    submit(page, "#seed-btn")
+    submit(page, "#draw-btn")
     with page.expect_download() as download:
         page.click("#receipt-link")
     receipt = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
@@ -88,28 +87,26 @@ def test_draw_to_receipt_and_inspection_with_photo_and_signatures_on_a_phone(
     assert draw.receipt_verify(receipt).ok
     task = InspectionTask.objects.get(title="手机端双随机抽查")
     assert task.state == "drawn"
-    page.click("text=生成检查任务")
-    page.wait_for_load_state()
+    submit(page, "text=生成检查任务")
 
     inspection = Inspection.objects.filter(task=task).order_by("pk").first()
     page.goto(f"{live_server.url}/inspections/{inspection.pk}/")
-    page.click("#action-start")
+    submit(page, "#action-start")
     page.check("#record-form input[type=radio][value=hazard]")
     page.fill("#id_representative", "周强")
     page.fill("#id_summary", "仓库现场检查")
-    page.click("#save-record")
+    submit(page, "#save-record")
     page.click("summary:has-text('记录隐患')")
     page.fill("textarea[name=description]", "未设置可燃气体报警装置")
     page.fill("input[name=provision]", "《安全生产法》第四十一条")
-    page.click("#add-finding")
+    submit(page, "#add-finding")
     photo = tmp_path / "hazard.png"
     photo.write_bytes(png())
     page.set_input_files("#id_photo", str(photo))
-    page.click("#upload-evidence")
+    submit(page, "#upload-evidence")
     _sign(page, "officer")
     _sign(page, "representative")
-    page.click("#action-finish_hazards")
-    page.wait_for_load_state()
+    submit(page, "#action-finish_hazards")
     inspection.refresh_from_db()
     assert inspection.state == "hazards_found"
     assert inspection.officer_signature_id

@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fazhi.core import policy, proposals
@@ -52,7 +52,7 @@ def proposal_list(request: HttpRequest) -> Any:
 @router.post("/rule-proposals", response={201: ProposalOut})
 def proposal_create(request: HttpRequest, payload: ProposalIn) -> Any:
     """Propose a change to rule data owned by the level above (or national)."""
-    return 201, proposals.proposal_create(actor=request.user, **payload.dict())
+    return Status(201, proposals.proposal_create(actor=request.user, **payload.dict()))
 
 
 @router.post("/rule-proposals/{proposal_id}/decide", response=ProposalOut)

@@ -1,4 +1,4 @@
-"""Input types every API module shares: ids, paging, years, and PATCH bodies.
+"""Types every API module shares: ids, paging, years, PATCH bodies, dict outputs.
 
 Bounds here are what the database can hold, so an out-of-range value is
 refused with 422 by the schema instead of overflowing in the database (a 500).
@@ -12,7 +12,7 @@ from typing import Annotated, Any, ClassVar
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import ValidationInfo, field_validator
+from pydantic import BaseModel, ValidationInfo, field_validator
 
 #: Largest value of a BigAutoField (a signed 64-bit integer) on every database.
 MAX_DB_ID = 2**63 - 1
@@ -49,3 +49,13 @@ class PatchIn(Schema):
         if value is None and info.field_name not in cls.nullable:
             raise ValueError(_("This field cannot be empty (null); leave it out to keep it."))
         return value
+
+
+class DictOut(BaseModel):
+    """Base of a response schema whose view hands over plain dicts.
+
+    Ninja's ``Schema`` reads every field through a getter that also resolves
+    ORM attributes and callables: on a 50-row list that costs more than the
+    query. A view that builds its rows as dicts declares its output with this
+    base instead and keeps pydantic's validation at native speed.
+    """

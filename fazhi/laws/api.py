@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fazhi.core import policy
-from fazhi.core.api_types import Id
+from fazhi.core.api_types import DictOut, Id
 from fazhi.laws import selectors, services, terms
 from fazhi.laws.choices import LawLevel, LawStatus
 from fazhi.laws.citations import citation_resolve
@@ -113,7 +113,7 @@ class SearchFilter(Schema):
     per_page: int = Field(20, ge=1, le=100)
 
 
-class HitOut(Schema):
+class HitOut(DictOut):
     article_id: int
     law_id: int
     law_title: str
@@ -125,7 +125,7 @@ class HitOut(Schema):
     via: str
 
 
-class SearchOut(Schema):
+class SearchOut(DictOut):
     query: str
     notes: list[str]
     terms: list[str]

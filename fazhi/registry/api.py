@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from fazhi.core import policy, privacy
-from fazhi.core.api_types import Id, PatchIn
+from fazhi.core.api_types import DictOut, Id, PatchIn
 from fazhi.core.errors import Conflict
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import unit_list
@@ -50,7 +50,7 @@ def _categories() -> list[RegulatoryCategory]:
 # --- schemas ----------------------------------------------------------------
 
 
-class EntityOut(Schema):
+class EntityOut(DictOut):
     id: int
     uscc: str
     name: str
@@ -75,16 +75,27 @@ class EntityOut(Schema):
     updated_at: datetime.datetime
 
 
+#: The columns an EntityOut is made of (categories and the agency's name are derived).
+_ENTITY_COLUMNS = [
+    f for f in EntityOut.model_fields if f not in ("categories", "supervising_agency")
+] + ["category_bits"]
+
+
 def entity_out(entity: Entity, categories: list[RegulatoryCategory]) -> dict[str, Any]:
-    data = {
-        field: getattr(entity, field) for field in EntityOut.model_fields if hasattr(entity, field)
-    }
-    data["categories"] = [c.code for c in categories if entity.category_bits & c.mask]
-    data["supervising_agency"] = entity.supervising_agency.name
-    return data
+    data = {field: getattr(entity, field) for field in _ENTITY_COLUMNS}
+    data["agency_name"] = entity.supervising_agency.name
+    return entity_row_out(data, categories)
 
 
-class EntityPage(Schema):
+def entity_row_out(row: dict[str, Any], categories: list[RegulatoryCategory]) -> dict[str, Any]:
+    """An EntityOut from a ``values()`` row of ``_ENTITY_COLUMNS`` and ``agency_name``."""
+    row["supervising_agency"] = row.pop("agency_name")
+    bits = row.pop("category_bits")
+    row["categories"] = [c.code for c in categories if bits & c.mask]
+    return row
+
+
+class EntityPage(DictOut):
     items: list[EntityOut]
     next_cursor: str | None
     prev_cursor: str | None
@@ -332,12 +343,14 @@ def entities(request: HttpRequest, filters: Query[EntityQuery]) -> Any:
     """Live entities in scope, newest first; follow ``next_cursor`` for more."""
     policy.require(request.user, "registry.view_entity")
     items = selectors.entity_list(actor=request.user, filters=filters.filters())
+    # Rows as dicts, not model instances: building 100 objects cost more than the query.
+    rows = items.values(*_ENTITY_COLUMNS, agency_name=F("supervising_agency__name"))
     page = with_count(
-        keyset_page(items, cursor=Cursor.parse(filters.cursor), per_page=filters.per_page), items
+        keyset_page(rows, cursor=Cursor.parse(filters.cursor), per_page=filters.per_page), items
     )
     categories = _categories()
     return {
-        "items": [entity_out(e, categories) for e in page.items],
+        "items": [entity_row_out(row, categories) for row in page.items],
         "next_cursor": page.next_cursor,
         "prev_cursor": page.prev_cursor,
         "count": page.count,

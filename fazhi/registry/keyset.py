@@ -120,6 +120,11 @@ def _walk_or_sort(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> Key
         return _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id") + 0)
 
 
+def _id(row: Any) -> int:
+    """A row's id, from a model instance or a ``values()`` dict."""
+    return int(row["id"] if isinstance(row, dict) else row.id)
+
+
 def _keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int, key: Any) -> KeysetPage:
     if cursor.before is not None:
         rows = list(items.filter(id__gt=cursor.before).order_by(key.asc())[: per_page + 1])
@@ -130,8 +135,8 @@ def _keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int, key: An
         start = max(cursor.rows - len(rows), 0) if more_newer else 0
         return KeysetPage(
             rows,
-            next_cursor=f"a{rows[-1].id}n{start + len(rows)}" if rows else None,
-            prev_cursor=f"b{rows[0].id}n{start}" if rows and more_newer else None,
+            next_cursor=f"a{_id(rows[-1])}n{start + len(rows)}" if rows else None,
+            prev_cursor=f"b{_id(rows[0])}n{start}" if rows and more_newer else None,
             per_page=per_page,
             start=start,
         )
@@ -142,8 +147,8 @@ def _keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int, key: An
     start = cursor.rows if cursor.after is not None else 0
     return KeysetPage(
         rows,
-        next_cursor=f"a{rows[-1].id}n{start + len(rows)}" if rows and more_older else None,
-        prev_cursor=f"b{rows[0].id}n{start}" if rows and cursor.after is not None else None,
+        next_cursor=f"a{_id(rows[-1])}n{start + len(rows)}" if rows and more_older else None,
+        prev_cursor=f"b{_id(rows[0])}n{start}" if rows and cursor.after is not None else None,
         per_page=per_page,
         start=start,
     )

@@ -441,3 +441,36 @@ def test_cannot_revoke_someone_elses_token(personas):
     assert response.status_code == 404
     token.refresh_from_db()
     assert not token.revoked
+
+
+def test_permissions_come_from_the_role_the_user_and_their_groups(personas):
+    """One query answers all three sources; a superuser holds every permission."""
+    from django.contrib.auth.models import Group, Permission
+
+    from fazhi.core.auth import RoleBackend
+
+    backend = RoleBackend()
+    officer = User.objects.get(pk=personas.county_a_officer.pk)
+    from_role = backend.get_all_permissions(officer)
+    assert "registry.view_entity" in from_role
+    assert "core.change_clockrule" not in from_role
+
+    direct = Permission.objects.get(codename="change_clockrule")
+    officer.user_permissions.add(direct)
+    group = Group.objects.create(name="calendar keepers")
+    group.permissions.add(Permission.objects.get(codename="change_calendarday"))
+    officer.groups.add(group)
+    officer = User.objects.get(pk=officer.pk)  # a fresh object: the set is cached per object
+    granted = backend.get_all_permissions(officer)
+    assert granted == from_role | {"core.change_clockrule", "core.change_calendarday"}
+
+    officer.role = None
+    officer.save(update_fields=["role"])
+    officer = User.objects.get(pk=officer.pk)
+    assert backend.get_all_permissions(officer) == {
+        "core.change_clockrule",
+        "core.change_calendarday",
+    }
+    officer.is_superuser = True
+    del officer._perm_cache
+    assert len(backend.get_all_permissions(officer)) == Permission.objects.count()

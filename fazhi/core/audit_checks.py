@@ -14,13 +14,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fazhi.core import selectors
+from fazhi.core import policy, selectors
 from fazhi.core.audit import audit_record, audit_verify
 from fazhi.core.models import AuditEvent, User
 
 VERIFY_VERB = "core.auditevent.verify"
 
 
+@policy.requires("core.view_auditevent")
 def audit_verification_run(*, actor: User | None) -> dict[str, Any]:
     """Walk the whole chain and record the outcome as an ``audit.verify`` event."""
     count, broken = audit_verify()

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from fazhi.core import policy
 from fazhi.core.demo_context import DemoContext
 from fazhi.core.models import OrgUnit
 from fazhi.laws.citations import citation_resolve
@@ -43,6 +44,7 @@ from fazhi.powers.models import CatalogTemplate, PowerCatalog, PowerItem
 LAW_DIR = Path(__file__).resolve().parent.parent / "laws" / "data" / "laws"
 
 
+@policy.requires("laws.add_law")
 def ensure_laws(*, actor: Any, names: list[str]) -> list[str]:
     """Import the law texts the demo cites, unless they are already stored."""
     from fazhi.laws.models import Law

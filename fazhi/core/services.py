@@ -10,10 +10,12 @@ import datetime
 import hashlib
 import secrets
 import string
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -127,6 +129,47 @@ def orgunit_update(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
         unit=unit,
     )
     return unit
+
+
+ROLE_FIELDS = ["name", "scope", "description"]
+
+
+def _granted(role: Role) -> list[str]:
+    return sorted(
+        f"{app}.{code}"
+        for app, code in role.permissions.values_list("content_type__app_label", "codename")
+    )
+
+
+@policy.requires("core.change_role")
+@transaction.atomic
+def role_update(
+    *, actor: Any, role: Role, permissions: Iterable[Permission] | None = None, **fields: Any
+) -> Role:
+    """Rename a role, change its scope or description, or change its grants.
+
+    The default grants (each app's ``permissions.py``) are added back after every
+    migrate; the grants added here stay.
+    """
+    unknown = sorted(set(fields) - set(ROLE_FIELDS))
+    if unknown:
+        raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    before = {**snapshot(role, ROLE_FIELDS), "permissions": _granted(role)}
+    for name, value in fields.items():
+        setattr(role, name, value)
+    role.full_clean()
+    role.save()
+    if permissions is not None:
+        role.permissions.set(permissions)
+    audit_record(
+        actor=actor,
+        verb="core.role.update",
+        obj=role,
+        before=before,
+        after={**snapshot(role, ROLE_FIELDS), "permissions": _granted(role)},
+    )
+    return role
 
 
 def generate_password(length: int = 14) -> str:

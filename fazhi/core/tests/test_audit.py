@@ -429,8 +429,8 @@ def test_the_viewer_names_verbs_in_words_and_offers_them_in_a_picker(personas):
     assert ">entity.create<" not in text
     assert audit_verbs.label("orgunit.delete") == audit_verbs.label("core.orgunit.delete")
     assert audit_verbs.label("core.orgunit.delete") == "删除单位"
-    # An admin save of a model no service writes: the model's name and what was done.
-    assert audit_verbs.label("core.role.update") == "修改：角色"
-    assert audit_verbs.label("role.update") == "修改：角色"
+    # An old admin save of a model no service writes: the model's name and what was done.
+    assert audit_verbs.label("core.role.delete") == "删除：角色"
+    assert audit_verbs.label("role.delete") == "删除：角色"
     api = client.get("/api/v1/audit/events", {"verb": "registry.entity.create"})
     assert {row["verb_label"] for row in api.json()["items"]} == {"新增监管对象"}

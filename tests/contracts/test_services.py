@@ -56,7 +56,10 @@ NOT_SERVICES: dict[str, str] = {
     "fazhi.cases.documents.case_context": READS,
     "fazhi.cases.documents.record_context": READS,
     "fazhi.cases.evidence.evidence_get": READS,
-    "fazhi.cases.evidence.evidence_open": READS,
+    "fazhi.cases.evidence.evidence_open": (
+        "opens a file already fetched through evidence_get (which checks the role); "
+        "it records only a tampered file"
+    ),
     "fazhi.cases.intake.finding_get": READS,
     "fazhi.cases.intake.findings_open": READS,
     "fazhi.registry.export_jobs.export_get": READS,

@@ -281,6 +281,7 @@ def verify_archive(path: str | IO[bytes]) -> Verdict:
 # -- the export as a background task ---------------------------------------------------
 
 
+@policy.requires(p.VIEW)
 def archive_request(*, actor: Actor, case: Case) -> CaseArchive:
     """Ask for an export of the case file; a background task makes it."""
     policy.require(actor, p.VIEW, unit=case.unit)

@@ -13,9 +13,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from fazhi.cases import permissions as p
 from fazhi.cases.choices import EventKind, PenaltyKind
 from fazhi.cases.guards import case_rule
 from fazhi.cases.models import Case
+from fazhi.core import policy
 from fazhi.core.actors import Actor, actor_label
 from fazhi.core.documents import document_render
 from fazhi.core.formats import wan_yuan
@@ -220,6 +222,7 @@ def documents_after(case: Case, name: str, *, actor: Actor, on: datetime.date) -
         )
 
 
+@policy.requires(p.CHANGE)
 def record_make(
     *,
     actor: Actor,
@@ -237,10 +240,8 @@ def record_make(
     from django.db import transaction
     from django.utils.translation import gettext as _
 
-    from fazhi.cases import permissions as p
     from fazhi.cases.evidence import READ_ONLY
     from fazhi.cases.preservation import NOTICE, preservation_start
-    from fazhi.core import policy
     from fazhi.core.errors import Conflict, DomainError
     from fazhi.core.locks import lock_row
 

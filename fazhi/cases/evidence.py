@@ -56,6 +56,7 @@ KIND_TYPES: dict[str, frozenset[str]] = {
 READ_ONLY = (CaseState.CLOSED, CaseState.ARCHIVED, CaseState.DECLINED)
 
 
+@policy.requires(p.CHANGE)
 @transaction.atomic
 def evidence_add(
     *,

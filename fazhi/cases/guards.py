@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from fazhi.cases.choices import CaseFlag, EventKind, PenaltyKind, RulePurpose
 from fazhi.cases.rules import PenaltyPlan, RuleRow, rule_rows_for, rules_met, summary_problems
-from fazhi.core.clocks import DeadlineResult, clock_rule_get, deadline_compute
+from fazhi.core.clock_rules import clock_rule_get
+from fazhi.core.clocks import DeadlineResult, deadline_compute
 from fazhi.core.errors import DomainError
 from fazhi.core.formats import cn_date
 from fazhi.core.workflow import guard_label

@@ -54,6 +54,7 @@ def _kind(content_type: str) -> str:
     return EvidenceKind.DOCUMENT
 
 
+@policy.requires(p.ADD)
 def case_open_from_finding(
     *, actor: Actor, referral: Referral, officers: Iterable[Officer], title: str = ""
 ) -> Case:

@@ -277,7 +277,7 @@ def procedure(request: HttpRequest) -> HttpResponse:
     """The procedures as tables a lawyer reads: step, from, to, who, conditions, time limits."""
     from fazhi.cases.choices import Procedure
     from fazhi.cases.workflow import ORDINARY, SUMMARY
-    from fazhi.core.clocks import clock_rule_list
+    from fazhi.core.clock_rules import clock_rule_list
     from fazhi.core.workflow import guard_text
 
     today = timezone.localdate()

@@ -18,8 +18,8 @@ from ninja import Query, Router, Schema, Status
 from fazhi.core.calendar import WorkCalendar, calendar_year_source
 from fazhi.core.choices import ClockUnit
 from fazhi.core.clock_forms import DeadlineApiForm
+from fazhi.core.clock_rules import clock_rule_list
 from fazhi.core.clock_services import YEAR_RANGE
-from fazhi.core.clocks import clock_rule_list
 
 router = Router(tags=["clock"])
 

@@ -14,13 +14,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fazhi.core import selectors
+from fazhi.core import policy, selectors
 from fazhi.core.audit import audit_record, audit_verify
 from fazhi.core.models import AuditEvent, User
 
 VERIFY_VERB = "core.auditevent.verify"
 
 
+@policy.requires("core.view_auditevent")
 def audit_verification_run(*, actor: User | None) -> dict[str, Any]:
     """Walk the whole chain and record the outcome as an ``audit.verify`` event."""
     count, broken = audit_verify()
@@ -46,9 +47,14 @@ def audit_verification_list(*, actor: Any) -> QuerySet[AuditEvent]:
 
 
 def audit_events_xlsx(target: IO[bytes], events: Iterable[AuditEvent]) -> int:
-    """Write events to an XLSX workbook (constant memory); return the row count."""
+    """Write events to an XLSX workbook (constant memory); return the row count.
+
+    The action is written as the audit page shows it (its label, in the
+    language in use) with the stored code beside it, which the chain hashes.
+    """
     import xlsxwriter
 
+    from fazhi.core import audit_verbs
     from fazhi.core.templatetags.fazhi_ui import actor_name, model_label
 
     headers = (
@@ -56,6 +62,7 @@ def audit_events_xlsx(target: IO[bytes], events: Iterable[AuditEvent]) -> int:
         _("Time"),
         _("Actor"),
         _("Action"),
+        _("Action code"),
         _("Object type"),
         _("Object id"),
         _("Object"),
@@ -74,6 +81,7 @@ def audit_events_xlsx(target: IO[bytes], events: Iterable[AuditEvent]) -> int:
             str(event.seq),
             local,
             actor_name(event),
+            audit_verbs.label(event.verb),
             event.verb,
             model_label(event.object_type),
             event.object_id,

@@ -17,13 +17,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from fazhi.core.calendar import WorkCalendar
 from fazhi.core.choices import ClockUnit, DayKind, Province
-from fazhi.core.clocks import (
-    RULE_STATUSES,
-    DeadlineResult,
-    Pause,
-    clock_rule_get,
-    deadline_compute,
-)
+from fazhi.core.clock_rules import RULE_STATUSES, clock_rule_get
+from fazhi.core.clocks import DeadlineResult, Pause, deadline_compute
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import StyledMixin
 from fazhi.core.models import ClockRule

@@ -32,7 +32,7 @@ from fazhi.core.clock_forms import (
     rule_list_filters,
     rules_by_law,
 )
-from fazhi.core.clocks import clock_rule_list
+from fazhi.core.clock_rules import clock_rule_list
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
 from fazhi.core.listing import paginate

@@ -15,6 +15,9 @@ Counting follows DOMAIN §1–2:
 Every result carries its derivation — one step per skipped or counted day,
 pause and roll-forward — so the UI can show how the date was computed, and is
 flagged provisional when it depends on a year whose holidays are not known.
+
+The steps and their words live in fazhi/core/clock_steps.py, the rule versions
+in fazhi/core/clock_rules.py.
 """
 
 from __future__ import annotations
@@ -22,20 +25,31 @@ from __future__ import annotations
 import calendar as std_calendar
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from fazhi.core.calendar import DayInfo, WorkCalendar
 from fazhi.core.choices import CalendarKind, ClockUnit
-from fazhi.core.effective import in_force_q
+from fazhi.core.clock_rules import clock_rule_get
+from fazhi.core.clock_steps import Pause, Step, StepKind
 from fazhi.core.errors import DomainError
 from fazhi.core.models import ClockRule
+
+__all__ = [
+    "MAX_LENGTH",
+    "DeadlineResult",
+    "Pause",
+    "RuleInfo",
+    "Step",
+    "StepKind",
+    "add_months",
+    "deadline_compute",
+    "deadline_compute_for_rule",
+    "normalize_pauses",
+    "working_days_between",
+]
 
 _ONE_DAY = datetime.timedelta(days=1)
 _UNITS = frozenset(ClockUnit.values)
@@ -47,66 +61,6 @@ MAX_LENGTH: dict[str, int] = {
     ClockUnit.MONTH: 1200,
     ClockUnit.YEAR: 100,
 }
-
-
-class StepKind(StrEnum):
-    """What one derivation step records."""
-
-    START = "start"
-    COUNTED = "counted"
-    MAKEUP = "makeup_workday"
-    WEEKEND = "weekend"
-    HOLIDAY = "holiday"
-    PAUSED = "paused"
-    PAUSE_SHIFT = "pause_shift"
-    PAUSE_IGNORED = "pause_ignored"
-    EXTENDED = "extended"
-    TARGET = "target"
-    CLIPPED = "clipped"
-    ROLLED = "rolled"
-    NOT_ROLLED = "not_rolled"
-    DUE = "due"
-
-
-@dataclass(frozen=True, slots=True)
-class Pause:
-    """An interval (both ends included) during which the clock does not run."""
-
-    start: datetime.date
-    end: datetime.date
-    reason: str = ""
-
-    def days_within(self, low: datetime.date, high: datetime.date) -> int:
-        """Return how many days of this pause fall in [low, high]."""
-        first = max(self.start, low)
-        last = min(self.end, high)
-        return max((last - first).days + 1, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One line of "how this date was computed"; ``text`` is translated on use."""
-
-    date: datetime.date | None
-    kind: StepKind
-    params: dict[str, Any] = field(default_factory=dict)
-    provisional: bool = False
-
-    @property
-    def text(self) -> str:
-        return _step_text(self)
-
-    @property
-    def skipped(self) -> bool:
-        return self.kind in (StepKind.WEEKEND, StepKind.HOLIDAY, StepKind.PAUSED, StepKind.ROLLED)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "date": self.date.isoformat() if self.date else None,
-            "kind": str(self.kind),
-            "text": self.text,
-            "provisional": self.provisional,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,75 +146,6 @@ class DeadlineResult:
             "derivation": [step.as_dict() for step in self.derivation],
             "rule": self.rule.as_dict() if self.rule else None,
         }
-
-
-# -- rules --------------------------------------------------------------------
-
-
-RULE_STATUSES = ("in_force", "ended", "future")
-
-
-def clock_rule_list(
-    *,
-    on: datetime.date | None = None,
-    q: str = "",
-    unit: str = "",
-    verified: bool | None = None,
-    code: str = "",
-    status: str = "",
-    today: datetime.date | None = None,
-    province: str | None = None,
-) -> QuerySet[ClockRule]:
-    """Return rule versions, optionally only those in force on ``on``.
-
-    ``status`` (``in_force``, ``ended``, ``future``) is relative to ``today``;
-    ``province`` "" keeps the national versions, "37" Shandong's.
-    """
-    rules = ClockRule.objects.all()
-    if province is not None:
-        rules = rules.filter(province=province)
-    if on is not None:
-        rules = rules.filter(in_force_q(on))
-    if status:
-        today = today or timezone.localdate()
-        if status == "in_force":
-            rules = rules.filter(in_force_q(today))
-        elif status == "ended":
-            rules = rules.filter(effective_to__lt=today)
-        elif status == "future":
-            rules = rules.filter(effective_from__gt=today)
-    if q:
-        rules = rules.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(source__icontains=q))
-    if unit:
-        rules = rules.filter(unit=unit)
-    if verified is not None:
-        rules = rules.filter(verified=verified)
-    if code:
-        rules = rules.filter(code=code)
-    return rules.order_by("code", "province", "-effective_from")
-
-
-def clock_rule_get(code: str, *, on: datetime.date, province: str = "") -> ClockRule:
-    """Return the version of rule ``code`` in force on ``on``.
-
-    With ``province`` (two digits of a region code), that province's version
-    in force wins over the national one. Raise ``DomainError`` (field
-    ``rule``) when the code is unknown or no version is in force on that date.
-    """
-    if province:
-        own = clock_rule_list(on=on, code=code, province=province).first()
-        if own is not None:
-            return own
-    rule = clock_rule_list(on=on, code=code, province="").first()
-    if rule is not None:
-        return rule
-    if ClockRule.objects.filter(code=code).exists():
-        raise DomainError(
-            _("No version of the rule %(code)s is in force on %(date)s.")
-            % {"code": code, "date": on.isoformat()},
-            field="rule",
-        )
-    raise DomainError(_("There is no time-limit rule %(code)s.") % {"code": code}, field="rule")
 
 
 # -- arithmetic ---------------------------------------------------------------
@@ -562,93 +447,3 @@ def _count_calendar(
         day += _ONE_DAY
         info = run.look(day)
     return day
-
-
-# -- words ----------------------------------------------------------------------
-
-
-def _d(value: datetime.date) -> str:
-    return value.isoformat()
-
-
-def _unit_words(unit: str, length: int) -> str:
-    if unit == ClockUnit.WORKDAY:
-        return ngettext("%(n)d working day", "%(n)d working days", length) % {"n": length}
-    if unit == ClockUnit.CALENDAR:
-        return ngettext("%(n)d calendar day", "%(n)d calendar days", length) % {"n": length}
-    if unit == ClockUnit.MONTH:
-        return ngettext("%(n)d month", "%(n)d months", length) % {"n": length}
-    return ngettext("%(n)d year", "%(n)d years", length) % {"n": length}
-
-
-def _rest_words(kind: str, name: str) -> str:
-    if kind == CalendarKind.HOLIDAY:
-        return (
-            _("statutory holiday (%(name)s)") % {"name": name} if name else _("statutory holiday")
-        )
-    return _("weekend")
-
-
-def _step_text(step: Step) -> str:
-    p = step.params
-    kind = step.kind
-    if kind == StepKind.START:
-        if p["counts"]:
-            return _("Start date; the start day counts as the first day.")
-        return _("Start date; the start day itself is not counted.")
-    if kind == StepKind.COUNTED:
-        return _("Working day %(n)d of %(total)d.") % p
-    if kind == StepKind.MAKEUP:
-        return _("Make-up working day (%(name)s): counted as working day %(n)d of %(total)d.") % p
-    if kind == StepKind.WEEKEND:
-        return _("Weekend: not counted.")
-    if kind == StepKind.HOLIDAY:
-        return _("Statutory holiday (%(name)s): not counted.") % p
-    if kind == StepKind.PAUSED:
-        if p["reason"]:
-            return _("Clock paused (%(reason)s): not counted.") % p
-        return _("Clock paused: not counted.")
-    if kind == StepKind.TARGET:
-        return _("%(start)s plus %(period)s.") % {
-            "start": _d(p["start"]),
-            "period": _unit_words(p["unit"], p["length"]),
-        }
-    if kind == StepKind.CLIPPED:
-        return _("That month has no day %(day)d: the period ends on its last day.") % p
-    if kind in (StepKind.PAUSE_SHIFT, StepKind.PAUSE_IGNORED):
-        values = {
-            "start": _d(p["start"]),
-            "end": _d(p["end"]),
-            "reason": p["reason"] or _("no reason given"),
-            "days": p["days"],
-        }
-        if kind == StepKind.PAUSE_IGNORED:
-            return (
-                _("Clock paused %(start)s to %(end)s (%(reason)s): outside the period, no effect.")
-                % values
-            )
-        return (
-            ngettext(
-                "Clock paused %(start)s to %(end)s (%(reason)s): "
-                "%(days)d day is not counted, the end moves out.",
-                "Clock paused %(start)s to %(end)s (%(reason)s): "
-                "%(days)d days are not counted, the end moves out.",
-                p["days"],
-            )
-            % values
-        )
-    if kind == StepKind.ROLLED:
-        return _("The period would end on a %(rest)s: it moves to the next day.") % {
-            "rest": _rest_words(p["kind"], p["name"])
-        }
-    if kind == StepKind.NOT_ROLLED:
-        return _("The period ends on a %(rest)s; this rule does not move it to a working day.") % {
-            "rest": _rest_words(p["kind"], p["name"])
-        }
-    if kind == StepKind.EXTENDED:
-        return ngettext(
-            "Without the paused day, the period ends %(days)d day later.",
-            "Without the paused days, the period ends %(days)d days later.",
-            p["days"],
-        ) % {"days": p["days"]}
-    return _("Due date: the period ends on this day.")

@@ -120,12 +120,12 @@ def _template_add(
     return template
 
 
+@policy.requires("core.add_documenttemplate")
 @transaction.atomic
 def document_template_upload(
     *, actor: Any, code: str, upload: IO[bytes], name: str = "", note: str = ""
 ) -> DocumentTemplate:
     """Add the next version of template ``code`` from a .docx edited in Word."""
-    policy.require(actor, "core.add_documenttemplate")
     data = upload.read(MAX_TEMPLATE_BYTES + 1)
     if len(data) > MAX_TEMPLATE_BYTES:
         raise DomainError(_("The template is larger than 10 MB."), field="file")
@@ -151,12 +151,12 @@ def document_template_upload(
     return template
 
 
+@policy.requires("core.add_documenttemplate")
 @transaction.atomic
 def document_template_set_active(
     *, actor: Any, template: DocumentTemplate, active: bool
 ) -> DocumentTemplate:
     """Switch one version on or off (the newest active version is used)."""
-    policy.require(actor, "core.add_documenttemplate")
     template.is_active = active
     template.save(update_fields=["is_active"])
     audit_record(
@@ -202,6 +202,7 @@ def render_bytes(data: bytes, context: Mapping[str, Any]) -> bytes:
     return out.getvalue()
 
 
+@policy.requires("core.add_document")
 @transaction.atomic
 def document_render(
     *,
@@ -220,7 +221,7 @@ def document_render(
     returns it); the template sees it as ``number``. The document is stored as
     an attachment of ``unit`` and listed in ``obj``'s timeline.
     """
-    policy.require(actor, "core.add_document", unit=unit)
+    policy.require_in_scope(actor, unit)
     template = template_active(template_code)
     values = _context_dict(context)
     number = ""

@@ -99,6 +99,7 @@ def _sequence_locked(*, agency: OrgUnit, kind: str, year: int) -> NumberSequence
     return NumberSequence.objects.select_for_update().get(**lookup)
 
 
+@policy.requires_any("core.add_numberpattern", "core.change_numberpattern")
 @transaction.atomic
 def number_pattern_save(
     *,

@@ -36,12 +36,12 @@ def owner_for(unit: OrgUnit, *, national: bool = False) -> OrgUnit | None:
     return parent
 
 
+@policy.requires("core.add_ruleproposal")
 @transaction.atomic
 def proposal_create(
     *, actor: Any, subject: str, proposal: str, national: bool = False
 ) -> RuleProposal:
     """A legal reviewer proposes a change to rule data owned by the level above."""
-    policy.require(actor, "core.add_ruleproposal")
     if actor.unit is None:
         raise NotAllowed(_("You do not have permission to do this."))
     subject, proposal = subject.strip(), proposal.strip()
@@ -64,6 +64,7 @@ def proposal_create(
     return row
 
 
+@policy.requires("core.change_ruleproposal")
 @transaction.atomic
 def proposal_decide(
     *, actor: Any, proposal: RuleProposal, accept: bool, note: str = ""

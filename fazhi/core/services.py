@@ -10,10 +10,12 @@ import datetime
 import hashlib
 import secrets
 import string
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -23,7 +25,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fazhi.core import files
+from fazhi.core import files, policy
 from fazhi.core.audit import PREFERRED_ALGORITHM, audit_record, snapshot
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import PATH_STEP, ApiToken, Attachment, Blob, OrgUnit, Role, User
@@ -59,11 +61,20 @@ def _assert_unit_in_scope(actor: Any, unit: OrgUnit | None) -> None:
         raise NotAllowed(_("You may not act for a unit outside your own scope."))
 
 
+def _require_for_other(actor: Any, user: User) -> None:
+    """Self-service for one's own account; someone else's needs ``core.change_user``."""
+    if actor.pk is not None and actor.pk == user.pk:
+        return
+    policy.require(actor, "core.change_user")
+    _assert_unit_in_scope(actor, user.unit)
+
+
 def _unit_path(unit: OrgUnit) -> str:
     own = f"{unit.pk:0{PATH_STEP}d}."
     return (unit.parent.path if unit.parent else "") + own
 
 
+@policy.requires("core.add_orgunit")
 @transaction.atomic
 def orgunit_create(*, actor: Any, **fields: Any) -> OrgUnit:
     parent = fields.get("parent")
@@ -86,6 +97,7 @@ def orgunit_create(*, actor: Any, **fields: Any) -> OrgUnit:
     return unit
 
 
+@policy.requires("core.change_orgunit")
 @transaction.atomic
 def orgunit_update(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
@@ -119,6 +131,47 @@ def orgunit_update(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
     return unit
 
 
+ROLE_FIELDS = ["name", "scope", "description"]
+
+
+def _granted(role: Role) -> list[str]:
+    return sorted(
+        f"{app}.{code}"
+        for app, code in role.permissions.values_list("content_type__app_label", "codename")
+    )
+
+
+@policy.requires("core.change_role")
+@transaction.atomic
+def role_update(
+    *, actor: Any, role: Role, permissions: Iterable[Permission] | None = None, **fields: Any
+) -> Role:
+    """Rename a role, change its scope or description, or change its grants.
+
+    The default grants (each app's ``permissions.py``) are added back after every
+    migrate; the grants added here stay.
+    """
+    unknown = sorted(set(fields) - set(ROLE_FIELDS))
+    if unknown:
+        raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    before = {**snapshot(role, ROLE_FIELDS), "permissions": _granted(role)}
+    for name, value in fields.items():
+        setattr(role, name, value)
+    role.full_clean()
+    role.save()
+    if permissions is not None:
+        role.permissions.set(permissions)
+    audit_record(
+        actor=actor,
+        verb="core.role.update",
+        obj=role,
+        before=before,
+        after={**snapshot(role, ROLE_FIELDS), "permissions": _granted(role)},
+    )
+    return role
+
+
 def generate_password(length: int = 14) -> str:
     """Return a random password that satisfies the complexity rules."""
     alphabet = string.ascii_letters + string.digits + "!@#%^*-_+="
@@ -133,6 +186,7 @@ def generate_password(length: int = 14) -> str:
             return candidate
 
 
+@policy.requires("core.add_user")
 @transaction.atomic
 def user_create(
     *,
@@ -167,6 +221,7 @@ def user_create(
     return user, raw
 
 
+@policy.requires("core.change_user")
 @transaction.atomic
 def user_update(*, actor: Any, user: User, **fields: Any) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -194,9 +249,10 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
 @transaction.atomic
 def user_set_password(*, actor: Any, user: User, password: str, keep_tokens: bool = False) -> User:
     """Set a password (validators and history apply); revoke the user's API
-    tokens unless ``keep_tokens``: whoever knew the old password may hold one."""
-    if actor.pk != user.pk:
-        _assert_unit_in_scope(actor, user.unit)
+    tokens unless ``keep_tokens``: whoever knew the old password may hold one.
+
+    Anyone may set their own; another user's needs ``core.change_user``."""
+    _require_for_other(actor, user)
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password", "password_changed_at"])
@@ -213,6 +269,7 @@ def user_set_password(*, actor: Any, user: User, password: str, keep_tokens: boo
     return user
 
 
+@policy.requires("core.change_user")
 @transaction.atomic
 def user_unlock(*, actor: Any, user: User) -> User:
     _assert_unit_in_scope(actor, user.unit)
@@ -237,10 +294,10 @@ def token_issue(
 ) -> tuple[ApiToken, str]:
     """Issue a personal token; the key is shown once and only its hash is kept.
 
-    It expires after ``days`` (default API_TOKEN_DAYS; 0: never).
+    It expires after ``days`` (default API_TOKEN_DAYS; 0: never). Anyone may
+    issue their own; a token for another user needs ``core.change_user``.
     """
-    if actor.pk != user.pk:
-        _assert_unit_in_scope(actor, user.unit)
+    _require_for_other(actor, user)
     key = ApiToken.new_key()
     days = settings.API_TOKEN_DAYS if days is None else days
     token = ApiToken(
@@ -269,8 +326,8 @@ def token_issue(
 
 @transaction.atomic
 def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
-    if actor.pk != token.user_id:
-        _assert_unit_in_scope(actor, token.user.unit)
+    """Revoke a token: one's own, or with ``core.change_user`` another user's."""
+    _require_for_other(actor, token.user)
     token.revoked = True
     token.save(update_fields=["revoked"])
     audit_record(
@@ -304,6 +361,7 @@ def _hash_stream(stream: IO[bytes]) -> tuple[str, str, int]:
     return sha.hexdigest(), sm3.hexdigest() if sm3 else "", size
 
 
+@policy.requires("core.add_attachment")
 @transaction.atomic
 def attachment_store(
     *,

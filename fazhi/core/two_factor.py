@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fazhi.core import policy
 from fazhi.core.audit import audit_record
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import RecoveryCode, User
@@ -176,14 +177,13 @@ def disable(*, user: User) -> None:
     audit_record(actor=user, verb="core.user.two_factor_disable", obj=user)
 
 
+@policy.requires("core.change_user")
 @transaction.atomic
 def reset(*, actor: Any, user: User) -> None:
     """An administrator removes a user's authenticator and codes (a lost phone).
 
     The user enrols again at the next login (if the role requires it).
     """
-    from fazhi.core import policy
-
     policy.require(actor, "core.change_user", unit=user.unit)
     if user.unit is None and not policy.is_system_admin(actor):
         raise NotAllowed(_("You do not have permission to do this."))

@@ -32,6 +32,7 @@ class Verb(models.TextChoices):
     RECOVERY_CODE_USED = "core.user.recovery_code_used", gettext_lazy("Used a recovery code")
     TOKEN_ISSUE = "core.apitoken.issue", gettext_lazy("Issued an API token")
     TOKEN_REVOKE = "core.apitoken.revoke", gettext_lazy("Revoked an API token")
+    ROLE_UPDATE = "core.role.update", gettext_lazy("Changed a role")
     ORGUNIT_CREATE = "core.orgunit.create", gettext_lazy("Created a unit")
     ORGUNIT_UPDATE = "core.orgunit.update", gettext_lazy("Changed a unit")
     ORGUNIT_DELETE = "core.orgunit.delete", gettext_lazy("Deleted a unit")

@@ -30,7 +30,8 @@ from django.utils.translation import gettext as _
 from fazhi.core import policy
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.choices import ClockState
-from fazhi.core.clocks import clock_rule_get, deadline_compute
+from fazhi.core.clock_rules import clock_rule_get
+from fazhi.core.clocks import deadline_compute
 from fazhi.core.errors import Conflict, DomainError, NotAllowed, Refused
 from fazhi.core.locks import lock_row
 from fazhi.core.models import ObjectClock, OrgUnit

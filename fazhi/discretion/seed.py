@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import transaction
 
+from fazhi.core import policy
 from fazhi.discretion.engine import BoundsData, EntryData, TierData
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -97,6 +98,7 @@ def seed_entries(baseline: str | None = None) -> list[EntryData]:
     return [entry for key, entry in entry_rows() if baseline is None or key == baseline]
 
 
+@policy.requires("laws.add_law")
 def ensure_laws(*, actor: Any, names: list[str] | None = None) -> list[str]:
     """Import the law texts the seed cites, unless they are already stored."""
     from fazhi.laws.models import Law
@@ -130,6 +132,7 @@ def _baselines(actor: Any, created: dict[str, int]) -> dict[str, Any]:
     return found
 
 
+@policy.requires("discretion.add_discretionentry")
 @transaction.atomic
 def discretion_seed(*, actor: Any, codes: set[str] | None = None) -> list[str]:
     """Create the shipped documents, rules, circumstances, entries and no-penalty rows.

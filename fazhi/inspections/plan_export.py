@@ -34,6 +34,7 @@ def _group_line(i: int, group: Any) -> str:
     )
 
 
+@policy.requires("inspections.view_annualplan")
 def plan_docx(*, actor: Actor, plan: AnnualPlan) -> Document:
     """Render the plan as a 文书 of the kit (stored by hash, audited)."""
     policy.require(actor, "inspections.view_annualplan", unit=plan.unit)

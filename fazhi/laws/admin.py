@@ -3,12 +3,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from fazhi.core import policy
+from fazhi.core.admin import ServiceAdmin
 from fazhi.laws import services
 from fazhi.laws.models import Compilation, Law, LawWork
 
 
 @admin.register(Law)
-class LawAdmin(admin.ModelAdmin):
+class LawAdmin(ServiceAdmin):
     """Correct what the importer inferred; the text itself is read-only."""
 
     list_display = ["title", "version_date", "level", "status", "article_count"]
@@ -48,11 +50,9 @@ class LawAdmin(admin.ModelAdmin):
         "article_count",
     ]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # laws arrive through the importer
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    # Laws arrive through the importer and are never deleted: only changes here.
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policy.has_permission(request.user, "laws.change_law")
 
     def save_model(self, request: HttpRequest, obj: Law, form: Any, change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
@@ -63,27 +63,12 @@ class LawAdmin(admin.ModelAdmin):
 
 
 @admin.register(LawWork)
-class LawWorkAdmin(admin.ModelAdmin):
+class LawWorkAdmin(ServiceAdmin):
     list_display = ["key", "title", "short_title"]
     search_fields = ["key", "title"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Compilation)
-class CompilationAdmin(admin.ModelAdmin):
+class CompilationAdmin(ServiceAdmin):
     list_display = ["title", "created_by", "unit", "created_at"]
     search_fields = ["title"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

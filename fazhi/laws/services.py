@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from fazhi.core import policy
 from fazhi.core.audit import audit_record, snapshot
 from fazhi.core.errors import DomainError
 from fazhi.laws.choices import ImportOutcome, LawStatus
@@ -149,6 +150,7 @@ def _relink_versions(*, actor: Any, work: LawWork) -> list[Law]:
     return changed
 
 
+@policy.requires("laws.add_law")
 def law_import(
     *, actor: Any, text: str, source_name: str, headings: Sequence[str] | None = None
 ) -> ImportResult:
@@ -291,6 +293,7 @@ def _apply_shipped_date(*, actor: Any, law: Law) -> Law | None:
     return law
 
 
+@policy.requires("laws.change_law")
 def law_apply_repeals(*, actor: Any) -> list[Law]:
     """Mark the shipped versions the table records as repealed, linking the repealing article.
 
@@ -329,6 +332,7 @@ def law_apply_repeals(*, actor: Any) -> list[Law]:
     return changed
 
 
+@policy.requires("laws.change_law")
 @transaction.atomic
 def law_headings_correct(*, actor: Any, law: Law, headings: Sequence[str]) -> Law:
     """Re-read a stored text with ``headings`` confirmed as unmarked chapter headings.
@@ -393,6 +397,7 @@ def law_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+@policy.requires("laws.add_law")
 def law_import_paths(*, actor: Any, paths: Sequence[str | Path]) -> list[ImportResult]:
     """Import every file (and every ``*.md`` in every folder) given."""
     results = []
@@ -416,6 +421,7 @@ def law_import_paths(*, actor: Any, paths: Sequence[str | Path]) -> list[ImportR
     return results
 
 
+@policy.requires("laws.change_law")
 @transaction.atomic
 def law_update(*, actor: Any, law: Law, **fields: Any) -> Law:
     """Correct what the importer inferred: level, issuer, dates, status."""
@@ -458,6 +464,7 @@ def _actor_name(actor: Any) -> str:
     return str(getter()) if callable(getter) else str(actor)
 
 
+@policy.requires("laws.add_compilation")
 @transaction.atomic
 def compilation_create(*, actor: Any, title: str, laws: Sequence[Law]) -> Compilation:
     """Save a compilation (汇编) of law versions, in the order given."""

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from fazhi.core import policy
 from fazhi.core.audit import audit_record
 from fazhi.core.errors import DomainError
 from fazhi.laws.choices import LawStatus, TermOrigin
@@ -189,6 +190,7 @@ def _source_text(ref: DefaultRef) -> str:
     return f"{ref.source}。原文：“{ref.quote}”"
 
 
+@policy.requires("laws.add_lawterm")
 def terms_load_defaults(*, actor: Any) -> list[LawTerm]:
     """Load the shipped term table; return the terms created or completed.
 
@@ -317,6 +319,7 @@ def _check_refs(refs: Iterable[tuple[str, str]]) -> list[tuple[LawWork, Referenc
     return checked
 
 
+@policy.requires_any("laws.add_lawterm", "laws.change_lawterm")
 @transaction.atomic
 def term_save(
     *,
@@ -328,6 +331,7 @@ def term_save(
     refs: Sequence[tuple[str, str]],
 ) -> LawTerm:
     """Create or change a term with its references (citation, source); audited."""
+    policy.require(actor, "laws.change_lawterm" if term is not None else "laws.add_lawterm")
     name = compact(name)
     if not name:
         raise DomainError(_("Give the term."), field="term")
@@ -366,6 +370,7 @@ def term_save(
     return term
 
 
+@policy.requires("laws.delete_lawterm")
 @transaction.atomic
 def term_delete(*, actor: Any, term: LawTerm) -> None:
     term = LawTerm.objects.select_for_update().get(pk=term.pk)

@@ -270,13 +270,14 @@ def _seqs(response) -> set[int]:
 
 def test_viewer_filters_by_actor(personas, chain):
     client = personas.client(personas.admin)
-    services.orgunit_update(actor=personas.city_reviewer, unit=personas.city_legal, sort_order=2)
+    reviewer = personas.city_reviewer
+    services.token_issue(actor=reviewer, user=reviewer, name="laptop")
     seqs = _seqs(client.get(reverse("core:audit_list"), {"actor": "reviewer"}))
     expected = set(
         AuditEvent.objects.filter(actor_label__icontains="reviewer").values_list("seq", flat=True)
     )
     assert seqs == expected
-    assert AuditEvent.objects.get(verb="core.orgunit.update", actor_label="reviewer").seq in seqs
+    assert AuditEvent.objects.get(verb="core.apitoken.issue", actor_label="reviewer").seq in seqs
 
 
 def test_viewer_filters_by_object(personas, chain):
@@ -428,8 +429,8 @@ def test_the_viewer_names_verbs_in_words_and_offers_them_in_a_picker(personas):
     assert ">entity.create<" not in text
     assert audit_verbs.label("orgunit.delete") == audit_verbs.label("core.orgunit.delete")
     assert audit_verbs.label("core.orgunit.delete") == "删除单位"
-    # An admin save of a model no service writes: the model's name and what was done.
-    assert audit_verbs.label("core.role.update") == "修改：角色"
-    assert audit_verbs.label("role.update") == "修改：角色"
+    # An old admin save of a model no service writes: the model's name and what was done.
+    assert audit_verbs.label("core.role.delete") == "删除：角色"
+    assert audit_verbs.label("role.delete") == "删除：角色"
     api = client.get("/api/v1/audit/events", {"verb": "registry.entity.create"})
     assert {row["verb_label"] for row in api.json()["items"]} == {"新增监管对象"}

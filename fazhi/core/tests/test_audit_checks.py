@@ -53,7 +53,25 @@ def test_the_export_holds_the_filtered_events_with_names(personas):
     assert rows[0][0] == "序号"
     units = AuditEvent.objects.filter(object_type="core.orgunit").count()
     assert len(rows) == 1 + units
-    assert {row[4] for row in rows[1:]} == {"组织机构"}
+    assert rows[0][3:6] == ("操作", "操作代码", "对象类型")
+    assert {row[5] for row in rows[1:]} == {"组织机构"}
+
+
+def test_the_export_names_each_action_as_the_audit_page_does_with_its_code(personas):
+    from fazhi.core.audit_verbs import label
+
+    client = personas.client(personas.supervisor)
+    response = client.get(reverse("core:audit_export"), {"object_type": "core.user"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))[1:]
+    created = [row for row in rows if row[4] == "core.user.create"]
+    assert created
+    assert {row[3] for row in created} == {"新增用户"}
+    stored = dict(AuditEvent.objects.values_list("seq", "verb"))
+    for row in rows:
+        assert row[4] == stored[int(row[0])]
+        assert row[3] not in ("", row[4])
+        assert row[3] != label("no.such.verb")  # every exported verb is a known one
 
 
 def test_the_api_starts_a_verification_lists_it_and_exports_events(personas):

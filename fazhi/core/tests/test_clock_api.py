@@ -10,7 +10,7 @@ from django.utils import translation
 
 from fazhi.core import services
 from fazhi.core.calendar import PACKAGE_MAX_YEAR
-from fazhi.core.clocks import clock_rule_get
+from fazhi.core.clock_rules import clock_rule_get
 from fazhi.core.models import AuditEvent, CalendarDay, CalendarYear, ClockRule
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from fazhi.core.clock_forms import duration_text, law_of, rule_choices
-from fazhi.core.clocks import clock_rule_get
+from fazhi.core.clock_rules import clock_rule_get
 
 D = datetime.date
 LAWS = Path(__file__).resolve().parents[2] / "laws" / "data" / "laws"

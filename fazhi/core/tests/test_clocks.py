@@ -11,12 +11,11 @@ from hypothesis import strategies as st
 
 from fazhi.core import clock_services
 from fazhi.core.calendar import PACKAGE_MAX_YEAR, Override, WorkCalendar
+from fazhi.core.clock_rules import clock_rule_get, clock_rule_list
 from fazhi.core.clocks import (
     Pause,
     StepKind,
     add_months,
-    clock_rule_get,
-    clock_rule_list,
     deadline_compute,
     deadline_compute_for_rule,
     working_days_between,

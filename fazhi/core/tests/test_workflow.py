@@ -250,8 +250,8 @@ def test_a_transition_fired_twice_at_once_happens_exactly_once(personas):
 
 
 def test_a_clock_uses_the_version_of_its_units_province(personas):
+    from fazhi.core.clock_rules import clock_rule_get
     from fazhi.core.clock_services import clock_rule_add_version
-    from fazhi.core.clocks import clock_rule_get
 
     national = clock_rule_get("license_decision", on=MONDAY)
     clock_rule_add_version(

@@ -20,7 +20,8 @@ from typing import Any
 from bench.harness import Bench
 
 ROOT = Path(__file__).resolve().parent.parent
-# {region}: a county of the user's scope; {other}: the agency of another county.
+# {region}: a county of the user's scope; {own}: its agency; {other}: the
+# agency of another county.
 RARE_QUERIES = (
     "status=cancelled",
     "region={region}&agency={other}",
@@ -31,6 +32,12 @@ RARE_QUERIES = (
     "industry_division=99",
     "category=fireworks&region={region}",
     "q=有限公司99999",
+    # common values that seldom or never meet
+    "credit_class=D&kind=individual_business",
+    "category=dust_explosion&credit_class=C&scale=large",
+    "industry_section=B&industry_division=26",
+    "region={region}&agency={own}&status=revoked",
+    "agency={own}&risk_level=major&standardization_level=level_3&credit_class=D",
 )
 REPEAT = 7
 # Name searches: rare, absent (the whole index or table is read), common,
@@ -56,6 +63,7 @@ def rare_filters(bench: Bench, org: dict[str, Any], size: str) -> None:
     from fazhi.core.models import OrgUnit
 
     other = OrgUnit.objects.get(name="基准县370826应急管理局").pk
+    own = OrgUnit.objects.get(name="基准县370811应急管理局").pk
     pooled: dict[str, list[float]] = {"api": [], "html": []}
     worst: dict[str, tuple[float, str]] = {"api": (0.0, ""), "html": (0.0, "")}
     for who, region in (("bench_city", "370811"), ("bench_county", "370811")):
@@ -64,7 +72,7 @@ def rare_filters(bench: Bench, org: dict[str, Any], size: str) -> None:
         for kind, base in (("api", "/api/v1/entities?"), ("html", "/registry/entities/?")):
             client.get(base)
             for template in RARE_QUERIES:
-                url = base + template.format(region=region, other=other)
+                url = base + template.format(region=region, other=other, own=own)
                 times = []
                 for _ in range(REPEAT):
                     started = time.perf_counter()

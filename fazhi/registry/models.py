@@ -277,6 +277,11 @@ class ExportJob(models.Model):
         return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
     @property
+    def expired(self) -> bool:
+        """Done, but its file was deleted after ``EXPORT_KEEP_DAYS``."""
+        return self.status == ExportStatus.DONE and not self.file
+
+    @property
     def filename(self) -> str:
         return f"entities-{timezone.localtime(self.created_at):%Y%m%d-%H%M%S}.{self.format}"
 

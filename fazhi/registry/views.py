@@ -135,7 +135,11 @@ def _export(request: HttpRequest, pk: int) -> Any:
 
 
 def _export_context(job: Any) -> dict[str, Any]:
-    return {"job": job, "may_rerun": export_jobs.may_rerun(job)}
+    return {
+        "job": job,
+        "may_rerun": export_jobs.may_rerun(job),
+        "keep_days": export_jobs.keep_days(),
+    }
 
 
 @login_required

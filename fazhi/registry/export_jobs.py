@@ -208,7 +208,7 @@ def exports_expire(*, now: datetime.datetime | None = None) -> int:
     )
     deleted = 0
     for job in old:
-        name = job.file.name
+        name = str(job.file.name)
         with transaction.atomic():
             if not ExportJob.objects.filter(pk=job.pk, file=name).update(file=""):
                 continue  # deleted meanwhile by another run

@@ -8,7 +8,7 @@ county's agency, ``supervising_agency_id IN (…)``) drove the query through
 the agency index, one table lookup per row.
 
 Here every column the list filters on sits in an index (twice: led by the
-columns with few values, and led by region and agency), so SQLite seeks to
+columns with few values, and led by agency and region), so SQLite seeks to
 the rows an equality filter (or a few) names and checks the rest inside the
 index, without reading the table; ``ANALYZE`` gives the planner the column
 statistics it needs to skip the leading columns a query does not constrain.
@@ -26,8 +26,9 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import Func
 
 # Two indexes of the same columns: one led by the columns with few values
-# (any mix of the list's filters), one by region and agency (a region, an
-# agency, both, or a region with another county's agency: nothing); and the
+# (any mix of the list's filters), one by agency and region (a county's
+# entities, a region, both, or a region with another county's agency:
+# nothing); and the
 # industry division, too deep in the first for SQLite to skip to.
 ATTRIBUTES = (
     "status",
@@ -41,7 +42,7 @@ ATTRIBUTES = (
     "industry_division",
     "category_bits",
 )
-PLACES = ("region_code", "supervising_agency_id")
+PLACES = ("supervising_agency_id", "region_code")
 INDEXES = {
     "registry_entity_filters_lite": (*ATTRIBUTES, *PLACES, "merged_into_id"),
     "registry_entity_places_lite": (*PLACES, *ATTRIBUTES, "merged_into_id"),

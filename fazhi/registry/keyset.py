@@ -32,7 +32,7 @@ WALK_MS = 25
 # SQLite: how long one way of finding a filter's ids may take before the next
 # is tried, and the indexes tried (``filter_index``, migration 0016).
 SEEK_MS = 20
-INDEXES = ("registry_entity_filters_lite", "registry_entity_places_lite")
+INDEXES = ("registry_entity_places_lite", "registry_entity_filters_lite")
 
 
 _CURSOR = re.compile(r"^([ab])(\d{1,19})(?:n(\d{1,9}))?$")
@@ -123,8 +123,8 @@ def _counted_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> Key
     sorted; many are paged by the newest-first walk, which meets them soon.
     """
     matching = items.order_by().values_list("id", flat=True)[: COUNT_CAP + 1]
-    ids = _within(items.db, SEEK_MS, lambda: list(matching))
-    for index in INDEXES if ids is None else ():
+    ids = None
+    for index in (None, *INDEXES):
         ids = _within(items.db, SEEK_MS, functools.partial(_ids_by, matching, index))
         if ids is not None:
             break
@@ -140,12 +140,24 @@ def _counted_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> Key
     return page
 
 
-def _ids_by(matching: QuerySet[Any], index: str) -> list[int]:
-    """The ids of ``matching`` read through ``index`` (SQLite's ``INDEXED BY``)."""
-    sql, params = matching.query.sql_with_params()
-    table = f'FROM "{matching.model._meta.db_table}"'
+def _ids_by(matching: QuerySet[Any], index: str | None) -> list[int]:
+    """The ids of ``matching``, read through ``index`` if named (SQLite's
+    ``INDEXED BY``), else as the planner chooses.
+
+    A column kept from the planner for the newest-first walk (``+column``,
+    ``filter_index.Unindexed``) is given back to it: a covering index may
+    seek on it.
+    """
+    try:
+        sql, params = matching.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an id list left empty)
+        return []
+    table = f'"{matching.model._meta.db_table}"'
+    if index:
+        sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
+    sql = sql.replace(f"+{table}.", f"{table}.")
     with connections[matching.db].cursor() as cursor:
-        cursor.execute(sql.replace(table, f"{table} INDEXED BY {index}", 1), params)
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,9 +28,11 @@ SELECTIVE_ROWS = 1_000
 # gets this long, then the page is found through the indexes instead.
 GUARDED_ROWS = 200_000
 WALK_MS = 25
-# SQLite: how long one way of finding a filter's ids may take before the next
-# is tried, and the indexes tried (``filter_index``, migration 0016).
-SEEK_MS = 20
+# SQLite: how much work one way of finding a filter's ids may do before the
+# next is tried (virtual-machine steps: a seek through a fitting index takes
+# well under a million at 1M rows, a scan of an index or the table 3–11
+# million), and the indexes tried (``filter_index``, migration 0016).
+SEEK_STEPS = 1_000_000
 INDEXES = ("registry_entity_places_lite", "registry_entity_filters_lite")
 
 
@@ -118,14 +119,14 @@ def _counted_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> Key
     The ids come from the filter indexes (``filter_index``): a rare filter's
     few rows are found by seeking, a common one stops at the cap. SQLite
     knows only how many values a column has, not which are rare, so its
-    plan gets ``SEEK_MS``; then each filter index is tried for as long; then
-    the primary key is walked newest first. Few rows are then read by id and
+    plan gets ``SEEK_STEPS``; then each filter index is tried for as long;
+    then the primary key is walked newest first. Few rows are then read by id and
     sorted; many are paged by the newest-first walk, which meets them soon.
     """
     matching = items.order_by().values_list("id", flat=True)[: COUNT_CAP + 1]
     ids = None
     for index in (None, *INDEXES):
-        ids = _within(items.db, SEEK_MS, functools.partial(_ids_by, matching, index))
+        ids = _within(items.db, SEEK_STEPS, functools.partial(_ids_by, matching, index))
         if ids is not None:
             break
     if ids is None:
@@ -161,13 +162,20 @@ def _ids_by(matching: QuerySet[Any], index: str | None) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _within[T](using: str, ms: int, run: Callable[[], T]) -> T | None:
-    """Run a read on SQLite for at most ``ms`` milliseconds; None if stopped."""
+def _within[T](using: str, steps: int, run: Callable[[], T]) -> T | None:
+    """Run a read on SQLite for at most ``steps`` virtual-machine steps; None
+    if stopped. Steps, not seconds: the same plans pass on a busy machine."""
     connection = connections[using]
     connection.ensure_connection()
     raw = connection.connection
-    deadline = time.perf_counter() + ms / 1000
-    raw.set_progress_handler(lambda: time.perf_counter() > deadline, 10_000)
+    period = max(1, min(steps, 10_000))
+    left = [steps // period]
+
+    def tick() -> bool:
+        left[0] -= 1
+        return left[0] < 0
+
+    raw.set_progress_handler(tick, period)
     try:
         return run()
     except OperationalError:  # "interrupted": a read leaves nothing to undo

@@ -254,6 +254,8 @@ STORAGES = {
 }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 50, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Days an export's file is kept after it is written (then the worker deletes it).
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
 
 # The database worker by default (./dev serve and ./dev demo start it): a check
 # or an import never runs inside the web request. Tests run tasks immediately.

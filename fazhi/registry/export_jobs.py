@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import logging
 import os
 import socket
@@ -36,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fazhi.core import policy
+from fazhi.core.actors import SystemActor
 from fazhi.core.audit import audit_record
 from fazhi.core.errors import Conflict, DomainError
 from fazhi.registry import exports, selectors
@@ -49,6 +51,10 @@ EXPORT_PERM = "registry.add_exportjob"
 # (progress is saved every few thousand rows, seconds apart).
 SILENT_FOR = datetime.timedelta(minutes=2)
 SAVE_EVERY = 1.0  # seconds between progress saves
+
+
+def keep_days() -> int:
+    return int(getattr(settings, "EXPORT_KEEP_DAYS", 7))
 
 
 def inline_max() -> int:
@@ -179,8 +185,44 @@ def export_rerun(*, actor: Any, job: ExportJob, run: bool = True) -> ExportJob:
 
 @task
 def export_task(job_id: int) -> str:
-    """Write a queued export (the worker runs this)."""
-    return export_run(job_id)
+    """Write a queued export (the worker runs this), then delete old files."""
+    status = export_run(job_id)
+    exports_expire()
+    return status
+
+
+def exports_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of exports written more than ``EXPORT_KEEP_DAYS`` ago.
+
+    The job stays (who exported what, when, with which filters); its page
+    says the file is gone. Run by the worker after each export and by
+    ``manage exports_expire`` (``./dev serve``/``demo`` and the worker's
+    service run it at start). Return how many files were deleted.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days())
+    actor = SystemActor("exports_expire")
+    old = (
+        ExportJob.objects.filter(status=ExportStatus.DONE, finished_at__lt=cutoff)
+        .exclude(file="")
+        .select_related("created_by__unit")
+    )
+    deleted = 0
+    for job in old:
+        name = str(job.file.name)
+        with transaction.atomic():
+            if not ExportJob.objects.filter(pk=job.pk, file=name).update(file=""):
+                continue  # deleted meanwhile by another run
+            audit_record(
+                actor=actor,
+                verb="registry.exportjob.expire",
+                obj=job,
+                before={"file": name, "size": job.size},
+                after={"file": "", "keep_days": keep_days()},
+                unit=job.created_by.unit,
+            )
+            transaction.on_commit(functools.partial(default_storage.delete, name))
+        deleted += 1
+    return deleted
 
 
 def _enqueue(job_id: int) -> None:
@@ -300,6 +342,11 @@ def _write(job: ExportJob, entities: QuerySet[Any], progress: Any) -> tuple[str,
 def export_open(job: ExportJob) -> Any:
     """The stored file of a finished export."""
     name = job.file.name if job.file else None
+    if job.expired:
+        raise Conflict(
+            _("The file of this export was deleted after %(days)s days: export the list again.")
+            % {"days": keep_days()}
+        )
     if job.status != ExportStatus.DONE or not name:
         raise Conflict(_("The export is not ready yet."))
     return default_storage.open(name, "rb")

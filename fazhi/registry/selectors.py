@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from fazhi.core.collation import by_pinyin
 from fazhi.core.models import OrgUnit
 from fazhi.core.selectors import scope_paths, scope_q
 from fazhi.registry.choices import CertificateStatus, OfficerStatus, RuleCode
+from fazhi.registry.filter_index import Unindexed
 from fazhi.registry.models import (
     ConflictOfInterest,
     DuplicateKey,
@@ -121,9 +122,22 @@ def entity_scope(actor: Any) -> QuerySet[Entity]:
 
 
 def entity_list(*, actor: Any, filters: EntityFilters | None = None) -> QuerySet[Entity]:
-    """Live entities in the actor's scope matching ``filters``."""
+    """Live entities in the actor's scope matching ``filters``.
+
+    On SQLite the scope is checked inside the filter indexes
+    (``filter_index``), not through the agency index.
+    """
     f = filters or EntityFilters()
-    entities = entity_scope(actor).select_related("supervising_agency")
+    entities: QuerySet[Entity]
+    if connections[Entity.objects.db].vendor == "sqlite":
+        entities = Entity.objects.alias(
+            _agency=Unindexed("supervising_agency_id", output_field=IntegerField())
+        ).select_related("supervising_agency")
+        ids = units_in_scope(actor)
+        if ids is not None:
+            entities = entities.filter(_agency__in=ids)
+    else:
+        entities = entity_scope(actor).select_related("supervising_agency")
     if not f.include_merged:
         entities = entities.filter(merged_into__isnull=True)
     q = f.q.strip()

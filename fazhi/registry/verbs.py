@@ -40,6 +40,7 @@ class Verb(models.TextChoices):
     EXPORT_CREATE = "registry.exportjob.create", gettext_lazy("Started an export")
     EXPORT_RERUN = "registry.exportjob.rerun", gettext_lazy("Ran an export again")
     EXPORT_DONE = "registry.exportjob.done", gettext_lazy("Finished an export")
+    EXPORT_EXPIRE = "registry.exportjob.expire", gettext_lazy("Deleted an old export's file")
 
 
 LEGACY = {

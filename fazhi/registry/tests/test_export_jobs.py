@@ -292,3 +292,48 @@ def test_progress_is_saved_while_the_copy_runs(personas, monkeypatch):
     assert job.written_rows == 4
     assert saved
     assert saved[-1] == 4
+
+
+def test_files_older_than_the_retention_are_deleted(
+    personas, settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.EXPORT_KEEP_DAYS = 7
+    f.entity(personas.county_a)
+    user = personas.county_a_officer
+    old, new = (
+        export_jobs.export_start(actor=user, filters=selectors.EntityFilters(), format=fmt)
+        for fmt in ("csv", "xlsx")
+    )
+    now = timezone.now()
+    ExportJob.objects.filter(pk=old.pk).update(finished_at=now - datetime.timedelta(days=8))
+    ExportJob.objects.filter(pk=new.pk).update(finished_at=now - datetime.timedelta(days=6))
+    old_name, new_name = str(old.file.name), str(new.file.name)
+    assert default_storage.exists(old_name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("exports_expire", stdout=io.StringIO())
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.expired
+    assert not old.file
+    assert not default_storage.exists(old_name)
+    assert not new.expired
+    assert default_storage.exists(new_name)
+    event = AuditEvent.objects.get(verb="registry.exportjob.expire")
+    assert event.object_id == str(old.pk)
+    assert (event.before or {})["file"] == old_name
+    # nothing left to delete: a second run changes nothing
+    assert export_jobs.exports_expire() == 0
+
+    client = personas.client(user)
+    response = client.get(reverse("registry:export_download", args=[old.pk]), follow=True)
+    assert "7" in response.content.decode()
+    assert 'data-testid="export-expired"' in response.content.decode()
+    assert client.get(f"{BASE}/exports/{old.pk}/download").status_code == 409
+    assert _download(client, new.pk)
+    default_storage.delete(new_name)

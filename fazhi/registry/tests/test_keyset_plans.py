@@ -60,3 +60,49 @@ def test_a_walk_that_runs_out_of_time_sorts_instead(personas, monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite plans only")
+@pytest.mark.parametrize("steps", [10**6, 0], ids=["seek", "out-of-steps-walk"])
+def test_sqlite_counts_first_and_pages_the_same(personas, monkeypatch, steps):
+    made = [f.entity(personas.county_a, risk_level="major" if n % 3 else "low") for n in range(8)]
+    monkeypatch.setattr(keyset, "SEEK_STEPS", steps)
+    items = selectors.entity_list(
+        actor=personas.admin, filters=selectors.EntityFilters(risk_level="major")
+    )
+    wanted = sorted((e.pk for e in made if e.risk_level == "major"), reverse=True)
+    assert _all_pages(items) == wanted
+    page = keyset.with_count(keyset_page(items, cursor=Cursor(), per_page=2), items)
+    assert (page.count, page.count_capped) == (len(wanted), False)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite plans only")
+def test_sqlite_many_matches_walk_newest_first_with_a_capped_count(personas, monkeypatch):
+    made = [f.entity(personas.county_a) for _ in range(5)]
+    monkeypatch.setattr(keyset, "COUNT_CAP", 3)
+    items = selectors.entity_list(actor=personas.county_a_officer)
+    page = keyset.with_count(keyset_page(items, cursor=Cursor(), per_page=2), items)
+    assert [e.pk for e in page.items] == sorted((e.pk for e in made), reverse=True)[:2]
+    assert (page.count, page.count_capped) == (3, True)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite plans only")
+def test_sqlite_read_stopped_in_time_leaves_the_connection_usable(personas):
+    for _ in range(3):
+        f.entity(personas.county_a)
+
+    def counting(to: int) -> str:
+        return f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {to}) "
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(counting(10**9) + "SELECT max(i) FROM n")
+            return cursor.fetchone()
+
+    assert keyset._within("default", 10_000, run) is None
+    entities = selectors.entity_list(actor=personas.admin)
+    assert keyset._within("default", 10**6, entities.count) == 3
+    # the handler is gone: a long read is no longer stopped
+    with connection.cursor() as cursor:
+        cursor.execute(counting(300_000) + "SELECT max(i) FROM n")
+        assert cursor.fetchone()[0] == 300_000

@@ -276,6 +276,8 @@ CLOCK_ACTIONS = {
 def procedure(request: HttpRequest) -> HttpResponse:
     """The procedures as tables a lawyer reads: step, from, to, who, conditions, time limits."""
     from fazhi.cases.choices import Procedure
+    from fazhi.cases.coercion_workflow import COERCION
+    from fazhi.cases.referral_workflow import REFERRAL
     from fazhi.cases.workflow import ORDINARY, SUMMARY
     from fazhi.core.clocks import clock_rule_list
     from fazhi.core.workflow import guard_text
@@ -283,7 +285,12 @@ def procedure(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rule_names = {r.code: r.name for r in clock_rule_list(on=today)}
     flows = []
-    for kind, flow in ((Procedure.ORDINARY, ORDINARY), (Procedure.SUMMARY, SUMMARY)):
+    for name, slug, flow in (
+        (Procedure.ORDINARY.label, "ordinary", ORDINARY),
+        (Procedure.SUMMARY.label, "summary", SUMMARY),
+        (_("Sealing up and seizure"), "coercion", COERCION),
+        (_("Referral of a suspected crime"), "referral", REFERRAL),
+    ):
         rows = [
             {
                 "label": t.label,
@@ -298,5 +305,5 @@ def procedure(request: HttpRequest) -> HttpResponse:
             }
             for t in flow.transitions
         ]
-        flows.append({"name": kind.label, "rows": rows})
+        flows.append({"name": name, "slug": slug, "rows": rows})
     return render(request, "cases/procedure.html", {"flows": flows})

@@ -12,7 +12,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fazhi.cases.choices import CaseFlag, CaseSource, CaseState, PartyKind, PenaltyKind, Procedure
+from fazhi.cases.choices import (
+    CaseFlag,
+    CaseSource,
+    CaseState,
+    ChangeGround,
+    DecisionChange,
+    PartyKind,
+    PenaltyKind,
+    Procedure,
+)
 from fazhi.core.forms import StyledMixin
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -214,3 +223,39 @@ class CaseFilterForm(StyledMixin, forms.Form):
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}
+
+
+class DecisionChangeForm(StyledMixin, forms.Form):
+    """行政处罚法 Art. 48 ¶2: the decision was changed, revoked, or held illegal or void."""
+
+    change = forms.ChoiceField(label=_("What befell the decision"), choices=DecisionChange.choices)
+    ground = forms.ChoiceField(label=_("Changed by"), choices=ChangeGround.choices)
+    reason = forms.CharField(
+        label=_("Reason and document (e.g. the reconsideration decision's number)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class WithdrawForm(StyledMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal (published)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PublicFilterForm(StyledMixin, forms.Form):
+    """The public list of published decisions: search and filters."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1996, max_value=2100)
+    kind = forms.ChoiceField(
+        label=_("Penalty kind"),
+        required=False,
+        choices=[("", _("All")), *PenaltyKind.choices],
+    )
+    withdrawn = forms.BooleanField(label=_("Withdrawal notices"), required=False)
+
+    def __init__(self, *args: Any, agencies: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", _("All")), *((a, a) for a in agencies)]

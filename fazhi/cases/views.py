@@ -19,6 +19,7 @@ from fazhi.cases.amount import amount_flag
 from fazhi.cases.choices import CaseState
 from fazhi.cases.discretion import amount_advice
 from fazhi.cases.views_procedures import procedures_context
+from fazhi.cases.views_publication import publication_context
 from fazhi.cases.views_records import records_context
 from fazhi.cases.workflow import workflow_of
 from fazhi.core import policy
@@ -149,6 +150,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if case.discretion.get("advice"):
         context["decided_advice"] = case.discretion["advice"]
     context.update(procedures_context(request, case))
+    context.update(publication_context(request, case))
     return render(request, "cases/case_detail.html", context)
 
 

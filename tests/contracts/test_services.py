@@ -26,6 +26,7 @@ ENROLLED = [
     "fazhi.cases.services",
     "fazhi.cases.services_procedures",
     "fazhi.cases.preservation",
+    "fazhi.cases.publication_services",
     "fazhi.discretion.services",
     "fazhi.discretion.calculator",
     "fazhi.registry.services",

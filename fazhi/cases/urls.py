@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_create, name="case_create"),
+    path("new/entities/", views.entity_options, name="entity_options"),
     path("inbox/", views.inbox, name="inbox"),
     path("deadlines/", views.board, name="board"),
     path("procedure/", views.procedure, name="procedure"),

@@ -67,7 +67,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @view_requires(p.ADD)
 def case_create(request: HttpRequest) -> HttpResponse:
-    form = forms.CaseForm(request.POST or None)
+    params = request.POST if request.method == "POST" else request.GET
+    search = params.get("entity_q", "").strip()[:100]
+    if request.method == "POST" and "find_entity" in request.POST:
+        # The picker's "Find" without JavaScript: show the form again with the matches.
+        initial = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        form = forms.CaseForm(initial=initial, actor=_actor(request), search=search)
+        return render(request, "cases/case_form.html", {"form": form})
+    form = forms.CaseForm(request.POST or None, actor=_actor(request), search=search)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         entity_id = data.pop("entity")
@@ -91,6 +98,14 @@ def case_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The case was registered."))
             return redirect("cases:case_detail", pk=case.pk)
     return render(request, "cases/case_form.html", {"form": form})
+
+
+@view_requires(p.ADD)
+def entity_options(request: HttpRequest) -> HttpResponse:
+    """The picker's options for a search (htmx), from the user's units' entities."""
+    search = request.GET.get("entity_q", "").strip()[:100]
+    options = forms.entity_options(_actor(request), search)
+    return render(request, "cases/_entity_options.html", {"options": options})
 
 
 def _action_forms(case: Any, actions: list[Any]) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("registry/", include("fazhi.registry.urls")),
     path("inspections/", include("fazhi.inspections.urls")),
     path("cases/", include("fazhi.cases.urls")),
+    path("gongshi/penalties/", include("fazhi.cases.public_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

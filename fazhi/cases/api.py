@@ -218,7 +218,9 @@ def case_extend(request: HttpRequest, case_id: Id, payload: ExtendIn) -> Any:
 
 
 from fazhi.cases.api_procedures import router as _procedures  # noqa: E402
+from fazhi.cases.api_publication import router as _publication  # noqa: E402
 from fazhi.cases.api_records import router as _records  # noqa: E402
 
 router.add_router("", _procedures)
 router.add_router("", _records)
+router.add_router("", _publication)

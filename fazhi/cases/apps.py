@@ -17,5 +17,11 @@ class CasesConfig(AppConfig):
             NavItem(_("Penalty cases"), "cases:case_list", VIEW),
             NavItem(_("To do"), "cases:inbox", VIEW),
             NavItem(_("Case deadlines"), "cases:board", VIEW),
+            NavItem(
+                _("Administrative penalty decisions published"),
+                "publicity:penalty_list",
+                VIEW,
+                group="cases",
+            ),
         )
         HOME_PANELS.append(cases_panel)

@@ -89,6 +89,7 @@ class EventKind(models.TextChoices):
     EVIDENCE = "evidence", _("Evidence attached")
     ARCHIVE = "archive", _("Case file exported")
     PRESERVATION = "preservation", _("Decision on preserved evidence")
+    DECISION_CHANGE = "decision_change", _("Decision changed, revoked or held illegal or void")
 
 
 class PreservationOutcome(models.TextChoices):
@@ -194,3 +195,29 @@ class DeferralKind(models.TextChoices):
 
     DEFER = "defer", _("Deferred payment")
     INSTALMENTS = "instalments", _("Payment in instalments")
+
+
+class PublicityState(models.TextChoices):
+    """执法公示 of a decision (行政处罚法 Art. 48)."""
+
+    PUBLISHED = "published", _("On public display")
+    WITHDRAWAL_DUE = "withdrawal_due", _("Published; withdrawal due")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DecisionChange(models.TextChoices):
+    """行政处罚法 Art. 48 ¶2: what befell a published decision."""
+
+    CHANGED = "changed", _("Decision changed")
+    REVOKED = "revoked", _("Decision revoked")
+    ILLEGAL = "illegal", _("Decision confirmed illegal")
+    VOID = "void", _("Decision confirmed void")
+
+
+class ChangeGround(models.TextChoices):
+    """Who changed, revoked or held a decision illegal or void."""
+
+    RECONSIDERATION = "reconsideration", _("Administrative reconsideration decision")
+    LITIGATION = "litigation", _("Court judgment")
+    SELF_CORRECTION = "self_correction", _("Corrected by this agency")
+    SUPERVISION = "supervision", _("Ordered by the higher-level authority")

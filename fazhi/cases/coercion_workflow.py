@@ -34,7 +34,7 @@ from fazhi.cases.guards import case_rule
 from fazhi.cases.models_procedures import Coercion
 from fazhi.core.clocks import DeadlineResult, deadline_compute
 from fazhi.core.formats import cn_date
-from fazhi.core.workflow import ClockEffect, Transition, Workflow, clocks_for
+from fazhi.core.workflow import ClockEffect, Transition, Workflow, clocks_for, guard_label
 
 SEIZURE = "coercion_seizure"
 EXTENSION = "coercion_seizure_extension"
@@ -122,6 +122,7 @@ def lab_period_problem(
 # -- guards -------------------------------------------------------------------------
 
 
+@guard_label(gettext_lazy("The case is not yet decided"))
 def guard_case_open(coercion: Coercion, ctx: g.Context) -> str | None:
     """The case is not yet decided."""
     case = coercion.case
@@ -132,22 +133,40 @@ def guard_case_open(coercion: Coercion, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(
+    gettext_lazy(
+        "Carried out by at least two certified officers (Administrative Coercion Law Art. 18)"
+    )
+)
 def guard_team(coercion: Coercion, ctx: g.Context) -> str | None:
     """Carried out by ≥ 2 certified officers (行政强制法 Art. 18(2))."""
     return g.guard_team(coercion.case, ctx)
 
 
+@guard_label(
+    gettext_lazy(
+        "The time limit of the measure has not ended (Administrative Coercion Law Art. 25)"
+    )
+)
 def guard_not_expired(coercion: Coercion, ctx: g.Context) -> str | None:
     """The time limit has not ended (Art. 25, 28(4))."""
     return expired_problem(today=ctx.today, due=seizure_due(coercion))
 
 
+@guard_label(
+    gettext_lazy("Not extended before; the reason is given (Administrative Coercion Law Art. 25)")
+)
 def guard_extension(coercion: Coercion, ctx: g.Context) -> str | None:
     """Not yet extended; the reason is given (Art. 25)."""
     reason = str(ctx.data.get("reason", "")) if ctx.data else "-"  # listing: the form asks
     return extension_problem(extended_on=coercion.extended_on, reason=reason)
 
 
+@guard_label(
+    gettext_lazy(
+        "The testing is named and its period stated (Administrative Coercion Law Art. 25)"
+    )
+)
 def guard_test(coercion: Coercion, ctx: g.Context) -> str | None:
     """The testing is named and its period stated (Art. 25 ¶3)."""
     if not ctx.data:
@@ -157,6 +176,7 @@ def guard_test(coercion: Coercion, ctx: g.Context) -> str | None:
     )
 
 
+@guard_label(gettext_lazy("A ground for release is given (Administrative Coercion Law Art. 28)"))
 def guard_release_ground(coercion: Coercion, ctx: g.Context) -> str | None:
     """A ground of Art. 28 is given."""
     if not ctx.data:
@@ -166,6 +186,12 @@ def guard_release_ground(coercion: Coercion, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(
+    gettext_lazy(
+        "Confiscation or destruction, with the decision written "
+        "(Administrative Coercion Law Art. 27)"
+    )
+)
 def guard_disposal(coercion: Coercion, ctx: g.Context) -> str | None:
     """Confiscation or destruction, with the decision written (Art. 27)."""
     if not ctx.data:

@@ -485,5 +485,11 @@ def load(ctx: DemoContext) -> list[str]:
     # The closed case's electronic case file, exported once (``./dev manage case_verify``).
     closed = next(c for c in made if c.source_ref == f"{MARK}03")
     archive_build(CaseArchive.objects.create(case=closed, requested_by=PEOPLE[p.CHANGE]))
+    # 执法公示: the closed decision is on the public page (/gongshi/penalties/).
+    from fazhi.cases.publication_services import publication_publish
+
+    publication_publish(
+        actor=PEOPLE[p.DECIDE], case=closed, on=today - datetime.timedelta(days=26)
+    )
     states = sorted({c.get_state_display() for c in made})
     return [f"{len(made)} demo cases ({'、'.join(str(s) for s in states)})"]

@@ -216,6 +216,7 @@ class Case(models.Model):
             ("file_case", _("Can approve opening a case")),
             ("review_case", _("Can perform the legal review of a case")),
             ("decide_case", _("Can decide a case")),
+            ("publish_case", _("Can publish and withdraw a decision (执法公示)")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -325,6 +326,7 @@ class CaseEvent(models.Model):
 
 
 from fazhi.cases.models_procedures import Coercion, CrimeReferral  # noqa: E402
+from fazhi.cases.publication import CasePublication  # noqa: E402  (registered with the app)
 from fazhi.cases.records import CaseArchive, CaseEvidence  # noqa: E402  (registered with the app)
 
 __all__ = [
@@ -333,6 +335,7 @@ __all__ = [
     "CaseEvent",
     "CaseEvidence",
     "CaseOfficer",
+    "CasePublication",
     "CaseRule",
     "CaseViolation",
     "Coercion",

@@ -14,6 +14,7 @@ ADD = "cases.add_case"
 FILE = "cases.file_case"
 REVIEW = "cases.review_case"
 DECIDE = "cases.decide_case"
+PUBLISH = "cases.publish_case"
 RULES_VIEW = "cases.view_caserule"
 
 # What each permission lets a role do, as the procedure table names it.
@@ -24,6 +25,7 @@ LABELS = {
     FILE: gettext_lazy("Approve filing (leadership)"),
     REVIEW: gettext_lazy("Legal review (legal section)"),
     DECIDE: gettext_lazy("Decide (leadership)"),
+    PUBLISH: gettext_lazy("Publish decisions (执法公示)"),
 }
 
 _READ = {VIEW, RULES_VIEW, "cases.view_caseevent"}
@@ -34,8 +36,14 @@ GRANTS: dict[str, set[str]] = {
         "cases.add_caserule",
         "cases.change_caserule",
     },
-    RoleCode.LEADER: {*_READ, FILE, DECIDE},
-    RoleCode.LEGAL_REVIEWER: {*_READ, REVIEW, "cases.add_caserule", "cases.change_caserule"},
+    RoleCode.LEADER: {*_READ, FILE, DECIDE, PUBLISH},
+    RoleCode.LEGAL_REVIEWER: {
+        *_READ,
+        REVIEW,
+        PUBLISH,
+        "cases.add_caserule",
+        "cases.change_caserule",
+    },
     RoleCode.OFFICER: {*_READ, ADD, CHANGE},
     RoleCode.SUPERVISOR: set(_READ),
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -152,3 +153,52 @@ def preservation_decide(
             unit=case.unit,
         )
     return event
+
+
+@policy.requires(p.CHANGE)
+def preservation_backfill(*, actor: Actor) -> list[ObjectClock]:
+    """Start the clock of every notice issued before the clock existed; return those started.
+
+    Idempotent: a notice that has its clock (running or stopped) is skipped.
+    The clock starts on the day the notice was made (its record's local
+    date). A case closed meanwhile cannot get the decision recorded any more,
+    so its clock is stopped on the closing day and the audit event says so —
+    it would otherwise stay red on the deadline board for ever.
+    """
+    case_type = ContentType.objects.get_for_model(Case)
+    notices = Document.objects.filter(content_type=case_type, template__code=NOTICE).order_by("pk")
+    have = set(
+        ObjectClock.objects.filter(content_type=case_type, rule_code=CLOCK).values_list(
+            "object_id", "key"
+        )
+    )
+    started: list[ObjectClock] = []
+    for notice in notices.iterator():
+        case_id = int(notice.object_id)
+        if (case_id, notice_key(notice)) in have:
+            continue
+        with transaction.atomic():
+            case = lock_row(Case.objects.select_related("unit").get(pk=case_id))
+            on = timezone.localdate(notice.created_at)
+            clock, new = clock_start_missing(
+                case, CLOCK, on=on, unit=case.unit, key=notice_key(notice)
+            )
+            if not new:
+                continue
+            closed_on = case.closed_on if case.state in _CLOSED else None
+            if closed_on is not None:
+                clock = clock_stop(case, CLOCK, on=max(closed_on, on), key=notice_key(notice))
+            audit_record(
+                actor=actor,
+                verb="cases.preservation.start",
+                obj=case,
+                after={
+                    "notice": notice.number,
+                    "clock": clock_summary(clock),
+                    "backfilled": True,
+                    "stopped_as_closed": closed_on is not None,
+                },
+                unit=case.unit,
+            )
+            started.append(clock)
+    return started

@@ -23,7 +23,7 @@ from fazhi.cases.choices import ReferralState as S
 from fazhi.cases.forms import ReasonForm, RecordForm
 from fazhi.cases.forms_procedures import ReferralReferForm
 from fazhi.cases.models_procedures import CrimeReferral
-from fazhi.core.workflow import ClockEffect, Transition, Workflow
+from fazhi.core.workflow import ClockEffect, Transition, Workflow, guard_label
 
 APPROVAL = "crime_referral_approval"
 TRANSFER = "crime_referral_transfer"
@@ -50,6 +50,7 @@ def _stop(rule: str) -> ClockEffect:
     return ClockEffect(rule=rule, action="stop")
 
 
+@guard_label(gettext_lazy("The case is open and not yet decided"))
 def guard_case_active(referral: CrimeReferral, ctx: g.Context) -> str | None:
     """The case is open (立案) and not yet decided."""
     case = referral.case
@@ -60,11 +61,19 @@ def guard_case_active(referral: CrimeReferral, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(
+    gettext_lazy("At least two officers handle the referral (Referral Provisions Art. 5)")
+)
 def guard_team(referral: CrimeReferral, ctx: g.Context) -> str | None:
     """A team of ≥ 2 officers handles the referral (Art. 5 ¶1)."""
     return g.guard_team(referral.case, ctx)
 
 
+@guard_label(
+    gettext_lazy(
+        "The report states the suspected crime and the facts checked (Referral Provisions Art. 5)"
+    )
+)
 def guard_report(referral: CrimeReferral, ctx: g.Context) -> str | None:
     """The written report states the suspected crime and the facts checked (Art. 5 ¶1)."""
     if not referral.report.strip() or not referral.crime.strip():
@@ -72,6 +81,9 @@ def guard_report(referral: CrimeReferral, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(
+    gettext_lazy("The case is under investigation, in case review or awaiting the decision")
+)
 def guard_referable(referral: CrimeReferral, ctx: g.Context) -> str | None:
     """The case can still be referred (not decided, not in notice or hearing)."""
     case = referral.case
@@ -83,6 +95,9 @@ def guard_referable(referral: CrimeReferral, ctx: g.Context) -> str | None:
     return None
 
 
+@guard_label(
+    gettext_lazy("The receiving public security organ is named (Referral Provisions Art. 5)")
+)
 def guard_receiver(referral: CrimeReferral, ctx: g.Context) -> str | None:
     """The receiving public security organ is named."""
     if not ctx.data:

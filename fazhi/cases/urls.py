@@ -1,12 +1,13 @@
 from django.urls import path
 
-from fazhi.cases import views, views_procedures, views_records
+from fazhi.cases import views, views_procedures, views_publication, views_records
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_create, name="case_create"),
+    path("new/entities/", views.entity_options, name="entity_options"),
     path("inbox/", views.inbox, name="inbox"),
     path("deadlines/", views.board, name="board"),
     path("procedure/", views.procedure, name="procedure"),
@@ -41,6 +42,13 @@ urlpatterns = [
         "<int:pk>/preservations/<int:notice_id>/decide/",
         views_records.preservation_decide,
         name="preservation_decide",
+    ),
+    path("<int:pk>/publish/", views_publication.publish, name="publish"),
+    path("<int:pk>/decision-change/", views_publication.decision_change, name="decision_change"),
+    path(
+        "<int:pk>/publications/<int:publication_id>/withdraw/",
+        views_publication.withdraw,
+        name="publication_withdraw",
     ),
     path("<int:pk>/archives/", views_records.archive_request, name="archive_request"),
     path(

@@ -41,3 +41,15 @@ class Verb(models.TextChoices):
         "cases.crimereferral.create",
         gettext_lazy("Reported a suspected crime for referral"),
     )
+    PUBLICATION_PUBLISH = (
+        "cases.publication.publish",
+        gettext_lazy("Published a penalty decision (执法公示)"),
+    )
+    PUBLICATION_WITHDRAW = (
+        "cases.publication.withdraw",
+        gettext_lazy("Withdrew a published penalty decision"),
+    )
+    DECISION_CHANGE = (
+        "cases.case.decision_change",
+        gettext_lazy("Recorded that a decision was changed, revoked or held illegal or void"),
+    )

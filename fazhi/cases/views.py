@@ -19,6 +19,7 @@ from fazhi.cases.amount import amount_flag
 from fazhi.cases.choices import CaseState
 from fazhi.cases.discretion import amount_advice
 from fazhi.cases.views_procedures import procedures_context
+from fazhi.cases.views_publication import publication_context
 from fazhi.cases.views_records import records_context
 from fazhi.cases.workflow import workflow_of
 from fazhi.core import policy
@@ -66,7 +67,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @view_requires(p.ADD)
 def case_create(request: HttpRequest) -> HttpResponse:
-    form = forms.CaseForm(request.POST or None)
+    params = request.POST if request.method == "POST" else request.GET
+    search = params.get("entity_q", "").strip()[:100]
+    if request.method == "POST" and "find_entity" in request.POST:
+        # The picker's "Find" without JavaScript: show the form again with the matches.
+        initial = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        form = forms.CaseForm(initial=initial, actor=_actor(request), search=search)
+        return render(request, "cases/case_form.html", {"form": form})
+    form = forms.CaseForm(request.POST or None, actor=_actor(request), search=search)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         entity_id = data.pop("entity")
@@ -90,6 +98,14 @@ def case_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The case was registered."))
             return redirect("cases:case_detail", pk=case.pk)
     return render(request, "cases/case_form.html", {"form": form})
+
+
+@view_requires(p.ADD)
+def entity_options(request: HttpRequest) -> HttpResponse:
+    """The picker's options for a search (htmx), from the user's units' entities."""
+    search = request.GET.get("entity_q", "").strip()[:100]
+    options = forms.entity_options(_actor(request), search)
+    return render(request, "cases/_entity_options.html", {"options": options})
 
 
 def _action_forms(case: Any, actions: list[Any]) -> list[dict[str, Any]]:
@@ -149,6 +165,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if case.discretion.get("advice"):
         context["decided_advice"] = case.discretion["advice"]
     context.update(procedures_context(request, case))
+    context.update(publication_context(request, case))
     return render(request, "cases/case_detail.html", context)
 
 
@@ -276,6 +293,8 @@ CLOCK_ACTIONS = {
 def procedure(request: HttpRequest) -> HttpResponse:
     """The procedures as tables a lawyer reads: step, from, to, who, conditions, time limits."""
     from fazhi.cases.choices import Procedure
+    from fazhi.cases.coercion_workflow import COERCION
+    from fazhi.cases.referral_workflow import REFERRAL
     from fazhi.cases.workflow import ORDINARY, SUMMARY
     from fazhi.core.clock_rules import clock_rule_list
     from fazhi.core.workflow import guard_text
@@ -283,7 +302,12 @@ def procedure(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rule_names = {r.code: r.name for r in clock_rule_list(on=today)}
     flows = []
-    for kind, flow in ((Procedure.ORDINARY, ORDINARY), (Procedure.SUMMARY, SUMMARY)):
+    for name, slug, flow in (
+        (Procedure.ORDINARY.label, "ordinary", ORDINARY),
+        (Procedure.SUMMARY.label, "summary", SUMMARY),
+        (_("Sealing up and seizure"), "coercion", COERCION),
+        (_("Referral of a suspected crime"), "referral", REFERRAL),
+    ):
         rows = [
             {
                 "label": t.label,
@@ -298,5 +322,5 @@ def procedure(request: HttpRequest) -> HttpResponse:
             }
             for t in flow.transitions
         ]
-        flows.append({"name": kind.label, "rows": rows})
+        flows.append({"name": name, "slug": slug, "rows": rows})
     return render(request, "cases/procedure.html", {"flows": flows})

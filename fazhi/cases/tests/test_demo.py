@@ -6,7 +6,7 @@ import pytest
 
 from fazhi.cases import demo
 from fazhi.cases.choices import CaseState, CoercionState, ReferralState
-from fazhi.cases.models import Case, Coercion, CrimeReferral
+from fazhi.cases.models import Case, CasePublication, Coercion, CrimeReferral
 from fazhi.core import demo as core_demo
 from fazhi.core.workflow import clocks_for
 from fazhi.registry import demo as registry_demo
@@ -33,6 +33,10 @@ def test_demo_has_a_released_seizure_and_a_referred_case() -> None:
     assert referral.case.state == CaseState.REFERRED
     assert demo.load(ctx) == []  # idempotent
     assert Case.objects.filter(source_ref__startswith=demo.MARK).count() == 10
+    # 执法公示: the closed decision is on the public page.
+    published = CasePublication.objects.get()
+    assert published.case.state == CaseState.CLOSED
+    assert published.document_number
 
 
 def test_demo_cases_carry_hashed_evidence_and_an_exported_case_file_that_verifies(

@@ -188,6 +188,24 @@ def test_procedure_page_lists_both_tables_in_chinese(personas: Any) -> None:
         assert code not in html
 
 
+def test_procedure_page_lists_the_seizure_and_referral_tables(personas: Any) -> None:
+    from fazhi.cases.coercion_workflow import COERCION
+    from fazhi.cases.referral_workflow import REFERRAL
+
+    client = personas.client(personas.leader)
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get("/cases/procedure/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for slug, flow in (("coercion", COERCION), ("referral", REFERRAL)):
+        start = html.index(f'data-procedure="{slug}"')
+        table = html[start : html.index("</table>", start)]
+        assert table.count("<tr>") == len(flow.transitions) + 1  # the head row
+    assert "查封、扣押" in html
+    assert "移送涉嫌犯罪案件" in html
+    assert "延长" in html  # the extension step of a seizure
+    for code in ("cases.coercion", "cases.referral", "coercion_seizure", "Art."):
+        assert code not in html
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_transition_fired_twice_at_once_wins_once_and_numbers_once(personas: Any) -> None:
     case = factories.case(personas.county_a_brigade)

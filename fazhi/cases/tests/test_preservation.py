@@ -221,3 +221,44 @@ def test_decide_through_the_api(personas: Any, root: Any) -> None:
     assert body["outcome"] == "confiscate"
     assert body["late"] is True  # decided today, long after 2026-10-14
     assert body["due_on"] == "2026-10-14"
+
+
+def test_backfill_starts_the_missing_clocks_once(personas: Any, root: Any) -> None:
+    """Notices issued before the clock existed get it; a second run changes nothing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from fazhi.cases.choices import CaseState
+
+    open_case = _filed(personas, root)
+    closed_case = _filed(personas, root)
+    first = _notice(root, open_case, D(2026, 9, 29))
+    kept = _notice(root, open_case, D(2026, 10, 8))
+    old = _notice(root, closed_case, D(2026, 9, 29))
+    # Before the clock existed: no clock for two of the notices.
+    ObjectClock.objects.filter(key__in=[f"notice-{first.pk}", f"notice-{old.pk}"]).delete()
+    Case.objects.filter(pk=closed_case.pk).update(state=CaseState.CLOSED, closed_on=D(2026, 12, 1))
+    untouched = clocks_for(open_case).get(key=f"notice-{kept.pk}")
+
+    out = StringIO()
+    call_command("case_preservation_backfill", stdout=out)
+    assert "OK (2 clocks started)" in out.getvalue()
+    made_on = timezone.localdate(first.created_at)
+    clock = clocks_for(open_case).get(key=f"notice-{first.pk}")
+    assert clock.state == ClockState.RUNNING
+    assert clock.started_on == made_on
+    assert clock.derivation["rule"]["code"] == CLOCK
+    closed = clocks_for(closed_case).get(key=f"notice-{old.pk}")
+    assert closed.state == ClockState.STOPPED
+    assert closed.stopped_on == max(D(2026, 12, 1), made_on)
+    assert clocks_for(open_case).get(key=f"notice-{kept.pk}").updated_at == untouched.updated_at
+    events = AuditEvent.objects.filter(verb="cases.preservation.start", after__backfilled=True)
+    assert events.count() == 2
+
+    again = StringIO()
+    call_command("case_preservation_backfill", stdout=again)
+    assert "OK (0 clocks started)" in again.getvalue()
+    assert ObjectClock.objects.filter(rule_code=CLOCK).count() == 3
+    assert events.count() == 2

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from fazhi.cases.tests import factories
 
-PUBLIC_URLS: set[str] = set()
+PUBLIC_URLS: set[str] = {"publicity:penalty_list", "publicity:penalty_detail"}
 
 
 def _case(personas: Any) -> tuple[dict[str, Any], bool]:
@@ -113,7 +114,41 @@ def _referred_finding(personas: Any) -> tuple[dict[str, Any], bool]:
     return {"referral_id": referred_finding(personas, personas.county_b).pk}, True
 
 
+PUBLISHERS = ("city_reviewer", "leader")
+
+
+def _case_for_publishers(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
+    return {"pk": factories.case(personas.county_b_brigade).pk}, True, PUBLISHERS
+
+
+def _publication(personas: Any) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
+    """A publication row of county B (the withdraw page is POST-only)."""
+    from fazhi.cases.publication import CasePublication
+
+    case = factories.case(personas.county_b_brigade)
+    row = CasePublication.objects.create(
+        case=case,
+        unit=case.unit,
+        document_number="测试应急罚〔2026〕1号",
+        party_kind=case.party_kind,
+        party_name=case.party_name,
+        agency=case.unit.name,
+        decided_on=datetime.date(2026, 1, 19),
+        published_on=datetime.date(2026, 1, 20),
+    )
+    return {"pk": case.pk, "publication_id": row.pk}, True, PUBLISHERS
+
+
+def _public_publication(personas: Any) -> tuple[dict[str, Any], bool]:
+    pk = _publication(personas)[0]["publication_id"]
+    return {"pk": pk}, False
+
+
 URL_ARGS = {
+    "cases:publish": _case_for_publishers,
+    "cases:decision_change": _case_for_deciders,
+    "cases:publication_withdraw": _publication,
+    "publicity:penalty_detail": _public_publication,
     "cases:finding_open": _referred_finding,
     "cases:coercion_add": _case,
     "cases:coercion_act": _coercion,

@@ -52,6 +52,7 @@ NOT_SERVICES: dict[str, str] = {
     "fazhi.core.workflow.clocks_due": READS,
     "fazhi.cases.amount.proposal_check": READS,
     "fazhi.cases.archive.archive_get": READS,
+    "fazhi.cases.forms.entity_options": READS,
     "fazhi.cases.discretion.amount_advice": READS,
     "fazhi.cases.documents.case_context": READS,
     "fazhi.cases.documents.record_context": READS,

@@ -363,7 +363,7 @@ def test_entity_replacement_takes_the_next_in_its_stratum_queue(small: Any) -> N
     )
     out = result.selected[0]
     position = int(pool.ids.searchsorted(out))
-    queue = result.queue_ids[result.queue_strata == pool.strata[position]].tolist()
+    queue = result.queue(int(pool.strata[position]))
     outcome = d.replacement_apply(
         result,
         {"type": "entity", "out": out, "reason": "已注销", "skipped": [[queue[0], "停产"]]},

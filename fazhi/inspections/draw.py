@@ -82,6 +82,7 @@ __all__ = [
     "seed_compute",
     "sha256_hex",
     "stream",
+    "teams_assign",
 ]
 
 # -- commitment, seed, random numbers ---------------------------------------

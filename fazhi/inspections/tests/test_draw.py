@@ -342,6 +342,65 @@ def test_teams_never_hold_barred_officers_and_loads_stay_balanced(
         assert max(own) - min(own) <= 1
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    n_officers=st.integers(min_value=2, max_value=12),
+    n_external=st.integers(min_value=0, max_value=3),
+    n_entities=st.integers(min_value=0, max_value=120),
+    barred=st.lists(
+        st.tuples(st.integers(min_value=1, max_value=14), st.integers(min_value=1, max_value=120)),
+        max_size=150,
+    ),
+    seed=st.binary(min_size=32, max_size=32),
+)
+def test_teams_in_slices_equal_the_heap_one_entity_at_a_time(
+    n_officers: int, n_external: int, n_entities: int, barred: list[tuple[int, int]], seed: bytes
+) -> None:
+    """``teams_assign`` (slices of load levels) picks what §7's heap picks, entity by entity."""
+    staff = d.officers_from_rows(officers(n_officers) + officers(n_external, "ext-1", start=100))
+    team: tuple[tuple[str, int], ...] = (("own", 2),)
+    if n_external:
+        team = (("ext-1", 1), ("own", 2))
+    pairs = d.pairs_from_rows([("conflict", o if o <= 12 else 100 + o % 3, e) for o, e in barred])
+    prm = params(team=team)
+    order = list(range(1, n_entities + 1))
+    heap = d.TeamAssigner(officers=staff, pairs=pairs, params=prm, seed=seed.hex())
+    expected: list[tuple[int, ...]] = []
+    refused = None
+    for entity in order:
+        try:
+            expected.append(heap.assign(entity))
+        except d.DrawInputError as exc:
+            refused = exc.detail
+            break
+    if refused is not None:
+        with pytest.raises(d.DrawInputError) as info:
+            d.teams_assign(officers=staff, pairs=pairs, params=prm, seed=seed.hex(), order=order)
+        assert info.value.detail == refused
+        return
+    rows, bulk = d.teams_assign(
+        officers=staff, pairs=pairs, params=prm, seed=seed.hex(), order=order, every=7
+    )
+    assert [tuple(r) for r in rows.tolist()] == expected
+    assert bulk.load == heap.load
+
+
+def test_pool_lines_in_any_order_are_put_in_id_order() -> None:
+    rows = pool_rows(50, excluded_every=4)
+    lines = d.pool_from_rows(rows).data.splitlines(keepends=True)
+    canonical = d.pool_parse(b"".join(lines))
+    rotated = b"".join(lines[17:] + lines[:17])  # a scan that started mid-table
+    shuffled = b"".join(lines[::-1][:10] + lines[:40])
+    for data in (rotated, shuffled, b"".join(lines)):
+        pool = d.pool_sort(data)
+        assert pool.data == canonical.data
+        assert pool.ids.tolist() == canonical.ids.tolist()
+        assert pool.strata.tolist() == canonical.strata.tolist()
+        assert pool.eligible.tolist() == canonical.eligible.tolist()
+    with pytest.raises(d.DrawInputError):
+        d.pool_sort(rotated + lines[3])  # an id twice
+
+
 def test_teams_are_not_fixed_pairs() -> None:
     rows = [(i, f"U{i}", "A", "low", "") for i in range(1, 61)]
     pool = d.pool_from_rows(rows)

@@ -173,7 +173,10 @@ def _pool_lines(data: bytes) -> tuple[Pool, npt.NDArray[np.intp]]:
     padded[_PAD:-_PAD] = np.frombuffer(data, np.uint8)
     raw = padded[_PAD:-_PAD]
     # Tabs (9) and newlines (10): exactly four tabs, then a newline, per line.
-    marks = np.flatnonzero((raw - np.uint8(9)) < np.uint8(2))
+    # (Bytes below 9 are text like any other: rare, dropped only if present.)
+    marks = np.flatnonzero(raw <= 10)
+    if not bool((raw[marks] >= 9).all()):
+        marks = marks[raw[marks] >= 9]
     n = -(-len(marks) // 5)
     if len(marks) != 5 * n:
         marks = np.concatenate((marks, np.full(5 * n - len(marks), len(data) - 1)))

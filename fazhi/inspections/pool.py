@@ -30,6 +30,7 @@ from fazhi.registry.choices import EntityStatus, OfficerStatus
 from fazhi.registry.models import ConflictOfInterest, EnforcementCertificate
 
 OWN_GROUP = "own"
+_SQLITE_MMAP = 0x7FFF0000  # SQLite's own ceiling on Linux (2 GB)
 
 # Statuses in which an inspection counts as done (for the window and the cap).
 _DONE = Q(ended_on__isnull=False) & ~Q(state=InspectionState.PLANNED)
@@ -159,6 +160,10 @@ def pool_text(task: InspectionTask) -> bytes:
     """
     args += [year_start, InspectionState.PLANNED, *params]
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Read the table's pages mapped in memory rather than copied in by
+            # a system call each: the scan of a million rows takes less time.
+            cursor.execute(f"PRAGMA mmap_size = {_SQLITE_MMAP}")
         cursor.execute(sql, args)
         row = cursor.fetchone()
     if not row or row[0] is None:

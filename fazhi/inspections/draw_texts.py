@@ -152,7 +152,44 @@ _RISK_WORDS = np.array(
 _LINE = np.array([9, 9, 9, 9, 10], np.uint8)  # four tabs, then the newline
 
 
+_CHUNK = 1 << 25  # parse 32 MB of text at a time: the temporaries stay small
+
+
 def _pool_lines(data: bytes) -> tuple[Pool, npt.NDArray[np.intp]]:
+    """Parse pool lines in any order; also each line's offset in ``data``.
+
+    A big text (ten million lines: 350 MB) is parsed in pieces cut at line
+    ends, so that each pass works on arrays of a few tens of MB.
+    """
+    if len(data) <= _CHUNK:
+        return _pool_chunk(data)
+    pools: list[Pool] = []
+    offsets: list[npt.NDArray[np.intp]] = []
+    begin = lines = 0
+    while begin < len(data):
+        end = data.find(b"\n", min(begin + _CHUNK, len(data)) - 1)
+        end = len(data) if end < 0 else end + 1
+        try:
+            pool, starts = _pool_chunk(data[begin:end])
+        except DrawInputError as exc:
+            line = exc.detail.get("line")
+            raise DrawInputError(exc.code, line=line + lines if line else line) from None
+        pools.append(pool)
+        offsets.append(starts + begin)
+        lines += len(pool)
+        begin = end
+    return (
+        Pool(
+            np.concatenate([p.ids for p in pools]),
+            np.concatenate([p.strata for p in pools]),
+            np.concatenate([p.eligible for p in pools]),
+            data,
+        ),
+        np.concatenate(offsets),
+    )
+
+
+def _pool_chunk(data: bytes) -> tuple[Pool, npt.NDArray[np.intp]]:
     """Parse pool lines in any order; also each line's offset in ``data``.
 
     Vectorised over the bytes (a million lines in about a tenth of a second):

@@ -524,3 +524,22 @@ def test_verifiers_refuse_a_receipt_that_is_not_json(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("draw_verify", str(path), stdout=StringIO())
     assert standalone(path).returncode == 1
+
+
+def test_a_big_pool_parsed_in_pieces_equals_the_pool_parsed_at_once(monkeypatch: Any) -> None:
+    from fazhi.inspections import draw_texts
+
+    data = d.pool_from_rows(pool_rows(300, excluded_every=5)).data
+    whole = d.pool_parse(data)
+    monkeypatch.setattr(draw_texts, "_CHUNK", 257)  # a few lines per piece
+    pieces = d.pool_parse(data)
+    assert pieces.ids.tolist() == whole.ids.tolist()
+    assert pieces.strata.tolist() == whole.strata.tolist()
+    assert pieces.eligible.tolist() == whole.eligible.tolist()
+    lines = data.splitlines(keepends=True)
+    lines[200] = lines[200].replace(b"\tA\t", b"\tE\t").replace(b"\tB\t", b"\tE\t")
+    lines[200] = lines[200].replace(b"\tC\t", b"\tE\t").replace(b"\tD\t", b"\tE\t")
+    lines[200] = lines[200].replace(b"\t-\t", b"\tE\t", 1)
+    with pytest.raises(d.DrawInputError) as info:
+        d.pool_parse(b"".join(lines))
+    assert info.value.detail["line"] == 201  # counted across the pieces

@@ -9,9 +9,14 @@ replacement from the receipt's own inputs, following docs/draw-algorithm.md,
 and prints MATCH, or the first difference and exits with status 1.
 """
 
+import bisect
 import hashlib
 import heapq
+import itertools
 import json
+import operator
+import re
+import struct
 import sys
 
 ALGORITHM = "fazhi-draw/1"
@@ -32,7 +37,7 @@ def sha256(data):
 def numbers(seed, label, count):
     """SHAKE256(seed ‖ label) read as ``count`` big-endian unsigned 64-bit numbers."""
     raw = hashlib.shake_256(bytes.fromhex(seed) + label.encode("utf-8")).digest(8 * count)
-    return [int.from_bytes(raw[i : i + 8], "big") for i in range(0, len(raw), 8)]
+    return list(struct.unpack(f">{count}Q", raw))
 
 
 def round_random(total, ratio, u):
@@ -56,6 +61,48 @@ def canonical_int(value, what):
     if not value.isdigit() or value != str(int(value)):
         raise Mismatch(what + ": not a canonical number: " + value)
     return int(value)
+
+
+# One pool line (specification §2.1): the fast check of the whole text at once.
+POOL_LINE = re.compile(
+    "(?:0|[1-9][0-9]*)\t[^\t\n]+\t[ABCD-]\t(?:major|high|moderate|low|-)\t[^\t\n]+\n"
+)
+
+
+def read_pool(text):
+    """The pool's ids, stratum indexes and eligibility, line by line.
+
+    A canonical text is checked with one regular expression and split at
+    once; anything else is read line by line to name the first bad line.
+    """
+    rest, count = POOL_LINE.subn("", text)
+    if not rest:
+        fields = text.replace("\n", "\t").split("\t")
+        ids = list(map(int, fields[0 : 5 * count : 5]))
+        if all(map(operator.lt, ids, itertools.islice(ids, 1, None))):
+            credit = {c: 5 * i for i, c in enumerate(CREDIT)}
+            risk = {r: i for i, r in enumerate(RISK)}
+            strata = list(
+                map(
+                    operator.add,
+                    map(credit.__getitem__, fields[2 : 5 * count : 5]),
+                    map(risk.__getitem__, fields[3 : 5 * count : 5]),
+                )
+            )
+            eligible = list(map("-".__eq__, fields[4 : 5 * count : 5]))
+            return ids, strata, eligible
+    ids, strata, eligible = [], [], []
+    last = -1
+    for parts in lines(text, 5, "pool"):
+        entity = canonical_int(parts[0], "pool id")
+        stratum = parts[2] + "/" + parts[3]
+        if entity <= last or stratum not in STRATA or not parts[1] or not parts[4]:
+            raise Mismatch(f"pool: line for id {parts[0]} is not canonical")
+        last = entity
+        ids.append(entity)
+        strata.append(STRATA.index(stratum))
+        eligible.append(parts[4] == "-")
+    return ids, strata, eligible
 
 
 def read_params(text):
@@ -176,15 +223,7 @@ def verify(receipt):
     seed = sha256(material.encode("utf-8"))
     compare("seed", seed, seed_in["value"])
 
-    pool = []
-    last = -1
-    for parts in lines(texts["pool"], 5, "pool"):
-        entity = canonical_int(parts[0], "pool id")
-        stratum = parts[2] + "/" + parts[3]
-        if entity <= last or stratum not in STRATA or not parts[1] or not parts[4]:
-            raise Mismatch(f"pool: line for id {parts[0]} is not canonical")
-        last = entity
-        pool.append((entity, STRATA.index(stratum), parts[4] == "-"))
+    ids, strata_of, eligible = read_pool(texts["pool"])
     officers = [
         (canonical_int(p[0], "officer id"), p[2]) for p in lines(texts["officers"], 3, "officers")
     ]
@@ -192,44 +231,53 @@ def verify(receipt):
     for _kind, officer, entity in lines(texts["pairs"], 3, "pairs"):
         barred.setdefault(int(entity), set()).add(int(officer))
 
-    keys = numbers(seed, "select", len(pool))
+    # Each eligible entity as one integer that sorts as (stratum, key, id):
+    # the stratum, the 64-bit key and the pool position (ids ascend with it).
+    n = len(ids)
+    bits = max(n, 1).bit_length()
+    position = (1 << bits) - 1
+    keys = numbers(seed, "select", n)
     quota_u = numbers(seed, "quota", 26)
     floor = int(params["floor_ppm"])
-    eligible = [(s, keys[i], e) for i, (e, s, ok) in enumerate(pool) if ok]
-    if not eligible:
+    candidates = list(itertools.compress(range(n), eligible))
+    if not candidates:
         raise Mismatch("the pool has no eligible entity")
-    by_stratum = {}
-    for s, key, entity in sorted(eligible):
-        by_stratum.setdefault(s, []).append((key, entity))
-    strata, chosen, queue = [], [], {}
+    shift = 64 + bits
+    ranked = sorted([(strata_of[i] << shift) | (keys[i] << bits) | i for i in candidates])
+    strata, chosen, queues = [], [], {}
     for s in range(25):
-        members = by_stratum.get(s, [])
+        low = bisect.bisect_left(ranked, s << shift)
+        high = bisect.bisect_left(ranked, (s + 1) << shift)
         ratio = min(PPM, max(params["ratio"][STRATA[s]], floor))
-        quota = round_random(len(members), ratio, quota_u[s])
-        if members:
+        quota = round_random(high - low, ratio, quota_u[s])
+        if high > low:
             strata.append(
                 {
                     "stratum": STRATA[s],
-                    "eligible": len(members),
+                    "eligible": high - low,
                     "ratio_ppm": ratio,
                     "quota": quota,
                 }
             )
-        chosen += members[:quota]
-        queue[s] = [entity for _, entity in members[quota:]]
-    selected = [entity for _, entity in sorted(chosen)]
+        chosen += ranked[low : low + quota]
+        queues[s] = (low + quota, high)  # the replacement queue, read when needed
+    in_stratum = (1 << shift) - 1  # (key, id) without the stratum
+    selected = [ids[v & position] for v in sorted([v & in_stratum for v in chosen])]
     result = receipt["result"]
     compare("result.strata", strata, result["strata"])
     compare("result.selected", selected, result["selected"])
 
-    control, control_queue = [], []
+    control, control_ranked, m = [], [], 0
     if int(params["control_ppm"]):
-        ckeys = numbers(seed, "control", len(pool))
-        ranked = sorted((ckeys[i], e) for i, (e, s, ok) in enumerate(pool) if ok)
-        m = round_random(len(ranked), int(params["control_ppm"]), quota_u[25])
-        control = [e for _, e in ranked[:m]]
-        control_queue = [e for _, e in ranked[m:]]
+        ckeys = numbers(seed, "control", n)
+        control_ranked = sorted([(ckeys[i] << bits) | i for i in candidates])
+        m = round_random(len(control_ranked), int(params["control_ppm"]), quota_u[25])
+        control = [ids[v & position] for v in control_ranked[:m]]
     compare("result.control", control, result["control"])
+
+    def queue(stratum):
+        low, high = queues[stratum]
+        return [ids[v & position] for v in ranked[low:high]]
 
     teams = Teams(seed, officers, params, barred)
     in_main = set(selected)
@@ -240,7 +288,6 @@ def verify(receipt):
     compare("result.teams", [[e, assigned[e]] for e in order], result["teams"])
 
     # Replacements recorded after the draw, in order (specification §8).
-    stratum_of = {e: s for e, s, ok in pool}
     used = set()
     for i, event in enumerate(receipt.get("replacements", [])):
         where = f"replacements[{i}]"
@@ -251,7 +298,10 @@ def verify(receipt):
             if out not in assigned:
                 raise Mismatch(f"{where}: {out} is not being inspected")
             main = out in selected
-            line = queue[stratum_of[out]] if main else control_queue
+            if main:
+                line = queue(strata_of[bisect.bisect_left(ids, out)])
+            else:
+                line = [ids[v & position] for v in control_ranked[m:]]
             candidates = [e for e in line if e not in assigned and e not in used and e != out]
             skipped = [s[0] for s in event.get("skipped", [])]
             compare(where + ".skipped", candidates[: len(skipped)], skipped)

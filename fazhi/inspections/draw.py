@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from fazhi.inspections.draw_teams import TeamAssigner
+from fazhi.inspections.draw_teams import TeamAssigner, teams_assign
 from fazhi.inspections.draw_texts import (
     ALGORITHM,
     CONTROL_QUOTA_INDEX,
@@ -42,6 +42,7 @@ from fazhi.inspections.draw_texts import (
     pool_from_rows,
     pool_line,
     pool_parse,
+    pool_sort,
     sha256_hex,
     stream,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "pool_from_rows",
     "pool_line",
     "pool_parse",
+    "pool_sort",
     "receipt_build",
     "receipt_verify",
     "replacement_apply",
@@ -80,6 +82,7 @@ __all__ = [
     "seed_compute",
     "sha256_hex",
     "stream",
+    "teams_assign",
 ]
 
 # -- commitment, seed, random numbers ---------------------------------------
@@ -123,6 +126,18 @@ class StratumCount:
 
 
 @dataclass
+class _Ranking:
+    """What the replacement queues are read from (§6.5): built only when needed."""
+
+    ids: npt.NDArray[np.int64]  # eligible entities, ascending id
+    strata: npt.NDArray[np.int8]
+    keys: npt.NDArray[np.uint64]
+    chosen: npt.NDArray[np.bool_]
+    control_keys: npt.NDArray[np.uint64] | None
+    control_chosen: npt.NDArray[np.bool_] | None
+
+
+@dataclass
 class DrawResult:
     """The outcome of a draw: who, in which order, with whom, and what comes next."""
 
@@ -131,15 +146,49 @@ class DrawResult:
     teams: dict[int, tuple[int, ...]]
     order: list[int]  # the inspected entities in team-assignment order
     strata: list[StratumCount]
-    queue_ids: npt.NDArray[np.int64]  # not selected, by (stratum, key, id)
-    queue_strata: npt.NDArray[np.int8]
-    control_queue_ids: npt.NDArray[np.int64]
     pool: Pool
     assigner: TeamAssigner
+    ranking: _Ranking
+    team_rows: npt.NDArray[np.int64]  # the first teams, one row per entity of ``order``
     replacements: list[dict[str, Any]] = field(default_factory=list)
+
+    def queue(self, stratum: int) -> list[int]:
+        """A stratum's replacement queue: its eligible entities not selected, by (key, id)."""
+        r = self.ranking
+        rest = np.flatnonzero((r.strata == stratum) & ~r.chosen)
+        return r.ids[rest[np.argsort(r.keys[rest], kind="stable")]].tolist()
+
+    def control_queue(self) -> list[int]:
+        """The control sample's replacement queue, by (control key, id)."""
+        r = self.ranking
+        if r.control_keys is None or r.control_chosen is None:
+            return []
+        rest = np.flatnonzero(~r.control_chosen)
+        return r.ids[rest[np.argsort(r.control_keys[rest], kind="stable")]].tolist()
 
 
 PROGRESS_EVERY = 5_000  # teams between two progress reports
+
+
+def _smallest(
+    keys: npt.NDArray[np.uint64], members: npt.NDArray[np.intp], k: int
+) -> npt.NDArray[np.intp]:
+    """The ``k`` of ``members`` (ascending positions) with the smallest (key, position)."""
+    if k >= len(members):
+        return members
+    if k <= 0:
+        return members[:0]
+    mine = keys[members]
+    kth = np.partition(mine, k - 1)[k - 1]
+    below = members[mine < kth]
+    tied = members[mine == kth]  # in position order: the smaller ids first
+    return np.concatenate((below, tied[: k - len(below)]))
+
+
+def _by_key(keys: npt.NDArray[np.uint64], positions: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """``positions`` sorted by (key, position)."""
+    positions = np.sort(positions)
+    return positions[np.argsort(keys[positions], kind="stable")]
 
 
 def draw_compute(
@@ -154,6 +203,10 @@ def draw_compute(
     """Run algorithm fazhi-draw/1 (docs/draw-algorithm.md §5–§7).
 
     ``on_progress(stage, done, total)`` hears how far the teams have come.
+
+    Only the selected entities are sorted: each stratum's quota is cut with
+    a partition (linear), and the replacement queues are sorted when a
+    replacement asks for one.
     """
     params.check()
     n = len(pool)
@@ -171,56 +224,56 @@ def draw_compute(
     e_ids = pool.ids[eligible_idx]
     e_strata = pool.strata[eligible_idx]
     e_keys = keys[eligible_idx]
-    # Eligible entities are in ascending id, so stable sorts give the
-    # (stratum, key, id) order of §6 without comparing ids.
-    by_key = np.argsort(e_keys, kind="stable")
-    order = by_key[np.argsort(e_strata[by_key], kind="stable")]
-    sorted_strata = e_strata[order]
+    # Eligible positions grouped by stratum, each group in ascending position
+    # (= ascending id): a stable sort of small integers.
+    by_stratum = np.argsort(e_strata, kind="stable")
     counts = np.bincount(e_strata, minlength=len(STRATA))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    quotas = np.zeros(len(STRATA), np.int64)
     strata: list[StratumCount] = []
+    picked = []
     for s in range(len(STRATA)):
         quota = _round_random(int(counts[s]), params.ratio(s), int(quota_u[s]))
-        quotas[s] = quota
         if counts[s]:
             strata.append(StratumCount(STRATA[s], int(counts[s]), params.ratio(s), quota))
-    rank = np.arange(len(order)) - starts[sorted_strata]
-    chosen = rank < quotas[sorted_strata]
-    chosen_pos = np.sort(order[chosen])
-    chosen_pos = chosen_pos[np.argsort(e_keys[chosen_pos], kind="stable")]
+            members = by_stratum[starts[s] : starts[s] + counts[s]]
+            picked.append(_smallest(e_keys, members, quota))
+    chosen_pos = _by_key(e_keys, np.concatenate(picked))
+    chosen = np.zeros(len(e_ids), np.bool_)
+    chosen[chosen_pos] = True
     selected = e_ids[chosen_pos].tolist()
 
-    rest = order[~chosen]
     control: list[int] = []
-    control_queue = np.zeros(0, np.int64)
+    c_keys = c_chosen = None
     if params.control_ppm:
         c_keys = stream(seed, "control", n)[eligible_idx]
         m = _round_random(len(eligible_idx), params.control_ppm, int(quota_u[CONTROL_QUOTA_INDEX]))
-        c_order = np.argsort(c_keys, kind="stable")
-        control = e_ids[c_order[:m]].tolist()
-        control_queue = e_ids[c_order[m:]]
+        c_pos = _by_key(c_keys, _smallest(c_keys, np.arange(len(e_ids)), m))
+        c_chosen = np.zeros(len(e_ids), np.bool_)
+        c_chosen[c_pos] = True
+        control = e_ids[c_pos].tolist()
 
     selected_set = set(selected)
     assignment_order = selected + [e for e in control if e not in selected_set]
-    assigner = TeamAssigner(officers=officers, pairs=pairs, params=params, seed=seed)
-    teams: dict[int, tuple[int, ...]] = {}
-    total = len(assignment_order)
-    for done, entity in enumerate(assignment_order):
-        if on_progress and done % PROGRESS_EVERY == 0:
-            on_progress("teams", done, total)
-        teams[entity] = assigner.assign(entity)
+    team_rows, assigner = teams_assign(
+        officers=officers,
+        pairs=pairs,
+        params=params,
+        seed=seed,
+        order=assignment_order,
+        on_progress=on_progress,
+        every=PROGRESS_EVERY,
+    )
+    teams = dict(zip(assignment_order, map(tuple, team_rows.tolist()), strict=True))
     return DrawResult(
         selected=selected,
         control=control,
         teams=teams,
         order=assignment_order,
         strata=strata,
-        queue_ids=e_ids[rest],
-        queue_strata=e_strata[rest],
-        control_queue_ids=control_queue,
         pool=pool,
         assigner=assigner,
+        ranking=_Ranking(e_ids, e_strata, e_keys, chosen, c_keys, c_chosen),
+        team_rows=team_rows,
     )
 
 
@@ -246,10 +299,9 @@ def replacement_apply(result: DrawResult, event: Mapping[str, Any]) -> dict[str,
         in_main = out in result.selected
         if in_main:
             position = int(np.searchsorted(result.pool.ids, out))
-            stratum = result.pool.strata[position]
-            queue = result.queue_ids[result.queue_strata == stratum].tolist()
+            queue = result.queue(int(result.pool.strata[position]))
         else:
-            queue = result.control_queue_ids.tolist()
+            queue = result.control_queue()
         used = {int(r["in"]) for r in result.replacements if r.get("type") == "entity" and r["in"]}
         used |= {int(s[0]) for r in result.replacements for s in r.get("skipped", [])}
         used |= {int(r["out"]) for r in result.replacements if r.get("type") == "entity"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,89 +93,151 @@ def _fail(code: str, rows: npt.NDArray[np.bool_]) -> None:
         raise DrawInputError(code, line=int(bad[0]) + 1)
 
 
-def _codes(width: int, codes: Sequence[str]) -> npt.NDArray[np.uint64]:
-    """Each code's bytes, zero-padded to ``width``, as a little-endian number."""
-    out = []
-    for code in codes:
-        padded = code.encode("ascii").ljust(width, b"\0")
-        out.append(int.from_bytes(padded, "little"))
-    return np.array(out, np.uint64)
+def _u64(value: int) -> np.uint64:
+    return np.uint64(value)
 
 
-_RISK_WIDTH = max(len(c) for c in RISK_CODES)  # 8 bytes: one uint64 per field
-_RISK_CODES = _codes(_RISK_WIDTH, RISK_CODES)
-_CREDIT_CODES = np.frombuffer("".join(CREDIT_CODES).encode("ascii"), np.uint8)
+_PAD = 24  # zero bytes around the text: a word may be read 24 bytes before a field
+_ONES = (1 << 64) - 1
+# The last k bytes of a little-endian word (its most significant), k = 0…8;
+# and its first k bytes.
+_LAST = np.array([_ONES ^ ((1 << (64 - 8 * k)) - 1) if k else 0 for k in range(9)], np.uint64)
+_FIRST = np.array([(1 << (8 * k)) - 1 for k in range(9)], np.uint64)
+_ZEROS = _u64(0x3030303030303030)  # "00000000"
+_HIGH_NIBBLES = _u64(0xF0F0F0F0F0F0F0F0)
+_LOW_NIBBLES = _u64(0x0F0F0F0F0F0F0F0F)
+_SIXES = _u64(0x0606060606060606)
 
 
-def _rows(padded: npt.NDArray[np.uint8], begin: npt.NDArray[np.intp], width: int) -> Any:
-    """``width`` bytes from each ``begin`` (``padded`` has _PAD zeros each side)."""
-    windows = np.lib.stride_tricks.sliding_window_view(padded, width)
-    return windows[begin + _PAD]
+def _words(padded: npt.NDArray[np.uint8], at: npt.NDArray[np.intp]) -> npt.NDArray[np.uint64]:
+    """The 8 bytes from each offset ``at`` of ``padded``, as little-endian words."""
+    every = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    return every[at]
 
 
-_PAD = 24  # ≥ the widest field read with _rows (18 digits, 8 bytes of risk)
-_WORD_MASKS = np.array(
-    [(1 << (8 * k)) - 1 for k in range(_RISK_WIDTH)] + [(1 << 64) - 1], np.uint64
+def _decimal(
+    words: npt.NDArray[np.uint64], count: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+    """The number written by the last ``count`` bytes of each word (0–8 digits).
+
+    The bytes before them count as "0". Eight digits at once: pairs, then
+    fours, then all eight (each step multiplies the more significant half).
+    """
+    last = _LAST[count]
+    w = (words & last) | (_ZEROS & ~last)
+    ok = ((w & _HIGH_NIBBLES) == _ZEROS) & (((w + _SIXES) & _HIGH_NIBBLES) == _ZEROS)
+    w &= _LOW_NIBBLES
+    w = (w * _u64(10) + (w >> _u64(8))) & _u64(0x00FF00FF00FF00FF)
+    w = (w * _u64(100) + (w >> _u64(16))) & _u64(0x0000FFFF0000FFFF)
+    w = (w * _u64(10000) + (w >> _u64(32))) & _u64(0xFFFFFFFF)
+    return w, ok
+
+
+def _lookup(codes: Sequence[str], key: Callable[[str], int], size: int) -> npt.NDArray[np.uint8]:
+    table = np.full(size, 255, np.uint8)
+    for i, code in enumerate(codes):
+        if table[key(code)] != 255:
+            raise AssertionError("codes must differ in their key")
+        table[key(code)] = i
+    return table
+
+
+_CREDIT_BY_BYTE = _lookup(CREDIT_CODES, lambda c: ord(c) if len(c) == 1 else 0, 256)
+_RISK_WIDTH = 8  # the longest risk code: its bytes are one word
+_RISK_BY_LENGTH = _lookup(RISK_CODES, len, _RISK_WIDTH + 2)  # the codes' lengths differ
+_RISK_WORDS = np.array(
+    [int.from_bytes(c.encode("ascii").ljust(_RISK_WIDTH, b"\0"), "little") for c in RISK_CODES],
+    np.uint64,
 )
+_LINE = np.array([9, 9, 9, 9, 10], np.uint8)  # four tabs, then the newline
 
 
-def pool_parse(data: bytes, *, ordered: bool = True) -> Pool:
-    """Parse canonical pool bytes, refusing anything not in canonical form.
+_CHUNK = 1 << 25  # parse 32 MB of text at a time: the temporaries stay small
 
-    With ``ordered=False`` the lines may come in any order (the caller sorts
-    them); every other rule holds.
+
+def _pool_lines(data: bytes) -> tuple[Pool, npt.NDArray[np.intp]]:
+    """Parse pool lines in any order; also each line's offset in ``data``.
+
+    A big text (ten million lines: 350 MB) is parsed in pieces cut at line
+    ends, so that each pass works on arrays of a few tens of MB.
+    """
+    if len(data) <= _CHUNK:
+        return _pool_chunk(data)
+    pools: list[Pool] = []
+    offsets: list[npt.NDArray[np.intp]] = []
+    begin = lines = 0
+    while begin < len(data):
+        end = data.find(b"\n", min(begin + _CHUNK, len(data)) - 1)
+        end = len(data) if end < 0 else end + 1
+        try:
+            pool, starts = _pool_chunk(data[begin:end])
+        except DrawInputError as exc:
+            line = exc.detail.get("line")
+            raise DrawInputError(exc.code, line=line + lines if line else line) from None
+        pools.append(pool)
+        offsets.append(starts + begin)
+        lines += len(pool)
+        begin = end
+    return (
+        Pool(
+            np.concatenate([p.ids for p in pools]),
+            np.concatenate([p.strata for p in pools]),
+            np.concatenate([p.eligible for p in pools]),
+            data,
+        ),
+        np.concatenate(offsets),
+    )
+
+
+def _pool_chunk(data: bytes) -> tuple[Pool, npt.NDArray[np.intp]]:
+    """Parse pool lines in any order; also each line's offset in ``data``.
 
     Vectorised over the bytes (a million lines in about a tenth of a second):
     the positions of the tabs and newlines give each field's span, and each
-    column is read for all lines at once.
+    column is read for all lines at once, eight bytes at a time.
     """
     empty = Pool(np.zeros(0, np.int64), np.zeros(0, np.int8), np.zeros(0, np.bool_), data)
     if not data:
-        return empty
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise DrawInputError("pool_not_canonical", line=0) from None
+        return empty, np.zeros(0, np.intp)
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DrawInputError("pool_not_canonical", line=0) from None
     if not data.endswith(b"\n"):
         raise DrawInputError("pool_not_canonical", line=data.count(b"\n") + 1)
     padded = np.zeros(len(data) + 2 * _PAD, np.uint8)
     padded[_PAD:-_PAD] = np.frombuffer(data, np.uint8)
     raw = padded[_PAD:-_PAD]
-    # Tabs (9) and newlines (10) in one pass, then told apart.
+    # Tabs (9) and newlines (10): exactly four tabs, then a newline, per line.
+    # (Bytes below 9 are text like any other: rare, dropped only if present.)
     marks = np.flatnonzero(raw <= 10)
-    kinds = raw[marks]
-    newlines = marks[kinds == 10]
-    tab_positions = marks[kinds == 9]
-    n = len(newlines)
-    if len(tab_positions) != 4 * n:
-        raise DrawInputError("pool_not_canonical", line=0)
+    if not bool((raw[marks] >= 9).all()):
+        marks = marks[raw[marks] >= 9]
+    n = -(-len(marks) // 5)
+    if len(marks) != 5 * n:
+        marks = np.concatenate((marks, np.full(5 * n - len(marks), len(data) - 1)))
+    _fail("pool_not_canonical", (raw[marks].reshape(n, 5) != _LINE).any(axis=1))
+    spans = marks.reshape(n, 5)
+    t0, t1, t2, t3, newlines = (spans[:, k] for k in range(5))
     starts = np.empty(n, np.intp)
     starts[0] = 0
     starts[1:] = newlines[:-1] + 1
-    tabs = tab_positions.reshape(n, 4)
-    t0, t1, t2, t3 = tabs[:, 0], tabs[:, 1], tabs[:, 2], tabs[:, 3]
-    # With 4n tabs in all, each line has exactly four when none starts
-    # before its line or ends after it.
-    _fail("pool_not_canonical", (t0 < starts) | (t3 > newlines))
 
-    # id: 1–18 decimal digits, no leading zero, strictly increasing. The
-    # digits are read right-aligned on the tab, one column at a time.
+    # id: 1–18 decimal digits, no leading zero: up to three words ending at the tab.
     id_len = t0 - starts
     _fail("pool_not_canonical", (id_len < 1) | (id_len > 18))
-    width = int(id_len.max())
-    digits = _rows(padded, t0 - width, width) - np.uint8(48)  # not a digit: > 9
-    ids = np.zeros(n, np.int64)
-    for k in range(width):
-        column = digits[:, k]
-        if k < width - 1:  # the last column is always inside the id
-            has = id_len >= width - k
-            column = np.where(has, column, 0)
-        _fail("pool_not_canonical", column > 9)
-        ids *= 10
-        ids += column
-    _fail("pool_not_canonical", (id_len > 1) & (raw[starts] == 48))
-    if n > 1 and ordered:
-        _fail("pool_not_canonical", ids[1:] <= ids[:-1])
+    _fail("pool_not_canonical", (id_len > 1) & (raw[starts] == ord("0")))
+    at = t0 + (_PAD - 8)
+    value, ok = _decimal(_words(padded, at), np.minimum(id_len, 8))
+    ids = value.astype(np.int64)
+    for part, scale in ((1, 10**8), (2, 10**16)):
+        more = np.clip(id_len - 8 * part, 0, 8)
+        if more.any():
+            value, part_ok = _decimal(_words(padded, at - 8 * part), more)
+            ids += value.astype(np.int64) * scale
+            ok &= part_ok
+    _fail("pool_not_canonical", ~ok)
 
     # uscc and exclusion: non-empty; eligible when the exclusion is "-".
     _fail("pool_not_canonical", (t1 - t0) < 2)
@@ -183,29 +245,59 @@ def pool_parse(data: bytes, *, ordered: bool = True) -> Pool:
     _fail("pool_not_canonical", excl_len < 1)
     eligible = (excl_len == 1) & (raw[t3 + 1] == ord("-"))
 
-    # credit: one byte, one of the codes; risk: one of the codes, byte for byte.
-    credit = np.searchsorted(_CREDIT_ORDER_VALUES, raw[t1 + 1])
-    credit_ok = ((t2 - t1) == 2) & (_CREDIT_ORDER_VALUES[np.minimum(credit, 4)] == raw[t1 + 1])
-    credit_index = _CREDIT_ORDER_INDEX[np.minimum(credit, 4)]
-    risk_len = t3 - t2 - 1
-    words = _rows(padded, t2 + 1, _RISK_WIDTH).view("<u8")[:, 0]
-    words = words & _WORD_MASKS[np.clip(risk_len, 0, _RISK_WIDTH)]
-    risk = np.searchsorted(_RISK_ORDER_VALUES, words)
-    risk_index = _RISK_ORDER_INDEX[np.minimum(risk, 4)]
-    risk_ok = (_RISK_ORDER_VALUES[np.minimum(risk, 4)] == words) & (
-        _RISK_LENGTHS[risk_index] == risk_len
-    )
+    # credit: one byte, one of the codes; risk: one of the codes, byte for byte
+    # (told apart by their lengths, then compared as a word).
+    credit = _CREDIT_BY_BYTE[raw[t1 + 1]]
+    credit_ok = ((t2 - t1) == 2) & (credit != 255)
+    risk_len = np.clip(t3 - t2 - 1, 0, _RISK_WIDTH + 1)
+    risk = _RISK_BY_LENGTH[risk_len]
+    words = _words(padded, t2 + (1 + _PAD)) & _FIRST[np.minimum(risk_len, _RISK_WIDTH)]
+    risk_ok = (risk != 255) & (words == _RISK_WORDS[np.minimum(risk, len(RISK_CODES) - 1)])
     _fail("pool_not_canonical", ~(credit_ok & risk_ok))
-    strata = (credit_index * len(RISK_CODES) + risk_index).astype(np.int8)
-    return Pool(ids, strata, eligible, data)
+    strata = (credit.astype(np.int8) * len(RISK_CODES) + risk.astype(np.int8)).astype(np.int8)
+    return Pool(ids, strata, eligible, data), starts
 
 
-# Sorted code values (for searchsorted) and the code index each stands for.
-_CREDIT_ORDER_INDEX = np.argsort(_CREDIT_CODES, kind="stable")
-_CREDIT_ORDER_VALUES = _CREDIT_CODES[_CREDIT_ORDER_INDEX]
-_RISK_ORDER_INDEX = np.argsort(_RISK_CODES, kind="stable")
-_RISK_ORDER_VALUES = _RISK_CODES[_RISK_ORDER_INDEX]
-_RISK_LENGTHS = np.array([len(c) for c in RISK_CODES], np.intp)
+def pool_parse(data: bytes) -> Pool:
+    """Parse canonical pool bytes, refusing anything not in canonical form."""
+    pool, _starts = _pool_lines(data)
+    if len(pool) > 1:
+        _fail("pool_not_canonical", pool.ids[1:] <= pool.ids[:-1])
+    return pool
+
+
+def pool_sort(data: bytes) -> Pool:
+    """The canonical pool of lines that may come in any order (a table's scan order).
+
+    The lines are moved as runs: a scan that starts in the middle of the
+    table (PostgreSQL's synchronised scans) is two ascending runs, put in
+    order by one copy, not a million.
+    """
+    pool, starts = _pool_lines(data)
+    ids = pool.ids
+    n = len(ids)
+    descents = np.flatnonzero(ids[1:] <= ids[:-1]) + 1
+    if not len(descents):
+        return pool
+    ends = np.append(starts[1:], len(data))
+    order: npt.NDArray[np.intp] | None = None
+    if len(descents) < 1000:  # a few ascending runs: in order if they do not overlap
+        firsts = np.concatenate(([0], descents))
+        lasts = np.append(descents, n) - 1
+        runs = np.argsort(ids[firsts], kind="stable")
+        if bool((ids[firsts[runs[1:]]] > ids[lasts[runs[:-1]]]).all()):
+            first, last = firsts[runs], lasts[runs]
+            order = np.concatenate([np.arange(a, b + 1) for a, b in zip(first, last, strict=True)])
+    if order is None:
+        order = np.argsort(ids, kind="stable")
+        _fail("pool_not_canonical", ids[order][1:] == ids[order][:-1])
+        cuts = np.flatnonzero(order[1:] != order[:-1] + 1) + 1
+        first = order[np.concatenate(([0], cuts))]
+        last = order[np.append(cuts, n) - 1]
+    view = memoryview(data)
+    spans = zip(starts[first].tolist(), ends[last].tolist(), strict=True)
+    text = b"".join([view[a:b] for a, b in spans])
+    return Pool(ids[order], pool.strata[order], pool.eligible[order], text)
 
 
 # -- officers and pairs -----------------------------------------------------

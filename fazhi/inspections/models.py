@@ -23,9 +23,6 @@ from fazhi.inspections.choices import (
     ItemKind,
     PlanState,
     PublicationState,
-    RunState,
-    Sample,
-    SelectionStatus,
     Severity,
     TaskState,
 )
@@ -344,132 +341,6 @@ class InspectionTask(models.Model):
         return f"{self.number} {self.title}"
 
 
-class DrawSnapshot(models.Model):
-    """The four committed texts of a task (docs/draw-algorithm.md §2), frozen."""
-
-    task = models.OneToOneField(
-        InspectionTask, on_delete=models.CASCADE, related_name="snapshot", primary_key=True
-    )
-    pool = models.BinaryField()
-    officers = models.BinaryField()
-    pairs = models.BinaryField()
-    params = models.BinaryField()
-    compressed = models.BooleanField(default=True)
-    # The pool parsed (ids, strata, eligibility), so that the draw does not
-    # read and parse the text again; empty for snapshots taken before.
-    columns = models.BinaryField(default=b"", blank=True)
-
-    class Meta:
-        verbose_name = _("draw snapshot")
-
-    def __str__(self) -> str:
-        return f"snapshot {self.task_id}"
-
-
-class TaskRun(models.Model):
-    """A commitment or draw of a big pool, run in the background (jobs.py).
-
-    A row of its own, so that its progress can be saved while the run's
-    transaction holds the task locked.
-    """
-
-    task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="runs")
-    step = models.CharField(_("step"), max_length=8)
-    state = models.CharField(
-        _("state"), max_length=8, choices=RunState.choices, default=RunState.QUEUED
-    )
-    stage = models.CharField(_("stage"), max_length=16, blank=True)
-    percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    error = models.TextField(_("why the run failed"), blank=True)
-    job_id = models.CharField(max_length=64, blank=True)
-    queued_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("background run")
-        ordering = ["-queued_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.task_id} {self.step} {self.state}"
-
-
-class TaskSelection(models.Model):
-    """One entity drawn by a task, with its team (the draw's output)."""
-
-    # A draw writes tens of thousands of these at once. No index of their
-    # own on task or replaces (the unique (task, entity) index serves lookups
-    # by task), and no database-level foreign keys: on PostgreSQL each row's
-    # deferred checks cost more at commit than the whole draw. The rows are
-    # written from the frozen pool inside the locked task's transaction;
-    # CASCADE and PROTECT are enforced by Django, and entities are merged,
-    # never deleted (decision 0017).
-    task = models.ForeignKey(
-        InspectionTask,
-        on_delete=models.CASCADE,
-        related_name="selections",
-        db_index=False,
-        db_constraint=False,
-    )
-    entity = models.ForeignKey(
-        Entity, on_delete=models.PROTECT, related_name="+", db_constraint=False
-    )
-    rank = models.PositiveIntegerField(_("order"))
-    stratum = models.CharField(_("stratum"), max_length=12)
-    sample = models.CharField(_("sample"), max_length=8, choices=Sample.choices)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=SelectionStatus.choices,
-        default=SelectionStatus.SELECTED,
-    )
-    team = models.JSONField(_("team"), default=list)
-    replaces = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-
-    class Meta:
-        verbose_name = _("selected entity")
-        verbose_name_plural = _("selected entities")
-        ordering = ["task", "rank"]
-        constraints = [
-            models.UniqueConstraint(fields=["task", "entity"], name="inspections_selection_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.task_id}#{self.rank} {self.entity_id}"
-
-
-class DrawReplacement(models.Model):
-    """A replacement after the draw, recorded on the receipt (§8)."""
-
-    task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="replacements")
-    seq = models.PositiveIntegerField()
-    event = models.JSONField()
-    recorded_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("draw replacement")
-        ordering = ["task", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["task", "seq"], name="inspections_replacement_seq")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.task_id}:{self.seq}"
-
-
 class Inspection(models.Model):
     """监督检查 — one visit to one entity, its checklist, findings and outcome."""
 
@@ -490,7 +361,11 @@ class Inspection(models.Model):
         related_name="inspections",
     )
     selection = models.OneToOneField(
-        TaskSelection, null=True, blank=True, on_delete=models.PROTECT, related_name="inspection"
+        "inspections.TaskSelection",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspection",
     )
     plan = models.ForeignKey(
         AnnualPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspections"
@@ -626,3 +501,28 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding_id} → {self.case_reference or '…'}"
+
+
+from fazhi.inspections.models_draw import (  # noqa: E402  (registered with the app)
+    DrawReplacement,
+    DrawSnapshot,
+    TaskRun,
+    TaskSelection,
+)
+
+__all__ = [
+    "AnnualPlan",
+    "CheckItem",
+    "DrawReplacement",
+    "DrawSnapshot",
+    "Finding",
+    "Inspection",
+    "InspectionCheck",
+    "InspectionRule",
+    "InspectionTask",
+    "PlanGroup",
+    "Referral",
+    "SamplingRatio",
+    "TaskRun",
+    "TaskSelection",
+]

@@ -30,6 +30,7 @@ from fazhi.registry.choices import EntityStatus, OfficerStatus
 from fazhi.registry.models import ConflictOfInterest, EnforcementCertificate
 
 OWN_GROUP = "own"
+_SQLITE_MMAP = 0x7FFF0000  # SQLite's own ceiling on Linux (2 GB)
 
 # Statuses in which an inspection counts as done (for the window and the cap).
 _DONE = Q(ended_on__isnull=False) & ~Q(state=InspectionState.PLANNED)
@@ -129,7 +130,7 @@ def pool_text(task: InspectionTask) -> bytes:
     risk = "CASE WHEN e.risk_level = '' THEN '-' ELSE e.risk_level END"
     if connection.vendor == "postgresql":
         line = f"concat_ws(%s, e.id, e.uscc, {credit}, {risk}, {exclusion}) || %s"
-        joined = "convert_to(string_agg(line, ''), 'UTF8')"
+        joined = "string_agg(line, '')"
         args: list[Any] = ["\t"]
     else:
         # One printf per line (one allocation, not nine concatenations), as a blob.
@@ -159,22 +160,21 @@ def pool_text(task: InspectionTask) -> bytes:
     """
     args += [year_start, InspectionState.PLANNED, *params]
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Read the table's pages mapped in memory rather than copied in by
+            # a system call each: the scan of a million rows takes less time.
+            cursor.execute(f"PRAGMA mmap_size = {_SQLITE_MMAP}")
         cursor.execute(sql, args)
         row = cursor.fetchone()
-    return bytes(row[0]) if row and row[0] is not None else b""
+    if not row or row[0] is None:
+        return b""
+    # PostgreSQL: text (a bytea would travel as hex, twice the bytes).
+    return row[0].encode("utf-8") if isinstance(row[0], str) else bytes(row[0])
 
 
 def pool_freeze(task: InspectionTask) -> draw.Pool:
     """The task's pool, canonical: lines in ascending id (docs §2.1)."""
-    data = pool_text(task)
-    pool = draw.pool_parse(data, ordered=False)
-    if len(pool.ids) > 1 and not bool((pool.ids[1:] > pool.ids[:-1]).all()):
-        order = np.argsort(pool.ids, kind="stable")
-        lines = data.split(b"\n")
-        lines.pop()
-        text = b"\n".join([lines[i] for i in order.tolist()]) + b"\n"
-        pool = draw.pool_parse(text)
-    return pool
+    return draw.pool_sort(pool_text(task))
 
 
 def officers_rows(task: InspectionTask) -> list[tuple[int, str, str]]:

@@ -113,3 +113,62 @@ def test_draw_to_receipt_and_inspection_with_photo_and_signatures_on_a_phone(
     assert inspection.representative_signature_id
     assert inspection.evidence.count() == 1  # the photo; signatures are kept apart
     assert "现场检查记录" in page.locator("#documents").inner_text()
+
+
+def test_a_big_draw_runs_in_the_background_and_the_page_follows_its_progress(
+    browser_page: Any, live_server: Any, personas: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """Task page → 抽取 on a pool above the inline limit → the draw is queued; the
+    page polls its progress bar while a worker draws, then shows the result,
+    all without a reload by the user."""
+    from playwright.sync_api import expect
+
+    from fazhi.inspections import jobs
+
+    _defaults()
+    personas.county_a.doc_abbr = "任"
+    personas.county_a.save(update_fields=["doc_abbr"])
+    for credit, risk in (("C", "major"), ("D", "high"), ("A", "low")) * 2:
+        f.entity(personas.county_a, credit_class=credit, risk_level=risk)
+    for _ in range(3):
+        f.officer(personas.county_a_brigade)
+    actor = personas.county_a_officer
+    task = services.task_create(
+        actor=actor, unit=personas.county_a, title="后台抽取", seed_rule="福彩3D 开奖号码",
+        reference_date=datetime.date.today(), ratio_scale_pct=1000, nonce_count=1,
+    )  # fmt: skip
+    task = services.task_commit(actor=actor, task=task)
+    task = services.task_seed(actor=actor, task=task, announced="4 0 7", nonces=["5821"])
+    settings.FAZHI_DRAW_INLINE_MAX = 1  # so that six entities go to the worker
+    queued: list[int] = []
+    monkeypatch.setattr(jobs, "_enqueue", queued.append)
+    page = browser_page
+    login(page, live_server.url, actor)
+    page.goto(f"{live_server.url}/inspections/tasks/{task.pk}/")
+    submit(page, "#draw-btn")
+    card = page.locator("[data-testid=task-run]")
+    expect(card).to_have_attribute("data-state", "queued")
+    expect(card).to_contain_text("等待后台任务处理")
+    expect(page.locator("[data-testid=run-progress]")).to_have_count(1)
+    assert len(queued) == 1
+
+    real_draw = jobs.task_services.task_draw
+
+    def worker_draw(**kwargs: Any) -> Any:
+        # The worker reports a stage through the draw's progress callback (on
+        # SQLite the reports made inside the draw's transaction are seen only
+        # when it commits; this one is made before): the page follows.
+        kwargs["on_progress"]("teams", 1, 2)
+        expect(card).to_have_attribute("data-state", "running")
+        expect(page.locator("[data-testid=run-progress]")).to_have_attribute("value", "52")
+        expect(card).to_contain_text("组成检查组")
+        return real_draw(**kwargs)
+
+    monkeypatch.setattr(jobs.task_services, "task_draw", worker_draw)
+    assert jobs.run_execute(queued[0]) == "done"  # the worker
+    expect(page.locator("#receipt-link")).to_be_visible()
+    expect(page.locator("[data-testid=task-run]")).to_have_count(0)
+    expect(page.locator("#selections tbody tr").first).to_contain_text("ID")
+    task.refresh_from_db()
+    assert task.state == "drawn"
+    assert task.selections.count() >= 1

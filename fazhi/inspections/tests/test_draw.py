@@ -342,6 +342,65 @@ def test_teams_never_hold_barred_officers_and_loads_stay_balanced(
         assert max(own) - min(own) <= 1
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    n_officers=st.integers(min_value=2, max_value=12),
+    n_external=st.integers(min_value=0, max_value=3),
+    n_entities=st.integers(min_value=0, max_value=120),
+    barred=st.lists(
+        st.tuples(st.integers(min_value=1, max_value=14), st.integers(min_value=1, max_value=120)),
+        max_size=150,
+    ),
+    seed=st.binary(min_size=32, max_size=32),
+)
+def test_teams_in_slices_equal_the_heap_one_entity_at_a_time(
+    n_officers: int, n_external: int, n_entities: int, barred: list[tuple[int, int]], seed: bytes
+) -> None:
+    """``teams_assign`` (slices of load levels) picks what §7's heap picks, entity by entity."""
+    staff = d.officers_from_rows(officers(n_officers) + officers(n_external, "ext-1", start=100))
+    team: tuple[tuple[str, int], ...] = (("own", 2),)
+    if n_external:
+        team = (("ext-1", 1), ("own", 2))
+    pairs = d.pairs_from_rows([("conflict", o if o <= 12 else 100 + o % 3, e) for o, e in barred])
+    prm = params(team=team)
+    order = list(range(1, n_entities + 1))
+    heap = d.TeamAssigner(officers=staff, pairs=pairs, params=prm, seed=seed.hex())
+    expected: list[tuple[int, ...]] = []
+    refused = None
+    for entity in order:
+        try:
+            expected.append(heap.assign(entity))
+        except d.DrawInputError as exc:
+            refused = exc.detail
+            break
+    if refused is not None:
+        with pytest.raises(d.DrawInputError) as info:
+            d.teams_assign(officers=staff, pairs=pairs, params=prm, seed=seed.hex(), order=order)
+        assert info.value.detail == refused
+        return
+    rows, bulk = d.teams_assign(
+        officers=staff, pairs=pairs, params=prm, seed=seed.hex(), order=order, every=7
+    )
+    assert [tuple(r) for r in rows.tolist()] == expected
+    assert bulk.load == heap.load
+
+
+def test_pool_lines_in_any_order_are_put_in_id_order() -> None:
+    rows = pool_rows(50, excluded_every=4)
+    lines = d.pool_from_rows(rows).data.splitlines(keepends=True)
+    canonical = d.pool_parse(b"".join(lines))
+    rotated = b"".join(lines[17:] + lines[:17])  # a scan that started mid-table
+    shuffled = b"".join(lines[::-1][:10] + lines[:40])
+    for data in (rotated, shuffled, b"".join(lines)):
+        pool = d.pool_sort(data)
+        assert pool.data == canonical.data
+        assert pool.ids.tolist() == canonical.ids.tolist()
+        assert pool.strata.tolist() == canonical.strata.tolist()
+        assert pool.eligible.tolist() == canonical.eligible.tolist()
+    with pytest.raises(d.DrawInputError):
+        d.pool_sort(rotated + lines[3])  # an id twice
+
+
 def test_teams_are_not_fixed_pairs() -> None:
     rows = [(i, f"U{i}", "A", "low", "") for i in range(1, 61)]
     pool = d.pool_from_rows(rows)
@@ -363,7 +422,7 @@ def test_entity_replacement_takes_the_next_in_its_stratum_queue(small: Any) -> N
     )
     out = result.selected[0]
     position = int(pool.ids.searchsorted(out))
-    queue = result.queue_ids[result.queue_strata == pool.strata[position]].tolist()
+    queue = result.queue(int(pool.strata[position]))
     outcome = d.replacement_apply(
         result,
         {"type": "entity", "out": out, "reason": "已注销", "skipped": [[queue[0], "停产"]]},
@@ -465,3 +524,22 @@ def test_verifiers_refuse_a_receipt_that_is_not_json(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("draw_verify", str(path), stdout=StringIO())
     assert standalone(path).returncode == 1
+
+
+def test_a_big_pool_parsed_in_pieces_equals_the_pool_parsed_at_once(monkeypatch: Any) -> None:
+    from fazhi.inspections import draw_texts
+
+    data = d.pool_from_rows(pool_rows(300, excluded_every=5)).data
+    whole = d.pool_parse(data)
+    monkeypatch.setattr(draw_texts, "_CHUNK", 257)  # a few lines per piece
+    pieces = d.pool_parse(data)
+    assert pieces.ids.tolist() == whole.ids.tolist()
+    assert pieces.strata.tolist() == whole.strata.tolist()
+    assert pieces.eligible.tolist() == whole.eligible.tolist()
+    lines = data.splitlines(keepends=True)
+    lines[200] = lines[200].replace(b"\tA\t", b"\tE\t").replace(b"\tB\t", b"\tE\t")
+    lines[200] = lines[200].replace(b"\tC\t", b"\tE\t").replace(b"\tD\t", b"\tE\t")
+    lines[200] = lines[200].replace(b"\t-\t", b"\tE\t", 1)
+    with pytest.raises(d.DrawInputError) as info:
+        d.pool_parse(b"".join(lines))
+    assert info.value.detail["line"] == 201  # counted across the pieces

@@ -3,8 +3,7 @@
 Counted: every tracked .py, .html and .js file (tests and scripts included).
 Not counted: migrations (generated, append-only) and the apps' data/ folders
 (rule data, law texts, templates shipped as data). A file the scan finds too
-long is split, not exempted; ``PENDING`` holds only files another branch is
-splitting, and goes empty when those branches land.
+long is split, not exempted.
 """
 
 from __future__ import annotations
@@ -16,10 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 600
 SUFFIXES = {".py", ".html", ".js"}
 NOT_SOURCE = {"migrations", "data"}
-# split by the draw branch
-PENDING: set[str] = {
-    "fazhi/inspections/models.py",
-}
 
 
 def _tracked() -> list[str]:
@@ -44,16 +39,9 @@ def too_long(paths: list[str], lines_of=lambda p: len((ROOT / p).read_bytes().sp
 
 
 def test_no_source_file_is_over_the_limit():
-    found = {path: n for path, n in too_long(_tracked()).items() if path not in PENDING}
+    found = too_long(_tracked())
     listing = "\n".join(f"{path}: {n} lines" for path, n in sorted(found.items()))
     assert found == {}, f"split these files along a seam (limit {LIMIT}):\n{listing}"
-
-
-def test_the_pending_files_still_need_their_exemption():
-    # Once a pending file is split (or gone), its exemption goes too.
-    tracked = set(_tracked())
-    still = {path for path in PENDING if path in tracked and path in too_long([path])}
-    assert still == PENDING
 
 
 def test_the_scan_counts_sources_and_skips_migrations_and_data():

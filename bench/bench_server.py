@@ -44,6 +44,9 @@ def _server(port: int, log: Any = subprocess.DEVNULL, **env: str) -> subprocess.
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "false",
         "LOG_REQUESTS": "false",
+        # Steady state: a worker recycled mid-run (WEB_MAX_REQUESTS) costs a
+        # warm-up that would be charged to whichever case was running.
+        "WEB_MAX_REQUESTS": "0",
         "PYTHONPATH": str(ROOT),
         **env,
     }
@@ -93,6 +96,12 @@ def _load(
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
+            except (ConnectionResetError, BrokenPipeError):
+                # A worker recycled after WEB_MAX_REQUESTS closed this keep-alive
+                # connection, as servers do: connect again, as browsers do.
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                continue
             except OSError as exc:  # a worker still warming up on a busy machine
                 errors.append(f"{path}: {exc!r}")
                 break

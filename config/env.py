@@ -83,6 +83,11 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> dict[str, object]
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Kept between requests, as on PostgreSQL: opening one (pragmas,
+            # functions) cost more than a small query, and the read cache
+            # names the connection in its data version.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         db = unquote(parts.path.lstrip("/"))

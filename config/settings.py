@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A service's refusal a page did not catch: OutOfScope → 404, NotAllowed → 403.
     "fazhi.core.policy.PolicyErrorMiddleware",
+    # Innermost: keeps the answers of @cached_read views (fazhi/core/read_cache.py).
+    "fazhi.core.read_cache.ReadCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -192,6 +194,8 @@ OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Fazhi")
 OTP_TOTP_THROTTLE_FACTOR = 1
 # Personal API tokens expire after this many days by default (0: never).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=0)
+# Django's database sessions, the row remembered while the data is unchanged.
+SESSION_ENGINE = "fazhi.core.sessions"
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -256,6 +260,10 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 50, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Days an export's file is kept after it is written (then the worker deletes it).
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
+# Repeated list and search answers kept per process while the database is
+# unchanged (fazhi/core/read_cache.py): at most this many MB and seconds; 0 = off.
+READ_CACHE_MB = env_int("READ_CACHE_MB", 32, minimum=0)
+READ_CACHE_SECONDS = env_int("READ_CACHE_SECONDS", 60, minimum=0)
 
 # The database worker by default (./dev serve and ./dev demo start it): a check
 # or an import never runs inside the web request. Tests run tasks immediately.

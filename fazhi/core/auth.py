@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils.translation import ngettext
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
+from fazhi.core import read_cache
 from fazhi.core.errors import NotAllowed
 from fazhi.core.models import ApiToken, PasswordHistory, User
 
@@ -77,10 +79,16 @@ class RoleBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> Any:
         """Load the session's user with its role and unit: every page asks for both."""
-        try:
-            user = User._default_manager.select_related("role", "unit").get(pk=user_id)
-        except User.DoesNotExist:
+        known = read_cache.remembered(
+            _known_users,
+            user_id,
+            lambda: (
+                User._default_manager.select_related("role", "unit").filter(pk=user_id).first()
+            ),
+        )
+        if known is None:
             return None
+        user = copy.copy(known)  # what a request sets on its user stays with it
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
@@ -214,10 +222,15 @@ def token_user(key: str) -> User | None:
     Login-form failures never touch tokens; an expired password refuses them
     (403) until the owner sets a new one.
     """
-    token = (
-        ApiToken.objects.select_related("user", "user__unit", "user__role")
-        .filter(key_hash=ApiToken.hash_key(key), revoked=False)
-        .first()
+    key_hash = ApiToken.hash_key(key)
+    token = read_cache.remembered(
+        _known_tokens,
+        key_hash,
+        lambda: (
+            ApiToken.objects.select_related("user", "user__unit", "user__role")
+            .filter(key_hash=key_hash, revoked=False)
+            .first()
+        ),
     )
     if token is None or not token.user.is_active:
         return None
@@ -227,7 +240,15 @@ def token_user(key: str) -> User | None:
     _refuse_expired(token.user)
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    # A copy per request: what a request sets on its user stays with it.
+    return copy.copy(token.user)
+
+
+# Tokens and session users as read at a data version (read_cache.remembered):
+# a client calling every second costs one lookup per write, not one per call.
+# Revoking, deactivating or locking are writes; dates are checked on every call.
+_known_tokens: dict[Any, tuple[tuple[Any, ...], ApiToken | None]] = {}
+_known_users: dict[Any, tuple[tuple[Any, ...], User | None]] = {}
 
 
 class BearerAuth(HttpBearer):

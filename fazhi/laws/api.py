@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from fazhi.core import policy
 from fazhi.core.api_types import DictOut, Id
+from fazhi.core.read_cache import cached_read
 from fazhi.laws import selectors, services, terms
 from fazhi.laws.choices import LawLevel, LawStatus
 from fazhi.laws.citations import citation_resolve
@@ -155,6 +156,7 @@ class CitationOut(Schema):
 
 
 @router.get("/laws", response=list[LawOut])
+@cached_read
 @paginate
 def laws(request: HttpRequest, filters: Query[LawFilter]) -> Any:
     """Law versions, filtered by title/issuer text, level and status."""
@@ -179,6 +181,7 @@ def law_articles(request: HttpRequest, law_id: Id) -> Any:
 
 
 @router.get("/articles/search", response=SearchOut)
+@cached_read
 def articles_search(request: HttpRequest, filters: Query[SearchFilter]) -> Any:
     """Search: articles named by number or term first, then full-text matches.
 

@@ -21,6 +21,7 @@ from fazhi.core import policy, privacy
 from fazhi.core.api_types import Id
 from fazhi.core.errors import Conflict
 from fazhi.core.models import OrgUnit
+from fazhi.core.read_cache import cached_read
 from fazhi.core.selectors import unit_list
 from fazhi.registry import export_jobs, exports, selectors, services
 from fazhi.registry.api_schemas import (
@@ -58,6 +59,7 @@ router = Router(tags=["registry"])
 
 
 @router.get("/entities", response=EntityPage)
+@cached_read
 def entities(request: HttpRequest, filters: Query[EntityQuery]) -> Any:
     """Live entities in scope, newest first; follow ``next_cursor`` for more."""
     policy.require(request.user, "registry.view_entity")

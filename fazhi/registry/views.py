@@ -20,6 +20,7 @@ from fazhi.core import selectors as core_selectors
 from fazhi.core.errors import DomainError
 from fazhi.core.forms import apply_errors
 from fazhi.core.listing import MAX_PER_PAGE, paginate
+from fazhi.core.read_cache import cached_read
 from fazhi.registry import export_jobs, exports, industries, selectors, services
 from fazhi.registry.choices import RuleCode
 from fazhi.registry.forms import (
@@ -60,6 +61,7 @@ def _per_page(request: HttpRequest) -> int:
 
 
 @login_required
+@cached_read
 def entity_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "registry.view_entity")
     form = EntityFilterForm(request.GET or None, actor=request.user)

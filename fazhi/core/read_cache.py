@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
@@ -114,11 +115,50 @@ def data_version() -> tuple[Any, ...] | None:
     if connection.vendor == "sqlite":
         return ("sqlite", _sqlite_generation())
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_current_snapshot()::text")
-            (snapshot,) = cursor.fetchone()
-        return ("postgresql", snapshot)
+        return _postgresql_version()
     return None
+
+
+def _postgresql_version() -> tuple[Any, ...]:
+    """The snapshot, read once per request until the request itself writes.
+
+    A request thus sees what it remembers as of its first look (the session,
+    its user, a token, an answer), like one read transaction; any statement
+    but a SELECT on its connection (``_note_write``) makes the next look ask
+    again. Outside a request every look asks.
+    """
+    in_request = getattr(connection, "fazhi_in_request", False)
+    if in_request:
+        known: tuple[Any, ...] | None = getattr(connection, "fazhi_request_version", None)
+        if known is not None:
+            return known
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        (snapshot,) = cursor.fetchone()
+    version = ("postgresql", snapshot)
+    if in_request:
+        setattr(connection, "fazhi_request_version", version)  # noqa: B010
+    return version
+
+
+def _note_write(execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
+    if not (isinstance(sql, str) and sql.lstrip()[:6].upper() == "SELECT"):
+        context["connection"].fazhi_request_version = None
+    return execute(sql, params, many, context)
+
+
+def _request_started(**kwargs: Any) -> None:
+    _mark(in_request=True)
+
+
+def _request_finished(**kwargs: Any) -> None:
+    _mark(in_request=False)
+
+
+def _mark(*, in_request: bool) -> None:
+    # On this thread's connection wrapper (one per server thread).
+    setattr(connection, "fazhi_in_request", in_request)  # noqa: B010
+    setattr(connection, "fazhi_request_version", None)  # noqa: B010
 
 
 class _SqliteGenerations:
@@ -141,6 +181,9 @@ class _SqliteGenerations:
 
     def on_connect(self, sender: Any, connection: Any, **kwargs: Any) -> None:
         connection.fazhi_read_serial = next(self.serials)
+        connection.fazhi_request_version = None
+        if connection.vendor == "postgresql" and _note_write not in connection.execute_wrappers:
+            connection.execute_wrappers.append(_note_write)
 
     def current(self) -> int:
         raw = connection.connection
@@ -162,6 +205,8 @@ class _SqliteGenerations:
 _sqlite = _SqliteGenerations()
 _sqlite_generation = _sqlite.current
 connection_created.connect(_sqlite.on_connect, dispatch_uid="fazhi.read_cache")
+request_started.connect(_request_started, dispatch_uid="fazhi.read_cache")
+request_finished.connect(_request_finished, dispatch_uid="fazhi.read_cache")
 
 
 def remembered[T](

@@ -19,8 +19,9 @@ DBA's SQL — and no code has to remember to invalidate anything:
 The version is read before the view runs, so an answer can only be *newer*
 than the version it is filed under, never older. Inside a transaction (tests
 wrapped in one, a view that writes) nothing is read from or kept in memory.
-Authentication, scope and permission checks run before the decorated view on
-every request; they are never skipped. Answers live at most
+Authentication and the view's permission check (``check``) run on every
+request before the memory is looked at; they are never skipped. Scope is
+part of the data: a user's answer is filed under the user. Answers live at most
 ``READ_CACHE_SECONDS`` (a bound on anything that depends on the clock) in at
 most ``READ_CACHE_MB`` per process; 0 turns the cache off.
 
@@ -255,32 +256,41 @@ def _key(request: HttpRequest) -> tuple[Any, ...] | None:
     )
 
 
-def cached_read[**P](view: Callable[P, Any]) -> Callable[P, Any]:
-    """Answer ``view`` from memory while the database is unchanged (see above).
+def cached_read[**P](
+    *, check: Callable[[HttpRequest], None]
+) -> Callable[[Callable[P, Any]], Callable[P, Any]]:
+    """Answer the view from memory while the database is unchanged (see above).
 
-    Put it directly on the function, under the route and any permission
-    decorator: those run on every request. The view's answer may depend only
-    on the database, the URL, the user, the language and ``VARY_HEADERS``.
+    ``check(request)`` is the view's permission check (it raises to refuse):
+    it runs on every request, before the memory is looked at, so a refusal is
+    never skipped; the view may repeat it. Put the decorator directly on the
+    function, under the route and login decorators. The view's answer may
+    depend only on the database, the URL, the user, the language and
+    ``VARY_HEADERS`` (and the clock within ``READ_CACHE_SECONDS``).
     """
 
-    @functools.wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
-        request = args[0]
-        assert isinstance(request, HttpRequest)
-        key = _key(request)
-        version = data_version() if key is not None else None
-        if key is None or version is None:
+    def decorator(view: Callable[P, Any]) -> Callable[P, Any]:
+        @functools.wraps(view)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
+            request = args[0]
+            assert isinstance(request, HttpRequest)
+            check(request)
+            key = _key(request)
+            version = data_version() if key is not None else None
+            if key is None or version is None:
+                return view(*args, **kwargs)
+            answer = memory.get(key)
+            now = time.monotonic()
+            if answer is not None and answer.version == version and answer.expires > now:
+                if answer.uses_csrf:
+                    get_token(request)  # renews the cookie's age, as rendering the form did
+                return answer.response()
+            setattr(request, _PENDING, (key, version, now, "CSRF_COOKIE" in request.META))
             return view(*args, **kwargs)
-        answer = memory.get(key)
-        now = time.monotonic()
-        if answer is not None and answer.version == version and answer.expires > now:
-            if answer.uses_csrf:
-                get_token(request)  # renews the cookie's age, as rendering the form did
-            return answer.response()
-        setattr(request, _PENDING, (key, version, now, "CSRF_COOKIE" in request.META))
-        return view(*args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
 
 
 class ReadCacheMiddleware:

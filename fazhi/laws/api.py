@@ -156,11 +156,10 @@ class CitationOut(Schema):
 
 
 @router.get("/laws", response=list[LawOut])
-@cached_read
+@cached_read(check=_require_read)
 @paginate
 def laws(request: HttpRequest, filters: Query[LawFilter]) -> Any:
     """Law versions, filtered by title/issuer text, level and status."""
-    _require_read(request)
     return selectors.law_list(
         actor=request.user, q=filters.q, level=filters.level, status=filters.status
     )
@@ -181,7 +180,7 @@ def law_articles(request: HttpRequest, law_id: Id) -> Any:
 
 
 @router.get("/articles/search", response=SearchOut)
-@cached_read
+@cached_read(check=_require_read)
 def articles_search(request: HttpRequest, filters: Query[SearchFilter]) -> Any:
     """Search: articles named by number or term first, then full-text matches.
 
@@ -189,7 +188,6 @@ def articles_search(request: HttpRequest, filters: Query[SearchFilter]) -> Any:
     was found by number or term (its ``url`` then points to the paragraph or
     item named).
     """
-    _require_read(request)
     results = selectors.article_search(
         actor=request.user,
         q=filters.q,

@@ -58,11 +58,14 @@ router = Router(tags=["registry"])
 # --- entities ---------------------------------------------------------------
 
 
+def _require_view(request: HttpRequest) -> None:
+    policy.require(request.user, "registry.view_entity")
+
+
 @router.get("/entities", response=EntityPage)
-@cached_read
+@cached_read(check=_require_view)
 def entities(request: HttpRequest, filters: Query[EntityQuery]) -> Any:
     """Live entities in scope, newest first; follow ``next_cursor`` for more."""
-    policy.require(request.user, "registry.view_entity")
     items = selectors.entity_list(actor=request.user, filters=filters.filters())
     # Rows as dicts, not model instances: building 100 objects cost more than the query.
     rows = items.values(*ENTITY_COLUMNS, agency_name=F("supervising_agency__name"))

@@ -60,10 +60,13 @@ def _per_page(request: HttpRequest) -> int:
 # --- entities -------------------------------------------------------------
 
 
-@login_required
-@cached_read
-def entity_list(request: HttpRequest) -> HttpResponse:
+def _require_view(request: HttpRequest) -> None:
     policy.require(request.user, "registry.view_entity")
+
+
+@login_required
+@cached_read(check=_require_view)
+def entity_list(request: HttpRequest) -> HttpResponse:
     form = EntityFilterForm(request.GET or None, actor=request.user)
     entities = selectors.entity_list(actor=request.user, filters=form.filters())
     page = keyset_page(

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from fazhi.core import auth, read_cache, services
+from fazhi.core import auth, policy, read_cache, services
 from fazhi.core.models import ApiToken
 from fazhi.core.tests.factories import SYSTEM
 from fazhi.registry import services as registry_services
@@ -53,7 +53,7 @@ def _ids(response: Any) -> list[int]:
     return [item["id"] for item in response.json()["items"]]
 
 
-def test_a_repeated_list_is_answered_from_memory_until_anything_is_written(personas):
+def test_a_repeated_list_is_answered_from_memory_until_anything_is_written(personas, monkeypatch):
     first = f.entity(personas.county_a)
     client, bearer = Client(), _token(personas.county_a_officer)
     response, queries = _entity_queries(client, LIST, **bearer)
@@ -63,6 +63,9 @@ def test_a_repeated_list_is_answered_from_memory_until_anything_is_written(perso
     assert queries == 0  # from memory: the list was not read again
     assert again.content == response.content
     assert again["Content-Type"] == response["Content-Type"]
+    with monkeypatch.context() as patch:  # the permission check runs before the memory
+        patch.setattr(policy, "has_permission", lambda *args, **kwargs: False)
+        assert client.get(LIST, headers=bearer).status_code == 403
 
     second = f.entity(personas.county_a)  # a committed write, through a service
     response, queries = _entity_queries(client, LIST, **bearer)
@@ -98,6 +101,9 @@ def test_users_scopes_and_languages_never_share_an_answer(personas):
     for _ in range(2):
         assert _ids(client.get(LIST, headers=a)) == [mine.pk]
         assert _ids(client.get(LIST, headers=b)) == [theirs.pk]
+    outsider = _token(personas.enterprise)  # no registry.view_entity
+    assert client.get(LIST, headers=outsider).status_code == 403
+    assert client.get(LIST, headers=outsider).status_code == 403
     page = personas.client(personas.county_a_officer)
     page.get(PAGE)  # sets the CSRF cookie: that answer is this client's alone
     english = page.get(PAGE)

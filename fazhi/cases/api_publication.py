@@ -15,6 +15,7 @@ from fazhi.cases import selectors
 from fazhi.cases.publication import CasePublication
 from fazhi.core.actors import Actor
 from fazhi.core.api_types import Id
+from fazhi.core.read_cache import anyone, cached_read
 
 router = Router(tags=["cases"])
 
@@ -66,6 +67,7 @@ def _public(row: CasePublication) -> dict[str, Any]:
 
 
 @router.get("/public/penalties", response=PublicPage, auth=None)
+@cached_read(check=anyone)
 def public_list(request: HttpRequest, filters: Query[PublicFilter]) -> Any:
     """Published penalty decisions (Art. 48), newest decision first; no login."""
     rows = pub.public_list(
@@ -87,6 +89,7 @@ def public_list(request: HttpRequest, filters: Query[PublicFilter]) -> Any:
 
 
 @router.get("/public/penalties/{publication_id}", response=PublicPenaltyOut, auth=None)
+@cached_read(check=anyone)
 def public_get(request: HttpRequest, publication_id: Id) -> Any:
     return _public(pub.public_get(publication_id))
 

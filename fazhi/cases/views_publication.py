@@ -25,6 +25,7 @@ from fazhi.core.actors import Actor
 from fazhi.core.errors import DomainError
 from fazhi.core.listing import paginate
 from fazhi.core.policy import view_requires
+from fazhi.core.read_cache import anyone, cached_read
 
 PER_PAGE = 20
 
@@ -113,6 +114,7 @@ def withdraw(request: HttpRequest, pk: int, publication_id: int) -> HttpResponse
 # -- public ---------------------------------------------------------------------------
 
 
+@cached_read(check=anyone)
 def public_list(request: HttpRequest) -> HttpResponse:
     """行政处罚决定公示 — anyone may read it, no login."""
     form = forms.PublicFilterForm(request.GET or None, agencies=pub.public_agencies())
@@ -134,6 +136,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_read(check=anyone)
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         publication = pub.public_get(pk)

@@ -293,6 +293,10 @@ def cached_read[**P](
     return decorator
 
 
+def anyone(request: HttpRequest) -> None:
+    """The ``check`` of a public view: nobody is refused."""
+
+
 class ReadCacheMiddleware:
     """Keep the answers of ``@cached_read`` views (innermost, so the answer is
     kept as the view made it and the outer middleware adds its headers to a

@@ -335,3 +335,33 @@ def test_api_publishes_and_anyone_reads_the_public_list(personas: Any, case: Cas
     assert public["violation"] == ""
     assert anonymous.get("/api/v1/public/penalties").json()["count"] == 0
     assert anonymous.get("/api/v1/public/penalties?withdrawn=true").json()["count"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_is_public_at_once_though_the_pages_are_remembered(
+    personas: Any, case: Case
+) -> None:
+    """The public pages are answered from memory while nothing is written
+    (core/read_cache.py); the withdrawal is a write, so the next visitor sees it."""
+    from fazhi.core import read_cache
+
+    read_cache.memory.clear()
+    row = pub.publication_publish(actor=personas.leader, case=case, on=D(2026, 1, 20))
+    anonymous = Client()
+    urls = ("/gongshi/penalties/", f"/gongshi/penalties/{row.pk}/", "/api/v1/public/penalties")
+    anonymous.get(urls[0])  # a visitor's first page sets the CSRF cookie of its forms
+    for url in urls:
+        first = anonymous.get(url)
+        assert first.status_code == 200
+        shown = json.dumps(first.json(), ensure_ascii=False) if "api" in url else first.text
+        assert row.document_number in shown
+        assert anonymous.get(url).content == first.content
+    assert len(read_cache.memory.answers) == len(urls)  # all three remembered
+    pub.decision_change_record(
+        actor=personas.leader, case=case, change="void", ground="litigation", reason="确认无效"
+    )
+    pub.publication_withdraw(actor=personas.leader, publication=row, reason="判决确认无效")
+    assert row.document_number not in anonymous.get(urls[0]).text
+    assert 'data-testid="withdrawal-notice"' in anonymous.get(urls[1]).content.decode()
+    assert anonymous.get(urls[2]).json()["count"] == 0
+    read_cache.memory.clear()

@@ -165,26 +165,26 @@ def _pool_sql(task: InspectionTask) -> tuple[Callable[[str], str], list[Any]]:
     return sql, args
 
 
-def pool_reading(task: InspectionTask, *, parallel: bool | None = None) -> Callable[[], bytes]:
+def pool_reading(task: InspectionTask, *, blocks: int | None = None) -> Callable[[], bytes]:
     """Start reading the task's pool as canonical lines, in the table's order.
 
     The database writes each line and joins them (no million Python
-    tuples). A big table on PostgreSQL is read by two connections sharing one
-    snapshot (``pool_pg``) in the background, so the caller may read other
-    things meanwhile; the returned callable waits for the text. The lines come
-    in scan order, which is not always ascending id: ``draw.pool_sort`` puts
-    them in order.
+    tuples). A big table on PostgreSQL (``blocks``: its size, by default
+    ``pool_pg.parallel_blocks``; 0 for one statement) is read by two
+    connections sharing one snapshot (``pool_pg``) in the background, so the
+    caller may read other things meanwhile; the returned callable waits for
+    the text. The lines come in scan order, which is not always ascending
+    id: ``draw.pool_sort`` puts them in order.
     """
     sql, args = _pool_sql(task)
-    if connection.vendor == "postgresql":
-        blocks = pool_pg.table_blocks("registry_entity")
-        if parallel is None:
-            parallel = blocks >= pool_pg.PARALLEL_MIN_BLOCKS
-        if parallel:
-            ranges = pool_pg.block_ranges(blocks)
-            return pool_pg.read_parallel(
-                lambda block_range: sql(pool_pg.ctid_clause("e", block_range)), args, ranges
-            )
+    if blocks is None:
+        blocks = pool_pg.parallel_blocks("registry_entity")
+    if blocks and connection.vendor == "postgresql":
+        return pool_pg.read_parallel(
+            lambda block_range: sql(pool_pg.ctid_clause("e", block_range)),
+            args,
+            pool_pg.block_ranges(blocks),
+        )
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # Read the table's pages mapped in memory rather than copied in by
@@ -262,21 +262,29 @@ def freeze(
     """Read everything the draw depends on, as of now, into canonical texts."""
     if on_progress:
         on_progress("pool", 0, 3)
-    # A big pool on PostgreSQL is read by two other connections: this one
-    # reads the officers and barred pairs meanwhile.
-    reading = pool_reading(task)
-    staff = officers_rows(task)
-    officers = draw.officers_from_rows(staff)
-    pairs = draw.pairs_from_rows(pair_rows(task, [row[0] for row in staff]))
-    text = reading()
+    blocks = pool_pg.parallel_blocks("registry_entity")
+    if blocks:
+        # Two other connections read the pool: this one reads the officers
+        # and barred pairs meanwhile, and the text is compressed while it is
+        # parsed (it nearly always comes in ascending id already).
+        reading = pool_reading(task, blocks=blocks)
+        staff = officers_rows(task)
+        pairs_read = pair_rows(task, [row[0] for row in staff])
+        text = reading()
+        packed = _in_background(zlib.compress, text, 1)  # zlib lets go of the GIL
+        pool = draw.pool_sort(text)
+        if pool.data is not text:  # put in order: compress what is committed
+            packed = _in_background(zlib.compress, pool.data, 1)
+    else:
+        # One statement: the text is compressed while the rest is read.
+        pool = draw.pool_sort(pool_reading(task, blocks=0)())
+        packed = _in_background(zlib.compress, pool.data, 1)
+        staff = officers_rows(task)
+        pairs_read = pair_rows(task, [row[0] for row in staff])
     if on_progress:
         on_progress("officers", 1, 3)
-    # The text is compressed for the snapshot while it is parsed (zlib lets go
-    # of the GIL): the lines nearly always come in ascending id already.
-    packed = _in_background(zlib.compress, text, 1)
-    pool = draw.pool_sort(text)
-    if pool.data is not text:  # put in order: compress what is committed
-        packed = _in_background(zlib.compress, pool.data, 1)
+    officers = draw.officers_from_rows(staff)
+    pairs = draw.pairs_from_rows(pairs_read)
     if on_progress:
         on_progress("snapshot", 2, 3)
     return Frozen(pool, officers, pairs, params, params.to_bytes(), packed)

@@ -47,6 +47,14 @@ def table_blocks(table: str) -> int:
     return int(row[0]) if row else 0
 
 
+def parallel_blocks(table: str) -> int:
+    """The table's blocks when it is worth reading in parallel (PostgreSQL, big), else 0."""
+    if connection.vendor != "postgresql":
+        return 0
+    blocks = table_blocks(table)
+    return blocks if blocks >= PARALLEL_MIN_BLOCKS else 0
+
+
 def block_ranges(blocks: int) -> list[tuple[int, int | None]]:
     """Cut ``blocks`` into consecutive ranges; the last is open (the table may grow)."""
     count = max(WORKERS, -(-blocks // CHUNK_BLOCKS))

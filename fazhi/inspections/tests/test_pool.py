@@ -190,12 +190,12 @@ def test_parallel_read_gives_the_text_of_one_statement(
     for i in range(300):
         rf.entity(a, credit_class="ABCD"[i % 4], risk_level=("low", "high", "")[i % 3])
     task = make_task(a)
-    whole = pool.pool_reading(task, parallel=False)()
+    whole = pool.pool_reading(task, blocks=0)()
     monkeypatch.setattr(pool_pg, "CHUNK_BLOCKS", 1)  # one range per block: many ranges
     blocks = pool_pg.table_blocks("registry_entity")
     assert blocks > 2
     assert len(pool_pg.block_ranges(blocks)) == blocks
-    parallel = pool.pool_reading(task, parallel=True)()
+    parallel = pool.pool_reading(task, blocks=blocks)()
     # The same lines (the statement's own order depends on its plan), none twice.
     assert sorted(parallel.splitlines()) == sorted(whole.splitlines())
     assert (
@@ -221,11 +221,13 @@ def test_parallel_read_sees_one_snapshot(personas: Any, monkeypatch: pytest.Monk
         return connect()
 
     monkeypatch.setattr(pool_pg, "_connect", connect_then_write)
-    text = pool.pool_reading(task, parallel=True)()
+    text = pool.pool_reading(task, blocks=pool_pg.table_blocks("registry_entity"))()
     ids = draw.pool_sort(text).ids.tolist()
     assert len(opened) == 2
     assert opened[1] not in ids
     assert ids == sorted(before)
     monkeypatch.setattr(pool_pg, "_connect", connect)
-    again = draw.pool_sort(pool.pool_reading(task, parallel=True)()).ids.tolist()
+    again = draw.pool_sort(
+        pool.pool_reading(task, blocks=pool_pg.table_blocks("registry_entity"))()
+    ).ids.tolist()
     assert again == sorted([*before, opened[1]])

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import psycopg
 from django.db import connection
 from django.db.models import Max, Q
 
 from fazhi.core.clocks import add_months
 from fazhi.core.models import OrgUnit
-from fazhi.inspections import draw
+from fazhi.inspections import draw, pool_pg
 from fazhi.inspections.choices import Exclusion, InspectionRuleCode, InspectionState
 from fazhi.inspections.common import Progress
 from fazhi.inspections.models import DrawSnapshot, Inspection, InspectionTask
@@ -106,12 +107,11 @@ def entity_count(task: InspectionTask) -> int:
     return int(row[0]) if row else 0
 
 
-def pool_text(task: InspectionTask) -> bytes:
-    """Read the task's entity pool as canonical lines, in the table's order.
+def _pool_sql(task: InspectionTask) -> tuple[Callable[[str], str], list[Any]]:
+    """The statement writing the task's pool lines joined into one value.
 
-    The database writes each line and joins them into one string (no million
-    Python tuples). The lines come in scan order, which is not always
-    ascending id: ``pool_freeze`` puts them in order.
+    Returned as a function of one more condition on ``e`` (a block range on
+    PostgreSQL, see ``pool_pg``; ``TRUE`` for the whole table).
     """
     on = task.reference_date
     window = rule_value(InspectionRuleCode.RECENT_WINDOW, unit=task.unit, on=on)
@@ -145,7 +145,9 @@ def pool_text(task: InspectionTask) -> bytes:
     # (the table's own order, so no sort). PostgreSQL sorting a million rows
     # costs more than putting the lines in order here, when they are not.
     order = "ORDER BY e.id" if connection.vendor == "sqlite" else ""
-    sql = f"""
+
+    def sql(condition: str) -> str:
+        return f"""
         SELECT {joined} FROM (SELECT {line} AS line
         FROM registry_entity e
         LEFT JOIN (
@@ -155,21 +157,50 @@ def pool_text(task: InspectionTask) -> bytes:
             WHERE ended_on IS NOT NULL AND state != %s
             GROUP BY entity_id
         ) h ON h.entity_id = e.id
-        WHERE {where}
+        WHERE {where} AND {condition}
         {order}) p
     """
+
     args += [year_start, InspectionState.PLANNED, *params]
+    return sql, args
+
+
+def pool_reading(task: InspectionTask, *, blocks: int | None = None) -> Callable[[], bytes]:
+    """Start reading the task's pool as canonical lines, in the table's order.
+
+    The database writes each line and joins them (no million Python
+    tuples). A big table on PostgreSQL (``blocks``: its size, by default
+    ``pool_pg.parallel_blocks``; 0 for one statement) is read by two
+    connections sharing one snapshot (``pool_pg``) in the background, so the
+    caller may read other things meanwhile; the returned callable waits for
+    the text. The lines come in scan order, which is not always ascending
+    id: ``draw.pool_sort`` puts them in order.
+    """
+    sql, args = _pool_sql(task)
+    if blocks is None:
+        blocks = pool_pg.parallel_blocks("registry_entity")
+    if blocks and connection.vendor == "postgresql":
+        return pool_pg.read_parallel(
+            lambda block_range: sql(pool_pg.ctid_clause("e", block_range)),
+            args,
+            pool_pg.block_ranges(blocks),
+        )
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # Read the table's pages mapped in memory rather than copied in by
             # a system call each: the scan of a million rows takes less time.
             cursor.execute(f"PRAGMA mmap_size = {_SQLITE_MMAP}")
-        cursor.execute(sql, args)
+        cursor.execute(sql("1 = 1"), args)
         row = cursor.fetchone()
-    if not row or row[0] is None:
-        return b""
     # PostgreSQL: text (a bytea would travel as hex, twice the bytes).
-    return row[0].encode("utf-8") if isinstance(row[0], str) else bytes(row[0])
+    text = b"" if not row or row[0] is None else row[0]
+    data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    return lambda: data
+
+
+def pool_text(task: InspectionTask) -> bytes:
+    """The task's pool lines, in the table's order (see ``pool_reading``)."""
+    return pool_reading(task)()
 
 
 def pool_freeze(task: InspectionTask) -> draw.Pool:
@@ -231,13 +262,29 @@ def freeze(
     """Read everything the draw depends on, as of now, into canonical texts."""
     if on_progress:
         on_progress("pool", 0, 3)
-    pool = pool_freeze(task)
+    blocks = pool_pg.parallel_blocks("registry_entity")
+    if blocks:
+        # Two other connections read the pool: this one reads the officers
+        # and barred pairs meanwhile, and the text is compressed while it is
+        # parsed (it nearly always comes in ascending id already).
+        reading = pool_reading(task, blocks=blocks)
+        staff = officers_rows(task)
+        pairs_read = pair_rows(task, [row[0] for row in staff])
+        text = reading()
+        packed = _in_background(zlib.compress, text, 1)  # zlib lets go of the GIL
+        pool = draw.pool_sort(text)
+        if pool.data is not text:  # put in order: compress what is committed
+            packed = _in_background(zlib.compress, pool.data, 1)
+    else:
+        # One statement: the text is compressed while the rest is read.
+        pool = draw.pool_sort(pool_reading(task, blocks=0)())
+        packed = _in_background(zlib.compress, pool.data, 1)
+        staff = officers_rows(task)
+        pairs_read = pair_rows(task, [row[0] for row in staff])
     if on_progress:
         on_progress("officers", 1, 3)
-    packed = _in_background(zlib.compress, pool.data, 1)  # zlib lets go of the GIL
-    staff = officers_rows(task)
     officers = draw.officers_from_rows(staff)
-    pairs = draw.pairs_from_rows(pair_rows(task, [row[0] for row in staff]))
+    pairs = draw.pairs_from_rows(pairs_read)
     if on_progress:
         on_progress("snapshot", 2, 3)
     return Frozen(pool, officers, pairs, params, params.to_bytes(), packed)
@@ -286,7 +333,7 @@ def snapshot_save(task: InspectionTask, frozen: Frozen) -> DrawSnapshot:
     def pack(data: bytes) -> bytes:
         return zlib.compress(data, 1)
 
-    return DrawSnapshot.objects.create(
+    snapshot = DrawSnapshot(
         task=task,
         pool=frozen.pool_packed() if frozen.pool_packed else pack(frozen.pool.data),
         officers=pack(frozen.officers.data),
@@ -295,6 +342,23 @@ def snapshot_save(task: InspectionTask, frozen: Frozen) -> DrawSnapshot:
         compressed=True,
         columns=_columns_pack(frozen.pool),
     )
+    if connection.vendor != "postgresql":
+        snapshot.save(force_insert=True)
+        return snapshot
+    # Binary parameters: Django binds values into the statement's text, where
+    # the pool's megabytes would travel, and be parsed, as a hex literal.
+    fields = list(DrawSnapshot._meta.concrete_fields)
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    marks = ", ".join(["%b"] * len(fields))
+    values = [getattr(snapshot, f.attname) for f in fields]
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            f"INSERT INTO {DrawSnapshot._meta.db_table} ({names}) VALUES ({marks})", values
+        )
+    snapshot._state.adding = False
+    snapshot._state.db = connection.alias
+    return snapshot
 
 
 def snapshot_load(task: InspectionTask, *, text: bool = True) -> Frozen:

@@ -6,9 +6,10 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from fazhi.core.tests.factories import SYSTEM
-from fazhi.inspections import draw, pool
+from fazhi.inspections import draw, pool, pool_pg
 from fazhi.inspections.choices import InspectionState
 from fazhi.inspections.drawing import task_freeze, task_params
 from fazhi.inspections.models import Inspection, InspectionTask
@@ -172,3 +173,61 @@ def test_frozen_snapshot_reads_back_the_same_bytes(world: dict[str, Any]) -> Non
     registry.entity_update(actor=SYSTEM, entity=world["old"], risk_level="major")
     assert pool.snapshot_load(task).pool.data == frozen.pool.data
     assert task_freeze(task).commitment != frozen.commitment
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="two connections sharing a snapshot: PostgreSQL"
+)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_parallel_read_gives_the_text_of_one_statement(
+    personas: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Block ranges read by two connections give the lines of one statement."""
+    a = personas.county_a
+    for i in range(300):
+        rf.entity(a, credit_class="ABCD"[i % 4], risk_level=("low", "high", "")[i % 3])
+    task = make_task(a)
+    whole = pool.pool_reading(task, blocks=0)()
+    monkeypatch.setattr(pool_pg, "CHUNK_BLOCKS", 1)  # one range per block: many ranges
+    blocks = pool_pg.table_blocks("registry_entity")
+    assert blocks > 2
+    assert len(pool_pg.block_ranges(blocks)) == blocks
+    parallel = pool.pool_reading(task, blocks=blocks)()
+    # The same lines (the statement's own order depends on its plan), none twice.
+    assert sorted(parallel.splitlines()) == sorted(whole.splitlines())
+    assert (
+        draw.pool_sort(parallel).data == draw.pool_sort(whole).data == pool.pool_freeze(task).data
+    )
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_parallel_read_sees_one_snapshot(personas: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entity committed after the first connection exported its snapshot is not read."""
+    a = personas.county_a
+    before = [rf.entity(a).pk for _ in range(5)]
+    task = make_task(a)
+    connect = pool_pg._connect
+    opened: list[int] = []
+
+    def connect_then_write() -> Any:
+        if opened:  # the snapshot is exported: a write commits before the import
+            opened.append(rf.entity(a).pk)
+        else:
+            opened.append(0)
+        return connect()
+
+    monkeypatch.setattr(pool_pg, "_connect", connect_then_write)
+    text = pool.pool_reading(task, blocks=pool_pg.table_blocks("registry_entity"))()
+    ids = draw.pool_sort(text).ids.tolist()
+    assert len(opened) == 2
+    assert opened[1] not in ids
+    assert ids == sorted(before)
+    monkeypatch.setattr(pool_pg, "_connect", connect)
+    again = draw.pool_sort(
+        pool.pool_reading(task, blocks=pool_pg.table_blocks("registry_entity"))()
+    ).ids.tolist()
+    assert again == sorted([*before, opened[1]])

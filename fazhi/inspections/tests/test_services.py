@@ -389,5 +389,5 @@ def test_pool_read_is_one_query(world: dict[str, Any]) -> None:
     task = make_task(world["unit"])
     with CaptureQueriesContext(connection) as queries:
         pool_text(task)
-    selects = [q for q in queries.captured_queries if "registry_entity" in q["sql"]]
+    selects = [q for q in queries.captured_queries if "FROM registry_entity" in q["sql"]]
     assert len(selects) == 1

@@ -22,6 +22,7 @@ from fazhi.core.forms import apply_errors
 from fazhi.core.listing import MAX_PER_PAGE, paginate
 from fazhi.registry import export_jobs, exports, industries, selectors, services
 from fazhi.registry.choices import RuleCode
+from fazhi.registry.entity_rows import entity_rows
 from fazhi.registry.forms import (
     EntityFilterForm,
     EntityForm,
@@ -72,7 +73,12 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/entity_list.html",
-        {"form": form, "page": page, "rows": rows, "querystring": _querystring(request)},
+        {
+            "form": form,
+            "page": page,
+            "rows": entity_rows(rows, page.start_index),
+            "querystring": _querystring(request),
+        },
     )
 
 

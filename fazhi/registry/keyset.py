@@ -25,13 +25,11 @@ COUNT_CAP = 1000
 SELECTIVE_ROWS = 1_000
 # Between the two the planner's estimate may be far off (filters that never
 # meet, like a region and another county's agency): the newest-first walk
-# gets this long, then the page is found through the indexes instead. A walk
-# that meets its estimate finds a page within a few milliseconds (at 1,000
-# expected rows, ~25,000 rows read); one that does not is a contradiction
-# (0 rows) whose sorted plan is cheap: 25 ms made the guard the slowest part
-# of the page.
+# gets this long, then the page is found through the indexes instead. (10 ms
+# was tried: contradictions got 15 ms faster, but a county's common filters
+# whose walk needs 10–25 ms fell to a sort costing 60–90 ms.)
 GUARDED_ROWS = 200_000
-WALK_MS = 10
+WALK_MS = 25
 # SQLite: how much work one way of finding a filter's ids may do before the
 # next is tried (virtual-machine steps: a seek through a fitting index takes
 # well under a million at 1M rows, a scan of an index or the table 3–11

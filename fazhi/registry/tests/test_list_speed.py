@@ -18,6 +18,7 @@ from django.utils import translation
 
 from fazhi.registry import selectors
 from fazhi.registry.forms import EntityFilterForm
+from fazhi.registry.keyset import count_estimate
 from fazhi.registry.models import Entity, RegulatoryCategory
 from fazhi.registry.selectors import EntityFilters
 from fazhi.registry.tests import factories as f
@@ -127,3 +128,20 @@ def test_a_division_with_another_section_matches_nothing_without_a_query(persona
         body = client.get("/api/v1/entities?industry_section=B&industry_division=26").json()
     assert body["count"] == 0
     assert not [q for q in captured if "registry_entity" in q["sql"]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL statistics only")
+def test_the_planner_knows_which_agencies_supervise_which_regions(personas):
+    """Extended statistics (migration 0018): a region with another county's
+    agency is expected to match almost nothing, so it is not walked."""
+    for _ in range(30):
+        f.entity(personas.county_a, region_code="370811")
+        f.entity(personas.county_b, region_code="370826")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_entity")
+    def expected(agency, region: str) -> int | None:
+        listed = Entity.objects.filter(supervising_agency=agency, region_code=region)
+        return count_estimate(listed)
+
+    assert expected(personas.county_b, "370811") <= 1
+    assert expected(personas.county_a, "370811") >= 20

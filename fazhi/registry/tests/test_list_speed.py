@@ -139,6 +139,7 @@ def test_the_planner_knows_which_agencies_supervise_which_regions(personas):
         f.entity(personas.county_b, region_code="370826")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE registry_entity")
+
     def expected(agency, region: str) -> int | None:
         listed = Entity.objects.filter(supervising_agency=agency, region_code=region)
         return count_estimate(listed)

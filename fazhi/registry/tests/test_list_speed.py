@@ -146,17 +146,3 @@ def test_the_planner_knows_which_agencies_supervise_which_regions(personas):
 
     assert expected(personas.county_b, "370811") <= 1
     assert expected(personas.county_a, "370811") >= 20
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL statistics only")
-def test_the_planner_knows_how_common_a_category_is(personas):
-    """Statistics of each bit (migration 0019): not a third of the rows."""
-    dust, mine = _mask("dust_explosion"), _mask("non_coal_mine")
-    for n in range(60):
-        f.entity(personas.county_a, category_bits=dust if n < 3 else mine)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE registry_entity")
-    filters = EntityFilters(category="dust_explosion")
-    estimate = count_estimate(selectors.entity_list(actor=personas.admin, filters=filters))
-    assert estimate is not None
-    assert estimate <= 6

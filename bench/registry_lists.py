@@ -40,6 +40,7 @@ RARE_QUERIES = (
     "agency={own}&risk_level=major&standardization_level=level_3&credit_class=D",
 )
 REPEAT = 7
+SHOW_SLOWEST = 5
 # Name searches: rare, absent (the whole index or table is read), common,
 # and two characters (no trigram: LIKE on both databases).
 NAME_QUERIES = (
@@ -65,7 +66,7 @@ def rare_filters(bench: Bench, org: dict[str, Any], size: str) -> None:
     other = OrgUnit.objects.get(name="基准县370826应急管理局").pk
     own = OrgUnit.objects.get(name="基准县370811应急管理局").pk
     pooled: dict[str, list[float]] = {"api": [], "html": []}
-    worst: dict[str, tuple[float, str]] = {"api": (0.0, ""), "html": (0.0, "")}
+    medians: dict[str, list[tuple[float, str]]] = {"api": [], "html": []}
     for who, region in (("bench_city", "370811"), ("bench_county", "370811")):
         client = Client()
         client.force_login(org[who])
@@ -80,9 +81,7 @@ def rare_filters(bench: Bench, org: dict[str, Any], size: str) -> None:
                     times.append(time.perf_counter() - started)
                     assert response.status_code == 200, (url, response.status_code)
                 pooled[kind] += times
-                median = statistics.median(times)
-                if median > worst[kind][0]:
-                    worst[kind] = (median, f"{who} {template}")
+                medians[kind].append((statistics.median(times), f"{who} {template}"))
     for kind in ("api", "html"):
         bench.record(
             f"entity list {kind} p95 (rare and empty filters)",
@@ -91,7 +90,9 @@ def rare_filters(bench: Bench, org: dict[str, Any], size: str) -> None:
             baseline="plain indexed query (25 rows)",
             target="≤ 50 ms PostgreSQL, ≤ 150 ms SQLite",
         )
-        print(f"    slowest {kind}: {worst[kind][1]} ({worst[kind][0] * 1000:.1f} ms median)")
+        # the combinations that make the p95, slowest first
+        for median, query in sorted(medians[kind], reverse=True)[:SHOW_SLOWEST]:
+            print(f"    slowest {kind}: {query} ({median * 1000:.1f} ms median)")
 
 
 def name_search(bench: Bench, org: dict[str, Any], size: str) -> None:

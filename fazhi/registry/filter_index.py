@@ -48,6 +48,14 @@ INDEXES = {
     "registry_entity_places_lite": (*PLACES, *ATTRIBUTES, "merged_into_id"),
     # an industry division alone, or with a section it does not belong to
     "registry_entity_industry_lite": ("industry_division", "industry_section"),
+    # a regulatory category (``category_bits IN (…)``, see ``category_values``)
+    # with any mix of the others (migration 0017)
+    "registry_entity_categories_lite": (
+        "category_bits",
+        *(a for a in ATTRIBUTES if a != "category_bits"),
+        *PLACES,
+        "merged_into_id",
+    ),
 }
 CREATE = [
     f"CREATE INDEX IF NOT EXISTS {name} ON registry_entity ({', '.join(columns)})"
@@ -56,17 +64,20 @@ CREATE = [
 DROP = [f"DROP INDEX IF EXISTS {name}" for name in INDEXES]
 
 
-def install(schema_editor: BaseDatabaseSchemaEditor) -> None:
+def install(schema_editor: BaseDatabaseSchemaEditor, *names: str) -> None:
+    """Create the indexes (those named, else all) and refresh the statistics."""
     if schema_editor.connection.vendor == "sqlite":
-        for sql in CREATE:
-            schema_editor.execute(sql)
+        for name, sql in zip(INDEXES, CREATE, strict=True):
+            if not names or name in names:
+                schema_editor.execute(sql)
         analyze(schema_editor.connection.alias)
 
 
-def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
+def uninstall(schema_editor: BaseDatabaseSchemaEditor, *names: str) -> None:
     if schema_editor.connection.vendor == "sqlite":
-        for sql in DROP:
-            schema_editor.execute(sql)
+        for name, sql in zip(INDEXES, DROP, strict=True):
+            if not names or name in names:
+                schema_editor.execute(sql)
 
 
 def analyze(using: str = "default") -> None:

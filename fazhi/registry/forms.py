@@ -70,9 +70,23 @@ class EntityFilterForm(StyledMixin, forms.Form):
     )
     region = forms.RegexField(label=_("Region code"), required=False, regex=r"^\d{2,6}$")
 
+    # Selects whose choices never change while the server runs (``widgets``);
+    # agencies and categories come from the database.
+    FIXED = (
+        "kind",
+        "status",
+        "risk_level",
+        "credit_class",
+        "key_supervision",
+        "industry_section",
+        "industry_division",
+        "standardization_level",
+        "scale",
+    )
+
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fast_selects(self)
+        fast_selects(self, fixed=self.FIXED)
         units = core_selectors.unit_list(actor=actor).filter(kind="agency")
         self.fields["agency"].choices = _blank([(u.pk, u.name) for u in units], _("All agencies"))
         self.categories = selectors.category_list()

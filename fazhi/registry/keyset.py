@@ -25,7 +25,9 @@ COUNT_CAP = 1000
 SELECTIVE_ROWS = 1_000
 # Between the two the planner's estimate may be far off (filters that never
 # meet, like a region and another county's agency): the newest-first walk
-# gets this long, then the page is found through the indexes instead.
+# gets this long, then the page is found through the indexes instead. (10 ms
+# was tried: contradictions got 15 ms faster, but a county's common filters
+# whose walk needs 10–25 ms fell to a sort costing 60–90 ms.)
 GUARDED_ROWS = 200_000
 WALK_MS = 25
 # SQLite: how much work one way of finding a filter's ids may do before the
@@ -33,7 +35,10 @@ WALK_MS = 25
 # well under a million at 1M rows, a scan of an index or the table 3–11
 # million), and the indexes tried (``filter_index``, migration 0016).
 SEEK_STEPS = 1_000_000
-INDEXES = ("registry_entity_places_lite", "registry_entity_filters_lite")
+# After the planner's plan: the attributes' index first, which answers a
+# rare value (status=cancelled) that SQLite's statistics (values per column,
+# not per value) cannot tell from a common one, then the places' index.
+INDEXES = ("registry_entity_filters_lite", "registry_entity_places_lite")
 
 
 _CURSOR = re.compile(r"^([ab])(\d{1,19})(?:n(\d{1,9}))?$")
@@ -90,8 +95,17 @@ class KeysetPage:
         return self.prev_cursor is not None
 
 
-def keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> KeysetPage:
+Shape = Callable[[QuerySet[Any]], QuerySet[Any]]
+
+
+def keyset_page(
+    items: QuerySet[Any], *, cursor: Cursor, per_page: int, shape: Shape | None = None
+) -> KeysetPage:
     """Return one page of ``items`` ordered newest first (by id, descending).
+
+    ``shape`` turns the page's query into the rows wanted (``values()`` with
+    a joined column, say) after the matching ids are found: ``items`` stays
+    the plain filtered query, so finding and counting them joins nothing.
 
     On PostgreSQL a filter the planner expects to match few rows is ordered
     by ``id + 0``: the same order, which the primary key cannot provide, so
@@ -99,20 +113,22 @@ def keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> Keyse
     0012, region, agency, name) and are sorted.
     """
     if items.query.where and connections[items.db].vendor == "sqlite":
-        return _counted_page(items, cursor=cursor, per_page=per_page)
+        return _counted_page(items, cursor=cursor, per_page=per_page, shape=shape)
     estimate = count_estimate(items) if items.query.where else None
     if estimate is None or estimate >= GUARDED_ROWS:
-        page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id"))
+        page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id"), shape=shape)
     elif estimate < SELECTIVE_ROWS:
-        page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id") + 0)
+        page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id") + 0, shape=shape)
     else:
-        page = _walk_or_sort(items, cursor=cursor, per_page=per_page)
+        page = _walk_or_sort(items, cursor=cursor, per_page=per_page, shape=shape)
     if estimate is not None:
         page.extra["estimate"] = estimate  # with_count shows it
     return page
 
 
-def _counted_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> KeysetPage:
+def _counted_page(
+    items: QuerySet[Any], *, cursor: Cursor, per_page: int, shape: Shape | None
+) -> KeysetPage:
     """SQLite, which estimates nothing: find the matching ids first (up to
     ``COUNT_CAP`` + 1), which also counts them.
 
@@ -132,11 +148,13 @@ def _counted_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> Key
     if ids is None:
         ids = list(items.order_by("-id").values_list("id", flat=True)[: COUNT_CAP + 1])
     if len(ids) > COUNT_CAP:
-        page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id"))
+        page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id"), shape=shape)
         page.extra["counted"] = (COUNT_CAP, True)
     else:
         matches = items.filter(id__in=ids)
-        page = _keyset_page(matches, cursor=cursor, per_page=per_page, key=F("id") + 0)
+        page = _keyset_page(
+            matches, cursor=cursor, per_page=per_page, key=F("id") + 0, shape=shape
+        )
         page.extra["counted"] = (len(ids), False)
     return page
 
@@ -184,7 +202,9 @@ def _within[T](using: str, steps: int, run: Callable[[], T]) -> T | None:
         raw.set_progress_handler(None, 0)
 
 
-def _walk_or_sort(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> KeysetPage:
+def _walk_or_sort(
+    items: QuerySet[Any], *, cursor: Cursor, per_page: int, shape: Shape | None
+) -> KeysetPage:
     """Walk the primary key for at most ``WALK_MS``, else sort the filtered rows."""
     connection = connections[items.db]
     try:
@@ -195,11 +215,11 @@ def _walk_or_sort(items: QuerySet[Any], *, cursor: Cursor, per_page: int) -> Key
                 [f"{WALK_MS}ms"],
             )
             (previous, _now) = db.fetchone()
-            page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id"))
+            page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id"), shape=shape)
             db.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
             return page
     except OperationalError:  # canceled by the timeout; the savepoint undid the setting
-        return _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id") + 0)
+        return _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id") + 0, shape=shape)
 
 
 def _id(row: Any) -> int:
@@ -207,9 +227,13 @@ def _id(row: Any) -> int:
     return int(row["id"] if isinstance(row, dict) else row.id)
 
 
-def _keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int, key: Any) -> KeysetPage:
+def _keyset_page(
+    items: QuerySet[Any], *, cursor: Cursor, per_page: int, key: Any, shape: Shape | None = None
+) -> KeysetPage:
+    shaped = shape or (lambda query: query)
     if cursor.before is not None:
-        rows = list(items.filter(id__gt=cursor.before).order_by(key.asc())[: per_page + 1])
+        newer = shaped(items.filter(id__gt=cursor.before).order_by(key.asc()))
+        rows = list(newer[: per_page + 1])
         more_newer = len(rows) > per_page
         rows = rows[:per_page][::-1]
         # Rows added since the numbering began would push it below 1: the
@@ -223,7 +247,7 @@ def _keyset_page(items: QuerySet[Any], *, cursor: Cursor, per_page: int, key: An
             start=start,
         )
     page = items.filter(id__lt=cursor.after) if cursor.after is not None else items
-    rows = list(page.order_by(key.desc())[: per_page + 1])
+    rows = list(shaped(page.order_by(key.desc()))[: per_page + 1])
     more_older = len(rows) > per_page
     rows = rows[:per_page]
     start = cursor.rows if cursor.after is not None else 0

@@ -412,6 +412,14 @@ class Entity(models.Model):
                 condition=Q(merged_into__isnull=False),
                 name="registry_entity_merged",
             ),
+            # Key-supervision entities (重点监管, a few in a hundred) of an
+            # agency, by risk: the list's most used filter, found without
+            # reading the agency's other entities (issue 15, migration 0018).
+            models.Index(
+                fields=["supervising_agency", "risk_level", "id"],
+                condition=Q(key_supervision=True, merged_into__isnull=True),
+                name="registry_entity_key_agency",
+            ),
         ]
 
     def __str__(self) -> str:

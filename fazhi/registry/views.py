@@ -23,6 +23,7 @@ from fazhi.core.listing import MAX_PER_PAGE, paginate
 from fazhi.core.read_cache import cached_read
 from fazhi.registry import export_jobs, exports, industries, selectors, services
 from fazhi.registry.choices import RuleCode
+from fazhi.registry.entity_rows import entity_rows
 from fazhi.registry.forms import (
     EntityFilterForm,
     EntityForm,
@@ -77,7 +78,12 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/entity_list.html",
-        {"form": form, "page": page, "rows": rows, "querystring": _querystring(request)},
+        {
+            "form": form,
+            "page": page,
+            "rows": entity_rows(rows, page.start_index),
+            "querystring": _querystring(request),
+        },
     )
 
 

@@ -3,8 +3,13 @@
 Django renders each ``<option>`` through a template include: the entity
 list's filter form (97 industry divisions, 20 sections, the agencies, the
 categories…) spent more time there than in everything else on the page.
-``FastSelect`` writes the same markup directly. The escaped option labels are
-kept per language, since the choices are fixed lists that only translate.
+``FastSelect`` writes the same markup directly.
+
+A select whose choices never change while the server runs (a ``TextChoices``
+list, the industry table) is marked ``fixed`` by ``fast_selects``: its
+options are written once per language and reused, with ``selected`` set at
+render. Choices read from the database (agencies, regulatory categories,
+which a user edits) are written on every render, so an edit shows at once.
 """
 
 from __future__ import annotations
@@ -15,37 +20,61 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+# (fixed key, language) -> [(option value, "<option …" before " selected", rest)]
+_OPTIONS: dict[tuple[str, str | None], list[tuple[str, str, str]]] = {}
 
 
 class FastSelect(forms.Select):
     """``forms.Select`` without a template per option (flat choices only)."""
 
+    fixed: str = ""  # a key naming choices that never change (see the module)
+
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        if any(isinstance(label, list | tuple) for _value, label in self.choices):
+        options = self._options()
+        if options is None:
             return super().render(name, value, attrs, renderer)  # option groups
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         wanted = set(self.format_value(value))
         parts: list[str] = [format_html("<select{}>", flatatt(final))]
         chosen = False
-        for value_, label in self.choices:
-            option = "" if value_ is None else str(value_)
+        for option, head, tail in options:
             selected = not chosen and option in wanted
             chosen = chosen or selected
-            parts.append(
-                f'<option value="{conditional_escape(option)}"'
-                f"{' selected' if selected else ''}>{conditional_escape(str(label))}</option>"
-            )
+            parts.append(f"{head} selected{tail}" if selected else head + tail)
         parts.append("</select>")
         return mark_safe("".join(parts))
 
+    def _options(self) -> list[tuple[str, str, str]] | None:
+        key = (self.fixed, get_language())
+        if self.fixed and key in _OPTIONS:
+            return _OPTIONS[key]
+        if any(isinstance(label, list | tuple) for _value, label in self.choices):
+            return None
+        options = []
+        for value, label in self.choices:
+            option = "" if value is None else str(value)
+            head = f'<option value="{conditional_escape(option)}"'
+            options.append((option, head, f">{conditional_escape(str(label))}</option>"))
+        if self.fixed:
+            _OPTIONS[key] = options
+        return options
 
-def fast_selects(form: forms.Form) -> None:
-    """Swap the plain selects of ``form`` for ``FastSelect`` (before setting choices)."""
-    for field in form.fields.values():
+
+def fast_selects(form: forms.Form, fixed: tuple[str, ...] = ()) -> None:
+    """Swap the plain selects of ``form`` for ``FastSelect`` (before setting choices).
+
+    ``fixed`` names the fields whose choices never change while the server
+    runs: their options are written once per language.
+    """
+    for name, field in form.fields.items():
         if type(field.widget) is forms.Select:
             widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
             widget.is_required = field.widget.is_required
+            if name in fixed:
+                widget.fixed = f"{type(form).__module__}.{type(form).__qualname__}.{name}"
             field.widget = widget

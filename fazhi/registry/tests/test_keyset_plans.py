@@ -46,11 +46,11 @@ def test_a_walk_that_runs_out_of_time_sorts_instead(personas, monkeypatch):
     real = keyset._keyset_page
     keys = []
 
-    def slow_walk(items, *, cursor, per_page, key):
+    def slow_walk(items, *, cursor, per_page, key, shape=None):
         keys.append(str(key))
         if str(key) == "F(id)":
             raise OperationalError("canceling statement due to statement timeout")
-        return real(items, cursor=cursor, per_page=per_page, key=key)
+        return real(items, cursor=cursor, per_page=per_page, key=key, shape=shape)
 
     monkeypatch.setattr(keyset, "_keyset_page", slow_walk)
     items = selectors.entity_list(actor=personas.admin)

@@ -36,6 +36,10 @@ def main() -> int:
 
     os.environ["DATABASE_URL"] = _prepare_database(args.db)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # In-process benches time making an answer: a repeated request must not be
+    # answered from the read cache (fazhi/core/read_cache.py). The server
+    # bench starts its servers with the cache as configured for production.
+    os.environ["READ_CACHE_MB"] = "0"
     import django
 
     django.setup()

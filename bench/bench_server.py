@@ -53,6 +53,8 @@ def _server(port: int, log: Any = subprocess.DEVNULL, **env: str) -> subprocess.
         "PYTHONPATH": str(ROOT),
         **env,
     }
+    if "READ_CACHE_MB" not in env:  # ./dev bench turns it off for the in-process benches
+        environment.pop("READ_CACHE_MB", None)
     command = [sys.executable, "-m", "gunicorn", "--config", "python:config.gunicorn"]
     return subprocess.Popen(
         [*command, "--bind", f"127.0.0.1:{port}"],

@@ -103,13 +103,15 @@ class RoleBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            with connection.cursor() as cursor:
-                if user_obj.is_superuser:
-                    cursor.execute(_permissions_sql(everything=True))
-                else:
-                    pk, role_id = user_obj.pk, getattr(user_obj, "role_id", None)
-                    cursor.execute(_permissions_sql(everything=False), [pk, pk, role_id])
-                user_obj._perm_cache = {f"{app}.{codename}" for app, codename in cursor}
+            pk, role_id = user_obj.pk, getattr(user_obj, "role_id", None)
+            everything = bool(user_obj.is_superuser)
+            # Remembered while the data is unchanged (read_cache): a grant is a write.
+            known = read_cache.remembered(
+                _known_permissions,
+                (pk, role_id, everything),
+                lambda: _permissions_read(pk, role_id, everything=everything),
+            )
+            user_obj._perm_cache = set(known)
         cache: set[str] = user_obj._perm_cache
         return cache
 
@@ -249,6 +251,16 @@ def token_user(key: str) -> User | None:
 # Revoking, deactivating or locking are writes; dates are checked on every call.
 _known_tokens: dict[Any, tuple[tuple[Any, ...], ApiToken | None]] = {}
 _known_users: dict[Any, tuple[tuple[Any, ...], User | None]] = {}
+_known_permissions: dict[Any, tuple[tuple[Any, ...], frozenset[str]]] = {}
+
+
+def _permissions_read(pk: int, role_id: int | None, *, everything: bool) -> frozenset[str]:
+    with connection.cursor() as cursor:
+        if everything:
+            cursor.execute(_permissions_sql(everything=True))
+        else:
+            cursor.execute(_permissions_sql(everything=False), [pk, pk, role_id])
+        return frozenset(f"{app}.{codename}" for app, codename in cursor)
 
 
 class BearerAuth(HttpBearer):

@@ -20,7 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from fazhi.core import auth, policy, read_cache, services
-from fazhi.core.models import ApiToken
+from fazhi.core.models import ApiToken, User
 from fazhi.core.tests.factories import SYSTEM
 from fazhi.registry import services as registry_services
 from fazhi.registry.tests import factories as f
@@ -104,6 +104,10 @@ def test_users_scopes_and_languages_never_share_an_answer(personas):
     outsider = _token(personas.enterprise)  # no registry.view_entity
     assert client.get(LIST, headers=outsider).status_code == 403
     assert client.get(LIST, headers=outsider).status_code == 403
+    # A role changed is a write: the remembered permissions and answers go with it.
+    officer = personas.county_b_officer
+    User.objects.filter(pk=officer.pk).update(role_id=personas.enterprise.role_id)
+    assert client.get(LIST, headers=b).status_code == 403
     page = personas.client(personas.county_a_officer)
     page.get(PAGE)  # sets the CSRF cookie: that answer is this client's alone
     english = page.get(PAGE)

@@ -180,11 +180,8 @@ class _SqliteGenerations:
         self.seen: dict[int, tuple[int, int]] = {}
         self.serials = itertools.count(1)
 
-    def on_connect(self, sender: Any, connection: Any, **kwargs: Any) -> None:
+    def on_connect(self, connection: Any) -> None:
         connection.fazhi_read_serial = next(self.serials)
-        connection.fazhi_request_version = None
-        if connection.vendor == "postgresql" and _note_write not in connection.execute_wrappers:
-            connection.execute_wrappers.append(_note_write)
 
     def current(self) -> int:
         raw = connection.connection
@@ -205,7 +202,19 @@ class _SqliteGenerations:
 
 _sqlite = _SqliteGenerations()
 _sqlite_generation = _sqlite.current
-connection_created.connect(_sqlite.on_connect, dispatch_uid="fazhi.read_cache")
+
+
+def _on_connect(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """A new connection: SQLite names it, PostgreSQL notes its writes."""
+    if connection.vendor == "sqlite":
+        _sqlite.on_connect(connection)
+    elif connection.vendor == "postgresql":
+        connection.fazhi_request_version = None
+        if _note_write not in connection.execute_wrappers:
+            connection.execute_wrappers.append(_note_write)
+
+
+connection_created.connect(_on_connect, dispatch_uid="fazhi.read_cache")
 request_started.connect(_request_started, dispatch_uid="fazhi.read_cache")
 request_finished.connect(_request_finished, dispatch_uid="fazhi.read_cache")
 

@@ -44,6 +44,17 @@ def _entity_queries(client: Client, url: str, **headers: Any) -> tuple[Any, int]
     return response, sum("registry_entity" in q["sql"] for q in ctx.captured_queries)
 
 
+def _remembered(client: Client, url: str, **headers: Any) -> Any:
+    """The answer once it comes from memory. On PostgreSQL the version is the
+    cluster's snapshot: a commit in another test database (a parallel test
+    worker) makes one miss, so a few tries are allowed; one must hit."""
+    for _ in range(5):
+        response, queries = _entity_queries(client, url, **headers)
+        if queries == 0:
+            return response
+    raise AssertionError(f"{url} was never answered from memory")
+
+
 def _token(user: Any) -> dict[str, str]:
     _token, key = services.token_issue(actor=user, user=user, name="t")
     return {"Authorization": f"Bearer {key}"}
@@ -59,8 +70,7 @@ def test_a_repeated_list_is_answered_from_memory_until_anything_is_written(perso
     response, queries = _entity_queries(client, LIST, **bearer)
     assert _ids(response) == [first.pk]
     assert queries
-    again, queries = _entity_queries(client, LIST, **bearer)
-    assert queries == 0  # from memory: the list was not read again
+    again = _remembered(client, LIST, **bearer)  # the list was not read again
     assert again.content == response.content
     assert again["Content-Type"] == response["Content-Type"]
     with monkeypatch.context() as patch:  # the permission check runs before the memory
@@ -71,7 +81,7 @@ def test_a_repeated_list_is_answered_from_memory_until_anything_is_written(perso
     response, queries = _entity_queries(client, LIST, **bearer)
     assert _ids(response) == [second.pk, first.pk]
     assert queries
-    assert _entity_queries(client, LIST, **bearer)[1] == 0
+    _remembered(client, LIST, **bearer)
 
     # Another server thread (or process) writes on its own connection.
     failures: list[BaseException] = []
@@ -170,7 +180,7 @@ def test_answers_expire_and_the_memory_keeps_to_its_size(personas, settings, mon
     f.entity(personas.county_a)
     client, bearer = Client(), _token(personas.county_a_officer)
     client.get(LIST, headers=bearer)
-    assert _entity_queries(client, LIST, **bearer)[1] == 0
+    _remembered(client, LIST, **bearer)
     settings.READ_CACHE_SECONDS = 0  # off
     assert _entity_queries(client, LIST, **bearer)[1] > 0
     settings.READ_CACHE_SECONDS = 60

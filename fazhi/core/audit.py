@@ -65,12 +65,12 @@ def canonical(value: Any) -> str:
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """Return the concrete field values of a model row, JSON-ready."""
+    """Return the concrete field values of a model row, JSON-ready (none the database derives)."""
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name in {"password"}:
+        if field.name in {"password"} or field.generated:  # derived by the database
             continue
         data[field.attname] = json.loads(canonical(getattr(instance, field.attname)))
     return data

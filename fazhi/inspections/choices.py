@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fazhi.registry import pool_line
+
 
 class PlanState(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -60,9 +62,9 @@ class Exclusion(models.TextChoices):
     """Why an entity in scope is not eligible (codes written into the pool)."""
 
     RECENT = "recent", _("Inspected within the window")
-    KEY_PLAN = "key_plan", _("Covered by the key-unit plan")
+    KEY_PLAN = pool_line.KEY_PLAN, _("Covered by the key-unit plan")
     CAP = "cap", _("Yearly cap reached")
-    STATUS = "status", _("Not in business (not 存续)")
+    STATUS = pool_line.STATUS, _("Not in business (not 存续)")
 
 
 class InspectionSource(models.TextChoices):

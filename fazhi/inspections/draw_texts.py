@@ -258,6 +258,35 @@ def _pool_chunk(data: bytes) -> tuple[Pool, npt.NDArray[np.intp]]:
     return Pool(ids, strata, eligible, data), starts
 
 
+def pool_exclude(pool: Pool, rows: Sequence[tuple[int, str]]) -> Pool:
+    """Write exclusion codes into the lines still eligible (the inspection history's).
+
+    ``rows`` (entity id, code) may name entities outside the pool. An
+    eligible line ends in ``TAB - LF``: its ``-`` is replaced by the code,
+    the other lines are copied as they are, a run at a time.
+    """
+    if not rows or not len(pool):
+        return pool
+    ids = np.fromiter((pk for pk, _code in rows), np.int64, len(rows))
+    at = np.minimum(np.searchsorted(pool.ids, ids), len(pool) - 1)
+    hit = (pool.ids[at] == ids) & pool.eligible[at]
+    if not hit.any():
+        return pool
+    lines = at[hit]
+    codes = [rows[i][1].encode("ascii") for i in np.flatnonzero(hit).tolist()]
+    newlines = np.flatnonzero(np.frombuffer(pool.data, np.uint8) == 10)[lines]
+    view = memoryview(pool.data)
+    pieces: list[bytes | memoryview] = []
+    begin = 0
+    for end, code in zip(newlines.tolist(), codes, strict=True):
+        pieces += (view[begin : end - 1], code)
+        begin = end
+    pieces.append(view[begin:])
+    eligible = pool.eligible.copy()
+    eligible[lines] = False
+    return Pool(pool.ids, pool.strata, eligible, b"".join(pieces))
+
+
 def pool_parse(data: bytes) -> Pool:
     """Parse canonical pool bytes, refusing anything not in canonical form."""
     pool, _starts = _pool_lines(data)

@@ -1,14 +1,17 @@
 """Freeze a task's pools from the database into the draw's canonical texts.
 
-A million entities are read with one SQL statement that writes each pool line
-itself (docs/draw-algorithm.md §2.1), so Python only joins strings; the
-exclusion codes are computed in the same statement from the inspection
-history. The officers and barred pairs are small and read through the ORM.
+A million entities are read with one SQL statement joining the pool lines
+their rows keep (docs/draw-algorithm.md §2.1; ``registry.pool_line``,
+decision 0029), so Python only parses bytes. The exclusions the inspection
+history decides on the task's date are read by a second, small statement and
+written into the lines (``draw.pool_exclude``). The officers and barred pairs are
+small and read through the ORM.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
 import zlib
 from collections.abc import Callable
@@ -22,16 +25,15 @@ from django.db.models import Max, Q
 
 from fazhi.core.clocks import add_months
 from fazhi.core.models import OrgUnit
-from fazhi.inspections import draw, pool_pg
+from fazhi.inspections import draw, pool_parallel, pool_pg
 from fazhi.inspections.choices import Exclusion, InspectionRuleCode, InspectionState
 from fazhi.inspections.common import Progress
 from fazhi.inspections.models import DrawSnapshot, Inspection, InspectionTask
 from fazhi.inspections.rules import rule_value
-from fazhi.registry.choices import EntityStatus, OfficerStatus
+from fazhi.registry.choices import OfficerStatus
 from fazhi.registry.models import ConflictOfInterest, EnforcementCertificate
 
 OWN_GROUP = "own"
-_SQLITE_MMAP = 0x7FFF0000  # SQLite's own ceiling on Linux (2 GB)
 
 # Statuses in which an inspection counts as done (for the window and the cap).
 _DONE = Q(ended_on__isnull=False) & ~Q(state=InspectionState.PLANNED)
@@ -108,104 +110,135 @@ def entity_count(task: InspectionTask) -> int:
 
 
 def _pool_sql(task: InspectionTask) -> tuple[Callable[[str], str], list[Any]]:
-    """The statement writing the task's pool lines joined into one value.
+    """The statement joining the task's pool lines, as the rows keep them, into one value.
 
-    Returned as a function of one more condition on ``e`` (a block range on
-    PostgreSQL, see ``pool_pg``; ``TRUE`` for the whole table).
+    Each row keeps its line (``registry.pool_line``): the statement only
+    joins them. Returned as a function of one more condition on ``e`` (a
+    block range on PostgreSQL, see ``pool_pg``; ``1 = 1`` for the whole table).
+    """
+    where, params = _scope_sql(task)
+    if connection.vendor == "postgresql":
+        joined = "string_agg(line, '')"
+        # PostgreSQL sorting a million rows costs more than putting the lines
+        # in order afterwards, when they are not.
+        order = ""
+    else:
+        # SQLite keeps a subquery's order in group_concat: ascending id is
+        # the table's own order (no sort).
+        joined = "CAST(group_concat(line, '') AS BLOB)"
+        order = "ORDER BY e.id"
+
+    def sql(condition: str) -> str:
+        return f"""
+        SELECT {joined} FROM (SELECT e.pool_line AS line FROM registry_entity e
+        WHERE {where} AND {condition} {order}) p
+    """
+
+    return sql, params
+
+
+def history_rows(task: InspectionTask) -> list[tuple[int, str]]:
+    """Entities the inspection history excludes on the task's date, with the code.
+
+    The yearly cap comes before a recent inspection (docs §2.1); a row's own
+    exclusion (not in business, key plan) comes before both and is already
+    in its line. In ascending entity id.
     """
     on = task.reference_date
     window = rule_value(InspectionRuleCode.RECENT_WINDOW, unit=task.unit, on=on)
     cap = rule_value(InspectionRuleCode.YEARLY_CAP, unit=task.unit, on=on)
     since, _clamped = add_months(on, -window)
     year_start = datetime.date(on.year, 1, 1)
-    where, params = _scope_sql(task)
-    table = Inspection._meta.db_table
-    exclusion = """CASE
-                WHEN e.status != %s THEN %s
-                WHEN e.key_supervision THEN %s
-                WHEN COALESCE(h.in_year, 0) >= %s THEN %s
-                WHEN h.last_ended IS NOT NULL AND h.last_ended >= %s THEN %s
-                ELSE '-' END"""
-    credit = "CASE WHEN e.credit_class = '' THEN '-' ELSE e.credit_class END"
-    risk = "CASE WHEN e.risk_level = '' THEN '-' ELSE e.risk_level END"
-    if connection.vendor == "postgresql":
-        line = f"concat_ws(%s, e.id, e.uscc, {credit}, {risk}, {exclusion}) || %s"
-        joined = "string_agg(line, '')"
-        args: list[Any] = ["\t"]
-    else:
-        # One printf per line (one allocation, not nine concatenations), as a blob.
-        line = f"printf(%s, e.id, e.uscc, {credit}, {risk}, {exclusion})"
-        joined = "CAST(group_concat(line, '') AS BLOB)"
-        args = ["%d\t%s\t%s\t%s\t%s\n"]
-    args += [EntityStatus.ACTIVE, Exclusion.STATUS, Exclusion.KEY_PLAN, cap, Exclusion.CAP]
-    args += [since, Exclusion.RECENT]
-    if connection.vendor == "postgresql":
-        args.append("\n")
-    # SQLite keeps a subquery's order in group_concat: ask for ascending id
-    # (the table's own order, so no sort). PostgreSQL sorting a million rows
-    # costs more than putting the lines in order here, when they are not.
-    order = "ORDER BY e.id" if connection.vendor == "sqlite" else ""
-
-    def sql(condition: str) -> str:
-        return f"""
-        SELECT {joined} FROM (SELECT {line} AS line
-        FROM registry_entity e
-        LEFT JOIN (
-            SELECT entity_id, MAX(ended_on) AS last_ended,
-                   SUM(CASE WHEN ended_on >= %s THEN 1 ELSE 0 END) AS in_year
-            FROM {table}
+    in_year = "SUM(CASE WHEN ended_on >= %s THEN 1 ELSE 0 END)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT entity_id, CASE WHEN {in_year} >= %s THEN %s ELSE %s END
+            FROM {Inspection._meta.db_table}
             WHERE ended_on IS NOT NULL AND state != %s
             GROUP BY entity_id
-        ) h ON h.entity_id = e.id
-        WHERE {where} AND {condition}
-        {order}) p
-    """
+            HAVING {in_year} >= %s OR MAX(ended_on) >= %s
+            ORDER BY entity_id""",
+            [
+                year_start,
+                cap,
+                Exclusion.CAP,
+                Exclusion.RECENT,
+                InspectionState.PLANNED,
+                year_start,
+                cap,
+                since,
+            ],
+        )
+        rows = [(int(pk), str(code)) for pk, code in cursor.fetchall()]
+    if cap <= 0:  # every entity has reached a cap of none
+        return [(pk, str(Exclusion.CAP)) for pk in _all_ids(task)]
+    return rows
 
-    args += [year_start, InspectionState.PLANNED, *params]
-    return sql, args
+
+def _all_ids(task: InspectionTask) -> list[int]:
+    where, params = _scope_sql(task)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT e.id FROM registry_entity e WHERE {where} ORDER BY e.id", params)
+        return [int(pk) for (pk,) in cursor.fetchall()]
 
 
-def pool_reading(task: InspectionTask, *, blocks: int | None = None) -> Callable[[], bytes]:
-    """Start reading the task's pool as canonical lines, in the table's order.
+def pool_parts[T](
+    task: InspectionTask, then: Callable[[bytes], T], *, blocks: int | None = None
+) -> Callable[[], list[T]]:
+    """Start reading the task's pool lines as its rows keep them; ``then`` of each range.
 
-    The database writes each line and joins them (no million Python
-    tuples). A big table on PostgreSQL (``blocks``: its size, by default
-    ``pool_pg.parallel_blocks``; 0 for one statement) is read by two
-    connections sharing one snapshot (``pool_pg``) in the background, so the
-    caller may read other things meanwhile; the returned callable waits for
-    the text. The lines come in scan order, which is not always ascending
-    id: ``draw.pool_sort`` puts them in order.
+    The database joins the lines its rows keep (no million Python tuples);
+    the inspection history's exclusions are not in them yet
+    (``draw.pool_exclude``). A big pool is read a range at a time by other
+    connections in the background (``pool_parallel``; on PostgreSQL
+    ``blocks`` is the table's size, by default ``pool_pg.parallel_blocks``;
+    0 reads one statement on either database), so the caller may read other
+    things meanwhile; the returned callable waits. The lines come in scan
+    order, which is not always ascending id: ``draw.pool_sort`` puts them in
+    order.
     """
     sql, args = _pool_sql(task)
-    if blocks is None:
-        blocks = pool_pg.parallel_blocks("registry_entity")
-    if blocks and connection.vendor == "postgresql":
-        return pool_pg.read_parallel(
-            lambda block_range: sql(pool_pg.ctid_clause("e", block_range)),
-            args,
-            pool_pg.block_ranges(blocks),
-        )
+    if connection.vendor == "postgresql":
+        if blocks is None:
+            blocks = pool_pg.parallel_blocks("registry_entity")
+        if blocks:
+            return pool_pg.read_parallel(
+                lambda block_range: sql(pool_pg.ctid_clause("e", block_range)),
+                args,
+                pool_pg.block_ranges(blocks),
+                then,
+            )
+    elif blocks != 0:
+        ranges = pool_parallel.sqlite_ranges(*_scope_sql(task))
+        if ranges:
+            return pool_parallel.sqlite_read(sql("e.id >= %s AND e.id < %s"), args, ranges, then)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # Read the table's pages mapped in memory rather than copied in by
             # a system call each: the scan of a million rows takes less time.
-            cursor.execute(f"PRAGMA mmap_size = {_SQLITE_MMAP}")
+            cursor.execute(f"PRAGMA mmap_size = {pool_parallel.SQLITE_MMAP}")
         cursor.execute(sql("1 = 1"), args)
         row = cursor.fetchone()
     # PostgreSQL: text (a bytea would travel as hex, twice the bytes).
     text = b"" if not row or row[0] is None else row[0]
-    data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-    return lambda: data
+    result = [then(text.encode("utf-8") if isinstance(text, str) else bytes(text))]
+    return lambda: result
+
+
+def pool_reading(task: InspectionTask, *, blocks: int | None = None) -> Callable[[], bytes]:
+    """Start reading the task's pool lines, in the table's order (see ``pool_parts``)."""
+    parts = pool_parts(task, bytes, blocks=blocks)
+    return lambda: b"".join(parts())
 
 
 def pool_text(task: InspectionTask) -> bytes:
-    """The task's pool lines, in the table's order (see ``pool_reading``)."""
+    """The task's pool lines as the rows keep them, in the table's order (see ``pool_reading``)."""
     return pool_reading(task)()
 
 
 def pool_freeze(task: InspectionTask) -> draw.Pool:
     """The task's pool, canonical: lines in ascending id (docs §2.1)."""
-    return draw.pool_sort(pool_text(task))
+    return draw.pool_exclude(draw.pool_sort(pool_text(task)), history_rows(task))
 
 
 def officers_rows(task: InspectionTask) -> list[tuple[int, str, str]]:
@@ -262,25 +295,18 @@ def freeze(
     """Read everything the draw depends on, as of now, into canonical texts."""
     if on_progress:
         on_progress("pool", 0, 3)
-    blocks = pool_pg.parallel_blocks("registry_entity")
-    if blocks:
-        # Two other connections read the pool: this one reads the officers
-        # and barred pairs meanwhile, and the text is compressed while it is
-        # parsed (it nearly always comes in ascending id already).
-        reading = pool_reading(task, blocks=blocks)
-        staff = officers_rows(task)
-        pairs_read = pair_rows(task, [row[0] for row in staff])
-        text = reading()
-        packed = _in_background(zlib.compress, text, 1)  # zlib lets go of the GIL
-        pool = draw.pool_sort(text)
-        if pool.data is not text:  # put in order: compress what is committed
-            packed = _in_background(zlib.compress, pool.data, 1)
+    # A big pool is read, parsed and compressed by other connections'
+    # threads, a range at a time: this connection reads the officers and
+    # barred pairs meanwhile.
+    history = history_rows(task)
+    reading = pool_parts(task, functools.partial(pool_parallel.part_make, history=history))
+    staff = officers_rows(task)
+    pairs_read = pair_rows(task, [row[0] for row in staff])
+    pool, joined = pool_parallel.parts_join(reading())
+    if joined is None:  # ranges out of order: sorted again, compressed again
+        packed = _in_background(zlib.compress, pool.data, 1)  # zlib lets go of the GIL
     else:
-        # One statement: the text is compressed while the rest is read.
-        pool = draw.pool_sort(pool_reading(task, blocks=0)())
-        packed = _in_background(zlib.compress, pool.data, 1)
-        staff = officers_rows(task)
-        pairs_read = pair_rows(task, [row[0] for row in staff])
+        packed = functools.partial(bytes, joined)
     if on_progress:
         on_progress("officers", 1, 3)
     officers = draw.officers_from_rows(staff)

@@ -19,12 +19,13 @@ as the database's UTF-8 bytes, not decoded into a ``str`` and encoded back.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import psycopg
 from django.db import connection
+
+from fazhi.inspections.pool_parallel import WORKERS, read_ranges
 
 # Below this many blocks of table (32 MB, ~150,000 entities) one statement on
 # the request's own connection is quicker than opening two more.
@@ -32,7 +33,6 @@ PARALLEL_MIN_BLOCKS = 4096
 # At most 1 GB of table per statement: some 200 MB of pool text even with the
 # narrowest rows, far below the 1 GB a PostgreSQL value may hold.
 CHUNK_BLOCKS = 131_072
-WORKERS = 2  # the backends writing lines at once (the server has two cores)
 
 _SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 
@@ -57,7 +57,7 @@ def parallel_blocks(table: str) -> int:
 
 def block_ranges(blocks: int) -> list[tuple[int, int | None]]:
     """Cut ``blocks`` into consecutive ranges; the last is open (the table may grow)."""
-    count = max(WORKERS, -(-blocks // CHUNK_BLOCKS))
+    count = max(2 * WORKERS, -(-blocks // CHUNK_BLOCKS))  # a parse overlaps a read
     step = max(1, -(-blocks // count))
     starts = [i * step for i in range(count)]
     return [(start, starts[i + 1] if i + 1 < count else None) for i, start in enumerate(starts)]
@@ -82,20 +82,17 @@ def _connect() -> psycopg.Connection[Any]:
     return conn
 
 
-def read_parallel(
+def read_parallel[T](
     sql_of: Callable[[tuple[int, int | None]], str],
     args: list[Any],
     ranges: list[tuple[int, int | None]],
-) -> Callable[[], bytes]:
-    """Start reading each range's one-value statement; the callable waits and joins them.
+    then: Callable[[bytes], T],
+) -> Callable[[], list[T]]:
+    """Start reading each range's one-value statement; the callable waits for ``then`` of each.
 
-    The reading runs in threads (the driver lets go of the GIL while it
-    waits), so the caller's connection can read other things meanwhile.
+    The reading runs in threads (``pool_parallel.read_ranges``), so the
+    caller's connection can read other things meanwhile.
     """
-    texts: list[bytes] = [b""] * len(ranges)
-    todo = list(range(len(ranges)))
-    lock = threading.Lock()
-    errors: list[BaseException] = []
     conns: list[psycopg.Connection[Any]] = []
     try:
         first = _connect()
@@ -114,34 +111,12 @@ def read_parallel(
             conn.close()
         raise
 
-    def work(conn: psycopg.Connection[Any]) -> None:
-        try:
-            with psycopg.Cursor(conn) as cursor:  # server-side binding
-                while not errors:
-                    with lock:
-                        if not todo:
-                            return
-                        index = todo.pop(0)
-                    cursor.execute(sql_of(ranges[index]), args)
-                    found = cursor.fetchone()
-                    value = found[0] if found else None
-                    texts[index] = b"" if value is None else bytes(value)
-        except BaseException as exc:  # re-raised by the caller
-            errors.append(exc)
-        finally:
-            conn.close()  # ends the read-only transaction
+    def fetch(conn: psycopg.Connection[Any], index: int) -> bytes:
+        with psycopg.Cursor(conn) as cursor:  # server-side binding
+            cursor.execute(sql_of(ranges[index]), args)
+            found = cursor.fetchone()
+        value = found[0] if found else None
+        return b"" if value is None else bytes(value)
 
-    threads = [threading.Thread(target=work, args=(conn,), daemon=True) for conn in conns]
-    for thread in threads:
-        thread.start()
-
-    def wait() -> bytes:
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
-        data = b"".join(texts)
-        texts.clear()  # ten million lines are 370 MB: not twice
-        return data
-
-    return wait
+    # Closing a connection ends its read-only transaction.
+    return read_ranges(conns, fetch, len(ranges), then, lambda conn: conn.close())

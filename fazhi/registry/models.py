@@ -29,6 +29,7 @@ from fazhi.registry.choices import (
     RuleCode,
     StandardizationLevel,
 )
+from fazhi.registry.pool_line import PoolLine
 
 MAX_CATEGORY_BIT = 62
 
@@ -338,6 +339,10 @@ class Entity(models.Model):
         db_index=False,  # partial index below: almost every row is NULL
     )
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    # The entity's line of a draw pool, kept by the database (decision 0029).
+    pool_line = models.GeneratedField(
+        expression=PoolLine(), output_field=models.TextField(), db_persist=True
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     # Provenance only, without a database constraint: PostgreSQL checks a

@@ -117,8 +117,10 @@ def test_pool_text_equals_the_canonical_text_built_from_the_rows(world: dict[str
         exclusion = {"closed": "status", "key": "key_plan", "recent": "recent"}.get(key, "")
         rows.append((e.pk, e.uscc, e.credit_class, e.risk_level, exclusion))
     assert pool.pool_freeze(task).data == draw.pool_from_rows(sorted(rows)).data
+    # The rows keep their lines without the history's exclusions.
+    kept = [(*row[:4], "" if row[4] == "recent" else row[4]) for row in rows]
     assert sorted(pool.pool_text(task).splitlines()) == sorted(
-        draw.pool_from_rows(rows).data.splitlines()
+        draw.pool_from_rows(kept).data.splitlines()
     )
 
 
@@ -231,3 +233,68 @@ def test_parallel_read_sees_one_snapshot(personas: Any, monkeypatch: pytest.Monk
         pool.pool_reading(task, blocks=pool_pg.table_blocks("registry_entity"))()
     ).ids.tolist()
     assert again == sorted([*before, opened[1]])
+
+
+def test_history_caps_before_recent_and_never_overrides_the_rows_own_code(
+    world: dict[str, Any],
+) -> None:
+    """The yearly cap wins over a recent inspection; a closed or key unit keeps its code."""
+    a = world["unit"]
+    for key, days in (("plain", 10), ("plain", 200), ("closed", 5), ("key", 5)):
+        Inspection.objects.create(
+            unit=a,
+            entity=world[key],
+            source="complaint",
+            planned_on=DAY - datetime.timedelta(days=days),
+            ended_on=DAY - datetime.timedelta(days=days),
+            state=InspectionState.CLOSED,
+        )
+    Inspection.objects.create(  # planned only: not a done inspection
+        unit=a, entity=world["blank"], source="complaint", planned_on=DAY
+    )
+    task = make_task(a)
+    codes = {
+        int(line.split("\t")[0]): line.rsplit("\t", 1)[1]
+        for line in pool.pool_freeze(task).data.decode().splitlines()
+    }
+    assert codes[world["plain"].pk] == "cap"  # two this year (the cap is 2), one recent
+    assert codes[world["closed"].pk] == "status"
+    assert codes[world["key"].pk] == "key_plan"
+    assert codes[world["recent"].pk] == "recent"
+    assert codes[world["blank"].pk] == codes[world["old"].pk] == "-"
+    frozen = pool.pool_freeze(task)
+    assert frozen.eligible.tolist() == [c == "-" for _pk, c in sorted(codes.items())]
+    assert draw.pool_parse(frozen.data).eligible.tolist() == frozen.eligible.tolist()
+
+
+def test_every_write_keeps_the_rows_pool_line(world: dict[str, Any]) -> None:
+    """The database writes the line on any write path, as the specification defines it."""
+    from fazhi.registry.models import Entity
+
+    def line(pk: int) -> str:
+        return str(Entity.objects.values_list("pool_line", flat=True).get(pk=pk))
+
+    def spec(pk: int, exclusion: str = "") -> str:
+        e = Entity.objects.get(pk=pk)
+        return draw.pool_line(e.pk, e.uscc, e.credit_class, e.risk_level, exclusion)
+
+    plain, blank = world["plain"].pk, world["blank"].pk
+    assert line(plain) == spec(plain)
+    assert line(blank) == spec(blank)
+    assert line(world["closed"].pk) == spec(world["closed"].pk, "status")
+    assert line(world["key"].pk) == spec(world["key"].pk, "key_plan")
+    registry.entity_update(actor=SYSTEM, entity=world["plain"], risk_level="major")
+    assert line(plain).split("\t")[3] == "major"
+    with connection.cursor() as cursor:  # SQL, as the imports write
+        cursor.execute("UPDATE registry_entity SET status = 'revoked' WHERE id = %s", [blank])
+    assert line(blank) == spec(blank, "status")
+    created = Entity.objects.get(pk=rf.entity(world["unit"], credit_class="C").pk)
+    assert created.pool_line == spec(created.pk)
+
+
+def test_audit_snapshots_leave_out_the_line_the_database_derives(world: dict[str, Any]) -> None:
+    from fazhi.core.audit import snapshot
+
+    data = snapshot(world["plain"])
+    assert "pool_line" not in data
+    assert data["risk_level"] == "low"

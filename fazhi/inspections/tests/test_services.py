@@ -389,5 +389,6 @@ def test_pool_read_is_one_query(world: dict[str, Any]) -> None:
     task = make_task(world["unit"])
     with CaptureQueriesContext(connection) as queries:
         pool_text(task)
-    selects = [q for q in queries.captured_queries if "FROM registry_entity" in q["sql"]]
-    assert len(selects) == 1
+    selects = [q["sql"] for q in queries.captured_queries if "FROM registry_entity" in q["sql"]]
+    assert len([sql for sql in selects if "pool_line" in sql]) == 1
+    assert len(selects) <= 2  # and, on SQLite, the scope's id span (pool_parallel)

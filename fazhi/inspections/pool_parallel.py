@@ -139,12 +139,18 @@ def sqlite_ranges(where: str, params: list[Any]) -> list[tuple[int, int]] | None
         or getattr(connection, "transaction_mode", None) != "IMMEDIATE"
     ):
         return None
+    ends = []
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN(e.id), MAX(e.id) FROM registry_entity e WHERE {where}", params)
-        row = cursor.fetchone()
-    if not row or row[0] is None or row[1] - row[0] + 1 < SQLITE_MIN_IDS:
+        for direction in ("ASC", "DESC"):  # each a step from one end of the table
+            sql = f"SELECT e.id FROM registry_entity e WHERE {where} ORDER BY e.id {direction}"
+            cursor.execute(f"{sql} LIMIT 1", params)
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            ends.append(int(row[0]))
+    first, last = ends
+    if last - first + 1 < SQLITE_MIN_IDS:
         return None
-    first, last = int(row[0]), int(row[1])
     step = max(SQLITE_RANGE_IDS, -(-(last - first + 1) // (2 * WORKERS)))
     return [(start, min(start + step, last + 1)) for start in range(first, last + 1, step)]
 

@@ -298,3 +298,18 @@ def test_audit_snapshots_leave_out_the_line_the_database_derives(world: dict[str
     data = snapshot(world["plain"])
     assert "pool_line" not in data
     assert data["risk_level"] == "low"
+
+
+def test_a_yearly_cap_of_none_excludes_every_eligible_line(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the former one statement did: ``inspections this year >= 0`` holds for all."""
+    real = pool.rule_value
+    monkeypatch.setattr(
+        pool, "rule_value", lambda code, **kw: 0 if code == "yearly_cap" else real(code, **kw)
+    )
+    lines = pool.pool_freeze(make_task(world["unit"])).data.decode().splitlines()
+    codes = {int(line.split("\t")[0]): line.rsplit("\t", 1)[1] for line in lines}
+    assert codes[world["closed"].pk] == "status"
+    assert codes[world["key"].pk] == "key_plan"
+    assert {codes[world[k].pk] for k in ("plain", "blank", "recent", "old")} == {"cap"}

@@ -391,4 +391,17 @@ def test_pool_read_is_one_query(world: dict[str, Any]) -> None:
         pool_text(task)
     selects = [q["sql"] for q in queries.captured_queries if "FROM registry_entity" in q["sql"]]
     assert len([sql for sql in selects if "pool_line" in sql]) == 1
-    assert len(selects) <= 2  # and, on SQLite, the scope's id span (pool_parallel)
+    assert len(selects) <= 3  # and, on SQLite, the scope's first and last ids (pool_parallel)
+
+
+def test_a_selected_entity_cannot_be_deleted(world: dict[str, Any]) -> None:
+    """PROTECT holds without an index by entity (decision 0029)."""
+    from django.db.models import ProtectedError
+
+    from fazhi.registry.models import Entity
+
+    task = run_task(make_task(world["unit"]))
+    selected = task.selections.order_by("rank").first()
+    assert selected is not None
+    with pytest.raises(ProtectedError):
+        Entity.objects.get(pk=selected.entity_id).delete()

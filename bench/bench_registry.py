@@ -484,7 +484,7 @@ def _lists(bench: Bench, org: dict[str, Any], size: str) -> None:
         target="≤ 150 ms",
         baseline="plain indexed query (25 rows)",
     )
-    registry_lists.rare_filters(bench, org, size)
+    registry_lists.every_filter(bench, org, size)
     registry_lists.name_search(bench, org, size)
     registry_lists.duplicates_page(bench, org, size)
     registry_lists.cold_start(bench)

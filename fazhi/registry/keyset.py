@@ -30,6 +30,12 @@ SELECTIVE_ROWS = 1_000
 # whose walk needs 10–25 ms fell to a sort costing 60–90 ms.)
 GUARDED_ROWS = 200_000
 WALK_MS = 25
+# A walk bounded by an agency (its covering index, ``filter_index.PG_COVER``)
+# reads ~26 / (matches / the agency's entities) index entries: kept from this
+# many expected matches on (a county's 90,000: ~25,000 entries, ~6 ms), and
+# for this long; rarer mixes are sorted from the bloom index (~10 ms).
+BOUNDED_ROWS = 100
+BOUNDED_WALK_MS = 10
 # SQLite: how much work one way of finding a filter's ids may do before the
 # next is tried (virtual-machine steps: a seek through a fitting index takes
 # well under a million at 1M rows, a scan of an index or the table 3–11
@@ -114,8 +120,11 @@ def keyset_page(
     """
     if items.query.where and connections[items.db].vendor == "sqlite":
         return _counted_page(items, cursor=cursor, per_page=per_page, shape=shape)
-    estimate = count_estimate(items) if items.query.where else None
-    if estimate is None or estimate >= GUARDED_ROWS:
+    plan = walk_plan(items, per_page) if items.query.where else None
+    estimate = plan.rows if plan is not None else None
+    if plan is not None and plan.bounded:
+        page = _bounded_walk(items, plan, cursor=cursor, per_page=per_page, shape=shape)
+    elif estimate is None or estimate >= GUARDED_ROWS:
         page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id"), shape=shape)
     elif estimate < SELECTIVE_ROWS:
         page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id") + 0, shape=shape)
@@ -123,6 +132,84 @@ def keyset_page(
         page = _walk_or_sort(items, cursor=cursor, per_page=per_page, shape=shape)
     if estimate is not None:
         page.extra["estimate"] = estimate  # with_count shows it
+    return page
+
+
+@dataclass
+class WalkPlan:
+    """PostgreSQL's plan for a page newest first: the rows it expects the
+    filters to match, and whether it walks an index bounded by an equality
+    (an agency's or a region's entries) rather than the whole primary key."""
+
+    rows: int
+    bounded: bool
+
+
+def walk_plan(items: QuerySet[Any], per_page: int) -> WalkPlan | None:
+    """Ask PostgreSQL how it would find the first page (None elsewhere).
+
+    One ``EXPLAIN``, as the estimate alone cost: the node under the limit
+    expects the whole query's rows.
+    """
+    connection = connections[items.db]
+    if connection.vendor != "postgresql":
+        return None
+    query = items.order_by(F("id").desc()).values("id")[: per_page + 1]
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an id list left empty)
+        return WalkPlan(0, bounded=False)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    top = plan[0]["Plan"]
+    node = top["Plans"][0] if top["Node Type"] == "Limit" and top.get("Plans") else top
+    return WalkPlan(int(node["Plan Rows"]), bounded=_walks_bounded(node))
+
+
+def _walks_bounded(node: dict[str, Any]) -> bool:
+    """Whether the plan reads rows in id order from an index other than the
+    primary key (led by an equality: an agency, a region), sorting nothing."""
+    while node["Node Type"] in ("Gather Merge", "Result") and node.get("Plans"):
+        node = node["Plans"][0]
+    return node["Node Type"] in ("Index Scan", "Index Only Scan") and not node.get(
+        "Index Name", ""
+    ).endswith("_pkey")
+
+
+def _bounded_walk(
+    items: QuerySet[Any], plan: WalkPlan, *, cursor: Cursor, per_page: int, shape: Shape | None
+) -> KeysetPage:
+    """A page within one agency's (or region's) entries.
+
+    Walking them newest first through the covering index
+    (``filter_index.PG_COVER``) checks the filters without reading the
+    table (the page's ids only; its rows are then read by id), so it is
+    kept while the filters are expected to match at least ``BOUNDED_ROWS``,
+    and for ``BOUNDED_WALK_MS``. Fewer (a rare or empty
+    mix) would read every entry of the agency: the bloom and the other
+    indexes find them faster, and the planner, which prices reading the
+    covering index below them, is kept from it for that sort.
+    """
+    ids_only: Shape = lambda query: query.values("id")  # noqa: E731
+    page = None
+    if plan.rows >= BOUNDED_ROWS:
+        page = _guarded(
+            items, cursor=cursor, per_page=per_page, shape=ids_only, ms=BOUNDED_WALK_MS
+        )
+    if page is None:
+        with transaction.atomic(using=items.db), connections[items.db].cursor() as db:
+            db.execute("SET LOCAL enable_indexonlyscan = off")
+            page = _keyset_page(
+                items, cursor=cursor, per_page=per_page, key=F("id") + 0, shape=ids_only
+            )
+            db.execute("RESET enable_indexonlyscan")
+    # the rows themselves, by id (the walk read only the index)
+    ids = [_id(row) for row in page.items]
+    rows = (shape or (lambda query: query))(items.filter(id__in=ids)).order_by(F("id").desc())
+    page.items = list(rows) if ids else []
     return page
 
 
@@ -206,20 +293,30 @@ def _walk_or_sort(
     items: QuerySet[Any], *, cursor: Cursor, per_page: int, shape: Shape | None
 ) -> KeysetPage:
     """Walk the primary key for at most ``WALK_MS``, else sort the filtered rows."""
+    page = _guarded(items, cursor=cursor, per_page=per_page, shape=shape, ms=WALK_MS)
+    if page is None:
+        page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id") + 0, shape=shape)
+    return page
+
+
+def _guarded(
+    items: QuerySet[Any], *, cursor: Cursor, per_page: int, shape: Shape | None, ms: int
+) -> KeysetPage | None:
+    """The page newest first as the planner walks it, if found within ``ms``."""
     connection = connections[items.db]
     try:
         with transaction.atomic(using=items.db), connection.cursor() as db:
             db.execute(
                 "SELECT current_setting('statement_timeout'), "
                 "set_config('statement_timeout', %s, true)",
-                [f"{WALK_MS}ms"],
+                [f"{ms}ms"],
             )
             (previous, _now) = db.fetchone()
             page = _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id"), shape=shape)
             db.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
             return page
     except OperationalError:  # canceled by the timeout; the savepoint undid the setting
-        return _keyset_page(items, cursor=cursor, per_page=per_page, key=F("id") + 0, shape=shape)
+        return None
 
 
 def _id(row: Any) -> int:

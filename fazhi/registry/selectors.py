@@ -138,7 +138,16 @@ def entity_list(*, actor: Any, filters: EntityFilters | None = None) -> QuerySet
         if ids is not None:
             entities = entities.filter(_agency__in=ids)
     else:
-        entities = entity_scope(actor).select_related("supervising_agency")
+        # The agency filter narrows the scope to one list of agencies: the
+        # planner then sees a county's page as one agency (``= 2``), which
+        # its covering index walks, not two lists to intersect.
+        ids = units_in_scope(actor)
+        if f.agency:
+            subtree = _subtree_ids(f.agency)
+            ids = subtree if ids is None else sorted(set(subtree) & set(ids))
+        entities = Entity.objects.select_related("supervising_agency")
+        if ids is not None:
+            entities = entities.filter(supervising_agency_id__in=ids)
     if not f.include_merged:
         entities = entities.filter(merged_into__isnull=True)
     q = f.q.strip()
@@ -186,7 +195,7 @@ def entity_list(*, actor: Any, filters: EntityFilters | None = None) -> QuerySet
             entities = entities.filter(region_code=region)
         else:
             entities = entities.filter(region_code__startswith=region)
-    if f.agency:
+    if f.agency and connections[entities.db].vendor == "sqlite":
         entities = entities.filter(supervising_agency_id__in=_subtree_ids(f.agency))
     return entities
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from django.db import connection, transaction
 
+from fazhi.registry import filter_index
 from fazhi.registry.models import Entity
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,8 @@ def indexes_ensure() -> list[str]:
     A bulk load commits before it rebuilds the plain indexes; if the
     process stops in between, the next import (or ``doctor``) puts them
     back. The name search index exists only where pg_trgm is installed
-    (migration 0004). Return the names of the indexes built.
+    (migration 0004); the agency covering index is PostgreSQL's only
+    (migration 0019). Return the names of the indexes built.
     """
     if connection.vendor != "postgresql":
         return []
@@ -100,6 +102,11 @@ def indexes_ensure() -> list[str]:
                 f"ON registry_entity USING bloom ({columns}) WITH (length = 96)"
             )
         built.append(FILTER_INDEX)
+    if filter_index.PG_COVER not in present:
+        logger.warning("building the missing index %s", filter_index.PG_COVER)
+        with connection.cursor() as cursor:
+            cursor.execute(filter_index.PG_COVER_CREATE)
+        built.append(filter_index.PG_COVER)
     return built
 
 

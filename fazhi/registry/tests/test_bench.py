@@ -29,17 +29,23 @@ def test_bench_data_imports_cleanly_and_lists(tmp_path):
     assert bench_registry.p95(city) > 0
 
 
-def test_bench_rare_filters_and_duplicates_run(tmp_path):
+def test_bench_every_filter_and_duplicates_run(tmp_path):
     from bench import registry_lists
     from bench.harness import Bench
 
     org = bench_registry.setup_org()
     bench_registry.import_file(bench_registry.write_csv(tmp_path / "e.csv", 30), org)
     bench = Bench("test")
-    registry_lists.rare_filters(bench, org, "30 rows")
+    p95s = registry_lists.every_filter(bench, org, "30 rows")
+    assert sorted(p95s) == [
+        f"entity list {kind} p95 ({who}, every filter)"
+        for kind in ("api", "html")
+        for who in ("city", "county")
+    ]
+    assert len(set(registry_lists.combinations())) == len(registry_lists.combinations()) == 21
     registry_lists.duplicates_page(bench, org, "30 rows")
     names = [r.name for r in bench.results]
-    assert "entity list api p95 (rare and empty filters)" in names
+    assert set(p95s) <= set(names)
     assert "duplicates page" in names
 
 

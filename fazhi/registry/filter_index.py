@@ -104,7 +104,7 @@ class Unindexed(Func):
 
 
 # PostgreSQL: every live entity by agency and id, carrying the list's filter
-# columns (migration 0019). A county's page (one agency: the user's scope or
+# columns (migration 0020). A county's page (one agency: the user's scope or
 # the agency filter) walks its own entities newest first without reading the
 # table, checking the filters inside the index: a category with a credit
 # class (810 of a county's 90,000) is found after ~2,400 entries (~1 ms),

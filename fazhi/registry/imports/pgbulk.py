@@ -67,7 +67,7 @@ def indexes_ensure() -> list[str]:
     process stops in between, the next import (or ``doctor``) puts them
     back. The name search index exists only where pg_trgm is installed
     (migration 0004); the agency covering index is PostgreSQL's only
-    (migration 0019). Return the names of the indexes built.
+    (migration 0020). Return the names of the indexes built.
     """
     if connection.vendor != "postgresql":
         return []

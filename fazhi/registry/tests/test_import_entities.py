@@ -408,7 +408,7 @@ def test_indexes_are_built_again_when_a_load_stopped_before_them(personas):
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX {pgbulk.SEARCH_INDEX}")
         cursor.execute("DROP INDEX registry_entity_dedupe")
-        cursor.execute(f"DROP INDEX {filter_index.PG_COVER}")  # migration 0019's own
+        cursor.execute(f"DROP INDEX {filter_index.PG_COVER}")  # migration 0020's own
     assert filter_index.PG_COVER in pgbulk.indexes_ensure()
     assert _table_structure() == before
 

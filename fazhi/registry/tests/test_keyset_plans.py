@@ -144,7 +144,7 @@ def test_a_walk_within_one_agency_gives_the_same_pages(personas, monkeypatch, ro
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans only")
 def test_the_planner_walks_a_county_through_its_own_entries(personas):
     """One agency's filtered page is read from an index bounded by the agency
-    (the covering index, migration 0019), the city's from the primary key;
+    (the covering index, migration 0020), the city's from the primary key;
     the estimate comes from the same EXPLAIN. (A scope of several units, a
     county with brigades, is a list: the primary key is walked as before.)"""
     for n in range(40):

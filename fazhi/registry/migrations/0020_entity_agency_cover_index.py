@@ -30,6 +30,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0018_entity_key_agency_index")]
+    dependencies = [("registry", "0019_entity_pool_line")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -29,7 +29,7 @@ from fazhi.registry.choices import (
     RuleCode,
     StandardizationLevel,
 )
-from fazhi.registry.pool_line import PoolLine
+from fazhi.registry.pool_line import PoolLine, StoredGeneratedField
 
 MAX_CATEGORY_BIT = 62
 
@@ -340,7 +340,7 @@ class Entity(models.Model):
     )
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
     # The entity's line of a draw pool, kept by the database (decision 0029).
-    pool_line = models.GeneratedField(
+    pool_line = StoredGeneratedField(
         expression=PoolLine(), output_field=models.TextField(), db_persist=True
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.db.models import Func, TextField
 from django.utils.deconstruct import deconstructible
 
@@ -72,3 +73,20 @@ class PoolLine(Func):
         self, compiler: Any, connection: Any, **extra: Any
     ) -> tuple[str, tuple[Any, ...]]:
         return line_sql(connection.vendor), ()
+
+
+class StoredGeneratedField(models.GeneratedField):
+    """A stored ``GeneratedField`` whose system checks need no database connection.
+
+    Django's check of a generated field first asks whether the database
+    supports virtual generated columns, which on PostgreSQL needs the
+    server's version, so ``manage.py check --deploy`` failed before the
+    database was reachable. A stored column needs only stored support, a
+    fixed feature of each backend, and ``_check_persistence`` checks that
+    (fields.E222) without connecting.
+    """
+
+    def _check_supported(self, databases: Any) -> list[Any]:
+        if self.db_persist:  # type: ignore[attr-defined]  # not in django-stubs
+            return []
+        return list(super()._check_supported(databases))  # type: ignore[misc]

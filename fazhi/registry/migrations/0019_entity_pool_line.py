@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="entity",
             name="pool_line",
-            field=models.GeneratedField(
+            field=fazhi.registry.pool_line.StoredGeneratedField(
                 db_persist=True,
                 expression=fazhi.registry.pool_line.PoolLine(),
                 output_field=models.TextField(),

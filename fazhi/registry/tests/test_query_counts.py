@@ -55,7 +55,11 @@ def _queries(client, url: str) -> int:
         # One more query than in isolation on PostgreSQL after the whole suite
         # has run in the process (cause not found yet; the failure prints the SQL).
         ("/registry/entities/?per_page={n}", 11),
-        ("/registry/entities/?risk_level=high&region=370811&per_page={n}", 10),
+        # A rare filter on PostgreSQL may be sorted from the bloom index with
+        # index-only scans off for that statement (``keyset.walk_plan``): a
+        # savepoint, SET LOCAL, the query, RESET, release — depending on the
+        # planner's estimate, which the suite's earlier tests move.
+        ("/registry/entities/?risk_level=high&region=370811&per_page={n}", 11),
         ("/registry/officers/?per_page={n}", 12),
         ("/registry/external-agencies/?per_page={n}", 10),
         ("/registry/imports/?per_page={n}", 10),

@@ -261,9 +261,10 @@ def _pool_chunk(data: bytes) -> tuple[Pool, npt.NDArray[np.intp]]:
 def pool_exclude(pool: Pool, rows: Sequence[tuple[int, str]]) -> Pool:
     """Write exclusion codes into the lines still eligible (the inspection history's).
 
-    ``rows`` (entity id, code) may name entities outside the pool. An
-    eligible line ends in ``TAB - LF``: its ``-`` is replaced by the code,
-    the other lines are copied as they are, a run at a time.
+    ``rows`` (entity id, code), each id once, in any order, may name
+    entities outside the pool. An eligible line ends in ``TAB - LF``: its
+    ``-`` is replaced by the code, the other lines are copied as they are, a
+    run at a time.
     """
     if not rows or not len(pool):
         return pool
@@ -272,8 +273,10 @@ def pool_exclude(pool: Pool, rows: Sequence[tuple[int, str]]) -> Pool:
     hit = (pool.ids[at] == ids) & pool.eligible[at]
     if not hit.any():
         return pool
-    lines = at[hit]
-    codes = [rows[i][1].encode("ascii") for i in np.flatnonzero(hit).tolist()]
+    found = np.flatnonzero(hit)
+    found = found[np.argsort(at[found], kind="stable")]  # in the text's order
+    lines = at[found]
+    codes = [rows[i][1].encode("ascii") for i in found.tolist()]
     newlines = np.flatnonzero(np.frombuffer(pool.data, np.uint8) == 10)[lines]
     view = memoryview(pool.data)
     pieces: list[bytes | memoryview] = []

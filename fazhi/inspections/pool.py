@@ -1,11 +1,11 @@
 """Freeze a task's pools from the database into the draw's canonical texts.
 
-A million entities are read with one SQL statement joining the pool lines
-their rows keep (docs/draw-algorithm.md §2.1; ``registry.pool_line``,
-decision 0029), so Python only parses bytes. The exclusions the inspection
-history decides on the task's date are read by a second, small statement and
-written into the lines (``draw.pool_exclude``). The officers and barred pairs are
-small and read through the ORM.
+The database joins the pool lines the entity rows keep (docs/draw-algorithm.md
+§2.1; ``registry.pool_line``, decision 0029), a range at a time on other
+connections for a big pool (``pool_parallel``), so Python only parses bytes.
+The exclusions the inspection history decides on the task's date are read by
+a second, small statement and written into the lines (``draw.pool_exclude``).
+The officers and barred pairs are small and read through the ORM.
 """
 
 from __future__ import annotations
@@ -147,6 +147,8 @@ def history_rows(task: InspectionTask) -> list[tuple[int, str]]:
     on = task.reference_date
     window = rule_value(InspectionRuleCode.RECENT_WINDOW, unit=task.unit, on=on)
     cap = rule_value(InspectionRuleCode.YEARLY_CAP, unit=task.unit, on=on)
+    if cap <= 0:  # every entity has reached a cap of none
+        return [(pk, str(Exclusion.CAP)) for pk in _all_ids(task)]
     since, _clamped = add_months(on, -window)
     year_start = datetime.date(on.year, 1, 1)
     in_year = "SUM(CASE WHEN ended_on >= %s THEN 1 ELSE 0 END)"
@@ -169,10 +171,7 @@ def history_rows(task: InspectionTask) -> list[tuple[int, str]]:
                 since,
             ],
         )
-        rows = [(int(pk), str(code)) for pk, code in cursor.fetchall()]
-    if cap <= 0:  # every entity has reached a cap of none
-        return [(pk, str(Exclusion.CAP)) for pk in _all_ids(task)]
-    return rows
+        return [(int(pk), str(code)) for pk, code in cursor.fetchall()]
 
 
 def _all_ids(task: InspectionTask) -> list[int]:

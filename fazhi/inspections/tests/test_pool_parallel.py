@@ -47,7 +47,8 @@ def test_parts_out_of_order_are_sorted_again() -> None:
 
 def test_exclusion_is_written_only_into_eligible_lines() -> None:
     base = _pool([(1, "-"), (2, "status"), (3, "-"), (4, "key_plan")])
-    out = draw.pool_exclude(base, [(2, "recent"), (3, "cap"), (4, "recent"), (7, "cap")])
+    # In any order: the codes land on their own lines.
+    out = draw.pool_exclude(base, [(7, "cap"), (4, "recent"), (3, "cap"), (2, "recent")])
     assert out.data.decode().split("\n")[:4] == [
         "1\tU00000000000000001\tA\tlow\t-",
         "2\tU00000000000000002\tA\tlow\tstatus",
@@ -57,6 +58,13 @@ def test_exclusion_is_written_only_into_eligible_lines() -> None:
     assert out.eligible.tolist() == [True, False, False, False]
     assert draw.pool_parse(out.data).eligible.tolist() == out.eligible.tolist()
     assert draw.pool_exclude(base, []) is base
+    both = draw.pool_exclude(base, [(3, "recent"), (1, "cap")])
+    assert [line.rsplit("\t", 1)[1] for line in both.data.decode().splitlines()] == [
+        "cap",
+        "status",
+        "recent",
+        "key_plan",
+    ]
 
 
 sqlite_only = pytest.mark.skipif(

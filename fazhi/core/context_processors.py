@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core import policy
@@ -103,53 +107,93 @@ def _group_key(item: NavItem) -> str:
     return namespace if namespace in NAV_GROUPS else "system"
 
 
+# The sidebar is the same for every request of one configuration, language,
+# set of visible entries and current entry: its entries are reversed once
+# per URL configuration and its markup written once per such key.
+_ENTRIES: dict[tuple[Any, ...], list[tuple[str, NavItem, str]]] = {}
+_SIDEBARS: dict[tuple[Any, ...], SafeString] = {}
+_SIDEBARS_MAX = 512
+
+
+def _entries() -> list[tuple[str, NavItem, str]]:
+    """Every entry whose URL exists, with its group key and URL."""
+    key = (
+        settings.ROOT_URLCONF,
+        get_urlconf(),
+        get_script_prefix(),
+        id(NAVIGATION),
+        len(NAVIGATION),
+        id(NAV_GROUPS),
+        len(NAV_GROUPS),
+    )
+    entries = _ENTRIES.get(key)
+    if entries is None:
+        entries = []
+        for item in NAVIGATION:
+            try:
+                entries.append((_group_key(item), item, reverse(item.url_name)))
+            except NoReverseMatch:
+                continue
+        _ENTRIES[key] = entries
+    return entries
+
+
+def _sidebar(entries: list[tuple[str, NavItem, str]], current: str | None) -> SafeString:
+    key = (get_language(), current, *(url for _k, _i, url in entries))
+    html = _SIDEBARS.get(key)
+    if html is None:
+        groups: dict[str, dict[str, Any]] = {}
+        for group_key, item, url in entries:
+            nav_group = NAV_GROUPS.get(group_key) or NAV_GROUPS["system"]
+            group = groups.setdefault(
+                group_key,
+                {
+                    "label": nav_group.label,
+                    "glyph": nav_group.glyph or str(nav_group.label)[:1],
+                    "items": [],
+                    "active": False,
+                },
+            )
+            active = url == current
+            group["items"].append({"label": item.label, "url": url, "active": active})
+            group["active"] = group["active"] or active
+        ordered = [groups[k] for k in NAV_GROUPS if k in groups]
+        html = mark_safe(render_to_string("partials/sidebar.html", {"nav_groups": ordered}))
+        if len(_SIDEBARS) >= _SIDEBARS_MAX:
+            _SIDEBARS.clear()
+        _SIDEBARS[key] = html
+    return html
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """The sidebar's groups for this user, and the breadcrumbs of this page.
+    """The sidebar for this user (markup), and the breadcrumbs of this page.
 
     The current entry is the one whose URL is the longest prefix of the path,
     so a detail page under a list's URL sits under that list.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_groups": [], "nav_crumbs": []}
-    entries: list[tuple[str, NavItem, str]] = []
-    for item in NAVIGATION:
-        if item.permission and not policy.has_permission(user, item.permission):
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        entries.append((_group_key(item), item, url))
-    path = request.path
-    matches = [
-        url for _k, _i, url in entries if path == url or (url != "/" and path.startswith(url))
+        return {"nav_sidebar": "", "nav_crumbs": []}
+    entries = [
+        entry
+        for entry in _entries()
+        if not entry[1].permission or policy.has_permission(user, entry[1].permission)
     ]
-    current = max(matches, key=len) if matches else None
-    groups: dict[str, dict[str, Any]] = {}
-    crumbs: list[dict[str, object]] = []
+    path = request.path
+    current: str | None = None
+    current_label: Any = None
+    for _k, item, url in entries:
+        if (path == url or (url != "/" and path.startswith(url))) and (
+            current is None or len(url) >= len(current)
+        ):
+            current, current_label = url, item.label
     home = {"label": _("Home"), "url": reverse("home")}
-    for key, item, url in entries:
-        nav_group = NAV_GROUPS.get(key) or NAV_GROUPS["system"]
-        group = groups.setdefault(
-            key,
-            {
-                "label": nav_group.label,
-                "glyph": nav_group.glyph or str(nav_group.label)[:1],
-                "items": [],
-                "active": False,
-            },
-        )
-        active = url == current
-        group["items"].append({"label": item.label, "url": url, "active": active})
-        if active:
-            group["active"] = True
-            if url != home["url"]:
-                crumbs = [home, {"label": item.label, "url": url}]
-    if not crumbs and path != home["url"]:
+    crumbs: list[dict[str, object]] = []
+    if current is not None and current != home["url"]:
+        crumbs = [home, {"label": current_label, "url": current}]
+    elif current is None and path != home["url"]:
         crumbs = [home]
-    ordered = [groups[key] for key in NAV_GROUPS if key in groups]
-    return {"nav_groups": ordered, "nav_crumbs": crumbs}
+    return {"nav_sidebar": _sidebar(entries, current), "nav_crumbs": crumbs}
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -158,7 +202,6 @@ def site(request: HttpRequest) -> dict[str, object]:
     The bureau is the user's own agency; before login it is
     ``settings.FAZHI_BUREAU_NAME``, else the top agency of the org tree.
     """
-    from django.conf import settings
     from django.db import DatabaseError, transaction
 
     from fazhi.core.choices import UnitKind

@@ -28,7 +28,7 @@ from fazhi.registry.choices import (
     StandardizationLevel,
 )
 from fazhi.registry.models import Entity, ExternalAgency, Officer, RegistryRule
-from fazhi.registry.widgets import fast_selects
+from fazhi.registry.widgets import FixedChoices, fast_selects
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -51,15 +51,25 @@ class EntityFilterForm(StyledMixin, forms.Form):
         label=_("Registration status"), required=False, choices=_blank(EntityStatus.choices)
     )
     risk_level = forms.ChoiceField(
-        label=_("Risk level"), required=False, choices=_blank(RiskLevel.choices)
+        label=_("Risk level"),
+        required=False,
+        choices=_blank(RiskLevel.choices, _("All risk levels")),
     )
     credit_class = forms.ChoiceField(
         label=_("Credit class"), required=False, choices=_blank(CreditClass.choices)
     )
     key_supervision = forms.ChoiceField(label=_("Key supervision"), required=False, choices=YES_NO)
     category = forms.ChoiceField(label=_("Regulatory category"), required=False)
-    industry_section = forms.ChoiceField(label=_("Industry section"), required=False)
-    industry_division = forms.ChoiceField(label=_("Industry division"), required=False)
+    industry_section = forms.ChoiceField(
+        label=_("Industry section"),
+        required=False,
+        choices=FixedChoices(lambda: _blank(industries.section_choices())),
+    )
+    industry_division = forms.ChoiceField(
+        label=_("Industry division"),
+        required=False,
+        choices=FixedChoices(lambda: _blank(industries.division_choices())),
+    )
     standardization_level = forms.ChoiceField(
         label=_("Safety standardization"),
         required=False,
@@ -70,8 +80,8 @@ class EntityFilterForm(StyledMixin, forms.Form):
     )
     region = forms.RegexField(label=_("Region code"), required=False, regex=r"^\d{2,6}$")
 
-    # Selects whose choices never change while the server runs (``widgets``);
-    # agencies and categories come from the database.
+    # Selects whose choices never change while the server runs (``widgets``,
+    # set up below the class); agencies and categories come from the database.
     FIXED = (
         "kind",
         "status",
@@ -86,20 +96,19 @@ class EntityFilterForm(StyledMixin, forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fast_selects(self, fixed=self.FIXED)
-        units = core_selectors.unit_list(actor=actor).filter(kind="agency")
-        self.fields["agency"].choices = _blank([(u.pk, u.name) for u in units], _("All agencies"))
+        units = core_selectors.agency_list(actor=actor).values_list("pk", "name")
+        self.fields["agency"].choices = _blank(list(units), _("All agencies"))
         self.categories = selectors.category_list()
         self.fields["category"].choices = _blank(
             [(c.code, c.name) for c in self.categories], _("All categories")
         )
-        self.fields["risk_level"].choices = _blank(RiskLevel.choices, _("All risk levels"))
-        self.fields["industry_section"].choices = _blank(industries.section_choices())
-        self.fields["industry_division"].choices = _blank(industries.division_choices())
 
     def filters(self) -> selectors.EntityFilters:
+        if not self.is_bound:
+            return selectors.EntityFilters()
         if not self.is_valid():
-            return selectors.EntityFilters(q=str(self.data.get("q", ""))[:100])
+            # The page says which value it refused (``errors``).
+            return selectors.EntityFilters(nothing=True)
         data = self.cleaned_data
         return selectors.EntityFilters(
             q=data["q"],
@@ -116,6 +125,9 @@ class EntityFilterForm(StyledMixin, forms.Form):
             scale=data["scale"],
             region=data["region"] or "",
         )
+
+
+fast_selects(EntityFilterForm, fixed=EntityFilterForm.FIXED)
 
 
 class EntityForm(StyledMixin, forms.ModelForm):

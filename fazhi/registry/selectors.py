@@ -115,6 +115,9 @@ class EntityFilters:
     region: str = ""
     agency: int | None = None
     include_merged: bool = False
+    # A value no entity has (an unknown code, a malformed region): the list
+    # is empty, as the API's is for the same value.
+    nothing: bool = False
 
 
 def entity_scope(actor: Any) -> QuerySet[Entity]:
@@ -150,6 +153,8 @@ def entity_list(*, actor: Any, filters: EntityFilters | None = None) -> QuerySet
             entities = entities.filter(supervising_agency_id__in=ids)
     if not f.include_merged:
         entities = entities.filter(merged_into__isnull=True)
+    if f.nothing:
+        return entities.none()
     q = f.q.strip()
     if q:
         upper = q.upper()

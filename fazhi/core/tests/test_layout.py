@@ -102,6 +102,30 @@ def test_a_new_app_adds_a_domain_and_entries_without_editing_templates(personas,
     assert "探针列表" in sidebar
 
 
+def _sidebar(client: Client, url: str) -> str:
+    html = client.get(url).content.decode()
+    return html.split('data-testid="sidebar"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_remembered_sidebar_follows_the_user_the_page_and_the_language(personas):
+    """The sidebar's markup is written once per entry set, page and language
+    and reused: a second user, page or language never gets another's."""
+    audit = reverse("core:audit_list")
+    admin = personas.client(personas.admin)
+    officer = personas.client(personas.county_a_officer)
+    for _round in range(2):  # the second round is answered from memory
+        assert audit in _sidebar(admin, reverse("home"))
+        assert audit not in _sidebar(officer, reverse("home"))
+        on_units = _sidebar(admin, reverse("core:unit_list"))
+        current = on_units.split('aria-current="page"', 1)[0].rsplit("<a ", 1)[1]
+        assert reverse("core:unit_list") in current
+        assert 'aria-current="page"' not in _sidebar(admin, "/no-such-page/")
+        admin.cookies["django_language"] = "en"
+        assert "Audit log" in _sidebar(admin, reverse("home"))
+        admin.cookies["django_language"] = "zh-hans"
+        assert "Audit log" not in _sidebar(admin, reverse("home"))
+
+
 def test_collapsed_sidebar_is_remembered(personas):
     client = personas.client(personas.admin)
     client.cookies["fz_sidebar"] = "collapsed"

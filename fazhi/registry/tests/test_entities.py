@@ -291,7 +291,7 @@ def test_counts_never_scan_the_whole_table(personas):
 def test_a_junk_cursor_shows_the_first_page(personas):
     entity = f.entity(personas.county_a)
     response = personas.client(personas.admin).get(
-        reverse("registry:entity_list") + "?cursor=a1%27;--&region=x"
+        reverse("registry:entity_list") + "?cursor=a1%27;--&region=370811"
     )
     assert response.status_code == 200
     assert entity.name in response.content.decode()
@@ -325,6 +325,23 @@ def test_list_filters_narrow_the_rows(personas):
     assert c.name not in names("region=371000")
     assert a.name in names(f"agency={personas.county_a.pk}")
     assert a.name not in names(f"agency={personas.county_b.pk}")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["status=bogus", "industry_division=99", "region=x", "agency=abc", "category=nope"],
+)
+def test_a_filter_value_no_entity_has_lists_nothing_and_says_why(personas, query):
+    """The page lists nothing, as the API does, and names the refused value
+    (it once dropped every filter but the name and listed everything)."""
+    entity = f.entity(personas.county_a)
+    client = personas.client(personas.admin)
+    page = client.get(reverse("registry:entity_list") + "?" + query).content.decode()
+    assert entity.name not in page
+    assert 'data-testid="filter-errors"' in page
+    assert entity.name in client.get(reverse("registry:entity_list")).content.decode()
+    api = client.get("/api/v1/entities?" + query)
+    assert api.status_code == 422 or entity.name not in api.content.decode()
 
 
 def test_the_list_page_query_count_does_not_grow_with_rows(

@@ -40,3 +40,17 @@ def test_a_filter_form_keeps_its_choice_and_validation(personas):
     html = str(form["industry_division"])
     assert '<option value="01" selected>' in html
     assert isinstance(form.fields["industry_division"].widget, FastSelect)
+
+
+def test_fixed_choices_are_shared_by_every_form_and_still_validate(personas):
+    """Django deep-copies a form's choices for every form; fixed ones are made
+    once and shared, and an unknown value is still refused."""
+    from fazhi.registry.forms import EntityFilterForm
+
+    one = EntityFilterForm({"industry_division": "99"}, actor=personas.admin)
+    two = EntityFilterForm({"industry_division": "26"}, actor=personas.admin)
+    assert one.fields["industry_division"].choices is two.fields["industry_division"].choices
+    assert not one.is_valid()
+    assert "industry_division" in one.errors
+    assert two.is_valid()
+    assert '<option value="26" selected>' in str(two["industry_division"])

@@ -23,7 +23,7 @@ from fazhi.core.listing import MAX_PER_PAGE, paginate
 from fazhi.core.read_cache import cached_read
 from fazhi.registry import export_jobs, exports, industries, selectors, services
 from fazhi.registry.choices import RuleCode
-from fazhi.registry.entity_rows import entity_rows
+from fazhi.registry.entity_rows import entity_rows, page_rows
 from fazhi.registry.forms import (
     EntityFilterForm,
     EntityForm,
@@ -71,17 +71,19 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     form = EntityFilterForm(request.GET or None, actor=request.user)
     entities = selectors.entity_list(actor=request.user, filters=form.filters())
     page = keyset_page(
-        entities, cursor=Cursor.parse(request.GET.get("cursor")), per_page=_per_page(request)
+        entities,
+        cursor=Cursor.parse(request.GET.get("cursor")),
+        per_page=_per_page(request),
+        shape=page_rows,
     )
     with_count(page, entities)
-    rows = [(e, selectors.category_names(e.category_bits, form.categories)) for e in page.items]
     return render(
         request,
         "registry/entity_list.html",
         {
             "form": form,
             "page": page,
-            "rows": entity_rows(rows, page.start_index),
+            "rows": entity_rows(page.items, page.start_index, form.categories),
             "querystring": _querystring(request),
         },
     )

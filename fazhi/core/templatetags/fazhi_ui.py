@@ -100,7 +100,11 @@ def state_tag(obj: Any, field: str = "state", testid: str = "") -> str:
     ``{% state_tag case %}``, ``{% state_tag entity "status" %}``.
     """
     value = getattr(obj, field)
-    label = getattr(obj, f"get_{field}_display")()
+    return state_span(value, getattr(obj, f"get_{field}_display")(), testid)
+
+
+def state_span(value: str, label: Any, testid: str = "") -> str:
+    """The tag of ``state_tag`` for a state's value and its label."""
     tone = STATE_TONES.get(value, "info")
     if testid:
         return format_html(

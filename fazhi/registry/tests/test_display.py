@@ -72,3 +72,23 @@ def test_states_are_tags_of_one_look_numbered_across_keyset_pages(personas):
     assert '<td class="fz-seq">' in second.content.decode()
     tags = "".join(client.get(url, {"cursor": c}).content.decode() for c in ("", page.next_cursor))
     assert 'class="fz-tag fz-tag-bad" data-state="revoked"' in tags
+
+
+def test_a_list_row_shows_categories_agency_key_badge_and_state_in_chinese(personas):
+    """The rows are written from the page query's columns, not from entities."""
+    from fazhi.registry.models import RegulatoryCategory
+
+    dust = RegulatoryCategory.objects.get(code="dust_explosion").mask
+    entity = f.entity(
+        personas.county_a, category_bits=dust, key_supervision=True, risk_level="major"
+    )
+    client = personas.client(personas.admin)
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get(reverse("registry:entity_list")).content.decode()
+    row = html.split(entity.name, 1)[1].split("</tr>", 1)[0]
+    assert reverse("registry:entity_detail", args=[entity.pk]) in html
+    assert "重点" in row
+    assert "粉尘涉爆" in row
+    assert "重大风险" in row
+    assert personas.county_a.name in row
+    assert 'data-state="active">正常</span>' in row

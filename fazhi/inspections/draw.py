@@ -9,6 +9,7 @@ read from SHAKE256, so any language reproduces it bit for bit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,6 +67,7 @@ __all__ = [
     "Pool",
     "TeamAssigner",
     "commitment_compute",
+    "commitment_of_digests",
     "draw_compute",
     "officers_from_rows",
     "officers_parse",
@@ -92,13 +94,17 @@ __all__ = [
 
 def commitment_compute(*, pool: bytes, officers: bytes, pairs: bytes, params: bytes) -> str:
     """The commitment: SHA-256 of the four parts' SHA-256 digests, labelled."""
-    text = (
-        f"{ALGORITHM}\n"
-        f"pool\t{sha256_hex(pool)}\n"
-        f"officers\t{sha256_hex(officers)}\n"
-        f"pairs\t{sha256_hex(pairs)}\n"
-        f"params\t{sha256_hex(params)}\n"
+    return commitment_of_digests(
+        pool=sha256_hex(pool),
+        officers=sha256_hex(officers),
+        pairs=sha256_hex(pairs),
+        params=sha256_hex(params),
     )
+
+
+def commitment_of_digests(*, pool: str, officers: str, pairs: str, params: str) -> str:
+    """The commitment from the four parts' SHA-256 digests (hex), already taken."""
+    text = f"{ALGORITHM}\npool\t{pool}\nofficers\t{officers}\npairs\t{pairs}\nparams\t{params}\n"
     return sha256_hex(text.encode("utf-8"))
 
 
@@ -129,10 +135,9 @@ class StratumCount:
 
 @dataclass
 class _Ranking:
-    """What the replacement queues are read from (§6.5): built only when needed."""
+    """What the replacement queues are read from (§6.5), by pool position."""
 
-    ids: npt.NDArray[np.int64]  # eligible entities, ascending id
-    strata: npt.NDArray[np.int8]
+    pool: Pool
     keys: npt.NDArray[np.uint64]
     chosen: npt.NDArray[np.bool_]
     control_keys: npt.NDArray[np.uint64] | None
@@ -145,31 +150,43 @@ class DrawResult:
 
     selected: list[int]
     control: list[int]
-    teams: dict[int, tuple[int, ...]]
     order: list[int]  # the inspected entities in team-assignment order
     strata: list[StratumCount]
     pool: Pool
     assigner: TeamAssigner
     ranking: _Ranking
-    team_rows: npt.NDArray[np.int64]  # the first teams, one row per entity of ``order``
+    # As drawn, before any replacement: the pool positions of ``order`` and
+    # their teams, one row each (what the selection rows are written from).
+    drawn: npt.NDArray[np.intp]
+    team_rows: npt.NDArray[np.int64]
     replacements: list[dict[str, Any]] = field(default_factory=list)
+    _teams: dict[int, tuple[int, ...]] | None = field(default=None, repr=False)
+
+    @property
+    def teams(self) -> dict[int, tuple[int, ...]]:
+        """Each inspected entity's team (made when first asked: the rows are written without)."""
+        if self._teams is None:
+            entities = self.pool.ids[self.drawn].tolist()
+            self._teams = dict(zip(entities, map(tuple, self.team_rows.tolist()), strict=True))
+        return self._teams
 
     def queue(self, stratum: int) -> list[int]:
         """A stratum's replacement queue: its eligible entities not selected, by (key, id)."""
         r = self.ranking
-        rest = np.flatnonzero((r.strata == stratum) & ~r.chosen)
-        return r.ids[rest[np.argsort(r.keys[rest], kind="stable")]].tolist()
+        rest = np.flatnonzero((r.pool.strata == stratum) & r.pool.eligible & ~r.chosen)
+        return r.pool.ids[rest[np.argsort(r.keys[rest], kind="stable")]].tolist()
 
     def control_queue(self) -> list[int]:
         """The control sample's replacement queue, by (control key, id)."""
         r = self.ranking
         if r.control_keys is None or r.control_chosen is None:
             return []
-        rest = np.flatnonzero(~r.control_chosen)
-        return r.ids[rest[np.argsort(r.control_keys[rest], kind="stable")]].tolist()
+        rest = np.flatnonzero(r.pool.eligible & ~r.control_chosen)
+        return r.pool.ids[rest[np.argsort(r.control_keys[rest], kind="stable")]].tolist()
 
 
 PROGRESS_EVERY = 5_000  # teams between two progress reports
+_KEY_MAX = (1 << 64) - 1
 
 
 def _smallest(
@@ -185,6 +202,18 @@ def _smallest(
     below = members[mine < kth]
     tied = members[mine == kth]  # in position order: the smaller ids first
     return np.concatenate((below, tied[: k - len(below)]))
+
+
+def _bound(k: int, members: int) -> int:
+    """A key below which ``k`` of ``members`` uniform 64-bit keys all but surely lie.
+
+    The count of keys below it has mean ``k + 6·√k + 16``: short of ``k``
+    about once in a billion draws. Only speed depends on it (``draw_compute``
+    reads the whole stratum when the bound leaves fewer than ``k``).
+    """
+    if k <= 0 or members <= 0:
+        return 0
+    return min(_KEY_MAX, ((k + 6 * math.isqrt(k) + 16) << 64) // members)
 
 
 def _by_key(keys: npt.NDArray[np.uint64], positions: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
@@ -212,8 +241,9 @@ def draw_compute(
     """
     params.check()
     n = len(pool)
-    eligible_idx = np.flatnonzero(pool.eligible)
-    if len(eligible_idx) == 0:
+    eligible = pool.eligible
+    counts = np.bincount(pool.strata[eligible], minlength=len(STRATA))
+    if not counts.any():
         raise DrawInputError("empty_pool")
     for group, count in params.team:
         available = len(officers.of_group(group))
@@ -222,59 +252,62 @@ def draw_compute(
 
     keys = stream(seed, "select", n)
     quota_u = stream(seed, "quota", len(STRATA) + 1)
-
-    e_ids = pool.ids[eligible_idx]
-    e_strata = pool.strata[eligible_idx]
-    e_keys = keys[eligible_idx]
-    # Eligible positions grouped by stratum, each group in ascending position
-    # (= ascending id): a stable sort of small integers.
-    by_stratum = np.argsort(e_strata, kind="stable")
-    counts = np.bincount(e_strata, minlength=len(STRATA))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    quotas = [
+        _round_random(int(counts[s]), params.ratio(s), int(quota_u[s])) for s in range(len(STRATA))
+    ]
+    # Only keys below a stratum's bound can be among its smallest: the bound
+    # leaves a wide margin, and a stratum it would cut short is read whole.
+    bounds = np.array([_bound(q, int(c)) for q, c in zip(quotas, counts, strict=True)], np.uint64)
+    below = np.flatnonzero((keys <= bounds[pool.strata]) & eligible)
+    below_strata = pool.strata[below]
     strata: list[StratumCount] = []
     picked = []
-    for s in range(len(STRATA)):
-        quota = _round_random(int(counts[s]), params.ratio(s), int(quota_u[s]))
+    for s, quota in enumerate(quotas):
         if counts[s]:
             strata.append(StratumCount(STRATA[s], int(counts[s]), params.ratio(s), quota))
-            members = by_stratum[starts[s] : starts[s] + counts[s]]
-            picked.append(_smallest(e_keys, members, quota))
-    chosen_pos = _by_key(e_keys, np.concatenate(picked))
-    chosen = np.zeros(len(e_ids), np.bool_)
+            members = below[below_strata == s]
+            if len(members) < quota:
+                members = np.flatnonzero((pool.strata == s) & eligible)
+            picked.append(_smallest(keys, members, quota))
+    chosen_pos = _by_key(keys, np.concatenate(picked))
+    chosen = np.zeros(n, np.bool_)
     chosen[chosen_pos] = True
-    selected = e_ids[chosen_pos].tolist()
+    drawn = chosen_pos
 
     control: list[int] = []
     c_keys = c_chosen = None
     if params.control_ppm:
-        c_keys = stream(seed, "control", n)[eligible_idx]
-        m = _round_random(len(eligible_idx), params.control_ppm, int(quota_u[CONTROL_QUOTA_INDEX]))
-        c_pos = _by_key(c_keys, _smallest(c_keys, np.arange(len(e_ids)), m))
-        c_chosen = np.zeros(len(e_ids), np.bool_)
+        c_keys = stream(seed, "control", n)
+        total = int(counts.sum())
+        m = _round_random(total, params.control_ppm, int(quota_u[CONTROL_QUOTA_INDEX]))
+        members = np.flatnonzero((c_keys <= _bound(m, total)) & eligible)
+        if len(members) < m:
+            members = np.flatnonzero(eligible)
+        c_pos = _by_key(c_keys, _smallest(c_keys, members, m))
+        c_chosen = np.zeros(n, np.bool_)
         c_chosen[c_pos] = True
-        control = e_ids[c_pos].tolist()
+        control = pool.ids[c_pos].tolist()
+        drawn = np.concatenate((chosen_pos, c_pos[~chosen[c_pos]]))  # each entity once
 
-    selected_set = set(selected)
-    assignment_order = selected + [e for e in control if e not in selected_set]
+    order = pool.ids[drawn]
     team_rows, assigner = teams_assign(
         officers=officers,
         pairs=pairs,
         params=params,
         seed=seed,
-        order=assignment_order,
+        order=order,
         on_progress=on_progress,
         every=PROGRESS_EVERY,
     )
-    teams = dict(zip(assignment_order, map(tuple, team_rows.tolist()), strict=True))
     return DrawResult(
-        selected=selected,
+        selected=order[: len(chosen_pos)].tolist(),
         control=control,
-        teams=teams,
-        order=assignment_order,
+        order=order.tolist(),
         strata=strata,
         pool=pool,
         assigner=assigner,
-        ranking=_Ranking(e_ids, e_strata, e_keys, chosen, c_keys, c_chosen),
+        ranking=_Ranking(pool, keys, chosen, c_keys, c_chosen),
+        drawn=drawn,
         team_rows=team_rows,
     )
 

@@ -218,7 +218,7 @@ def teams_assign(
     pairs: Pairs,
     params: DrawParams,
     seed: str,
-    order: Sequence[int],
+    order: Sequence[int] | npt.NDArray[np.int64],
     on_progress: Callable[[str, int, int], None] | None = None,
     every: int = 5_000,
 ) -> tuple[npt.NDArray[np.int64], TeamAssigner]:
@@ -227,7 +227,7 @@ def teams_assign(
     Returns the teams and a ``TeamAssigner`` holding the loads they leave,
     for the replacements that follow.
     """
-    entities = np.array(order, np.int64)
+    entities = np.asarray(order, np.int64)
     runs: list[_GroupRun] = []
     with_pairs = np.array(sorted(pairs.by_entity), np.int64)
     hits = np.flatnonzero(np.isin(entities, with_pairs)).tolist()

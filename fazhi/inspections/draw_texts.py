@@ -88,9 +88,8 @@ def pool_from_rows(rows: Iterable[Sequence[Any]]) -> Pool:
 
 
 def _fail(code: str, rows: npt.NDArray[np.bool_]) -> None:
-    bad = np.flatnonzero(rows)
-    if len(bad):
-        raise DrawInputError(code, line=int(bad[0]) + 1)
+    if rows.any():  # one pass without writing, in the usual case
+        raise DrawInputError(code, line=int(np.flatnonzero(rows)[0]) + 1)
 
 
 def _u64(value: int) -> np.uint64:
@@ -212,12 +211,17 @@ def _pool_chunk(data: bytes) -> tuple[Pool, npt.NDArray[np.intp]]:
     # Tabs (9) and newlines (10): exactly four tabs, then a newline, per line.
     # (Bytes below 9 are text like any other: rare, dropped only if present.)
     marks = np.flatnonzero(raw <= 10)
-    if not bool((raw[marks] >= 9).all()):
-        marks = marks[raw[marks] >= 9]
+    kinds = raw[marks]
+    if int(kinds.min()) < 9:
+        marks = marks[kinds >= 9]
+        kinds = raw[marks]
     n = -(-len(marks) // 5)
     if len(marks) != 5 * n:
         marks = np.concatenate((marks, np.full(5 * n - len(marks), len(data) - 1)))
-    _fail("pool_not_canonical", (raw[marks].reshape(n, 5) != _LINE).any(axis=1))
+        kinds = raw[marks]
+    fits = kinds.reshape(n, 5) == _LINE
+    if not fits.all():
+        _fail("pool_not_canonical", ~fits.all(axis=1))
     spans = marks.reshape(n, 5)
     t0, t1, t2, t3, newlines = (spans[:, k] for k in range(5))
     starts = np.empty(n, np.intp)

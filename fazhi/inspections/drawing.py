@@ -8,16 +8,12 @@ is selected: that is ``draw.py``, a pure function of the frozen texts.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
-from itertools import repeat
 from typing import Any
 
-import numpy as np
-from django.db import connection
 from django.utils import timezone
 
-from fazhi.inspections import draw
+from fazhi.inspections import draw, selection_rows
 from fazhi.inspections.choices import InspectionRuleCode, Sample, SelectionStatus
 from fazhi.inspections.common import Progress
 from fazhi.inspections.models import DrawReplacement, InspectionTask, TaskSelection
@@ -76,103 +72,17 @@ def task_draw_write(
         seed=task.seed,
         on_progress=on_progress,
     )
-    columns = _selection_columns(frozen.pool, result)
+    columns = selection_rows.columns_of(result)
     if on_progress:
-        on_progress("writing", len(columns[0]), len(columns[0]))
-    _selections_insert(task.pk, columns)
+        on_progress("writing", len(columns), len(columns))
+    selection_rows.insert(task.pk, columns)
     task.strata = [
         {"stratum": s.stratum, "eligible": s.eligible, "ratio_ppm": s.ratio_ppm, "quota": s.quota}
         for s in result.strata
     ]
     task.drawn_at = timezone.now()
-    task.progress_done = task.progress_total = len(columns[0])
+    task.progress_done = task.progress_total = len(columns)
     return result
-
-
-_Columns = tuple[list[int], list[int], list[str], list[str], list[str]]
-
-
-def _selection_columns(pool: draw.Pool, result: draw.DrawResult) -> _Columns:
-    """Entity, rank, stratum, sample and team of each inspected entity, in entity order.
-
-    In entity order, the index and foreign-key lookups walk their B-trees in
-    order instead of jumping (several times faster on a cold cache).
-    """
-    order = np.array(result.order, np.int64)
-    by_entity = np.argsort(order, kind="stable")
-    entities = order[by_entity]
-    strata = np.array(draw.STRATA)[pool.strata[pool.ids.searchsorted(entities)]]
-    main = by_entity < len(result.selected)  # the order lists the selected first
-    control = np.isin(entities, np.array(result.control, np.int64))
-    sample = np.where(
-        main, np.where(control, Sample.BOTH.value, Sample.MAIN.value), Sample.CONTROL.value
-    )
-    teams = [str(team) for team in result.team_rows[by_entity].tolist()]  # "[1, 2]": JSON
-    return entities.tolist(), (by_entity + 1).tolist(), strata.tolist(), sample.tolist(), teams
-
-
-_COLUMNS = ("task_id", "entity_id", "rank", "stratum", "sample", "status", "team")
-_COPY_PIECE = 20_000  # rows per piece: the server stores one while the next is written
-
-
-def _selections_insert(task_id: int, columns: _Columns) -> None:
-    """Write the selections: one streamed COPY on PostgreSQL, multi-row INSERTs on SQLite.
-
-    The values are numbers and codes (no tab, newline or backslash), so
-    COPY's text format takes them as they are.
-    """
-    table = TaskSelection._meta.db_table
-    status = SelectionStatus.SELECTED.value
-    if connection.vendor != "postgresql":
-        rows = list(zip(repeat(task_id), *columns[:4], repeat(status), columns[4], strict=False))
-        _rows_insert(table, _COLUMNS, rows)
-        return
-    names = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    entities, ranks, strata, samples, teams = columns
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        for begin in range(0, len(entities), _COPY_PIECE):
-            end = begin + _COPY_PIECE
-            piece = zip(
-                entities[begin:end],
-                ranks[begin:end],
-                strata[begin:end],
-                samples[begin:end],
-                teams[begin:end],
-                strict=True,
-            )
-            text = "".join(
-                [f"{task_id}\t{e}\t{r}\t{s}\t{m}\t{status}\t{t}\n" for e, r, s, m, t in piece]
-            )
-            copy.write(text.encode("utf-8"))
-
-
-_VALUES_PER_STATEMENT = 7_000  # SQLite allows 32,766 parameters
-
-
-def _rows_insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Write many rows at once on SQLite: multi-row INSERTs.
-
-    A 5% draw of a million entities writes some 50,000 rows; through the ORM
-    that alone would take longer than the whole draw.
-    """
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        # The driver's own cursor, with its "?" marks: Django's conversion of
-        # "%s" marks costs more than the insert itself on statements this long.
-        raw = cursor.cursor
-        mark = "(" + ", ".join(["?"] * len(columns)) + ")"
-        size = max(1, _VALUES_PER_STATEMENT // len(columns))
-        for begin in range(0, len(rows), size):
-            chunk = rows[begin : begin + size]
-            values = ", ".join([mark] * len(chunk))
-            sqlite3.Cursor.execute(
-                raw,
-                f"INSERT INTO {table} ({names}) VALUES {values}",
-                [value for row in chunk for value in row],
-            )
 
 
 def task_result(task: InspectionTask) -> draw.DrawResult:

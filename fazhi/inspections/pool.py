@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import threading
 import zlib
 from collections.abc import Callable
@@ -48,16 +49,20 @@ class Frozen:
     pairs: draw.Pairs
     params: draw.DrawParams
     params_bytes: bytes
-    # The pool text compressed for the snapshot, while the rest is read.
+    # The pool text compressed for the snapshot, while the rest is read, and
+    # its columns (``_columns_pack``) when the ranges read made them.
     pool_packed: Callable[[], bytes] | None = None
+    columns_packed: bytes | None = None
+    # The SHA-256 of ``pool.data`` when it was taken as the ranges came.
+    pool_sha256: str | None = None
 
     @property
     def commitment(self) -> str:
-        return draw.commitment_compute(
-            pool=self.pool.data,
-            officers=self.officers.data,
-            pairs=self.pairs.data,
-            params=self.params_bytes,
+        return draw.commitment_of_digests(
+            pool=self.pool_sha256 or draw.sha256_hex(self.pool.data),
+            officers=draw.sha256_hex(self.officers.data),
+            pairs=draw.sha256_hex(self.pairs.data),
+            params=draw.sha256_hex(self.params_bytes),
         )
 
 
@@ -182,7 +187,11 @@ def _all_ids(task: InspectionTask) -> list[int]:
 
 
 def pool_parts[T](
-    task: InspectionTask, then: Callable[[bytes], T], *, blocks: int | None = None
+    task: InspectionTask,
+    then: Callable[[bytes], T],
+    *,
+    blocks: int | None = None,
+    in_order: Callable[[T], None] | None = None,
 ) -> Callable[[], list[T]]:
     """Start reading the task's pool lines as its rows keep them; ``then`` of each range.
 
@@ -192,9 +201,10 @@ def pool_parts[T](
     connections in the background (``pool_parallel``; on PostgreSQL
     ``blocks`` is the table's size, by default ``pool_pg.parallel_blocks``;
     0 reads one statement on either database), so the caller may read other
-    things meanwhile; the returned callable waits. The lines come in scan
-    order, which is not always ascending id: ``draw.pool_sort`` puts them in
-    order.
+    things meanwhile; the returned callable waits, and passes each range's
+    ``then`` to ``in_order`` in range order as it comes. The lines come in
+    scan order, which is not always ascending id: ``draw.pool_sort`` puts
+    them in order.
     """
     sql, args = _pool_sql(task)
     if connection.vendor == "postgresql":
@@ -206,11 +216,14 @@ def pool_parts[T](
                 args,
                 pool_pg.block_ranges(blocks),
                 then,
+                in_order,
             )
     elif blocks != 0:
         ranges = pool_parallel.sqlite_ranges(*_scope_sql(task))
         if ranges:
-            return pool_parallel.sqlite_read(sql("e.id >= %s AND e.id < %s"), args, ranges, then)
+            return pool_parallel.sqlite_read(
+                sql("e.id >= %s AND e.id < %s"), args, ranges, then, in_order
+            )
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # Read the table's pages mapped in memory rather than copied in by
@@ -221,7 +234,13 @@ def pool_parts[T](
     # PostgreSQL: text (a bytea would travel as hex, twice the bytes).
     text = b"" if not row or row[0] is None else row[0]
     result = [then(text.encode("utf-8") if isinstance(text, str) else bytes(text))]
-    return lambda: result
+
+    def done() -> list[T]:
+        if in_order is not None:
+            in_order(result[0])
+        return result
+
+    return done
 
 
 def pool_reading(task: InspectionTask, *, blocks: int | None = None) -> Callable[[], bytes]:
@@ -298,21 +317,32 @@ def freeze(
     # threads, a range at a time: this connection reads the officers and
     # barred pairs meanwhile.
     history = history_rows(task)
-    reading = pool_parts(task, functools.partial(pool_parallel.part_make, history=history))
+    # The text's SHA-256 is taken a range at a time while the next are read.
+    digest = hashlib.sha256()
+    reading = pool_parts(
+        task,
+        functools.partial(pool_parallel.part_make, history=history),
+        in_order=lambda part: digest.update(part.pool.data),
+    )
     staff = officers_rows(task)
     pairs_read = pair_rows(task, [row[0] for row in staff])
-    pool, joined = pool_parallel.parts_join(reading())
-    if joined is None:  # ranges out of order: sorted again, compressed again
+    joined = pool_parallel.parts_join(reading())
+    pool = joined.pool
+    pool_sha256 = None
+    if joined.packed is None:  # ranges out of order: sorted again, compressed again
         packed = _in_background(zlib.compress, pool.data, 1)  # zlib lets go of the GIL
     else:
-        packed = functools.partial(bytes, joined)
+        packed = functools.partial(bytes, joined.packed)
+        pool_sha256 = digest.hexdigest()
     if on_progress:
         on_progress("officers", 1, 3)
     officers = draw.officers_from_rows(staff)
     pairs = draw.pairs_from_rows(pairs_read)
     if on_progress:
         on_progress("snapshot", 2, 3)
-    return Frozen(pool, officers, pairs, params, params.to_bytes(), packed)
+    return Frozen(
+        pool, officers, pairs, params, params.to_bytes(), packed, joined.columns, pool_sha256
+    )
 
 
 def _in_background(fn: Callable[..., bytes], *args: Any) -> Callable[[], bytes]:
@@ -365,7 +395,7 @@ def snapshot_save(task: InspectionTask, frozen: Frozen) -> DrawSnapshot:
         pairs=pack(frozen.pairs.data),
         params=pack(frozen.params_bytes),
         compressed=True,
-        columns=_columns_pack(frozen.pool),
+        columns=frozen.columns_packed or _columns_pack(frozen.pool),
     )
     if connection.vendor != "postgresql":
         snapshot.save(force_insert=True)

@@ -87,11 +87,13 @@ def read_parallel[T](
     args: list[Any],
     ranges: list[tuple[int, int | None]],
     then: Callable[[bytes], T],
+    in_order: Callable[[T], None] | None = None,
 ) -> Callable[[], list[T]]:
     """Start reading each range's one-value statement; the callable waits for ``then`` of each.
 
-    The reading runs in threads (``pool_parallel.read_ranges``), so the
-    caller's connection can read other things meanwhile.
+    The reading runs in threads (``pool_parallel.read_ranges``, which also
+    says what ``in_order`` hears), so the caller's connection can read other
+    things meanwhile.
     """
     conns: list[psycopg.Connection[Any]] = []
     try:
@@ -119,4 +121,4 @@ def read_parallel[T](
         return b"" if value is None else bytes(value)
 
     # Closing a connection ends its read-only transaction.
-    return read_ranges(conns, fetch, len(ranges), then, lambda conn: conn.close())
+    return read_ranges(conns, fetch, len(ranges), then, lambda conn: conn.close(), in_order)

@@ -18,7 +18,7 @@ from fazhi.core.tests.factories import SYSTEM
 from fazhi.inspections import draw, selectors, services
 from fazhi.inspections.choices import InspectionState, PublicationState, TaskState
 from fazhi.inspections.demo import png
-from fazhi.inspections.drawing import receipt_chunks
+from fazhi.inspections.drawing import receipt_chunks, task_result
 from fazhi.inspections.models import CheckItem, DrawSnapshot, Inspection, TaskSelection
 from fazhi.registry import services as registry
 from fazhi.registry.tests import factories as rf
@@ -105,6 +105,23 @@ def test_task_from_commitment_to_a_verified_receipt(world: dict[str, Any], items
     assert draw.receipt_verify(receipt).ok
     assert receipt["result"]["selected"] == [r.entity_id for r in rows if r.sample != "control"]
     assert audit_verify()[1] is None
+
+
+def test_the_rows_written_are_the_draw_with_its_control_sample(world: Any) -> None:
+    """Rank, stratum, sample and team of every row, as the draw recomputed gives them."""
+    task = run_task(make_task(world["unit"], control_ppm=400_000))
+    result = task_result(task)
+    assert result.control
+    rows = list(TaskSelection.objects.filter(task=task).order_by("rank"))
+    assert [r.entity_id for r in rows] == result.order
+    selected, control = set(result.selected), set(result.control)
+    samples = {(True, True): "both", (True, False): "main", (False, True): "control"}
+    for row in rows:
+        position = int(result.pool.ids.searchsorted(row.entity_id))
+        assert row.stratum == draw.STRATA[int(result.pool.strata[position])]
+        assert row.sample == samples[(row.entity_id in selected, row.entity_id in control)]
+        assert row.team == list(result.teams[row.entity_id])
+        assert row.status == "selected"
 
 
 def test_same_pool_and_seed_give_the_same_selection(world: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from fazhi.core.templatetags.fazhi_ui import state_span
 from fazhi.registry.choices import EntityKind, EntityStatus, RiskLevel
 from fazhi.registry.models import RegulatoryCategory
+from fazhi.registry.selectors import category_names
 
 _PK = 918273645  # stands for the entity's id in the reversed link
 
@@ -58,8 +59,7 @@ def entity_rows(
     for number, e in enumerate(rows, start):
         kind = kinds.get(e["kind"], e["kind"])
         risk = risks.get(e["risk_level"], e["risk_level"]) or "—"
-        bits = e["category_bits"]
-        names = "、".join(esc(c.name) for c in categories if bits & c.mask) or "—"
+        names = "、".join(esc(n) for n in category_names(e["category_bits"], categories)) or "—"
         status = e["status"]
         parts.append(
             "\n<tr>\n"
